@@ -1,0 +1,65 @@
+//! The `promplay` command-line tool: the same core as the playground, reached
+//! from a shell (and from tests and benchmarks).
+//!
+//! Subcommands arrive with the stages they drive: `check-metrics` (exposition),
+//! `simulate` (simulation + store), `test-promql` and `query` (PromQL).
+
+use clap::{CommandFactory, Parser};
+use std::process::ExitCode;
+
+/// Exit status for a usage error, as clap and promtool use it.
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "promplay",
+    version,
+    about = "The Prometheus monitoring stack as a playground: simulate, expose, scrape, store and query metrics.",
+    long_about = None,
+    arg_required_else_help = true,
+    after_help = "The browser playground is the same core; see README.md for how to serve it."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {}
+
+/// Parses `std::env::args` and runs the chosen subcommand.
+pub fn run() -> ExitCode {
+    run_with(std::env::args_os())
+}
+
+/// Runs the tool on the given arguments (the first is the program name).
+pub fn run_with<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help and --version arrive here too; clap knows which stream and code each needs.
+            let code = if err.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        // Unreachable until the first subcommand lands: `arg_required_else_help` shows the help instead.
+        None => ExitCode::from(EXIT_USAGE),
+        Some(command) => match command {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,14 @@
+//! promplay: the Prometheus monitoring stack as a playground.
+//!
+//! The pipeline is the architecture (see ARCHITECTURE.md):
+//! simulation → exposition text → scrape/parse → store → PromQL → views.
+//! Core stages have no browser dependency and are tested natively; the two
+//! shells call into them: `ui` (Leptos, wasm32 only) and `cli` (native only).
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+
+/// The version shown by `promplay --version` and in the page footer.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

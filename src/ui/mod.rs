@@ -1,0 +1,18 @@
+//! The browser shell (wasm32 only). It renders the panes and calls into the core
+//! stages; it holds no pipeline logic of its own.
+
+mod app;
+pub mod chart;
+pub mod panes;
+pub mod panic_banner;
+pub mod storage;
+pub mod theme;
+
+pub use app::App;
+
+/// Entry point of the page: install the panic banner, then mount the app.
+pub fn start() {
+    panic_banner::install();
+    theme::apply_saved_before_mount();
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,109 @@
+//! The panes of the shell, one file each. A pane that is not built yet says so and
+//! names the issue that brings it, rather than showing made-up content.
+
+mod coming;
+mod exposition;
+mod inspect;
+mod query;
+
+use leptos::prelude::*;
+
+pub use coming::Coming;
+
+/// Every pane, in tab order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Service,
+    Exposition,
+    Query,
+    Inspect,
+    Targets,
+    Alerts,
+    Lessons,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 7] = [
+        Pane::Service,
+        Pane::Exposition,
+        Pane::Query,
+        Pane::Inspect,
+        Pane::Targets,
+        Pane::Alerts,
+        Pane::Lessons,
+    ];
+
+    /// The stable id used in URLs (`#query`), storage and `data-testid`s.
+    pub fn id(self) -> &'static str {
+        match self {
+            Pane::Service => "service",
+            Pane::Exposition => "exposition",
+            Pane::Query => "query",
+            Pane::Inspect => "inspect",
+            Pane::Targets => "targets",
+            Pane::Alerts => "alerts",
+            Pane::Lessons => "lessons",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Service => "Service",
+            Pane::Exposition => "Exposition",
+            Pane::Query => "Query",
+            Pane::Inspect => "Inspect",
+            Pane::Targets => "Targets",
+            Pane::Alerts => "Alerts",
+            Pane::Lessons => "Lessons",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Pane> {
+        Pane::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// The pane `steps` places away in tab order, wrapping around.
+    pub fn offset(self, steps: isize) -> Pane {
+        let n = Pane::ALL.len() as isize;
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0) as isize;
+        Pane::ALL[(i + steps).rem_euclid(n) as usize]
+    }
+
+    /// The pane's content.
+    pub fn view(self) -> AnyView {
+        match self {
+            Pane::Service => view! {
+                <Coming issue=4 title="The simulated service">
+                    "A seeded, deterministic HTTP API (and the tutorial apps learners meet) instrumented "
+                    "through a client-library-style API, with live controls for traffic, errors, latency "
+                    "and outages, and the Python prometheus_client code it mirrors."
+                </Coming>
+            }
+            .into_any(),
+            Pane::Exposition => exposition::ExpositionPane().into_any(),
+            Pane::Query => query::QueryPane().into_any(),
+            Pane::Inspect => inspect::InspectPane().into_any(),
+            Pane::Targets => view! {
+                <Coming issue=4 title="Scrape targets">
+                    "Each target's health, labels, last scrape, scrape duration and last error, "
+                    "as on Prometheus's Targets page, once the in-page scraper runs."
+                </Coming>
+            }
+            .into_any(),
+            Pane::Alerts => view! {
+                <Coming issue=0 title="Recording and alerting rules">
+                    "Rules with for: durations evaluated on the virtual clock, showing pending and "
+                    "firing alerts. Not scheduled in an issue yet."
+                </Coming>
+            }
+            .into_any(),
+            Pane::Lessons => view! {
+                <Coming issue=0 title="Lessons">
+                    "Guided tutorials, from a first counter to the four golden signals, that drive "
+                    "the other panes. Not scheduled in an issue yet."
+                </Coming>
+            }
+            .into_any(),
+        }
+    }
+}

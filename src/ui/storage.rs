@@ -1,0 +1,30 @@
+//! Versioned settings in `localStorage`, so the user's text and choices survive a
+//! reload. Keys carry a schema version: a later layout uses a new version and old
+//! values are simply not read, never misread. Storage may be unavailable (private
+//! windows, quotas); every call degrades to "nothing saved" instead of failing.
+
+/// Prefix of every key the playground writes; bump the number when a value's meaning changes.
+pub const KEY_PREFIX: &str = "promplay.v1.";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The saved value of `name`, if any.
+pub fn load(name: &str) -> Option<String> {
+    local_storage()?.get_item(&format!("{KEY_PREFIX}{name}")).ok().flatten()
+}
+
+/// Saves `value` under `name`; returns false when the browser refused (quota, privacy mode).
+pub fn save(name: &str, value: &str) -> bool {
+    local_storage()
+        .map(|s| s.set_item(&format!("{KEY_PREFIX}{name}"), value).is_ok())
+        .unwrap_or(false)
+}
+
+/// Forgets the value saved under `name`.
+pub fn remove(name: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.remove_item(&format!("{KEY_PREFIX}{name}"));
+    }
+}

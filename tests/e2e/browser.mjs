@@ -1,0 +1,50 @@
+// Launches the system's Chromium through playwright-core (never a downloaded browser),
+// with the flags that keep it off the network on closed machines.
+import { chromium } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+export function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+// Chromium's own notice about Trunk's <link rel="preload" integrity=…> (crbug.com/981419):
+// the browser ignores the attribute for that preload kind; nothing is wrong with the page.
+const IGNORED_WARNINGS = [/The `integrity` attribute is currently ignored for preload destinations/];
+
+/** Opens a page that records console errors, uncaught exceptions and failed requests. */
+export async function openPage(browser, url, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error" || (msg.type() === "warning" && !IGNORED_WARNINGS.some((re) => re.test(msg.text())))) {
+      problems.push(`console.${msg.type()}: ${msg.text()}`);
+    }
+  });
+  page.on("pageerror", (err) => problems.push(`uncaught: ${err.message}`));
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("response", (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  await page.goto(url);
+  try {
+    await page.waitForSelector('[data-testid="tab-query"]', { timeout: 15000 });
+  } catch (err) {
+    err.message += `\nproblems seen on the page:\n  ${problems.join("\n  ") || "(none)"}`;
+    throw err;
+  }
+  return { context, page, problems };
+}

@@ -5,6 +5,8 @@
 //! Core stages have no browser dependency and are tested natively; the two
 //! shells call into them: `ui` (Leptos, wasm32 only) and `cli` (native only).
 
+pub mod expo;
+
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 #[cfg(target_arch = "wasm32")]

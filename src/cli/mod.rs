@@ -1,10 +1,12 @@
 //! The `promplay` command-line tool: the same core as the playground, reached
 //! from a shell (and from tests and benchmarks).
 //!
-//! Subcommands arrive with the stages they drive: `check-metrics` (exposition),
-//! `simulate` (simulation + store), `test-promql` and `query` (PromQL).
+//! One file per subcommand: `check-metrics` (exposition). Still to come with their
+//! stages: `simulate` (simulation + store), `test-promql` and `query` (PromQL).
 
-use clap::{CommandFactory, Parser};
+mod check_metrics;
+
+use clap::Parser;
 use std::process::ExitCode;
 
 /// Exit status for a usage error, as clap and promtool use it.
@@ -25,7 +27,10 @@ struct Cli {
 }
 
 #[derive(clap::Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Parse exposition text (text 0.0.4 or OpenMetrics) and lint it like `promtool check metrics`.
+    CheckMetrics(check_metrics::CheckMetricsArgs),
+}
 
 /// Parses `std::env::args` and runs the chosen subcommand.
 pub fn run() -> ExitCode {
@@ -48,15 +53,16 @@ where
         }
     };
     match cli.command {
-        // Unreachable until the first subcommand lands: `arg_required_else_help` shows the help instead.
+        // `arg_required_else_help` shows the help before we get here.
         None => ExitCode::from(EXIT_USAGE),
-        Some(command) => match command {},
+        Some(Command::CheckMetrics(args)) => check_metrics::run(args),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
     #[test]
     fn cli_definition_is_consistent() {

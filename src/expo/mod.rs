@@ -2,5 +2,6 @@
 //! OpenMetrics 1.0, a parser per format behind one interface, and the linter.
 
 pub mod model;
+pub mod textparse;
 
 pub use model::{Exemplar, Labels, MetricFamily, MetricType, Sample, Timestamp};

@@ -1,0 +1,288 @@
+//! A cursor over one line of input and the tokens both formats share: metric and
+//! label names (plain or double-quoted UTF-8), label sets, quoted strings with
+//! escapes, and numbers. The formats differ in whitespace rules and in what may
+//! follow a value; those live in their own parsers.
+
+use super::error::{ParseError, describe_found};
+use crate::expo::Labels;
+
+/// Which grammar a token is read under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Text,
+    OpenMetrics,
+}
+
+pub struct Cursor<'a> {
+    pub line: &'a [u8],
+    pub pos: usize,
+    pub line_no: u32,
+}
+
+pub fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b == b':'
+}
+
+pub fn is_name_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b':'
+}
+
+pub fn is_label_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+pub fn is_label_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// True for a metric name that needs no quoting: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+pub fn is_legacy_metric_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty() && is_name_start(b[0]) && b[1..].iter().all(|&c| is_name_char(c))
+}
+
+/// True for a label name that needs no quoting: `[a-zA-Z_][a-zA-Z0-9_]*`.
+pub fn is_legacy_label_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty() && is_label_start(b[0]) && b[1..].iter().all(|&c| is_label_char(c))
+}
+
+/// A sample line's name and labels, as written.
+pub struct SeriesRef {
+    pub name: String,
+    pub name_column: u32,
+    pub labels: Labels,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(line: &'a [u8], line_no: u32) -> Cursor<'a> {
+        Cursor { line, pos: 0, line_no }
+    }
+
+    pub fn rest(&self) -> &'a [u8] {
+        &self.line[self.pos..]
+    }
+
+    pub fn peek(&self) -> Option<u8> {
+        self.line.get(self.pos).copied()
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.line.len()
+    }
+
+    /// 1-based column of byte offset `pos`, counting characters.
+    pub fn column_of(&self, pos: usize) -> u32 {
+        let end = pos.min(self.line.len());
+        1 + self.line[..end].iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32
+    }
+
+    pub fn column(&self) -> u32 {
+        self.column_of(self.pos)
+    }
+
+    /// A syntax error at the cursor: `expected` is what the grammar wants here.
+    pub fn expected(&self, expected: &'static str) -> ParseError {
+        ParseError::syntax(self.line_no, self.column(), expected, describe_found(self.rest()))
+    }
+
+    pub fn invalid_at(&self, pos: usize, message: impl Into<String>) -> ParseError {
+        ParseError::invalid(self.line_no, self.column_of(pos), message)
+    }
+
+    pub fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn expect_byte(&mut self, b: u8, expected: &'static str) -> Result<(), ParseError> {
+        if self.eat(b) { Ok(()) } else { Err(self.expected(expected)) }
+    }
+
+    /// Skips spaces and tabs; returns whether any were skipped.
+    pub fn skip_blanks(&mut self) -> bool {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+        self.pos > start
+    }
+
+    /// Reads bytes while `pred` holds.
+    pub fn take_while(&mut self, pred: impl Fn(u8) -> bool) -> &'a [u8] {
+        let start = self.pos;
+        while self.peek().is_some_and(&pred) {
+            self.pos += 1;
+        }
+        &self.line[start..self.pos]
+    }
+
+    /// Reads up to the next space or tab (or the end of the line).
+    pub fn take_word(&mut self) -> &'a [u8] {
+        self.take_while(|b| b != b' ' && b != b'\t')
+    }
+
+    /// A plain metric name `[a-zA-Z_:][a-zA-Z0-9_:]*`, or a double-quoted UTF-8 name.
+    pub fn metric_name(&mut self, expected: &'static str) -> Result<String, ParseError> {
+        match self.peek() {
+            Some(b'"') => self.quoted_string("a closing '\"' after the quoted name"),
+            Some(b) if is_name_start(b) => {
+                let name = self.take_while(is_name_char);
+                Ok(ascii(name))
+            }
+            _ => Err(self.expected(expected)),
+        }
+    }
+
+    /// A double-quoted string with `\\`, `\"` and `\n` escapes; other backslash
+    /// sequences are kept as written, as Prometheus does. Must be valid UTF-8.
+    pub fn quoted_string(&mut self, unterminated: &'static str) -> Result<String, ParseError> {
+        let open = self.pos;
+        self.expect_byte(b'"', "'\"'")?;
+        let mut out: Vec<u8> = Vec::new();
+        loop {
+            match self.peek() {
+                None => return Err(self.expected(unterminated)),
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b'\\') => {
+                    match self.line.get(self.pos + 1) {
+                        Some(b'\\') => out.push(b'\\'),
+                        Some(b'"') => out.push(b'"'),
+                        Some(b'n') => out.push(b'\n'),
+                        Some(&other) => {
+                            out.push(b'\\');
+                            out.push(other);
+                        }
+                        None => {
+                            self.pos += 1;
+                            return Err(self.expected(unterminated));
+                        }
+                    }
+                    self.pos += 2;
+                }
+                Some(b) => {
+                    out.push(b);
+                    self.pos += 1;
+                }
+            }
+        }
+        String::from_utf8(out).map_err(|_| self.invalid_at(open, "invalid UTF-8 in a quoted string"))
+    }
+
+    /// A label set after its `{`, up to and including `}`. A quoted string without
+    /// `=` is the metric name (the UTF-8 form `{"my.metric", a="b"}`); `name` is what
+    /// preceded the brace, if anything.
+    pub fn label_set(
+        &mut self,
+        dialect: Dialect,
+        name: &mut Option<(String, u32)>,
+    ) -> Result<Labels, ParseError> {
+        let mut labels: Labels = Vec::new();
+        let blanks = |c: &mut Cursor| {
+            if dialect == Dialect::Text {
+                c.skip_blanks();
+            }
+        };
+        blanks(self);
+        if self.eat(b'}') {
+            return Ok(labels);
+        }
+        loop {
+            blanks(self);
+            let start = self.pos;
+            let (label, quoted) = match self.peek() {
+                Some(b'"') => (self.quoted_string("a closing '\"' after the quoted label name")?, true),
+                Some(b) if is_label_start(b) => (ascii(self.take_while(is_label_char)), false),
+                _ => return Err(self.expected("a label name")),
+            };
+            blanks(self);
+            if self.eat(b'=') {
+                blanks(self);
+                if self.peek() != Some(b'"') {
+                    return Err(self.expected("a label value in double quotes"));
+                }
+                let value = self.quoted_string("a closing '\"' after the label value")?;
+                if label == "__name__" && name.is_none() {
+                    *name = Some((value, self.column_of(start)));
+                } else if labels.iter().any(|(n, _)| *n == label) || label == "__name__" {
+                    return Err(self.invalid_at(start, format!("duplicate label name {label:?}")));
+                } else {
+                    labels.push((label, value));
+                }
+            } else if quoted && name.is_none() && labels.is_empty() {
+                *name = Some((label, self.column_of(start)));
+            } else if quoted && name.is_some() {
+                return Err(self.expected("'=' after the label name (the metric name is already set)"));
+            } else {
+                return Err(self.expected("'=' after the label name"));
+            }
+            blanks(self);
+            if self.eat(b'}') {
+                return Ok(labels);
+            }
+            if !self.eat(b',') {
+                return Err(self.expected("',' or '}' after the label value"));
+            }
+            blanks(self);
+            if self.peek() == Some(b'}') {
+                if dialect == Dialect::OpenMetrics {
+                    return Err(self.expected("a label name after ','"));
+                }
+                self.pos += 1;
+                return Ok(labels);
+            }
+        }
+    }
+
+    /// The series part of a sample line: a name and an optional label set, or a label
+    /// set holding a quoted name.
+    pub fn series(&mut self, dialect: Dialect) -> Result<SeriesRef, ParseError> {
+        let mut name: Option<(String, u32)> = None;
+        let start = self.pos;
+        if self.peek() != Some(b'{') {
+            let n = self.metric_name("a metric name")?;
+            name = Some((n, self.column_of(start)));
+        }
+        let mut labels = Vec::new();
+        if self.eat(b'{') {
+            labels = self.label_set(dialect, &mut name)?;
+        }
+        match name {
+            Some((name, name_column)) => Ok(SeriesRef { name, name_column, labels }),
+            None => Err(self.invalid_at(start, "the sample has no metric name")),
+        }
+    }
+}
+
+/// Bytes known to be ASCII as a String.
+fn ascii(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| b as char).collect()
+}
+
+/// Parses a sample value or float timestamp as both formats write them: decimal
+/// digits with optional sign, point and exponent, or `Inf`/`Infinity`/`NaN` in any
+/// case. Hexadecimal, octal, binary and `_` separators are rejected, as Prometheus does.
+pub fn parse_float(token: &[u8]) -> Option<f64> {
+    if token.is_empty() {
+        return None;
+    }
+    let s = std::str::from_utf8(token).ok()?;
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let special = unsigned.eq_ignore_ascii_case("inf")
+        || unsigned.eq_ignore_ascii_case("infinity")
+        || unsigned.eq_ignore_ascii_case("nan");
+    if !special {
+        let ok_chars = unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+        if !ok_chars || !unsigned.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.') {
+            return None;
+        }
+    }
+    s.parse::<f64>().ok()
+}

@@ -1,0 +1,170 @@
+//! Parsers for the two exposition formats behind one interface, as Prometheus's
+//! `model/textparse` has them: Prometheus text 0.0.4 (`promtext`) and OpenMetrics
+//! 1.0 (`openmetrics`, with its validity rules in `om_rules`). Both read bytes line
+//! by line with a shared `cursor`, group samples into families with `families`, and
+//! keep going after a bad line so that every error is reported with its position.
+
+mod cursor;
+mod error;
+mod families;
+mod om_rules;
+mod openmetrics;
+mod promtext;
+
+pub use cursor::{is_legacy_label_name, is_legacy_metric_name};
+pub use error::{ErrorKind, ParseError};
+pub use families::FamilyLines;
+
+use crate::expo::MetricFamily;
+use cursor::{Cursor, Dialect};
+use families::Assembler;
+
+/// An exposition format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Prometheus text format 0.0.4.
+    Text,
+    /// OpenMetrics 1.0.0.
+    OpenMetrics,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "Prometheus text 0.0.4",
+            Format::OpenMetrics => "OpenMetrics 1.0",
+        }
+    }
+
+    /// The `Content-Type` a server sends for this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Text => "text/plain; version=0.0.4; charset=utf-8",
+            Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        }
+    }
+}
+
+/// How to parse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// The format, or `None` to detect it (`detect_format`).
+    pub format: Option<Format>,
+    /// Enforce OpenMetrics's validity rules beyond the grammar (`om_rules`).
+    /// Prometheus itself accepts some input these rules reject.
+    pub strict: bool,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions { format: None, strict: true }
+    }
+}
+
+/// What one input line turned out to be; indexes point into `Parsed::families`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    Blank,
+    Comment,
+    Help(usize),
+    Type(usize),
+    Unit(usize),
+    /// (family, sample within the family)
+    Sample(usize, usize),
+    Eof,
+    /// The line has an error (see `Parsed::errors`) and contributed nothing.
+    Error,
+}
+
+/// The result of parsing: everything that parsed, and every error found.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    pub format: Format,
+    pub families: Vec<MetricFamily>,
+    /// Where each family's lines are, parallel to `families`.
+    pub family_lines: Vec<FamilyLines>,
+    /// One entry per input line.
+    pub lines: Vec<LineKind>,
+    /// Sorted by position.
+    pub errors: Vec<ParseError>,
+}
+
+impl Parsed {
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Guesses the format: OpenMetrics if the text ends with `# EOF` or uses something
+/// only OpenMetrics has (`# UNIT`, its extra types); text 0.0.4 otherwise.
+pub fn detect_format(input: &[u8]) -> Format {
+    let trimmed = input.trim_ascii_end();
+    if trimmed.ends_with(b"\n# EOF") || trimmed == b"# EOF" {
+        return Format::OpenMetrics;
+    }
+    let om_only = input.split(|&b| b == b'\n').any(|line| {
+        line.starts_with(b"# UNIT ")
+            || (line.starts_with(b"# TYPE ")
+                && [&b" gaugehistogram"[..], b" stateset", b" info", b" unknown"]
+                    .iter()
+                    .any(|t| line.ends_with(t)))
+    });
+    if om_only { Format::OpenMetrics } else { Format::Text }
+}
+
+/// Parses exposition text (bytes: invalid UTF-8 is reported, not assumed away).
+pub fn parse(input: &[u8], options: ParseOptions) -> Parsed {
+    let format = options.format.unwrap_or_else(|| detect_format(input));
+    let dialect = match format {
+        Format::Text => Dialect::Text,
+        Format::OpenMetrics => Dialect::OpenMetrics,
+    };
+    let mut asm = Assembler::new(dialect);
+    let mut errors = Vec::new();
+    let mut lines = Vec::new();
+    // A final newline ends the last line rather than starting an empty one.
+    let body = input.strip_suffix(b"\n").unwrap_or(input);
+    let mut eof_line: Option<u32> = None;
+    let mut after_eof_reported = false;
+    if !input.is_empty() {
+        for (i, raw) in body.split(|&b| b == b'\n').enumerate() {
+            let line_no = i as u32 + 1;
+            if let Some(eof) = eof_line {
+                if !after_eof_reported {
+                    errors.push(ParseError::invalid(line_no, 1, format!("unexpected content after # EOF (line {eof})")));
+                    after_eof_reported = true;
+                }
+                lines.push(LineKind::Error);
+                continue;
+            }
+            let mut cursor = Cursor::new(raw, line_no);
+            let result = match dialect {
+                Dialect::Text => promtext::parse_line(&mut cursor, &mut asm),
+                Dialect::OpenMetrics => openmetrics::parse_line(&mut cursor, &mut asm),
+            };
+            match result {
+                Ok(kind) => {
+                    if kind == LineKind::Eof {
+                        eof_line = Some(line_no);
+                    }
+                    lines.push(kind);
+                }
+                Err(error) => {
+                    errors.push(error);
+                    lines.push(LineKind::Error);
+                }
+            }
+        }
+    }
+    if dialect == Dialect::OpenMetrics {
+        if eof_line.is_none() {
+            let last = lines.len() as u32;
+            errors.push(ParseError::syntax(last + 1, 1, "\"# EOF\" ending the OpenMetrics text", "the end of the input".into()));
+        }
+        if options.strict {
+            errors.extend(om_rules::check(&asm.families, &asm.lines));
+        }
+    }
+    errors.sort_by_key(|e| (e.line, e.column));
+    Parsed { format, families: asm.families, family_lines: asm.lines, lines, errors }
+}

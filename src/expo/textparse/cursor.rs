@@ -211,7 +211,9 @@ impl<'a> Cursor<'a> {
                 let value = self.quoted_string("a closing '\"' after the label value")?;
                 if label == "__name__" && name.is_none() {
                     *name = Some((value, self.column_of(start)));
-                } else if labels.iter().any(|(n, _)| *n == label) || label == "__name__" {
+                } else if label == "__name__" {
+                    return Err(self.invalid_at(start, "the metric name is given twice (before the braces and as __name__)"));
+                } else if labels.iter().any(|(n, _)| *n == label) {
                     return Err(self.invalid_at(start, format!("duplicate label name {label:?}")));
                 } else {
                     labels.push((label, value));
@@ -251,6 +253,14 @@ impl<'a> Cursor<'a> {
             name = Some((n, self.column_of(start)));
         }
         let mut labels = Vec::new();
+        // Text 0.0.4 allows blanks between the name and its labels.
+        let before_blanks = self.pos;
+        if dialect == Dialect::Text && name.is_some() {
+            self.skip_blanks();
+            if self.peek() != Some(b'{') {
+                self.pos = before_blanks;
+            }
+        }
         if self.eat(b'{') {
             labels = self.label_set(dialect, &mut name)?;
         }

@@ -168,3 +168,6 @@ pub fn parse(input: &[u8], options: ParseOptions) -> Parsed {
     errors.sort_by_key(|e| (e.line, e.column));
     Parsed { format, families: asm.families, family_lines: asm.lines, lines, errors }
 }
+
+#[cfg(test)]
+mod tests;

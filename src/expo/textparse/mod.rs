@@ -114,59 +114,131 @@ pub fn detect_format(input: &[u8]) -> Format {
 
 /// Parses exposition text (bytes: invalid UTF-8 is reported, not assumed away).
 pub fn parse(input: &[u8], options: ParseOptions) -> Parsed {
-    let format = options.format.unwrap_or_else(|| detect_format(input));
-    let dialect = match format {
-        Format::Text => Dialect::Text,
-        Format::OpenMetrics => Dialect::OpenMetrics,
-    };
-    let mut asm = Assembler::new(dialect);
-    let mut errors = Vec::new();
-    let mut lines = Vec::new();
-    // A final newline ends the last line rather than starting an empty one.
-    let body = input.strip_suffix(b"\n").unwrap_or(input);
-    let mut eof_line: Option<u32> = None;
-    let mut after_eof_reported = false;
-    if !input.is_empty() {
-        for (i, raw) in body.split(|&b| b == b'\n').enumerate() {
-            let line_no = i as u32 + 1;
-            if let Some(eof) = eof_line {
-                if !after_eof_reported {
-                    errors.push(ParseError::invalid(line_no, 1, format!("unexpected content after # EOF (line {eof})")));
-                    after_eof_reported = true;
-                }
-                lines.push(LineKind::Error);
-                continue;
+    let mut parser = Parser::new(input, options);
+    while !parser.step(usize::MAX) {}
+    parser.finish()
+}
+
+/// A parse that can be done a slice at a time (`step`), so that a page can parse
+/// megabytes without blocking: it parses some lines, yields, and carries on.
+pub struct Parser<'a> {
+    input: &'a [u8],
+    options: ParseOptions,
+    format: Format,
+    dialect: Dialect,
+    asm: Assembler,
+    errors: Vec<ParseError>,
+    lines: Vec<LineKind>,
+    /// Byte offset of the next line to parse.
+    offset: usize,
+    eof_line: Option<u32>,
+    after_eof_reported: bool,
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(input: &'a [u8], options: ParseOptions) -> Parser<'a> {
+        let format = options.format.unwrap_or_else(|| detect_format(input));
+        let dialect = match format {
+            Format::Text => Dialect::Text,
+            Format::OpenMetrics => Dialect::OpenMetrics,
+        };
+        Parser {
+            input,
+            options,
+            format,
+            dialect,
+            asm: Assembler::new(dialect),
+            errors: Vec::new(),
+            lines: Vec::new(),
+            offset: 0,
+            eof_line: None,
+            after_eof_reported: false,
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// How far the parse has got, in bytes of input.
+    pub fn bytes_done(&self) -> usize {
+        self.offset.min(self.input.len())
+    }
+
+    /// Parses up to `max_lines` more lines; returns true when the input is used up.
+    pub fn step(&mut self, max_lines: usize) -> bool {
+        for _ in 0..max_lines {
+            // A final newline ends the last line rather than starting an empty one.
+            if self.offset >= self.input.len() {
+                return true;
             }
-            let mut cursor = Cursor::new(raw, line_no);
-            let result = match dialect {
-                Dialect::Text => promtext::parse_line(&mut cursor, &mut asm),
-                Dialect::OpenMetrics => openmetrics::parse_line(&mut cursor, &mut asm),
+            let rest = &self.input[self.offset..];
+            let (raw, advance) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => (&rest[..i], i + 1),
+                None => (rest, rest.len()),
             };
-            match result {
-                Ok(kind) => {
-                    if kind == LineKind::Eof {
-                        eof_line = Some(line_no);
-                    }
-                    lines.push(kind);
+            self.offset += advance;
+            self.parse_line(raw);
+        }
+        self.offset >= self.input.len()
+    }
+
+    fn parse_line(&mut self, raw: &[u8]) {
+        let line_no = self.lines.len() as u32 + 1;
+        if let Some(eof) = self.eof_line {
+            if !self.after_eof_reported {
+                self.errors
+                    .push(ParseError::invalid(line_no, 1, format!("unexpected content after # EOF (line {eof})")));
+                self.after_eof_reported = true;
+            }
+            self.lines.push(LineKind::Error);
+            return;
+        }
+        let mut cursor = Cursor::new(raw, line_no);
+        let result = match self.dialect {
+            Dialect::Text => promtext::parse_line(&mut cursor, &mut self.asm),
+            Dialect::OpenMetrics => openmetrics::parse_line(&mut cursor, &mut self.asm),
+        };
+        match result {
+            Ok(kind) => {
+                if kind == LineKind::Eof {
+                    self.eof_line = Some(line_no);
                 }
-                Err(error) => {
-                    errors.push(error);
-                    lines.push(LineKind::Error);
-                }
+                self.lines.push(kind);
+            }
+            Err(error) => {
+                self.errors.push(error);
+                self.lines.push(LineKind::Error);
             }
         }
     }
-    if dialect == Dialect::OpenMetrics {
-        if eof_line.is_none() {
-            let last = lines.len() as u32;
-            errors.push(ParseError::syntax(last + 1, 1, "\"# EOF\" ending the OpenMetrics text", "the end of the input".into()));
+
+    /// Parses whatever is left, applies the whole-input checks and returns the result.
+    pub fn finish(mut self) -> Parsed {
+        while !self.step(usize::MAX) {}
+        if self.dialect == Dialect::OpenMetrics {
+            if self.eof_line.is_none() {
+                let next = self.lines.len() as u32 + 1;
+                self.errors.push(ParseError::syntax(
+                    next,
+                    1,
+                    "\"# EOF\" ending the OpenMetrics text",
+                    "the end of the input".into(),
+                ));
+            }
+            if self.options.strict {
+                self.errors.extend(om_rules::check(&self.asm.families, &self.asm.lines));
+            }
         }
-        if options.strict {
-            errors.extend(om_rules::check(&asm.families, &asm.lines));
+        self.errors.sort_by_key(|e| (e.line, e.column));
+        Parsed {
+            format: self.format,
+            families: self.asm.families,
+            family_lines: self.asm.lines,
+            lines: self.lines,
+            errors: self.errors,
         }
     }
-    errors.sort_by_key(|e| (e.line, e.column));
-    Parsed { format, families: asm.families, family_lines: asm.lines, lines, errors }
 }
 
 #[cfg(test)]

@@ -1,0 +1,20 @@
+//! Any bytes, either format, strict or lenient: the parser must return (errors are
+//! fine), never panic, and every error must carry a position inside the input.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use promplay::expo::textparse::{Format, ParseOptions, parse};
+
+fuzz_target!(|data: &[u8]| {
+    let lines = data.split(|&b| b == b'\n').count() as u32 + 1;
+    for format in [None, Some(Format::Text), Some(Format::OpenMetrics)] {
+        for strict in [false, true] {
+            let parsed = parse(data, ParseOptions { format, strict });
+            for error in &parsed.errors {
+                assert!(error.line >= 1 && error.line <= lines, "{error} outside {lines} lines");
+                assert!(error.column >= 1);
+            }
+            assert!(parsed.lines.len() as u32 <= lines);
+        }
+    }
+});

@@ -77,6 +77,12 @@ pub fn lint_with(families: &[MetricFamily], rules: RuleSet) -> Vec<Problem> {
     problems
 }
 
+/// The names of the rules `rules` applies, as client_golang names them
+/// (`LintHelp`, `LintMetricUnits`, ...), in its order.
+pub fn rule_names(rules: RuleSet) -> Vec<&'static str> {
+    rules::RULES.iter().filter(|rule| rule.applies_to(rules)).map(|rule| rule.name).collect()
+}
+
 /// The problems as promtool writes them to stderr: one `<metric> <text>` line each.
 pub fn render_problems(problems: &[Problem]) -> String {
     problems.iter().map(|p| format!("{p}\n")).collect()

@@ -79,8 +79,8 @@ fn lint_counter(family: &Family<'_>) -> Vec<String> {
 
 /// Upstream only (not in promtool 2.42): a `_timestamp_seconds` name says "gauge".
 fn lint_gauge(family: &Family<'_>) -> Vec<String> {
-    let misnamed = !matches!(family.kind, ProtoType::Gauge | ProtoType::Untyped)
-        && family.name.ends_with("_timestamp_seconds");
+    let misnamed =
+        !matches!(family.kind, ProtoType::Gauge | ProtoType::Untyped) && family.name.ends_with("_timestamp_seconds");
     if misnamed { vec!["non-gauge metrics should not have \"_timestamp_seconds\" suffix".into()] } else { vec![] }
 }
 

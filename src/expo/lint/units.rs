@@ -43,8 +43,8 @@ pub(crate) const UNITS: &[(&str, &str)] = &[
 
 /// Prefixes that may precede a unit (`milliseconds`, `kibibytes`).
 pub(crate) const UNIT_PREFIXES: &[&str] = &[
-    "pico", "nano", "micro", "milli", "centi", "deci", "deca", "hecto", "kilo", "kibi", "mega", "mibi", "giga",
-    "gibi", "tera", "tebi", "peta", "pebi",
+    "pico", "nano", "micro", "milli", "centi", "deci", "deca", "hecto", "kilo", "kibi", "mega", "mibi", "giga", "gibi",
+    "tera", "tebi", "peta", "pebi",
 ];
 
 /// Abbreviations that should be spelled out (`_ms` → `_seconds`).
@@ -67,11 +67,7 @@ pub(crate) fn metric_unit(name: &str) -> Option<(&str, &'static str)> {
         if let Some(base) = base_of(word) {
             return Some((word, base));
         }
-        UNIT_PREFIXES
-            .iter()
-            .filter_map(|prefix| word.strip_prefix(prefix))
-            .find_map(base_of)
-            .map(|base| (word, base))
+        UNIT_PREFIXES.iter().filter_map(|prefix| word.strip_prefix(prefix)).find_map(base_of).map(|base| (word, base))
     })
 }
 

@@ -25,8 +25,8 @@ impl Rule {
     }
 }
 
-/// The rules, in client_golang's `defaultValidations` order. The order only
-/// matters before sorting, which is stable, so it is kept for fidelity.
+/// The rules, in client_golang's `defaultValidations` order. The order never
+/// shows (problems are sorted afterwards); it is kept to ease comparison.
 pub(crate) const RULES: &[Rule] = &[
     Rule { name: "LintHelp", in_promtool_2_42: true, check: lint_help },
     Rule { name: "LintMetricUnits", in_promtool_2_42: true, check: lint_metric_units },

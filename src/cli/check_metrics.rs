@@ -6,6 +6,8 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::expo::convert;
+use crate::expo::lint::{self, RuleSet};
 use crate::expo::textparse::{Format, ParseOptions, parse};
 
 #[derive(clap::Args, Debug)]
@@ -23,8 +25,20 @@ pub struct CheckMetricsArgs {
     /// (grouping, histogram and value rules are then not enforced).
     #[arg(long)]
     lenient: bool,
+    /// Which lint rules: today's promlint (`upstream`), or exactly those of the
+    /// promtool in Debian 12 (`promtool-2.42`, without `metric not unique` and the
+    /// `_timestamp_seconds` rule).
+    #[arg(long, value_enum, default_value_t = RulesArg::Upstream)]
+    rules: RulesArg,
     /// The file to read; `-` or nothing reads standard input.
     file: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum RulesArg {
+    Upstream,
+    #[value(name = "promtool-2.42")]
+    Promtool242,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -69,8 +83,27 @@ pub fn run(args: CheckMetricsArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_PARSE_ERROR);
     }
-    let _ = args.extended;
-    let _ = args.no_lint;
+    if args.no_lint {
+        return ExitCode::SUCCESS;
+    }
+    // The rules speak of families as text 0.0.4 names them (what promtool reads).
+    let families = match parsed.format {
+        Format::Text => parsed.families,
+        Format::OpenMetrics => convert::to_text_families(&parsed.families),
+    };
+    let rules = match args.rules {
+        RulesArg::Upstream => RuleSet::Upstream,
+        RulesArg::Promtool242 => RuleSet::Promtool2_42,
+    };
+    let problems = lint::lint_with(&families, rules);
+    if !problems.is_empty() {
+        // promtool prints problems (only) to stderr, and no table when there are problems.
+        eprint!("{}", lint::render_problems(&problems));
+        return ExitCode::from(EXIT_LINT_PROBLEMS);
+    }
+    if args.extended {
+        print!("{}", lint::render_table(&lint::cardinality(&families)));
+    }
     ExitCode::SUCCESS
 }
 

@@ -2,6 +2,7 @@
 //! OpenMetrics 1.0, a parser per format behind one interface, and the linter.
 
 pub mod convert;
+pub mod explain;
 pub mod lint;
 pub mod model;
 pub mod textparse;

@@ -50,7 +50,7 @@ pub fn go_float(value: f64) -> String {
         Some(dot) if value > 0.0 && dot > 6 => {
             // Same string surgery as client_python, including its quirk of always writing
             // a leading zero in the exponent (`e+010` for 1e10).
-            let joined = format!("{}.{}", &repr[..dot], &repr[dot + 1..]);
+            let joined = format!("{}.{}{}", &repr[..1], &repr[1..dot], &repr[dot + 1..]);
             let mantissa = joined.trim_end_matches(['0', '.']);
             format!("{mantissa}e+0{}", dot - 1)
         }

@@ -145,13 +145,23 @@ fn counter_exemplar() -> Result<Registry, ClientError> {
 
 fn gaugehistogram() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.register(StaticCollector(vec![gauge_histogram_family("gh", "help", &[("1.0", 4.0), ("+Inf", 5.0)], 7.0)]))?;
+    registry.register(StaticCollector(vec![gauge_histogram_family(
+        "gh",
+        "help",
+        &[("1.0", 4.0), ("+Inf", 5.0)],
+        7.0,
+    )]))?;
     Ok(registry)
 }
 
 fn gaugehistogram_negative_buckets() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.register(StaticCollector(vec![gauge_histogram_family("gh", "help", &[("-1.0", 4.0), ("+Inf", 5.0)], -7.0)]))?;
+    registry.register(StaticCollector(vec![gauge_histogram_family(
+        "gh",
+        "help",
+        &[("-1.0", 4.0), ("+Inf", 5.0)],
+        -7.0,
+    )]))?;
     Ok(registry)
 }
 
@@ -225,12 +235,12 @@ fn classic_part_of_native_histogram() -> Result<Registry, ClientError> {
     let name = "hist_w_classic_two_sets";
     let help = "Is an example of a native histogram plus a classic histogram with two label sets in OM 1.0.0";
     let mut family = FamilyBuilder::new(name, help, MetricType::Histogram);
-    for foo in ["bar", "baz"] {
+    for label_value in ["bar", "baz"] {
         family = family
-            .sample(format!("{name}_bucket"), &[("foo", foo), ("le", "0.001")], 4.0)
-            .sample(format!("{name}_bucket"), &[("foo", foo), ("le", "+Inf")], 24.0)
-            .sample(format!("{name}_count"), &[("foo", foo)], 24.0)
-            .sample(format!("{name}_sum"), &[("foo", foo)], 100.0);
+            .sample(format!("{name}_bucket"), &[("foo", label_value), ("le", "0.001")], 4.0)
+            .sample(format!("{name}_bucket"), &[("foo", label_value), ("le", "+Inf")], 24.0)
+            .sample(format!("{name}_count"), &[("foo", label_value)], 24.0)
+            .sample(format!("{name}_sum"), &[("foo", label_value)], 100.0);
     }
     registry.register(StaticCollector(vec![family.build()]))?;
     Ok(registry)
@@ -245,7 +255,8 @@ fn parsed_summary(name: &str, help: &str, quantiles: &[(&str, f64)], sum: f64, c
     family.sample(format!("{name}_sum"), &[], sum).sample(format!("{name}_count"), &[], count)
 }
 
-const GC_QUANTILE_VALUES: [f64; 5] = [0.013300656000000001, 0.013638736, 0.013759906, 0.013962066, 0.021383540000000003];
+const GC_QUANTILE_VALUES: [f64; 5] =
+    [0.013300656000000001, 0.013638736, 0.013759906, 0.013962066, 0.021383540000000003];
 const CHUNK_OPS: [(&str, f64); 8] = [
     ("clone", 28.0),
     ("create", 997844.0),
@@ -315,13 +326,17 @@ fn roundtrip_openmetrics() -> Result<Registry, ClientError> {
     let mut families = roundtrip_common(["0.0", "0.25", "0.5", "0.75", "1.0"]);
     let bounds = [0.0, 1e-05, 0.0001, 0.1, 1.0, 10.0, 100000.0, 1e6, 1555555.55555552, 1e23, f64::INFINITY];
     let counts = [0.0, 0.0, 0.0, 8.0, 10.0, 17.0, 17.0, 17.0, 17.0, 17.0, 17.0];
-    let mut foo = FamilyBuilder::new("foo", "histogram Testing histogram buckets", MetricType::Histogram);
+    let mut buckets_family = FamilyBuilder::new("foo", "histogram Testing histogram buckets", MetricType::Histogram);
     for (bound, count) in bounds.iter().zip(counts) {
         // The `le` values go through the encoder's number formatting, as client_python's parser does.
-        foo = foo.sample("foo_bucket", &[("le", &go_float(*bound))], count);
+        buckets_family = buckets_family.sample("foo_bucket", &[("le", &go_float(*bound))], count);
     }
-    foo = foo.sample("foo_count", &[], 17.0).sample("foo_sum", &[], 324789.3).sample("foo_created", &[], 1520430000.123);
-    families.push(foo.build());
+    buckets_family = buckets_family.sample("foo_count", &[], 17.0).sample("foo_sum", &[], 324789.3).sample(
+        "foo_created",
+        &[],
+        1520430000.123,
+    );
+    families.push(buckets_family.build());
     families.push(
         FamilyBuilder::new("bar", "histogram Testing with labels", MetricType::Histogram)
             .sample("bar_bucket", &[("a", "b"), ("le", "+Inf")], 0.0)
@@ -419,10 +434,8 @@ fn python_string_literal(literal: &str) -> String {
 fn escaping_of(encoder: &str) -> NameEscaping {
     for marker in ["escaping: ", "escaping="] {
         if let Some(at) = encoder.find(marker) {
-            let word: String = encoder[at + marker.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect();
+            let word: String =
+                encoder[at + marker.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
             if let Some(escaping) = NameEscaping::from_param(&word) {
                 return escaping;
             }
@@ -483,7 +496,10 @@ fn run_table(table: &Table) -> Vec<String> {
         for (scheme, expected) in schemes.iter().zip(row.iter().skip(1)) {
             let actual = escape(&row[0], *scheme);
             if &actual != expected {
-                failures.push(format!("{}: {:?} with {scheme:?}: expected {expected:?}, got {actual:?}", table.name, row[0]));
+                failures.push(format!(
+                    "{}: {:?} with {scheme:?}: expected {expected:?}, got {actual:?}",
+                    table.name, row[0]
+                ));
             }
         }
     }

@@ -50,30 +50,23 @@ impl fmt::Display for ClientError {
             ClientError::IncorrectLabelCount { expected, got } => {
                 write!(f, "Incorrect label count (expected {expected} label values, got {got})")
             }
-            ClientError::IncorrectLabelNames { expected, got } => write!(
-                f,
-                "Incorrect label names (expected [{}], got [{}])",
-                expected.join(", "),
-                got.join(", ")
-            ),
+            ClientError::IncorrectLabelNames { expected, got } => {
+                write!(f, "Incorrect label names (expected [{}], got [{}])", expected.join(", "), got.join(", "))
+            }
             ClientError::UnitNotAllowed { name } => {
                 write!(f, "Metric name is of a type that cannot have a unit: {name}")
             }
-            ClientError::NegativeIncrement(amount) => write!(
-                f,
-                "Counters can only be incremented by non-negative amounts (got {amount})"
-            ),
+            ClientError::NegativeIncrement(amount) => {
+                write!(f, "Counters can only be incremented by non-negative amounts (got {amount})")
+            }
             ClientError::InvalidBuckets(reason) => write!(f, "Invalid histogram buckets: {reason}"),
             ClientError::InvalidSummaryOptions(reason) => write!(f, "Invalid summary options: {reason}"),
-            ClientError::ExemplarTooLong(runes) => write!(
-                f,
-                "Exemplar labels have {runes} UTF-8 characters, exceeding the limit of 128"
-            ),
-            ClientError::OverlappingLabels { metric, labels } => write!(
-                f,
-                "Overlapping labels for metric {metric}: {}",
-                labels.join(", ")
-            ),
+            ClientError::ExemplarTooLong(runes) => {
+                write!(f, "Exemplar labels have {runes} UTF-8 characters, exceeding the limit of 128")
+            }
+            ClientError::OverlappingLabels { metric, labels } => {
+                write!(f, "Overlapping labels for metric {metric}: {}", labels.join(", "))
+            }
             ClientError::NoStates(metric) => write!(f, "No states provided for Enum metric: {metric}"),
             ClientError::UnknownState { metric, state } => {
                 write!(f, "'{state}' is not a state of Enum metric {metric}")

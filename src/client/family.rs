@@ -114,10 +114,7 @@ impl<M: Metric> MetricVec<M> {
     /// The child for these label values (in label-name order), created on first use.
     pub fn labels(&self, values: &[&str]) -> Result<M, ClientError> {
         if values.len() != self.inner.label_names.len() {
-            return Err(ClientError::IncorrectLabelCount {
-                expected: self.inner.label_names.len(),
-                got: values.len(),
-            });
+            return Err(ClientError::IncorrectLabelCount { expected: self.inner.label_names.len(), got: values.len() });
         }
         let key: Vec<String> = values.iter().map(|v| v.to_string()).collect();
         let mut children = lock(&self.inner.children);
@@ -157,10 +154,7 @@ impl<M: Metric> MetricVec<M> {
     /// Forgets the child for these label values (it stops being reported).
     pub fn remove(&self, values: &[&str]) -> Result<(), ClientError> {
         if values.len() != self.inner.label_names.len() {
-            return Err(ClientError::IncorrectLabelCount {
-                expected: self.inner.label_names.len(),
-                got: values.len(),
-            });
+            return Err(ClientError::IncorrectLabelCount { expected: self.inner.label_names.len(), got: values.len() });
         }
         let key: Vec<String> = values.iter().map(|v| v.to_string()).collect();
         let mut children = lock(&self.inner.children);

@@ -13,7 +13,8 @@ use crate::expo::encode::format::go_float;
 use crate::expo::model::{Exemplar, Labels, MetricType, Sample, Timestamp};
 
 /// client_python's and client_golang's default bounds (+Inf is appended).
-pub const DEFAULT_BUCKETS: [f64; 14] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
+pub const DEFAULT_BUCKETS: [f64; 14] =
+    [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
 
 /// A histogram family with label names.
 pub type HistogramVec = MetricVec<Histogram>;
@@ -178,7 +179,12 @@ impl Metric for Histogram {
 
 impl HistogramVec {
     /// A histogram family with these bucket upper bounds (see [`validate_buckets`]).
-    pub fn new(opts: &Opts, buckets: &[f64], label_names: &[&str], clock: SharedClock) -> Result<HistogramVec, ClientError> {
+    pub fn new(
+        opts: &Opts,
+        buckets: &[f64],
+        label_names: &[&str],
+        clock: SharedClock,
+    ) -> Result<HistogramVec, ClientError> {
         let config = HistogramConfig { upper_bounds: validate_buckets(buckets)? };
         MetricVec::with_config(opts, label_names, config, clock)
     }
@@ -196,7 +202,12 @@ impl Registry {
     }
 
     /// Creates and registers a histogram family with label names.
-    pub fn histogram_vec(&self, opts: &Opts, buckets: &[f64], label_names: &[&str]) -> Result<HistogramVec, ClientError> {
+    pub fn histogram_vec(
+        &self,
+        opts: &Opts,
+        buckets: &[f64],
+        label_names: &[&str],
+    ) -> Result<HistogramVec, ClientError> {
         self.register_vec(HistogramVec::new(opts, buckets, label_names, self.clock().clone())?)
     }
 }

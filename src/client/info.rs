@@ -39,7 +39,10 @@ impl Info {
             .filter(|name| self.config.label_names.contains(name))
             .collect();
         if !overlapping.is_empty() {
-            return Err(ClientError::OverlappingLabels { metric: self.config.metric_name.clone(), labels: overlapping });
+            return Err(ClientError::OverlappingLabels {
+                metric: self.config.metric_name.clone(),
+                labels: overlapping,
+            });
         }
         *lock(&self.facts) = facts.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
         Ok(())

@@ -34,7 +34,11 @@ pub struct SummaryOpts {
 
 impl Default for SummaryOpts {
     fn default() -> SummaryOpts {
-        SummaryOpts { objectives: Vec::new(), max_age_seconds: DEFAULT_MAX_AGE_SECONDS, age_buckets: DEFAULT_AGE_BUCKETS }
+        SummaryOpts {
+            objectives: Vec::new(),
+            max_age_seconds: DEFAULT_MAX_AGE_SECONDS,
+            age_buckets: DEFAULT_AGE_BUCKETS,
+        }
     }
 }
 
@@ -55,7 +59,9 @@ impl SummaryOpts {
                 return Err(ClientError::InvalidSummaryOptions(format!("quantile {quantile} is not between 0 and 1")));
             }
             if !(0.0..=1.0).contains(error) {
-                return Err(ClientError::InvalidSummaryOptions(format!("allowed error {error} is not between 0 and 1")));
+                return Err(ClientError::InvalidSummaryOptions(format!(
+                    "allowed error {error} is not between 0 and 1"
+                )));
             }
         }
         if self.max_age_seconds.is_nan() || self.max_age_seconds <= 0.0 {
@@ -206,7 +212,12 @@ impl Registry {
     }
 
     /// Creates and registers a summary family with label names.
-    pub fn summary_vec(&self, opts: &Opts, summary_opts: SummaryOpts, label_names: &[&str]) -> Result<SummaryVec, ClientError> {
+    pub fn summary_vec(
+        &self,
+        opts: &Opts,
+        summary_opts: SummaryOpts,
+        label_names: &[&str],
+    ) -> Result<SummaryVec, ClientError> {
         self.register_vec(SummaryVec::new(opts, summary_opts, label_names, self.clock().clone())?)
     }
 }

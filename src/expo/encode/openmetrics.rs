@@ -75,7 +75,11 @@ fn write_sample(out: &mut String, sample: &Sample, exemplar: Option<&Exemplar>, 
         out.push_str(&openmetrics_timestamp(timestamp));
     }
     if let Some(exemplar) = exemplar {
-        out.push_str(&format!(" # {{{}}} {}", join_labels(&exemplar.labels, options.escaping), go_float(exemplar.value)));
+        out.push_str(&format!(
+            " # {{{}}} {}",
+            join_labels(&exemplar.labels, options.escaping),
+            go_float(exemplar.value)
+        ));
         if let Some(timestamp) = exemplar.timestamp {
             out.push(' ');
             out.push_str(&openmetrics_timestamp(timestamp));

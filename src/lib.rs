@@ -5,6 +5,7 @@
 //! Core stages have no browser dependency and are tested natively; the two
 //! shells call into them: `ui` (Leptos, wasm32 only) and `cli` (native only).
 
+pub mod client;
 pub mod expo;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,7 +1,9 @@
 //! Exposition formats: the metric model, encoders for Prometheus text 0.0.4 and
-//! OpenMetrics 1.0, a parser per format behind one interface, and the linter.
+//! OpenMetrics 1.0, a parser per format behind one interface (`textparse`), the
+//! linter, conversions between the two namings, and explanations of lines.
 
 pub mod convert;
+pub mod encode;
 pub mod explain;
 pub mod lint;
 pub mod model;

@@ -1,0 +1,202 @@
+//! `MetricVec<M>`: one metric family with its label names and a child per label-value
+//! combination, in first-use order (client_python's `.labels(...)`, client_golang's
+//! `*Vec`). Each metric type (counter, gauge, …) implements [`Metric`] for its child;
+//! unlabelled metrics are a vec with no label names and its single child.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::clock::SharedClock;
+use super::error::ClientError;
+use super::labels::{Opts, validate_label_names, zip_labels};
+use super::registry::Collector;
+use crate::expo::model::{Labels, MetricFamily, MetricType, Sample};
+
+/// Locks a mutex, carrying on with the data even if a panic elsewhere poisoned it
+/// (metric state stays meaningful; refusing to report would be worse).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A metric type's child: the state behind one label-value combination.
+pub trait Metric: Clone + Send + Sync + 'static {
+    /// Settings shared by every child of one family (buckets, states, …).
+    type Config: Send + Sync + 'static;
+    const METRIC_TYPE: MetricType;
+    /// Sample suffixes this type writes, for the registry's duplicate check.
+    const SUFFIXES: &'static [&'static str];
+
+    /// Label names the type uses itself and so forbids (`le`, `quantile`, …).
+    fn reserved_label_names(_family_name: &str, _config: &Self::Config) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// A fresh child, created now (its `_created` time comes from the clock).
+    fn new_child(config: &Arc<Self::Config>, clock: &SharedClock) -> Self;
+
+    /// Appends this child's samples; `labels` are the family's label pairs for it.
+    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>);
+}
+
+struct Children<M> {
+    in_order: Vec<(Vec<String>, M)>,
+    position: HashMap<Vec<String>, usize>,
+}
+
+struct VecInner<M: Metric> {
+    name: String,
+    help: String,
+    unit: String,
+    label_names: Vec<String>,
+    config: Arc<M::Config>,
+    clock: SharedClock,
+    children: Mutex<Children<M>>,
+}
+
+/// A metric family with label names; `.labels(&[...])` returns the child for those values.
+pub struct MetricVec<M: Metric> {
+    inner: Arc<VecInner<M>>,
+}
+
+impl<M: Metric> Clone for MetricVec<M> {
+    fn clone(&self) -> Self {
+        MetricVec { inner: Arc::clone(&self.inner) }
+    }
+}
+
+impl<M: Metric> MetricVec<M> {
+    /// Builds a family: the full name from `opts`, validated label names, and (when there
+    /// are no label names) the single child right away, so an untouched metric still reports.
+    pub fn with_config(
+        opts: &Opts,
+        label_names: &[&str],
+        config: M::Config,
+        clock: SharedClock,
+    ) -> Result<MetricVec<M>, ClientError> {
+        let name = opts.full_name(M::METRIC_TYPE)?;
+        let reserved = M::reserved_label_names(&name, &config);
+        let reserved: Vec<&str> = reserved.iter().map(String::as_str).collect();
+        let label_names = validate_label_names(label_names, &reserved)?;
+        let vec = MetricVec {
+            inner: Arc::new(VecInner {
+                name,
+                help: opts.help.clone(),
+                unit: opts.unit.clone(),
+                label_names,
+                config: Arc::new(config),
+                clock,
+                children: Mutex::new(Children { in_order: Vec::new(), position: HashMap::new() }),
+            }),
+        };
+        if vec.inner.label_names.is_empty() {
+            vec.labels(&[])?;
+        }
+        Ok(vec)
+    }
+
+    /// The family name (without sample suffixes).
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    pub fn label_names(&self) -> &[String] {
+        &self.inner.label_names
+    }
+
+    pub(crate) fn config(&self) -> &Arc<M::Config> {
+        &self.inner.config
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.inner.clock
+    }
+
+    /// The child for these label values (in label-name order), created on first use.
+    pub fn labels(&self, values: &[&str]) -> Result<M, ClientError> {
+        if values.len() != self.inner.label_names.len() {
+            return Err(ClientError::IncorrectLabelCount { expected: self.inner.label_names.len(), got: values.len() });
+        }
+        let key: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        let mut children = lock(&self.inner.children);
+        if let Some(&at) = children.position.get(&key) {
+            return Ok(children.in_order[at].1.clone());
+        }
+        let child = M::new_child(&self.inner.config, &self.inner.clock);
+        let at = children.in_order.len();
+        children.in_order.push((key.clone(), child.clone()));
+        children.position.insert(key, at);
+        Ok(child)
+    }
+
+    /// The child for these `(name, value)` pairs, in any order; they must name exactly
+    /// the metric's label names.
+    pub fn labels_by_name(&self, pairs: &[(&str, &str)]) -> Result<M, ClientError> {
+        let mut values = Vec::with_capacity(self.inner.label_names.len());
+        for name in &self.inner.label_names {
+            match pairs.iter().find(|(n, _)| n == name) {
+                Some((_, value)) => values.push(*value),
+                None => return Err(self.incorrect_names(pairs)),
+            }
+        }
+        if pairs.len() != values.len() {
+            return Err(self.incorrect_names(pairs));
+        }
+        self.labels(&values)
+    }
+
+    fn incorrect_names(&self, pairs: &[(&str, &str)]) -> ClientError {
+        ClientError::IncorrectLabelNames {
+            expected: self.inner.label_names.clone(),
+            got: pairs.iter().map(|(n, _)| n.to_string()).collect(),
+        }
+    }
+
+    /// Forgets the child for these label values (it stops being reported).
+    pub fn remove(&self, values: &[&str]) -> Result<(), ClientError> {
+        if values.len() != self.inner.label_names.len() {
+            return Err(ClientError::IncorrectLabelCount { expected: self.inner.label_names.len(), got: values.len() });
+        }
+        let key: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        let mut children = lock(&self.inner.children);
+        if let Some(at) = children.position.remove(&key) {
+            children.in_order.remove(at);
+            let Children { in_order, position } = &mut *children;
+            for (index, (key, _)) in in_order.iter().enumerate().skip(at) {
+                position.insert(key.clone(), index);
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets every child.
+    pub fn clear(&self) {
+        let mut children = lock(&self.inner.children);
+        children.in_order.clear();
+        children.position.clear();
+    }
+
+    /// This family as it stands now.
+    pub fn family(&self) -> MetricFamily {
+        let inner = &self.inner;
+        let mut family = MetricFamily::new(inner.name.clone(), M::METRIC_TYPE);
+        family.help = Some(inner.help.clone());
+        family.unit = (!inner.unit.is_empty()).then(|| inner.unit.clone());
+        let children = lock(&inner.children);
+        for (values, child) in &children.in_order {
+            let labels = zip_labels(&inner.label_names, values);
+            child.collect_samples(&inner.name, &labels, &mut family.samples);
+        }
+        family
+    }
+}
+
+impl<M: Metric> Collector for MetricVec<M> {
+    fn collect(&self) -> Vec<MetricFamily> {
+        vec![self.family()]
+    }
+
+    fn describe(&self) -> Vec<String> {
+        let name = &self.inner.name;
+        std::iter::once(name.clone()).chain(M::SUFFIXES.iter().map(|suffix| format!("{name}{suffix}"))).collect()
+    }
+}

@@ -1,0 +1,137 @@
+//! The registry: collectors in registration order, each asked for its families at
+//! collect time (client_python's `CollectorRegistry`, client_golang's `Registry`),
+//! with client_python's duplicate-series check at registration.
+
+use std::sync::{Arc, Mutex};
+
+use super::clock::SharedClock;
+use super::error::ClientError;
+use super::family::lock;
+use crate::expo::model::MetricFamily;
+
+/// Anything that reports metric families: the API's own metrics, or a custom collector
+/// that builds families by hand (client_python's `Metric`, `CounterMetricFamily`, …).
+pub trait Collector: Send + Sync {
+    /// The families as they stand now.
+    fn collect(&self) -> Vec<MetricFamily>;
+
+    /// Every series name this collector will report (family names and suffixed sample
+    /// names), for the registry's duplicate check. Custom collectors may leave it empty,
+    /// which skips the check, as in client_python.
+    fn describe(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A custom collector made from a closure.
+pub struct FnCollector<F>(pub F);
+
+impl<F: Fn() -> Vec<MetricFamily> + Send + Sync> Collector for FnCollector<F> {
+    fn collect(&self) -> Vec<MetricFamily> {
+        (self.0)()
+    }
+}
+
+/// A custom collector with fixed families (handy for tests and static info).
+pub struct StaticCollector(pub Vec<MetricFamily>);
+
+impl Collector for StaticCollector {
+    fn collect(&self) -> Vec<MetricFamily> {
+        self.0.clone()
+    }
+}
+
+/// Identifies one registration, for `unregister`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CollectorId(u64);
+
+struct Registration {
+    id: CollectorId,
+    names: Vec<String>,
+    collector: Box<dyn Collector>,
+}
+
+#[derive(Default)]
+struct Registrations {
+    next_id: u64,
+    entries: Vec<Registration>,
+}
+
+/// A set of collectors. Cloning shares the same registry.
+#[derive(Clone)]
+pub struct Registry {
+    clock: SharedClock,
+    registrations: Arc<Mutex<Registrations>>,
+}
+
+impl Registry {
+    /// A registry whose metrics take their time (`_created`, exemplars, timers) from `clock`.
+    pub fn new(clock: SharedClock) -> Registry {
+        Registry { clock, registrations: Arc::new(Mutex::new(Registrations::default())) }
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    /// Adds a collector; refuses it if any series name it describes is already registered.
+    pub fn register(&self, collector: impl Collector + 'static) -> Result<CollectorId, ClientError> {
+        self.register_boxed(Box::new(collector))
+    }
+
+    pub fn register_boxed(&self, collector: Box<dyn Collector>) -> Result<CollectorId, ClientError> {
+        let names = collector.describe();
+        let mut registrations = lock(&self.registrations);
+        let mut duplicates: Vec<String> = names
+            .iter()
+            .filter(|name| registrations.entries.iter().any(|entry| entry.names.contains(name)))
+            .cloned()
+            .collect();
+        if !duplicates.is_empty() {
+            duplicates.sort();
+            duplicates.dedup();
+            return Err(ClientError::DuplicatedTimeseries(duplicates));
+        }
+        let id = CollectorId(registrations.next_id);
+        registrations.next_id += 1;
+        registrations.entries.push(Registration { id, names, collector });
+        Ok(id)
+    }
+
+    /// Removes a registration.
+    pub fn unregister(&self, id: CollectorId) -> Result<(), ClientError> {
+        let mut registrations = lock(&self.registrations);
+        let before = registrations.entries.len();
+        registrations.entries.retain(|entry| entry.id != id);
+        if registrations.entries.len() == before {
+            return Err(ClientError::UnknownCollector);
+        }
+        Ok(())
+    }
+
+    /// Removes the registration that describes the series `name`.
+    pub fn unregister_by_name(&self, name: &str) -> Result<(), ClientError> {
+        let id = {
+            let registrations = lock(&self.registrations);
+            registrations.entries.iter().find(|entry| entry.names.iter().any(|n| n == name)).map(|entry| entry.id)
+        };
+        self.unregister(id.ok_or(ClientError::UnknownCollector)?)
+    }
+
+    /// Every family of every collector, in registration order.
+    pub fn collect(&self) -> Vec<MetricFamily> {
+        let registrations = lock(&self.registrations);
+        registrations.entries.iter().flat_map(|entry| entry.collector.collect()).collect()
+    }
+}
+
+impl Registry {
+    /// Registers a metric family and hands it back, for `registry.counter(...)` and friends.
+    pub fn register_vec<M: super::family::Metric>(
+        &self,
+        vec: super::family::MetricVec<M>,
+    ) -> Result<super::family::MetricVec<M>, ClientError> {
+        self.register(vec.clone())?;
+        Ok(vec)
+    }
+}

@@ -1,0 +1,253 @@
+//! Number, timestamp and string formatting shared by both encoders, written to
+//! reproduce client_python byte for byte: `floatToGoString`, Python's `repr()` of
+//! floats and `str()` of timestamps, backslash escaping, and metric/label name
+//! escaping (the `escaping=` schemes of content negotiation).
+
+use crate::expo::model::Timestamp;
+
+/// How names outside the legacy character set are written (the `escaping=`
+/// parameter of the Accept header, as client_python and client_golang define it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum NameEscaping {
+    /// Names are written as they are; non-legacy names are quoted (`{"utf8.cc_total"}`).
+    AllowUtf8,
+    /// Every character outside the legacy set becomes `_` (client_python's default).
+    #[default]
+    Underscores,
+    /// `.` becomes `_dot_`, `_` becomes `__`, other invalid characters `__`.
+    Dots,
+    /// Non-legacy names become `U__` followed by `_<hex code point>_` for each invalid character.
+    Values,
+}
+
+impl NameEscaping {
+    /// The scheme named by an `escaping=` parameter value.
+    pub fn from_param(word: &str) -> Option<NameEscaping> {
+        match word {
+            "allow-utf-8" => Some(NameEscaping::AllowUtf8),
+            "underscores" => Some(NameEscaping::Underscores),
+            "dots" => Some(NameEscaping::Dots),
+            "values" => Some(NameEscaping::Values),
+            _ => None,
+        }
+    }
+}
+
+/// `floatToGoString`: `+Inf`, `-Inf`, `NaN`, otherwise Python's `repr()`, except that
+/// positive values with more than six digits before the point use Go's exponent form.
+pub fn go_float(value: f64) -> String {
+    if value == f64::INFINITY {
+        return "+Inf".to_string();
+    }
+    if value == f64::NEG_INFINITY {
+        return "-Inf".to_string();
+    }
+    if value.is_nan() {
+        return "NaN".to_string();
+    }
+    let repr = python_float_repr(value);
+    match repr.find('.') {
+        Some(dot) if value > 0.0 && dot > 6 => {
+            // Same string surgery as client_python, including its quirk of always writing
+            // a leading zero in the exponent (`e+010` for 1e10).
+            let joined = format!("{}.{}{}", &repr[..1], &repr[1..dot], &repr[dot + 1..]);
+            let mantissa = joined.trim_end_matches(['0', '.']);
+            format!("{mantissa}e+0{}", dot - 1)
+        }
+        _ => repr,
+    }
+}
+
+/// Python's `repr()` of a float: the shortest digits that round-trip, in fixed
+/// notation (always with a fraction) when the decimal exponent is in -4..16, else in
+/// exponent notation with a signed, at least two-digit exponent (`1e-05`, `1e+16`).
+pub fn python_float_repr(value: f64) -> String {
+    if value.is_nan() {
+        return "nan".to_string();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits, e.g. "-1.23456e2".
+    let scientific = format!("{value:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if (-4..16).contains(&exponent) {
+        if exponent >= 0 {
+            let int_len = exponent as usize + 1;
+            if digits.len() <= int_len {
+                let zeros = "0".repeat(int_len - digits.len());
+                format!("{sign}{digits}{zeros}.0")
+            } else {
+                format!("{sign}{}.{}", &digits[..int_len], &digits[int_len..])
+            }
+        } else {
+            let zeros = "0".repeat((-exponent - 1) as usize);
+            format!("{sign}0.{zeros}{digits}")
+        }
+    } else {
+        let exp_sign = if exponent < 0 { '-' } else { '+' };
+        format!("{sign}{mantissa}e{exp_sign}{:02}", exponent.abs())
+    }
+}
+
+/// A timestamp as client_python's OpenMetrics encoder writes it: `str()` of what was given.
+pub fn openmetrics_timestamp(timestamp: Timestamp) -> String {
+    match timestamp {
+        Timestamp::Seconds(seconds) => python_float_repr(seconds),
+        Timestamp::WholeSeconds(seconds) => seconds.to_string(),
+        Timestamp::Millis(millis) => python_float_repr(millis as f64 / 1000.0),
+        Timestamp::Exact { secs, nanos } => format!("{secs}.{nanos:09}"),
+    }
+}
+
+/// A timestamp as text 0.0.4 wants it: `int(float(ts) * 1000)`, milliseconds truncated
+/// toward zero, computed through a float exactly as client_python does.
+pub fn text_timestamp_millis(timestamp: Timestamp) -> i64 {
+    match timestamp {
+        Timestamp::Millis(millis) => millis,
+        Timestamp::WholeSeconds(seconds) => seconds.saturating_mul(1000),
+        other => (other.as_seconds() * 1000.0) as i64,
+    }
+}
+
+/// Escapes backslash and newline (text 0.0.4 HELP).
+pub fn escape_help_text(help: &str) -> String {
+    help.replace('\\', r"\\").replace('\n', r"\n")
+}
+
+/// Escapes backslash, newline and double quote (label values, OpenMetrics HELP, quoted names).
+pub fn escape_quoted(value: &str) -> String {
+    value.replace('\\', r"\\").replace('\n', r"\n").replace('"', "\\\"")
+}
+
+fn is_legacy_metric_char(c: char, position: usize) -> bool {
+    c.is_ascii_alphabetic() || c == '_' || c == ':' || (position > 0 && c.is_ascii_digit())
+}
+
+fn is_legacy_label_char(c: char, position: usize) -> bool {
+    c.is_ascii_alphabetic() || c == '_' || (position > 0 && c.is_ascii_digit())
+}
+
+/// `[a-zA-Z_:][a-zA-Z0-9_:]*`
+pub fn is_legacy_metric_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().enumerate().all(|(i, c)| is_legacy_metric_char(c, i))
+}
+
+/// `[a-zA-Z_][a-zA-Z0-9_]*`
+pub fn is_legacy_label_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().enumerate().all(|(i, c)| is_legacy_label_char(c, i))
+}
+
+/// A metric name as written in `# HELP`/`# TYPE` and inside a sample line's braces.
+pub fn escape_metric_name(name: &str, scheme: NameEscaping) -> String {
+    escape_name(name, scheme, is_legacy_metric_char)
+}
+
+/// A label name as written before `=`.
+pub fn escape_label_name(name: &str, scheme: NameEscaping) -> String {
+    escape_name(name, scheme, is_legacy_label_char)
+}
+
+fn escape_name(name: &str, scheme: NameEscaping, is_valid: fn(char, usize) -> bool) -> String {
+    let legacy = !name.is_empty() && name.chars().enumerate().all(|(i, c)| is_valid(c, i));
+    match scheme {
+        NameEscaping::AllowUtf8 if legacy || name.is_empty() => name.to_string(),
+        NameEscaping::AllowUtf8 => format!("\"{}\"", escape_quoted(name)),
+        NameEscaping::Underscores if legacy => name.to_string(),
+        NameEscaping::Underscores => {
+            name.chars().enumerate().map(|(i, c)| if is_valid(c, i) { c } else { '_' }).collect()
+        }
+        // Dots escaping rewrites underscores even in legacy names, so it never returns early.
+        NameEscaping::Dots => {
+            let mut out = String::with_capacity(name.len());
+            for (i, c) in name.chars().enumerate() {
+                match c {
+                    '_' => out.push_str("__"),
+                    '.' => out.push_str("_dot_"),
+                    c if is_valid(c, i) => out.push(c),
+                    _ => out.push_str("__"),
+                }
+            }
+            out
+        }
+        NameEscaping::Values if legacy || name.is_empty() => name.to_string(),
+        NameEscaping::Values => {
+            let mut out = String::from("U__");
+            for (i, c) in name.chars().enumerate() {
+                match c {
+                    '_' => out.push_str("__"),
+                    c if is_valid(c, i) => out.push(c),
+                    c => out.push_str(&format!("_{:x}_", c as u32)),
+                }
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_repr_matches_cpython() {
+        let cases: &[(f64, &str)] = &[
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1.0, "1.0"),
+            (17.0, "17.0"),
+            (0.1, "0.1"),
+            (0.05, "0.05"),
+            (123.456, "123.456"),
+            (-123.456, "-123.456"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.5e-7, "1.5e-07"),
+            (1e16, "1e+16"),
+            (9999999999999998.0, "9999999999999998.0"),
+            (1.234e20, "1.234e+20"),
+            (0.013300656000000001, "0.013300656000000001"),
+            (871.5665949999999, "871.5665949999999"),
+            (2.938735877055719e-39, "2.938735877055719e-39"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(python_float_repr(*value), *expected, "repr({value})");
+        }
+    }
+
+    #[test]
+    fn go_float_matches_client_python() {
+        let cases: &[(f64, &str)] = &[
+            (f64::INFINITY, "+Inf"),
+            (f64::NEG_INFINITY, "-Inf"),
+            (f64::NAN, "NaN"),
+            (1e6, "1e+06"),
+            (999999.0, "999999.0"),
+            (100000.0, "100000.0"),
+            (2478268416.0, "2.478268416e+09"),
+            (1555555.55555552, "1.55555555555552e+06"),
+            (1e23, "1e+23"),
+            (1e10, "1e+010"),
+            (-1e6, "-1000000.0"),
+            (1520430000.123, "1.520430000123e+09"),
+            (1345758.0, "1.345758e+06"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(go_float(*value), *expected, "floatToGoString({value})");
+        }
+    }
+
+    #[test]
+    fn timestamps_print_as_given() {
+        assert_eq!(openmetrics_timestamp(Timestamp::Exact { secs: 123, nanos: 456 }), "123.000000456");
+        assert_eq!(openmetrics_timestamp(Timestamp::WholeSeconds(123)), "123");
+        assert_eq!(text_timestamp_millis(Timestamp::Seconds(-123.456)), -123456);
+        assert_eq!(text_timestamp_millis(Timestamp::Exact { secs: 123, nanos: 456_000 }), 123000);
+    }
+}

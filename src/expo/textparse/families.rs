@@ -60,6 +60,9 @@ pub fn owns(dialect: Dialect, family: &str, metric_type: MetricType, sample: &st
 
 pub struct Assembler {
     dialect: Dialect,
+    /// Accept metadata that repeats a family name, starting another family with that
+    /// name, as Prometheus's OpenMetrics parser does (lenient mode).
+    tolerate_repeats: bool,
     pub families: Vec<MetricFamily>,
     pub lines: Vec<FamilyLines>,
     current: Option<usize>,
@@ -67,8 +70,15 @@ pub struct Assembler {
 }
 
 impl Assembler {
-    pub fn new(dialect: Dialect) -> Assembler {
-        Assembler { dialect, families: Vec::new(), lines: Vec::new(), current: None, by_name: HashMap::new() }
+    pub fn new(dialect: Dialect, tolerate_repeats: bool) -> Assembler {
+        Assembler {
+            dialect,
+            tolerate_repeats,
+            families: Vec::new(),
+            lines: Vec::new(),
+            current: None,
+            by_name: HashMap::new(),
+        }
     }
 
     fn open(&mut self, name: &str, metric_type: MetricType, line: u32) -> usize {
@@ -90,6 +100,9 @@ impl Assembler {
         apply: impl FnOnce(&mut MetricFamily),
     ) -> Result<usize, ParseError> {
         let index = match self.current {
+            Some(i) if self.families[i].name == name && self.tolerate_repeats && !self.families[i].samples.is_empty() => {
+                self.open(name, MetricType::Unknown, line)
+            }
             Some(i) if self.families[i].name == name => {
                 if !self.families[i].samples.is_empty() {
                     return Err(ParseError::invalid(
@@ -104,7 +117,7 @@ impl Assembler {
                 i
             }
             _ => {
-                if let Some(&earlier) = self.by_name.get(name) {
+                if let Some(&earlier) = self.by_name.get(name).filter(|_| !self.tolerate_repeats) {
                     return Err(ParseError::invalid(
                         line,
                         column,

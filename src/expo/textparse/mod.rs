@@ -147,7 +147,7 @@ impl<'a> Parser<'a> {
             options,
             format,
             dialect,
-            asm: Assembler::new(dialect),
+            asm: Assembler::new(dialect, dialect == Dialect::OpenMetrics && !options.strict),
             errors: Vec::new(),
             lines: Vec::new(),
             offset: 0,

@@ -127,7 +127,7 @@ pub fn App() -> impl IntoView {
         </main>
         <footer class="app-footer">
             "promplay " {crate::VERSION}
-            " · runs entirely in this tab; nothing is sent anywhere"
+            " · runs entirely in this tab; nothing leaves it unless you fetch a URL"
         </footer>
     }
 }

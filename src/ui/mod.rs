@@ -2,6 +2,7 @@
 //! stages; it holds no pipeline logic of its own.
 
 mod app;
+pub mod browser;
 pub mod chart;
 pub mod panes;
 pub mod panic_banner;

@@ -82,7 +82,7 @@ impl Pane {
             .into_any(),
             Pane::Exposition => exposition::ExpositionPane().into_any(),
             Pane::Query => query::QueryPane().into_any(),
-            Pane::Inspect => inspect::InspectPane().into_any(),
+            Pane::Inspect => view! { <inspect::InspectPane/> }.into_any(),
             Pane::Targets => view! {
                 <Coming issue=4 title="Scrape targets">
                     "Each target's health, labels, last scrape, scrape duration and last error, "

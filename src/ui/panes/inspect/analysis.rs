@@ -1,0 +1,103 @@
+//! Parsing and linting pasted text without freezing the page: the parser works in
+//! slices of a few milliseconds and yields to the browser between them, so even
+//! megabytes keep the page responsive. A newer text cancels an older analysis.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::expo::lint::{self, Problem};
+use crate::expo::textparse::{Format, ParseOptions, Parsed, Parser};
+use crate::expo::{MetricFamily, convert};
+use crate::ui::browser::{now_ms, sleep_ms};
+
+/// How long one slice of parsing may run before yielding to the page.
+const SLICE_BUDGET_MS: f64 = 12.0;
+/// Lines parsed between clock checks.
+const LINES_PER_CHECK: usize = 500;
+
+/// Everything the pane shows about one text.
+pub struct Analysis {
+    pub text: Arc<str>,
+    /// Byte offset where each line starts.
+    pub line_starts: Vec<usize>,
+    pub parsed: Parsed,
+    pub problems: Vec<Problem>,
+    pub elapsed_ms: f64,
+}
+
+impl Analysis {
+    pub fn line_count(&self) -> usize {
+        self.parsed.lines.len().max(1)
+    }
+
+    /// The text of line `n` (1-based), without its newline.
+    pub fn line(&self, n: usize) -> &str {
+        let Some(&start) = n.checked_sub(1).and_then(|i| self.line_starts.get(i)) else { return "" };
+        let end = self.line_starts.get(n).map(|&e| e - 1).unwrap_or(self.text.len());
+        self.text.get(start..end.max(start)).unwrap_or("")
+    }
+
+    pub fn sample_count(&self) -> usize {
+        self.parsed.families.iter().map(|f| f.samples.len()).sum()
+    }
+
+    /// The lines that have errors, for highlighting.
+    pub fn has_error(&self, n: usize) -> bool {
+        self.parsed.lines.get(n.wrapping_sub(1)) == Some(&crate::expo::textparse::LineKind::Error)
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+    if text.ends_with('\n') {
+        starts.pop();
+    }
+    starts
+}
+
+/// The families as promtool would lint them.
+pub fn lintable(parsed: &Parsed) -> Vec<MetricFamily> {
+    match parsed.format {
+        Format::Text => parsed.families.clone(),
+        Format::OpenMetrics => convert::to_text_families(&parsed.families),
+    }
+}
+
+/// Analyses `text` in slices, reporting progress (0..1); returns `None` if
+/// `generation` moved on meanwhile (a newer text superseded this one).
+pub async fn analyse(
+    text: Arc<str>,
+    format: Option<Format>,
+    generation: RwSignal<u64>,
+    mine: u64,
+    progress: RwSignal<Option<f64>>,
+) -> Option<Analysis> {
+    let started = now_ms();
+    let bytes = text.as_bytes();
+    let mut parser = Parser::new(bytes, ParseOptions { format, strict: true });
+    loop {
+        let slice_start = now_ms();
+        let mut done = false;
+        while !done && now_ms() - slice_start < SLICE_BUDGET_MS {
+            done = parser.step(LINES_PER_CHECK);
+        }
+        if done {
+            break;
+        }
+        progress.set(Some(parser.bytes_done() as f64 / bytes.len().max(1) as f64));
+        sleep_ms(0).await;
+        if generation.get_untracked() != mine {
+            return None;
+        }
+    }
+    let parsed = parser.finish();
+    sleep_ms(0).await;
+    if generation.get_untracked() != mine {
+        return None;
+    }
+    let problems = if parsed.families.is_empty() { Vec::new() } else { lint::lint(&lintable(&parsed)) };
+    let starts = line_starts(&text);
+    Some(Analysis { text, line_starts: starts, parsed, problems, elapsed_ms: now_ms() - started })
+}

@@ -1,0 +1,294 @@
+//! The Inspect pane: paste, drop, open or fetch exposition text; see it parsed
+//! (errors at their lines), linted with promtool's rules, as a family table, and
+//! explained line by line; convert between the formats and download.
+
+mod analysis;
+mod fetch;
+mod line_view;
+mod report;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::expo::convert::to_canonical;
+use crate::expo::encode::{openmetrics, text as text_encoder};
+use crate::expo::explain::explain_line;
+use crate::expo::textparse::Format;
+use crate::ui::browser::{download, sleep_ms};
+use crate::ui::storage;
+use analysis::{Analysis, analyse};
+use line_view::LineView;
+use report::{ErrorList, FamilyTable, LintList};
+
+const TEXT_KEY: &str = "inspect.text";
+const FORMAT_KEY: &str = "inspect.format";
+const URL_KEY: &str = "inspect.url";
+/// Texts above this are not saved (localStorage holds about 5 MB per site).
+const MAX_SAVED_BYTES: usize = 2_000_000;
+/// Typing pauses this long before the text is analysed again.
+const DEBOUNCE_MS: i32 = 250;
+
+const EXAMPLE: &str = r#"# HELP http_requests_total Requests handled, by method and status code.
+# TYPE http_requests_total counter
+http_requests_total{code="200",method="GET"} 1027
+http_requests_total{code="500",method="GET"} 3
+# HELP http_request_duration_seconds How long requests took.
+# TYPE http_request_duration_seconds histogram
+http_request_duration_seconds_bucket{le="0.05"} 801
+http_request_duration_seconds_bucket{le="0.25"} 1010
+http_request_duration_seconds_bucket{le="1"} 1029
+http_request_duration_seconds_bucket{le="+Inf"} 1030
+http_request_duration_seconds_sum 61.7
+http_request_duration_seconds_count 1030
+# TYPE queueLength gauge
+queueLength 4
+"#;
+
+fn format_choice_from(s: &str) -> Option<Format> {
+    match s {
+        "text" => Some(Format::Text),
+        "openmetrics" => Some(Format::OpenMetrics),
+        _ => None,
+    }
+}
+
+fn format_choice_name(f: Option<Format>) -> &'static str {
+    match f {
+        None => "auto",
+        Some(Format::Text) => "text",
+        Some(Format::OpenMetrics) => "openmetrics",
+    }
+}
+
+#[component]
+pub fn InspectPane() -> impl IntoView {
+    let text = RwSignal::new(storage::load(TEXT_KEY).unwrap_or_default());
+    let format = RwSignal::new(storage::load(FORMAT_KEY).and_then(|s| format_choice_from(&s)));
+    let url = RwSignal::new(storage::load(URL_KEY).unwrap_or_else(|| "http://127.0.0.1:9100/metrics".into()));
+    let analysis = RwSignal::new(None::<Arc<Analysis>>);
+    let progress = RwSignal::new(None::<f64>);
+    let generation = RwSignal::new(0u64);
+    let selected = RwSignal::new(None::<usize>);
+    let notice = RwSignal::new(None::<String>);
+    let fetch_status = RwSignal::new(None::<(bool, String)>);
+    let fetching = RwSignal::new(false);
+    let before_conversion = RwSignal::new(None::<String>);
+
+    // Keep the text across reloads (when it fits), and analyse it after a pause in typing.
+    Effect::new(move |_| {
+        let current = text.get();
+        let fmt = format.get();
+        if current.len() <= MAX_SAVED_BYTES && storage::save(TEXT_KEY, &current) {
+            notice.set(None);
+        } else {
+            storage::remove(TEXT_KEY);
+            notice.set(Some(format!(
+                "This text ({:.1} MB) is too large to keep in the browser; it will be gone after a reload.",
+                current.len() as f64 / 1e6
+            )));
+        }
+        storage::save(FORMAT_KEY, format_choice_name(fmt));
+        let mine = generation.get_untracked() + 1;
+        generation.set(mine);
+        let shared: Arc<str> = Arc::from(current);
+        spawn_local(async move {
+            sleep_ms(DEBOUNCE_MS).await;
+            if generation.get_untracked() != mine {
+                return;
+            }
+            progress.set(Some(0.0));
+            if let Some(result) = analyse(shared, fmt, generation, mine, progress).await {
+                selected.set(None);
+                analysis.set(Some(Arc::new(result)));
+                progress.set(None);
+            }
+        });
+    });
+
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        let file = ev.data_transfer().and_then(|d| d.files()).and_then(|files| files.get(0));
+        if let Some(file) = file {
+            load_file(file, text, notice);
+        }
+    };
+    let on_file_chosen = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            load_file(file, text, notice);
+        }
+        input.set_value("");
+    };
+
+    let run_fetch = move || {
+        let target = url.get_untracked();
+        storage::save(URL_KEY, &target);
+        fetching.set(true);
+        fetch_status.set(Some((true, format!("Fetching {target} …"))));
+        spawn_local(async move {
+            match fetch::fetch_metrics(&target, 10_000).await {
+                Ok(fetched) => {
+                    let size = fetched.body.len();
+                    if fetched.format.is_some() {
+                        format.set(fetched.format);
+                    }
+                    text.set(fetched.body);
+                    let mut message = format!("Fetched {size} bytes from {target}.");
+                    if let Some(note) = fetched.note {
+                        message.push(' ');
+                        message.push_str(&note);
+                    }
+                    fetch_status.set(Some((true, message)));
+                }
+                Err(explanation) => fetch_status.set(Some((false, explanation))),
+            }
+            fetching.set(false);
+        });
+    };
+
+    let convert = move |_| {
+        let Some(a) = analysis.get_untracked() else { return };
+        let converted = match a.parsed.format {
+            Format::Text => openmetrics::encode(&to_canonical(&a.parsed.families)),
+            Format::OpenMetrics => text_encoder::encode(&a.parsed.families),
+        };
+        before_conversion.set(Some(text.get_untracked()));
+        format.set(None);
+        text.set(converted);
+    };
+    let undo_conversion = move |_| {
+        if let Some(previous) = before_conversion.get_untracked() {
+            before_conversion.set(None);
+            text.set(previous);
+        }
+    };
+    let download_text = move |_| {
+        let detected = analysis.get_untracked().map(|a| a.parsed.format).unwrap_or(Format::Text);
+        let (name, mime) = match detected {
+            Format::Text => ("metrics.prom", "text/plain; version=0.0.4; charset=utf-8"),
+            Format::OpenMetrics => ("metrics.om.txt", "application/openmetrics-text; version=1.0.0; charset=utf-8"),
+        };
+        if let Err(e) = download(name, mime, &text.get_untracked()) {
+            notice.set(Some(format!("The download failed: {e}")));
+        }
+    };
+
+    let summary = move || {
+        analysis.get().map(|a| {
+            format!(
+                "{}: {} families, {} samples, {} error{}, {} lint problem{} ({} lines in {:.0} ms)",
+                a.parsed.format.name(),
+                a.parsed.families.len(),
+                a.sample_count(),
+                a.parsed.errors.len(),
+                if a.parsed.errors.len() == 1 { "" } else { "s" },
+                a.problems.len(),
+                if a.problems.len() == 1 { "" } else { "s" },
+                a.parsed.lines.len(),
+                a.elapsed_ms
+            )
+        })
+    };
+    let explanation = move || {
+        let a = analysis.get()?;
+        let line = selected.get()?;
+        Some(view! {
+            <div class="explanation" data-testid="line-explanation">
+                <strong>{format!("Line {line}: ")}</strong>
+                {explain_line(&a.parsed, line)}
+            </div>
+        })
+    };
+
+    view! {
+        <section class="inspect">
+            <h2>"Inspect exposition text"</h2>
+            <p class="pane-intro">
+                "Paste the text of any /metrics endpoint, drop or open a file, or fetch a URL. It is parsed as "
+                "Prometheus text 0.0.4 or OpenMetrics (errors point at line and column), linted with "
+                "promtool's rules, and every line can be explained."
+            </p>
+            <div class="toolbar">
+                <label>
+                    "Format "
+                    <select
+                        data-testid="inspect-format"
+                        on:change=move |ev| format.set(format_choice_from(&event_target_value(&ev)))
+                        prop:value=move || format_choice_name(format.get())
+                    >
+                        <option value="auto">"detect"</option>
+                        <option value="text">"text 0.0.4"</option>
+                        <option value="openmetrics">"OpenMetrics"</option>
+                    </select>
+                </label>
+                <label class="file-button">
+                    "Open file…"
+                    <input type="file" accept=".txt,.prom,.om,text/plain" on:change=on_file_chosen/>
+                </label>
+                <button type="button" on:click=move |_| text.set(EXAMPLE.to_string())>"Load example"</button>
+                <button type="button" data-testid="convert" on:click=convert disabled=move || analysis.with(|a| a.as_ref().is_none_or(|a| a.parsed.families.is_empty()))>
+                    {move || match analysis.get().map(|a| a.parsed.format) {
+                        Some(Format::OpenMetrics) => "Convert to text 0.0.4",
+                        _ => "Convert to OpenMetrics",
+                    }}
+                </button>
+                <Show when=move || before_conversion.with(|b| b.is_some())>
+                    <button type="button" on:click=undo_conversion>"Undo conversion"</button>
+                </Show>
+                <button type="button" data-testid="download" on:click=download_text>"Download"</button>
+            </div>
+            <form class="fetch-bar" on:submit=move |ev| { ev.prevent_default(); run_fetch(); }>
+                <input
+                    type="url"
+                    data-testid="fetch-url"
+                    aria-label="URL of a /metrics endpoint"
+                    prop:value=move || url.get()
+                    on:input=move |ev| url.set(event_target_value(&ev))
+                />
+                <button type="submit" data-testid="fetch" disabled=move || fetching.get()>"Fetch"</button>
+            </form>
+            {move || fetch_status.get().map(|(ok, message)| view! {
+                <p class="fetch-status" class:fetch-error=!ok data-testid="fetch-status">{message}</p>
+            })}
+            <div class="drop-zone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+                <textarea
+                    data-testid="inspect-input"
+                    class="code-input"
+                    rows="12"
+                    spellcheck="false"
+                    aria-label="Exposition text"
+                    placeholder="Paste /metrics text here, or drop a file"
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                ></textarea>
+            </div>
+            {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
+            {move || progress.get().map(|p| view! {
+                <progress data-testid="inspect-progress" max="1" value=p></progress>
+            })}
+            <p class="summary" data-testid="inspect-summary">{summary}</p>
+            {move || analysis.get().map(|a| view! {
+                <div class="inspect-results">
+                    <ErrorList analysis=a.clone() selected=selected/>
+                    <LineView analysis=a.clone() selected=selected/>
+                    {explanation}
+                    <LintList analysis=a.clone()/>
+                    <FamilyTable analysis=a selected=selected/>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// Reads a dropped or chosen file into the editor.
+fn load_file(file: web_sys::File, text: RwSignal<String>, notice: RwSignal<Option<String>>) {
+    let name = file.name();
+    spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(value) => text.set(value.as_string().unwrap_or_default()),
+            Err(e) => notice.set(Some(format!("{name} could not be read: {e:?}"))),
+        }
+    });
+}

@@ -2,6 +2,7 @@
 //! slices of a few milliseconds and yields to the browser between them, so even
 //! megabytes keep the page responsive. A newer text cancels an older analysis.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ use crate::ui::browser::{now_ms, sleep_ms};
 /// How long one slice of parsing may run before yielding to the page.
 const SLICE_BUDGET_MS: f64 = 12.0;
 /// Lines parsed between clock checks.
-const LINES_PER_CHECK: usize = 500;
+const LINES_PER_CHECK: usize = 100;
 
 /// Everything the pane shows about one text.
 pub struct Analysis {
@@ -57,11 +58,12 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// The families as promtool would lint them.
-pub fn lintable(parsed: &Parsed) -> Vec<MetricFamily> {
+/// The families as promtool would lint them (text 0.0.4 naming); borrowed when
+/// they already are, as a copy of megabytes would cost a long task.
+pub fn lintable(parsed: &Parsed) -> Cow<'_, [MetricFamily]> {
     match parsed.format {
-        Format::Text => parsed.families.clone(),
-        Format::OpenMetrics => convert::to_text_families(&parsed.families),
+        Format::Text => Cow::Borrowed(&parsed.families),
+        Format::OpenMetrics => Cow::Owned(convert::to_text_families(&parsed.families)),
     }
 }
 

@@ -76,6 +76,19 @@ pub fn InspectPane() -> impl IntoView {
     let fetching = RwSignal::new(false);
     let before_conversion = RwSignal::new(None::<String>);
 
+    // The editor shows `text`, but is not written back what was just typed into it:
+    // re-setting a megabyte value costs the browser a long re-layout.
+    let editor = NodeRef::<leptos::html::Textarea>::new();
+    let typed = StoredValue::new(false);
+    Effect::new(move |_| {
+        let current = text.get();
+        if typed.get_value() {
+            typed.set_value(false);
+        } else if let Some(el) = editor.get() {
+            el.set_value(&current);
+        }
+    });
+
     // Keep the text across reloads (when it fits), and analyse it after a pause in typing.
     Effect::new(move |_| {
         let current = text.get();
@@ -260,8 +273,11 @@ pub fn InspectPane() -> impl IntoView {
                     spellcheck="false"
                     aria-label="Exposition text"
                     placeholder="Paste /metrics text here, or drop a file"
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
+                    node_ref=editor
+                    on:input=move |ev| {
+                        typed.set_value(true);
+                        text.set(event_target_value(&ev));
+                    }
                 ></textarea>
             </div>
             {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}

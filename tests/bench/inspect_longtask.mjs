@@ -1,0 +1,49 @@
+// Benchmark: paste a 10 MB lint-clean document into the Inspect pane (release build,
+// headless Chromium) and report the longest main-thread task from the paste until
+// the analysis is shown, plus the time that took. Goal: no task over 200 ms.
+//   node tests/bench/inspect_longtask.mjs [MEGABYTES]     (after a release build in target/e2e-dist)
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveDist } from "../e2e/server.mjs";
+import { launch } from "../e2e/browser.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, "../..");
+const mb = process.argv[2] ?? "10";
+const text = execFileSync("python3", [path.join(here, "gen_exposition.py"), mb], { maxBuffer: 1 << 30 }).toString();
+const dist = process.env.PROMPLAY_E2E_DIST || path.join(root, "target/e2e-dist");
+
+const server = await serveDist(dist, "/playground/");
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+await page.goto(server.url + "#inspect");
+await page.waitForSelector('[data-testid="inspect-input"]');
+await page.evaluate(() => {
+  window.__tasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__tasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: "longtask" });
+});
+const lines = text.split("\n").length - 1;
+const started = await page.evaluate((t) => {
+  const area = document.querySelector('[data-testid="inspect-input"]');
+  const t0 = performance.now();
+  area.value = t;
+  area.dispatchEvent(new Event("input", { bubbles: true }));
+  window.__t0 = t0;
+  return t0;
+}, text);
+await page.waitForFunction(
+  (n) => (document.querySelector('[data-testid="inspect-summary"]')?.textContent ?? "").includes(`(${n} lines`),
+  lines,
+  { timeout: 120000 },
+);
+const result = await page.evaluate(() => ({ done: performance.now() - window.__t0, tasks: window.__tasks }));
+const tasks = result.tasks.filter((t) => t.start >= started - 1);
+const longest = Math.max(0, ...tasks.map((t) => t.duration));
+console.log(`inspect ${mb} MB paste (${lines} lines): analysed in ${result.done.toFixed(0)} ms; ` +
+  `longest task ${longest.toFixed(0)} ms; ${tasks.length} tasks over 50 ms; ${tasks.filter((t) => t.duration > 200).length} over 200 ms`);
+console.log("tasks over 50 ms (start after paste: duration, ms):", tasks.map((t) => `${(t.start - started).toFixed(0)}:${t.duration.toFixed(0)}`).join(" "));
+await browser.close();
+await server.close();

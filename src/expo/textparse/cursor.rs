@@ -271,6 +271,27 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// Unescapes a help text: `\\` and `\n` always, `\"` too where the format says so
+/// (OpenMetrics); any other backslash stays as written.
+pub fn unescape_help(raw: &[u8], quote_escape: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match (raw[i], raw.get(i + 1)) {
+            (b'\\', Some(b'\\')) => out.push(b'\\'),
+            (b'\\', Some(b'n')) => out.push(b'\n'),
+            (b'\\', Some(b'"')) if quote_escape => out.push(b'"'),
+            (b, _) => {
+                out.push(b);
+                i += 1;
+                continue;
+            }
+        }
+        i += 2;
+    }
+    out
+}
+
 /// Bytes known to be ASCII as a String.
 fn ascii(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()

@@ -3,7 +3,7 @@
 //! `# EOF`. This file reads the grammar; `om_rules` checks the spec's validity rules.
 
 use super::LineKind;
-use super::cursor::{Cursor, Dialect, parse_float};
+use super::cursor::{Cursor, Dialect, parse_float, unescape_help};
 use super::error::ParseError;
 use super::families::{Assembler, Meta};
 use crate::expo::{Exemplar, MetricType, Sample, Timestamp};
@@ -51,7 +51,7 @@ fn metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError>
     let line = c.line_no;
     let family = match meta {
         Meta::Help => {
-            let help = String::from_utf8(unescape_help(rest)).map_err(|_| c.invalid_at(c.pos, "invalid UTF-8 in the help text"))?;
+            let help = String::from_utf8(unescape_help(rest, true)).map_err(|_| c.invalid_at(c.pos, "invalid UTF-8 in the help text"))?;
             asm.metadata(meta, &name, line, name_column, |f| f.help = Some(help))?
         }
         Meta::Type => {
@@ -77,29 +77,6 @@ fn metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError>
         Meta::Type => LineKind::Type(family),
         Meta::Unit => LineKind::Unit(family),
     })
-}
-
-/// Help text escapes in OpenMetrics: `\\`, `\"` and `\n`.
-fn unescape_help(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        match (raw[i], raw.get(i + 1)) {
-            (b'\\', Some(&b @ (b'\\' | b'"'))) => {
-                out.push(b);
-                i += 2;
-            }
-            (b'\\', Some(b'n')) => {
-                out.push(b'\n');
-                i += 2;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 /// Reads a number token up to the next space; `what` names it in errors.

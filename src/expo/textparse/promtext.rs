@@ -2,7 +2,7 @@
 //! tabs between tokens, `# HELP` and `# TYPE` metadata (other `#` lines are
 //! comments), integer millisecond timestamps, no exemplars.
 
-use super::cursor::{Cursor, Dialect, parse_float};
+use super::cursor::{Cursor, Dialect, parse_float, unescape_help};
 use super::error::ParseError;
 use super::families::{Assembler, Meta};
 use super::LineKind;
@@ -51,7 +51,7 @@ fn comment_or_metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, 
             if !separated && !c.at_end() {
                 return Err(c.expected("a space after the metric name"));
             }
-            let help = unescape_help(c.rest());
+            let help = unescape_help(c.rest(), false);
             let help = String::from_utf8(help).map_err(|_| c.invalid_at(c.pos, "invalid UTF-8 in the help text"))?;
             let family = asm.metadata(Meta::Help, &name, c.line_no, name_column, |f| f.help = Some(help))?;
             Ok(LineKind::Help(family))
@@ -77,29 +77,6 @@ fn comment_or_metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, 
             Ok(LineKind::Type(family))
         }
     }
-}
-
-/// Help text escapes in 0.0.4: `\\` and `\n`; anything else stays as written.
-fn unescape_help(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        match (raw[i], raw.get(i + 1)) {
-            (b'\\', Some(b'\\')) => {
-                out.push(b'\\');
-                i += 2;
-            }
-            (b'\\', Some(b'n')) => {
-                out.push(b'\n');
-                i += 2;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 fn sample_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError> {

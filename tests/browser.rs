@@ -15,7 +15,10 @@ fn document() -> web_sys::Document {
 }
 
 fn canvas_with_css_size(w: u32, h: u32) -> web_sys::HtmlCanvasElement {
-    let canvas: web_sys::HtmlCanvasElement = document().create_element("canvas").unwrap().unchecked_into();
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .unwrap()
+        .unchecked_into();
     canvas
         .set_attribute("style", &format!("width:{w}px;height:{h}px;display:block"))
         .unwrap();
@@ -33,7 +36,9 @@ fn pixels_near(canvas: &web_sys::HtmlCanvasElement, rgb: (u8, u8, u8)) -> usize 
         .data();
     data.chunks_exact(4)
         .filter(|p| {
-            (p[0] as i32 - rgb.0 as i32).abs() + (p[1] as i32 - rgb.1 as i32).abs() + (p[2] as i32 - rgb.2 as i32).abs()
+            (p[0] as i32 - rgb.0 as i32).abs()
+                + (p[1] as i32 - rgb.1 as i32).abs()
+                + (p[2] as i32 - rgb.2 as i32).abs()
                 < 40
         })
         .count()
@@ -42,7 +47,9 @@ fn pixels_near(canvas: &web_sys::HtmlCanvasElement, rgb: (u8, u8, u8)) -> usize 
 fn sine(n: usize) -> Series {
     Series {
         name: "sine".into(),
-        points: (0..n).map(|i| (1_700_000_000.0 + i as f64 * 15.0, (i as f64 / 5.0).sin())).collect(),
+        points: (0..n)
+            .map(|i| (1_700_000_000.0 + i as f64 * 15.0, (i as f64 / 5.0).sin()))
+            .collect(),
     }
 }
 
@@ -72,7 +79,10 @@ fn line_chart_draws_the_series_in_its_colour() {
     let c = palette.series_color(0);
     draw_time_series(&canvas, &[sine(80)], &palette, dpr).unwrap();
     let line = pixels_near(&canvas, (c.0, c.1, c.2));
-    assert!(line > 300, "expected the sine drawn in series colour 1, found {line} pixels");
+    assert!(
+        line > 300,
+        "expected the sine drawn in series colour 1, found {line} pixels"
+    );
 
     // The same chart with no data draws no series pixels.
     draw_time_series(&canvas, &[], &palette, dpr).unwrap();
@@ -88,8 +98,14 @@ fn line_chart_survives_nan_inf_and_single_points() {
     let mut gappy = sine(20);
     gappy.points[5].1 = f64::NAN;
     gappy.points[9].1 = f64::INFINITY;
-    let single = Series { name: "one".into(), points: vec![(1_700_000_000.0, 42.0)] };
-    let all_nan = Series { name: "nan".into(), points: vec![(1.0, f64::NAN), (2.0, f64::NAN)] };
+    let single = Series {
+        name: "one".into(),
+        points: vec![(1_700_000_000.0, 42.0)],
+    };
+    let all_nan = Series {
+        name: "nan".into(),
+        points: vec![(1.0, f64::NAN), (2.0, f64::NAN)],
+    };
     draw_time_series(&canvas, &[gappy, single, all_nan], &palette, dpr).unwrap();
     canvas.remove();
 }
@@ -98,11 +114,28 @@ fn line_chart_survives_nan_inf_and_single_points() {
 fn palette_reads_theme_colours_from_css() {
     let canvas = canvas_with_css_size(10, 10);
     canvas
-        .set_attribute("style", "--chart-bg:#102030;--chart-series-1: #abc ;width:10px;height:10px")
+        .set_attribute(
+            "style",
+            "--chart-bg:#102030;--chart-series-1: #abc ;width:10px;height:10px",
+        )
         .unwrap();
     let palette = Palette::from_element(&canvas, Some(Mode::Light));
-    assert_eq!((palette.background.0, palette.background.1, palette.background.2), (0x10, 0x20, 0x30));
-    assert_eq!((palette.series[0].0, palette.series[0].1, palette.series[0].2), (0xaa, 0xbb, 0xcc));
+    assert_eq!(
+        (
+            palette.background.0,
+            palette.background.1,
+            palette.background.2
+        ),
+        (0x10, 0x20, 0x30)
+    );
+    assert_eq!(
+        (
+            palette.series[0].0,
+            palette.series[0].1,
+            palette.series[0].2
+        ),
+        (0xaa, 0xbb, 0xcc)
+    );
     canvas.remove();
 }
 
@@ -123,9 +156,16 @@ fn theme_choice_cycles_and_resolves() {
 #[wasm_bindgen_test]
 fn storage_round_trips_under_a_versioned_key() {
     assert!(storage::save("test.value", "a\nb \u{1F600}"));
-    assert_eq!(storage::load("test.value").as_deref(), Some("a\nb \u{1F600}"));
+    assert_eq!(
+        storage::load("test.value").as_deref(),
+        Some("a\nb \u{1F600}")
+    );
     let raw = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    assert!(raw.get_item(&format!("{}test.value", storage::KEY_PREFIX)).unwrap().is_some());
+    assert!(
+        raw.get_item(&format!("{}test.value", storage::KEY_PREFIX))
+            .unwrap()
+            .is_some()
+    );
     storage::remove("test.value");
     assert_eq!(storage::load("test.value"), None);
 }
@@ -141,6 +181,9 @@ fn panic_banner_shows_the_message_once() {
     assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
     let text = banner.text_content().unwrap();
     assert!(text.contains("index out of bounds"), "{text}");
-    assert!(banner.query_selector("button").unwrap().is_some(), "offers a reload button");
+    assert!(
+        banner.query_selector("button").unwrap().is_some(),
+        "offers a reload button"
+    );
     banner.remove();
 }

@@ -4,14 +4,20 @@
 use std::process::Command;
 
 fn promplay(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_promplay")).args(args).output().expect("run promplay")
+    Command::new(env!("CARGO_BIN_EXE_promplay"))
+        .args(args)
+        .output()
+        .expect("run promplay")
 }
 
 #[test]
 fn version_prints_the_crate_version() {
     let out = promplay(&["--version"]);
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("promplay {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("promplay {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]

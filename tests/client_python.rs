@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 
 use promplay::client::{
-    ClientError, DEFAULT_BUCKETS, FamilyBuilder, ManualClock, Opts, Registry, StaticCollector, SummaryOpts,
-    gauge_histogram_family,
+    ClientError, DEFAULT_BUCKETS, FamilyBuilder, ManualClock, Opts, Registry, StaticCollector,
+    SummaryOpts, gauge_histogram_family,
 };
 use promplay::expo::encode::format::{escape_label_name, escape_metric_name, go_float};
 use promplay::expo::encode::{EncodeOptions, NameEscaping, openmetrics, text};
@@ -24,8 +24,14 @@ type Builder = fn() -> Result<Registry, ClientError>;
 const BUILDERS: &[(&str, Builder)] = &[
     ("prom-0.0.4/counter", counter_cc),
     ("prom-0.0.4/counter_utf8", counter_utf8_cc),
-    ("prom-0.0.4/counter_utf8_escaped_underscores", counter_utf8_cc),
-    ("prom-0.0.4/counter_name_unit_append", counter_name_unit_append),
+    (
+        "prom-0.0.4/counter_utf8_escaped_underscores",
+        counter_utf8_cc,
+    ),
+    (
+        "prom-0.0.4/counter_name_unit_append",
+        counter_name_unit_append,
+    ),
     ("prom-0.0.4/counter_total", counter_declared_with_total),
     ("prom-0.0.4/gauge", gauge_gg),
     ("prom-0.0.4/summary", summary_ss),
@@ -41,18 +47,30 @@ const BUILDERS: &[(&str, Builder)] = &[
     ("prom-0.0.4/roundtrip", roundtrip_text),
     ("openmetrics/counter", counter_cc),
     ("openmetrics/counter_utf8", counter_with_dots),
-    ("openmetrics/counter_utf8_escaped_underscores", counter_utf8_cc),
+    (
+        "openmetrics/counter_utf8_escaped_underscores",
+        counter_utf8_cc,
+    ),
     ("openmetrics/counter_total", counter_declared_with_total),
     ("openmetrics/counter_unit", counter_unit_seconds),
     ("openmetrics/gauge", gauge_gg),
     ("openmetrics/summary", summary_ss),
     ("openmetrics/histogram", histogram_default_buckets),
-    ("openmetrics/native_plus_classic_histogram_two_labelsets_OM_1", classic_part_of_native_histogram),
-    ("openmetrics/histogram_negative_buckets", histogram_negative_buckets),
+    (
+        "openmetrics/native_plus_classic_histogram_two_labelsets_OM_1",
+        classic_part_of_native_histogram,
+    ),
+    (
+        "openmetrics/histogram_negative_buckets",
+        histogram_negative_buckets,
+    ),
     ("openmetrics/histogram_exemplar", histogram_exemplars),
     ("openmetrics/counter_exemplar", counter_exemplar),
     ("openmetrics/gaugehistogram", gaugehistogram),
-    ("openmetrics/gaugehistogram_negative_buckets", gaugehistogram_negative_buckets),
+    (
+        "openmetrics/gaugehistogram_negative_buckets",
+        gaugehistogram_negative_buckets,
+    ),
     ("openmetrics/info", info_ii),
     ("openmetrics/enum", enum_ee),
     ("openmetrics/unicode", unicode_counter),
@@ -80,13 +98,17 @@ fn counter_utf8_cc() -> Result<Registry, ClientError> {
 
 fn counter_with_dots() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.counter(&Opts::new("cc.with.dots", "A counter"))?.inc();
+    registry
+        .counter(&Opts::new("cc.with.dots", "A counter"))?
+        .inc();
     Ok(registry)
 }
 
 fn counter_name_unit_append() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.counter(&Opts::new("requests", "Request counter").unit("total"))?.inc();
+    registry
+        .counter(&Opts::new("requests", "Request counter").unit("total"))?
+        .inc();
     Ok(registry)
 }
 
@@ -98,7 +120,9 @@ fn counter_declared_with_total() -> Result<Registry, ClientError> {
 
 fn counter_unit_seconds() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.counter(&Opts::new("cc_seconds", "A counter").unit("seconds"))?.inc();
+    registry
+        .counter(&Opts::new("cc_seconds", "A counter").unit("seconds"))?
+        .inc();
     Ok(registry)
 }
 
@@ -110,20 +134,31 @@ fn gauge_gg() -> Result<Registry, ClientError> {
 
 fn summary_ss() -> Result<Registry, ClientError> {
     let registry = registry();
-    let summary = registry.summary_vec(&Opts::new("ss", "A summary"), SummaryOpts::default(), &["a", "b"])?;
+    let summary = registry.summary_vec(
+        &Opts::new("ss", "A summary"),
+        SummaryOpts::default(),
+        &["a", "b"],
+    )?;
     summary.labels(&["c", "d"])?.observe(17.0);
     Ok(registry)
 }
 
 fn histogram_default_buckets() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.histogram(&Opts::new("hh", "A histogram"), &DEFAULT_BUCKETS)?.observe(0.05);
+    registry
+        .histogram(&Opts::new("hh", "A histogram"), &DEFAULT_BUCKETS)?
+        .observe(0.05);
     Ok(registry)
 }
 
 fn histogram_negative_buckets() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.histogram(&Opts::new("hh", "A histogram"), &[-1.0, -0.5, 0.0, 0.5, 1.0])?.observe(-0.5);
+    registry
+        .histogram(
+            &Opts::new("hh", "A histogram"),
+            &[-1.0, -0.5, 0.0, 0.5, 1.0],
+        )?
+        .observe(-0.5);
     Ok(registry)
 }
 
@@ -139,7 +174,9 @@ fn histogram_exemplars() -> Result<Registry, ClientError> {
 
 fn counter_exemplar() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.counter(&Opts::new("cc", "A counter"))?.inc_with_exemplar(1.0, &[("a", "b")])?;
+    registry
+        .counter(&Opts::new("cc", "A counter"))?
+        .inc_with_exemplar(1.0, &[("a", "b")])?;
     Ok(registry)
 }
 
@@ -181,31 +218,47 @@ fn enum_ee() -> Result<Registry, ClientError> {
 
 fn unicode_gauge() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.gauge_vec(&Opts::new("cc", "\u{4500}"), &["l"])?.labels(&["\u{4500}"])?.inc();
+    registry
+        .gauge_vec(&Opts::new("cc", "\u{4500}"), &["l"])?
+        .labels(&["\u{4500}"])?
+        .inc();
     Ok(registry)
 }
 
 fn unicode_counter() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.counter_vec(&Opts::new("cc", "\u{4500}"), &["l"])?.labels(&["\u{4500}"])?.inc();
+    registry
+        .counter_vec(&Opts::new("cc", "\u{4500}"), &["l"])?
+        .labels(&["\u{4500}"])?
+        .inc();
     Ok(registry)
 }
 
 fn escaping_gauge() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.gauge_vec(&Opts::new("cc", "A\ngaug\\e"), &["a"])?.labels(&["\\x\n\""])?.inc_by(1.0);
+    registry
+        .gauge_vec(&Opts::new("cc", "A\ngaug\\e"), &["a"])?
+        .labels(&["\\x\n\""])?
+        .inc_by(1.0);
     Ok(registry)
 }
 
 fn escaping_counter() -> Result<Registry, ClientError> {
     let registry = registry();
-    registry.counter_vec(&Opts::new("cc", "A\ncount\\er\""), &["a"])?.labels(&["\\x\n\""])?.inc_by(1.0)?;
+    registry
+        .counter_vec(&Opts::new("cc", "A\ncount\\er\""), &["a"])?
+        .labels(&["\\x\n\""])?
+        .inc_by(1.0)?;
     Ok(registry)
 }
 
 fn nonnumber() -> Result<Registry, ClientError> {
     let registry = registry();
-    let family = FamilyBuilder::new("nonnumber", "Non number", MetricType::Unknown).sample("nonnumber", &[], 123.0);
+    let family = FamilyBuilder::new("nonnumber", "Non number", MetricType::Unknown).sample(
+        "nonnumber",
+        &[],
+        123.0,
+    );
     registry.register(StaticCollector(vec![family.build()]))?;
     Ok(registry)
 }
@@ -216,9 +269,33 @@ fn timestamps() -> Result<Registry, ClientError> {
         .sample_at("ts", &[("foo", "a")], 0.0, Timestamp::Seconds(123.456))
         .sample_at("ts", &[("foo", "b")], 0.0, Timestamp::Seconds(-123.456))
         .sample_at("ts", &[("foo", "c")], 0.0, Timestamp::WholeSeconds(123))
-        .sample_at("ts", &[("foo", "d")], 0.0, Timestamp::Exact { secs: 123, nanos: 456_000_000 })
-        .sample_at("ts", &[("foo", "e")], 0.0, Timestamp::Exact { secs: 123, nanos: 456_000 })
-        .sample_at("ts", &[("foo", "f")], 0.0, Timestamp::Exact { secs: 123, nanos: 456 });
+        .sample_at(
+            "ts",
+            &[("foo", "d")],
+            0.0,
+            Timestamp::Exact {
+                secs: 123,
+                nanos: 456_000_000,
+            },
+        )
+        .sample_at(
+            "ts",
+            &[("foo", "e")],
+            0.0,
+            Timestamp::Exact {
+                secs: 123,
+                nanos: 456_000,
+            },
+        )
+        .sample_at(
+            "ts",
+            &[("foo", "f")],
+            0.0,
+            Timestamp::Exact {
+                secs: 123,
+                nanos: 456,
+            },
+        );
     registry.register(StaticCollector(vec![family.build()]))?;
     Ok(registry)
 }
@@ -237,8 +314,16 @@ fn classic_part_of_native_histogram() -> Result<Registry, ClientError> {
     let mut family = FamilyBuilder::new(name, help, MetricType::Histogram);
     for label_value in ["bar", "baz"] {
         family = family
-            .sample(format!("{name}_bucket"), &[("foo", label_value), ("le", "0.001")], 4.0)
-            .sample(format!("{name}_bucket"), &[("foo", label_value), ("le", "+Inf")], 24.0)
+            .sample(
+                format!("{name}_bucket"),
+                &[("foo", label_value), ("le", "0.001")],
+                4.0,
+            )
+            .sample(
+                format!("{name}_bucket"),
+                &[("foo", label_value), ("le", "+Inf")],
+                24.0,
+            )
             .sample(format!("{name}_count"), &[("foo", label_value)], 24.0)
             .sample(format!("{name}_sum"), &[("foo", label_value)], 100.0);
     }
@@ -247,16 +332,29 @@ fn classic_part_of_native_histogram() -> Result<Registry, ClientError> {
 }
 
 /// A summary written the way a parser hands it over: quantile label values as written.
-fn parsed_summary(name: &str, help: &str, quantiles: &[(&str, f64)], sum: f64, count: f64) -> FamilyBuilder {
+fn parsed_summary(
+    name: &str,
+    help: &str,
+    quantiles: &[(&str, f64)],
+    sum: f64,
+    count: f64,
+) -> FamilyBuilder {
     let mut family = FamilyBuilder::new(name, help, MetricType::Summary);
     for (quantile, value) in quantiles {
         family = family.sample(name, &[("quantile", quantile)], *value);
     }
-    family.sample(format!("{name}_sum"), &[], sum).sample(format!("{name}_count"), &[], count)
+    family
+        .sample(format!("{name}_sum"), &[], sum)
+        .sample(format!("{name}_count"), &[], count)
 }
 
-const GC_QUANTILE_VALUES: [f64; 5] =
-    [0.013300656000000001, 0.013638736, 0.013759906, 0.013962066, 0.021383540000000003];
+const GC_QUANTILE_VALUES: [f64; 5] = [
+    0.013300656000000001,
+    0.013638736,
+    0.013759906,
+    0.013962066,
+    0.021383540000000003,
+];
 const CHUNK_OPS: [(&str, f64); 8] = [
     ("clone", 28.0),
     ("create", 997844.0),
@@ -277,7 +375,11 @@ fn roundtrip_common(quantile_words: [&str; 5]) -> Vec<promplay::expo::MetricFami
         "The total number of chunk operations by their type.",
     );
     for (kind, value) in CHUNK_OPS {
-        chunk_ops = chunk_ops.sample("prometheus_local_storage_chunk_ops_total", &[("type", kind)], value);
+        chunk_ops = chunk_ops.sample(
+            "prometheus_local_storage_chunk_ops_total",
+            &[("type", kind)],
+            value,
+        );
     }
     vec![
         parsed_summary("go_gc_duration_seconds", "A summary of the GC invocation durations.", &gc, 56.12904785, 7476.0)
@@ -314,8 +416,20 @@ fn roundtrip_common(quantile_words: [&str; 5]) -> Vec<promplay::expo::MetricFami
 fn roundtrip_text() -> Result<Registry, ClientError> {
     let registry = registry();
     let mut families = roundtrip_common(["0", "0.25", "0.5", "0.75", "1"]);
-    let gc: Vec<(&str, f64)> = ["0", "0.25", "0.5", "0.75", "1"].into_iter().zip(GC_QUANTILE_VALUES).collect();
-    families.push(parsed_summary("my.utf8.metric.#{}=", "A fancy metric with dots.", &gc, 56.12904785, 7476.0).build());
+    let gc: Vec<(&str, f64)> = ["0", "0.25", "0.5", "0.75", "1"]
+        .into_iter()
+        .zip(GC_QUANTILE_VALUES)
+        .collect();
+    families.push(
+        parsed_summary(
+            "my.utf8.metric.#{}=",
+            "A fancy metric with dots.",
+            &gc,
+            56.12904785,
+            7476.0,
+        )
+        .build(),
+    );
     registry.register(StaticCollector(families))?;
     Ok(registry)
 }
@@ -324,24 +438,43 @@ fn roundtrip_text() -> Result<Registry, ClientError> {
 fn roundtrip_openmetrics() -> Result<Registry, ClientError> {
     let registry = registry();
     let mut families = roundtrip_common(["0.0", "0.25", "0.5", "0.75", "1.0"]);
-    let bounds = [0.0, 1e-05, 0.0001, 0.1, 1.0, 10.0, 100000.0, 1e6, 1555555.55555552, 1e23, f64::INFINITY];
+    let bounds = [
+        0.0,
+        1e-05,
+        0.0001,
+        0.1,
+        1.0,
+        10.0,
+        100000.0,
+        1e6,
+        1555555.55555552,
+        1e23,
+        f64::INFINITY,
+    ];
     let counts = [0.0, 0.0, 0.0, 8.0, 10.0, 17.0, 17.0, 17.0, 17.0, 17.0, 17.0];
-    let mut buckets_family = FamilyBuilder::new("foo", "histogram Testing histogram buckets", MetricType::Histogram);
+    let mut buckets_family = FamilyBuilder::new(
+        "foo",
+        "histogram Testing histogram buckets",
+        MetricType::Histogram,
+    );
     for (bound, count) in bounds.iter().zip(counts) {
         // The `le` values go through the encoder's number formatting, as client_python's parser does.
         buckets_family = buckets_family.sample("foo_bucket", &[("le", &go_float(*bound))], count);
     }
-    buckets_family = buckets_family.sample("foo_count", &[], 17.0).sample("foo_sum", &[], 324789.3).sample(
-        "foo_created",
-        &[],
-        1520430000.123,
-    );
+    buckets_family = buckets_family
+        .sample("foo_count", &[], 17.0)
+        .sample("foo_sum", &[], 324789.3)
+        .sample("foo_created", &[], 1520430000.123);
     families.push(buckets_family.build());
     families.push(
-        FamilyBuilder::new("bar", "histogram Testing with labels", MetricType::Histogram)
-            .sample("bar_bucket", &[("a", "b"), ("le", "+Inf")], 0.0)
-            .sample("bar_bucket", &[("a", "c"), ("le", "+Inf")], 0.0)
-            .build(),
+        FamilyBuilder::new(
+            "bar",
+            "histogram Testing with labels",
+            MetricType::Histogram,
+        )
+        .sample("bar_bucket", &[("a", "b"), ("le", "+Inf")], 0.0)
+        .sample("bar_bucket", &[("a", "c"), ("le", "+Inf")], 0.0)
+        .build(),
     );
     registry.register(StaticCollector(families))?;
     Ok(registry)
@@ -371,7 +504,11 @@ fn parse_expected_file(content: &str) -> (Vec<Case>, Vec<Table>) {
     while let Some(line) = lines.next() {
         if let Some(rest) = line.strip_prefix("==== CASE ") {
             let (number, name) = rest.split_once(": ").unwrap_or((rest, ""));
-            let mut case = Case { number: number.to_string(), name: name.trim().to_string(), ..Case::default() };
+            let mut case = Case {
+                number: number.to_string(),
+                name: name.trim().to_string(),
+                ..Case::default()
+            };
             let mut in_expected = false;
             for line in lines.by_ref() {
                 if line == "---- END EXPECTED" {
@@ -390,13 +527,18 @@ fn parse_expected_file(content: &str) -> (Vec<Case>, Vec<Table>) {
             cases.push(case);
         } else if let Some(rest) = line.strip_prefix("==== TABLE ") {
             let name = rest.split_once(": ").map_or(rest, |(_, n)| n);
-            let mut table = Table { name: name.split(' ').next().unwrap_or("").to_string(), rows: Vec::new() };
+            let mut table = Table {
+                name: name.split(' ').next().unwrap_or("").to_string(),
+                rows: Vec::new(),
+            };
             let mut in_table = false;
             for line in lines.by_ref() {
                 if line == "---- END TABLE" {
                     break;
                 } else if in_table {
-                    table.rows.push(line.split('\t').map(python_string_literal).collect());
+                    table
+                        .rows
+                        .push(line.split('\t').map(python_string_literal).collect());
                 } else if line == "---- BEGIN TABLE" {
                     in_table = true;
                 }
@@ -434,8 +576,10 @@ fn python_string_literal(literal: &str) -> String {
 fn escaping_of(encoder: &str) -> NameEscaping {
     for marker in ["escaping: ", "escaping="] {
         if let Some(at) = encoder.find(marker) {
-            let word: String =
-                encoder[at + marker.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+            let word: String = encoder[at + marker.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
             if let Some(escaping) = NameEscaping::from_param(&word) {
                 return escaping;
             }
@@ -473,14 +617,18 @@ fn run_case(case: &Case, builder: Builder) -> Result<(), String> {
     let families = registry.collect();
     let options = EncodeOptions::with_escaping(escaping_of(&case.encoder));
     let actual = if case.name.starts_with("openmetrics/") {
-        openmetrics::encode_with(&families, options).map_err(|error| format!("encoding failed: {error}"))?
+        openmetrics::encode_with(&families, options)
+            .map_err(|error| format!("encoding failed: {error}"))?
     } else {
         text::encode_with(&families, options)
     };
     if actual == case.expected {
         Ok(())
     } else {
-        Err(format!("output differs (- expected, + actual):\n{}", diff(&case.expected, &actual)))
+        Err(format!(
+            "output differs (- expected, + actual):\n{}",
+            diff(&case.expected, &actual)
+        ))
     }
 }
 
@@ -488,9 +636,17 @@ fn run_table(table: &Table) -> Vec<String> {
     let escape: fn(&str, NameEscaping) -> String = match table.name.as_str() {
         "openmetrics/escape_metric_name" => escape_metric_name,
         "openmetrics/escape_label_name" => escape_label_name,
-        other => return vec![format!("table {other}: no checker in tests/client_python.rs")],
+        other => {
+            return vec![format!(
+                "table {other}: no checker in tests/client_python.rs"
+            )];
+        }
     };
-    let schemes = [NameEscaping::Underscores, NameEscaping::Dots, NameEscaping::Values];
+    let schemes = [
+        NameEscaping::Underscores,
+        NameEscaping::Dots,
+        NameEscaping::Values,
+    ];
     let mut failures = Vec::new();
     for row in &table.rows {
         for (scheme, expected) in schemes.iter().zip(row.iter().skip(1)) {
@@ -508,9 +664,13 @@ fn run_table(table: &Table) -> Vec<String> {
 
 #[test]
 fn client_python_conformance() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/client_python_expected.txt");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/conformance/client_python_expected.txt");
     let Ok(content) = std::fs::read_to_string(&path) else {
-        println!("client_python conformance: SKIPPED, the data is absent ({} not found)", path.display());
+        println!(
+            "client_python conformance: SKIPPED, the data is absent ({} not found)",
+            path.display()
+        );
         return;
     };
     let (cases, tables) = parse_expected_file(&content);
@@ -525,7 +685,10 @@ fn client_python_conformance() {
             continue;
         }
         let Some((_, builder)) = BUILDERS.iter().find(|(name, _)| *name == case.name) else {
-            failures.push(format!("CASE {} {}: no builder in tests/client_python.rs", case.number, case.name));
+            failures.push(format!(
+                "CASE {} {}: no builder in tests/client_python.rs",
+                case.number, case.name
+            ));
             continue;
         };
         if case.name.ends_with("/roundtrip") {
@@ -559,5 +722,9 @@ fn client_python_conformance() {
         failures.len(),
         tables.len(),
     );
-    assert!(failures.is_empty(), "{} client_python conformance failure(s); see above", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} client_python conformance failure(s); see above",
+        failures.len()
+    );
 }

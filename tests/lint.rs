@@ -33,7 +33,10 @@ fn doc(name: &str, metric_type: MetricType) -> Fam {
 }
 
 fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
 }
 
 impl Fam {
@@ -61,7 +64,8 @@ impl Fam {
             with_le.push(("le", bound));
             self = self.sample(&format!("{name}_bucket"), &with_le);
         }
-        self.sample(&format!("{name}_sum"), pairs).sample(&format!("{name}_count"), pairs)
+        self.sample(&format!("{name}_sum"), pairs)
+            .sample(&format!("{name}_count"), pairs)
     }
 
     /// A summary series: a sample per quantile, then `_sum` and `_count`.
@@ -72,7 +76,8 @@ impl Fam {
             with_quantile.push(("quantile", quantile));
             self = self.sample(&name, &with_quantile);
         }
-        self.sample(&format!("{name}_sum"), pairs).sample(&format!("{name}_count"), pairs)
+        self.sample(&format!("{name}_sum"), pairs)
+            .sample(&format!("{name}_count"), pairs)
     }
 }
 
@@ -165,7 +170,10 @@ fn units_fixture() -> Vec<MetricFamily> {
         "latency_Milliseconds",
         "elapsed_millis",
     ];
-    let mut fams: Vec<Fam> = gauges.iter().map(|name| doc(name, Gauge).series(&[])).collect();
+    let mut fams: Vec<Fam> = gauges
+        .iter()
+        .map(|name| doc(name, Gauge).series(&[]))
+        .collect();
     fams.push(doc("cpu_milliseconds_total", Counter).series(&[]));
     fams.push(doc("request_latency_milliseconds", Histogram).histogram_series(&[], &["1", "+Inf"]));
     done(fams)
@@ -198,7 +206,10 @@ fn abbreviations_fixture() -> Vec<MetricFamily> {
         "build_sha",
         "http_requests_in_flight",
     ];
-    let mut fams: Vec<Fam> = gauges.iter().map(|name| doc(name, Gauge).series(&[])).collect();
+    let mut fams: Vec<Fam> = gauges
+        .iter()
+        .map(|name| doc(name, Gauge).series(&[]))
+        .collect();
     fams.push(doc("latency_ms_total", Counter).series(&[]));
     done(fams)
 }
@@ -227,7 +238,9 @@ fn reserved_fixture() -> Vec<MetricFamily> {
         doc("anything_bucket", Unknown).series(&[]),
         doc("anything_count", Unknown).series(&[]),
         // Reserved labels: one problem per series carrying them.
-        doc("limits", Gauge).series(&[("le", "10")]).series(&[("le", "20")]),
+        doc("limits", Gauge)
+            .series(&[("le", "10")])
+            .series(&[("le", "20")]),
         doc("ratio", Gauge).series(&[("quantile", "0.9")]),
         doc("slo_total", Counter).series(&[("le", "0.5"), ("quantile", "0.99")]),
         doc("summary_seconds", Summary).summary_series(&[("le", "1")], &["0.5", "0.9"]),
@@ -256,7 +269,12 @@ fn type_in_name_fixture() -> Vec<MetricFamily> {
         "jobs_counters",
         "jobs_summarygauge",
     ];
-    done(gauges.iter().map(|name| doc(name, Gauge).series(&[])).collect())
+    done(
+        gauges
+            .iter()
+            .map(|name| doc(name, Gauge).series(&[]))
+            .collect(),
+    )
 }
 
 fn colons_camel_case_fixture() -> Vec<MetricFamily> {
@@ -291,8 +309,12 @@ fn duplicates_fixture() -> Vec<MetricFamily> {
             .series(&[("b", "2"), ("a", "1")]),
         doc("jobs_total", Counter).series(&[]).series(&[]),
         // Repeated histogram series are folded into one by the parser.
-        doc("wait_seconds", Histogram).histogram_series(&[], &["1", "+Inf"]).histogram_series(&[], &["1", "+Inf"]),
-        doc("unique_values", Gauge).series(&[("k", "1")]).series(&[("k", "2")]),
+        doc("wait_seconds", Histogram)
+            .histogram_series(&[], &["1", "+Inf"])
+            .histogram_series(&[], &["1", "+Inf"]),
+        doc("unique_values", Gauge)
+            .series(&[("k", "1")])
+            .series(&[("k", "2")]),
         // `_timestamp_seconds` is for gauges (upstream only).
         doc("last_run_timestamp_seconds", Counter).series(&[]),
         doc("boot_timestamp_seconds", Gauge).series(&[]),
@@ -311,8 +333,11 @@ fn mixed_fixture() -> Vec<MetricFamily> {
         fam("fooBar", Gauge).series(&[]),
         fam("api_latency_ms_count", Counter).series(&[("le", "1"), ("pathName", "/")]),
         fam("cache_kilobytes_gauge", Gauge).series(&[]),
-        fam("cache_hits", Counter).series(&[("podName", "a")]).series(&[("podName", "b")]),
-        fam("upload_size_megabytes", Histogram).histogram_series(&[("quantile", "x")], &["1", "+Inf"]),
+        fam("cache_hits", Counter)
+            .series(&[("podName", "a")])
+            .series(&[("podName", "b")]),
+        fam("upload_size_megabytes", Histogram)
+            .histogram_series(&[("quantile", "x")], &["1", "+Inf"]),
     ])
 }
 
@@ -324,7 +349,10 @@ fn cardinality_fixture() -> Vec<MetricFamily> {
     }
     let mut pods = doc("pod_memory_bytes", Gauge);
     for pod in 0..7 {
-        pods = pods.series(&[("pod", &format!("pod-{pod}")), ("namespace", if pod < 4 { "a" } else { "b" })]);
+        pods = pods.series(&[
+            ("pod", &format!("pod-{pod}")),
+            ("namespace", if pod < 4 { "a" } else { "b" }),
+        ]);
     }
     done(vec![
         requests,
@@ -334,7 +362,9 @@ fn cardinality_fixture() -> Vec<MetricFamily> {
             .histogram_series(&[("path", "/b")], &["1", "+Inf"]),
         doc("rpc_duration_seconds", Summary).summary_series(&[], &["0.5", "0.99"]),
         doc("up", Gauge).series(&[]),
-        doc("temperature_celsius", Gauge).series(&[("room", "a")]).series(&[("room", "b")]),
+        doc("temperature_celsius", Gauge)
+            .series(&[("room", "a")])
+            .series(&[("room", "b")]),
         pods,
     ])
 }
@@ -359,7 +389,9 @@ const FIXTURES: &[Fixture] = &[
 // Fixture files.
 
 fn fixture_path(file: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/lint").join(file)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/lint")
+        .join(file)
 }
 
 fn read_fixture(file: &str) -> String {
@@ -393,7 +425,11 @@ fn write_text(families: &[MetricFamily]) -> String {
         for sample in &family.samples {
             out.push_str(&sample.name);
             if !sample.labels.is_empty() {
-                let pairs: Vec<String> = sample.labels.iter().map(|(n, v)| format!("{n}=\"{v}\"")).collect();
+                let pairs: Vec<String> = sample
+                    .labels
+                    .iter()
+                    .map(|(n, v)| format!("{n}=\"{v}\""))
+                    .collect();
                 write!(out, "{{{}}}", pairs.join(",")).unwrap();
             }
             out.push_str(" 1\n");
@@ -411,7 +447,11 @@ fn fixture_text_matches_the_families() {
         if rewrite {
             std::fs::write(fixture_path(&file), &text).unwrap();
         }
-        assert_eq!(read_fixture(&file), text, "{file} is out of sync with {case}_fixture()");
+        assert_eq!(
+            read_fixture(&file),
+            text,
+            "{file} is out of sync with {case}_fixture()"
+        );
     }
 }
 
@@ -424,7 +464,9 @@ fn compare_lines(what: &str, ours: &str, promtool: &str) -> (usize, usize, Vec<S
     for i in 0..ours.len().max(theirs.len()) {
         match (ours.get(i), theirs.get(i)) {
             (Some(a), Some(b)) if a == b => matched += 1,
-            (a, b) => differences.push(format!("{what} line {}: ours {a:?}, promtool {b:?}", i + 1)),
+            (a, b) => {
+                differences.push(format!("{what} line {}: ours {a:?}, promtool {b:?}", i + 1))
+            }
         }
     }
     (matched, theirs.len(), differences)
@@ -443,14 +485,18 @@ fn problems_match_promtool_2_42_line_by_line() {
     }
     eprintln!("problems: {matched}/{total} promtool lines matched");
     assert!(differences.is_empty(), "{}", differences.join("\n"));
-    assert!(total > 100, "the fixtures should exercise the rules: {total} lines");
+    assert!(
+        total > 100,
+        "the fixtures should exercise the rules: {total} lines"
+    );
 }
 
 #[test]
 fn cardinality_table_matches_promtool_2_42() {
     let rows = lint::cardinality(&cardinality_fixture());
     let recorded = read_fixture("cardinality.promtool-extended.txt");
-    let (matched, total, differences) = compare_lines("cardinality", &lint::render_table(&rows), &recorded);
+    let (matched, total, differences) =
+        compare_lines("cardinality", &lint::render_table(&rows), &recorded);
     eprintln!("cardinality: {matched}/{total} promtool lines matched");
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
@@ -461,7 +507,11 @@ fn cardinality_table_matches_promtool_2_42() {
 
 /// The problems of the named families in `families`, rendered, with upstream rules.
 fn problems_of(families: &[MetricFamily], names: &[&str]) -> Vec<String> {
-    lint::lint(families).iter().filter(|p| names.contains(&p.metric.as_str())).map(|p| p.to_string()).collect()
+    lint::lint(families)
+        .iter()
+        .filter(|p| names.contains(&p.metric.as_str()))
+        .map(|p| p.to_string())
+        .collect()
 }
 
 #[test]
@@ -483,7 +533,10 @@ fn help_rule() {
 fn units_rule() {
     let fams = units_fixture();
     assert_eq!(
-        problems_of(&fams, &["request_duration_milliseconds", "milliseconds_since_boot"]),
+        problems_of(
+            &fams,
+            &["request_duration_milliseconds", "milliseconds_since_boot"]
+        ),
         [
             "milliseconds_since_boot use base unit \"seconds\" instead of \"milliseconds\"",
             "request_duration_milliseconds use base unit \"seconds\" instead of \"milliseconds\""
@@ -501,8 +554,14 @@ fn units_rule() {
         problems_of(&fams, &["heap_mibibytes"]),
         ["heap_mibibytes use base unit \"bytes\" instead of \"mibibytes\""]
     );
-    let fine =
-        ["response_seconds", "buffer_bytes", "ambient_celsius", "sensor_kelvin", "cable_metres", "room_thermometers"];
+    let fine = [
+        "response_seconds",
+        "buffer_bytes",
+        "ambient_celsius",
+        "sensor_kelvin",
+        "cable_metres",
+        "room_thermometers",
+    ];
     assert!(problems_of(&fams, &fine).is_empty());
     assert!(problems_of(&fams, &["latency_Milliseconds", "elapsed_millis"]).is_empty());
 }
@@ -511,11 +570,37 @@ fn units_rule() {
 fn abbreviations_rule() {
     let fams = abbreviations_fixture();
     let text = "metric names should not contain abbreviated units";
-    assert_eq!(problems_of(&fams, &["latency_ms"]), [format!("latency_ms {text}")]);
-    assert_eq!(problems_of(&fams, &["LATENCY_MS"]), [format!("LATENCY_MS {text}")]);
-    assert_eq!(problems_of(&fams, &["latency_ms_s"]), [format!("latency_ms_s {text}"), format!("latency_ms_s {text}")]);
-    assert_eq!(problems_of(&fams, &["temp_h_index"]), [format!("temp_h_index {text}")]);
-    assert!(problems_of(&fams, &["ms_latency", "latency_msec", "build_sha", "http_requests_in_flight"]).is_empty());
+    assert_eq!(
+        problems_of(&fams, &["latency_ms"]),
+        [format!("latency_ms {text}")]
+    );
+    assert_eq!(
+        problems_of(&fams, &["LATENCY_MS"]),
+        [format!("LATENCY_MS {text}")]
+    );
+    assert_eq!(
+        problems_of(&fams, &["latency_ms_s"]),
+        [
+            format!("latency_ms_s {text}"),
+            format!("latency_ms_s {text}")
+        ]
+    );
+    assert_eq!(
+        problems_of(&fams, &["temp_h_index"]),
+        [format!("temp_h_index {text}")]
+    );
+    assert!(
+        problems_of(
+            &fams,
+            &[
+                "ms_latency",
+                "latency_msec",
+                "build_sha",
+                "http_requests_in_flight"
+            ]
+        )
+        .is_empty()
+    );
 }
 
 #[test]
@@ -523,10 +608,22 @@ fn counter_rule() {
     let fams = counter_fixture();
     let missing = "counter metrics should have \"_total\" suffix";
     let extra = "non-counter metrics should not have \"_total\" suffix";
-    assert_eq!(problems_of(&fams, &["requests"]), [format!("requests {missing}")]);
-    assert_eq!(problems_of(&fams, &["requests_totals"]), [format!("requests_totals {missing}")]);
-    assert_eq!(problems_of(&fams, &["temperature_total"]), [format!("temperature_total {extra}")]);
-    assert_eq!(problems_of(&fams, &["latency_total"]), [format!("latency_total {extra}")]);
+    assert_eq!(
+        problems_of(&fams, &["requests"]),
+        [format!("requests {missing}")]
+    );
+    assert_eq!(
+        problems_of(&fams, &["requests_totals"]),
+        [format!("requests_totals {missing}")]
+    );
+    assert_eq!(
+        problems_of(&fams, &["temperature_total"]),
+        [format!("temperature_total {extra}")]
+    );
+    assert_eq!(
+        problems_of(&fams, &["latency_total"]),
+        [format!("latency_total {extra}")]
+    );
     assert!(problems_of(&fams, &["requests_total", "anything_total"]).is_empty());
 }
 
@@ -540,7 +637,10 @@ fn reserved_suffixes_and_labels_rule() {
             "rpc_bucket non-histogram metrics should not have \"_bucket\" suffix"
         ]
     );
-    assert_eq!(problems_of(&fams, &["limits"]), ["limits non-histogram metrics should not have \"le\" label"; 2]);
+    assert_eq!(
+        problems_of(&fams, &["limits"]),
+        ["limits non-histogram metrics should not have \"le\" label"; 2]
+    );
     assert_eq!(
         problems_of(&fams, &["histogram_seconds"]),
         ["histogram_seconds non-summary metrics should not have \"quantile\" label"; 2]
@@ -549,8 +649,14 @@ fn reserved_suffixes_and_labels_rule() {
         problems_of(&fams, &["summary_seconds"]),
         ["summary_seconds non-histogram metrics should not have \"le\" label"]
     );
-    let fine =
-        ["rpc_count", "anything_bucket", "anything_count", "untyped_thing", "fine_seconds", "fine_quantiles_seconds"];
+    let fine = [
+        "rpc_count",
+        "anything_bucket",
+        "anything_count",
+        "untyped_thing",
+        "fine_seconds",
+        "fine_quantiles_seconds",
+    ];
     assert!(problems_of(&fams, &fine).is_empty());
 }
 
@@ -565,8 +671,22 @@ fn type_in_name_rule() {
             "jobs_gauge_histogram metric name should not include type 'histogram'"
         ]
     );
-    assert_eq!(problems_of(&fams, &["JOBS_COUNTER"]), ["JOBS_COUNTER metric name should not include type 'counter'"]);
-    assert!(problems_of(&fams, &["jobs_untyped", "counter_jobs", "jobs_counters", "jobs_summarygauge"]).is_empty());
+    assert_eq!(
+        problems_of(&fams, &["JOBS_COUNTER"]),
+        ["JOBS_COUNTER metric name should not include type 'counter'"]
+    );
+    assert!(
+        problems_of(
+            &fams,
+            &[
+                "jobs_untyped",
+                "counter_jobs",
+                "jobs_counters",
+                "jobs_summarygauge"
+            ]
+        )
+        .is_empty()
+    );
 }
 
 #[test]
@@ -584,13 +704,17 @@ fn colon_and_camel_case_rules() {
     // One per series carrying the label: three for the counter, one per histogram
     // series (not per bucket line), none for `HTTPMethod` or `Status`.
     let label = "label names should be written in 'snake_case' not 'camelCase'";
-    assert_eq!(problems_of(&fams, &["http_requests_total"]), vec![format!("http_requests_total {label}"); 3]);
+    assert_eq!(
+        problems_of(&fams, &["http_requests_total"]),
+        vec![format!("http_requests_total {label}"); 3]
+    );
     assert_eq!(
         problems_of(&fams, &["rpcLatency_seconds"]),
         [
             format!("rpcLatency_seconds {label}"),
             format!("rpcLatency_seconds {label}"),
-            "rpcLatency_seconds metric names should be written in 'snake_case' not 'camelCase'".to_string()
+            "rpcLatency_seconds metric names should be written in 'snake_case' not 'camelCase'"
+                .to_string()
         ]
     );
 }
@@ -602,16 +726,34 @@ fn upstream_rules_add_duplicates_and_timestamp_gauges_to_promtool_2_42() {
     for (metric, text, times) in [
         ("temperature_celsius", "metric not unique", 3),
         ("jobs_total", "metric not unique", 1),
-        ("last_run_timestamp_seconds", "non-gauge metrics should not have \"_timestamp_seconds\" suffix", 1),
-        ("scrape_timestamp_seconds", "non-gauge metrics should not have \"_timestamp_seconds\" suffix", 1),
+        (
+            "last_run_timestamp_seconds",
+            "non-gauge metrics should not have \"_timestamp_seconds\" suffix",
+            1,
+        ),
+        (
+            "scrape_timestamp_seconds",
+            "non-gauge metrics should not have \"_timestamp_seconds\" suffix",
+            1,
+        ),
     ] {
-        expected.extend(std::iter::repeat_n(Problem { metric: metric.into(), text: text.into() }, times));
+        expected.extend(std::iter::repeat_n(
+            Problem {
+                metric: metric.into(),
+                text: text.into(),
+            },
+            times,
+        ));
     }
     expected.sort();
     assert_eq!(lint::lint(&fams), expected);
     // The other fixtures have neither, so both rule sets agree on them.
     for (case, build) in FIXTURES.iter().filter(|(case, _)| *case != "duplicates") {
-        assert_eq!(lint::lint(&build()), lint::lint_with(&build(), RuleSet::Promtool2_42), "{case}");
+        assert_eq!(
+            lint::lint(&build()),
+            lint::lint_with(&build(), RuleSet::Promtool2_42),
+            "{case}"
+        );
     }
 }
 
@@ -645,7 +787,11 @@ fn cardinality_counts_series_and_label_values() {
         ]
     );
     let pods = &rows[1];
-    let labels: Vec<(&str, usize)> = pods.labels.iter().map(|l| (l.name.as_str(), l.distinct_values)).collect();
+    let labels: Vec<(&str, usize)> = pods
+        .labels
+        .iter()
+        .map(|l| (l.name.as_str(), l.distinct_values))
+        .collect();
     assert_eq!(labels, [("namespace", 2), ("pod", 7)]);
     // A histogram's `le` is not a label of its series.
     assert_eq!(rows[0].labels.len(), 1);

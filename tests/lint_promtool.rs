@@ -25,14 +25,23 @@ fn parsed_fixtures_lint_exactly_as_promtool_2_42() {
     assert!(files.len() >= 10);
     let mut matched_lines = 0;
     for file in &files {
-        let parsed = parse(&std::fs::read(file).unwrap(), ParseOptions { format: Some(Format::Text), strict: true });
+        let parsed = parse(
+            &std::fs::read(file).unwrap(),
+            ParseOptions {
+                format: Some(Format::Text),
+                strict: true,
+            },
+        );
         assert!(parsed.is_valid(), "{}: {:?}", file.display(), parsed.errors);
         let ours = lint::render_problems(&lint::lint_with(&parsed.families, RuleSet::Promtool2_42));
         let theirs = std::fs::read_to_string(file.with_extension("promtool.txt")).unwrap();
         assert_eq!(ours, theirs, "{}", file.display());
         matched_lines += theirs.lines().count();
     }
-    println!("lint through the parser: {matched_lines} promtool lines matched in {} fixtures", files.len());
+    println!(
+        "lint through the parser: {matched_lines} promtool lines matched in {} fixtures",
+        files.len()
+    );
 }
 
 #[test]
@@ -44,7 +53,12 @@ fn check_metrics_command_prints_and_exits_like_promtool() {
             .output()
             .unwrap();
         let theirs = std::fs::read_to_string(file.with_extension("promtool.txt")).unwrap();
-        assert_eq!(String::from_utf8_lossy(&out.stderr), theirs, "{}", file.display());
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            theirs,
+            "{}",
+            file.display()
+        );
         let expected_code = if theirs.is_empty() { 0 } else { 3 };
         assert_eq!(out.status.code(), Some(expected_code), "{}", file.display());
     }
@@ -73,11 +87,18 @@ fn parse_errors_exit_1_with_line_and_column() {
         .spawn()
         .and_then(|mut child| {
             use std::io::Write;
-            child.stdin.take().unwrap().write_all(b"a{b=1} 1\n# EOF\n")?;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"a{b=1} 1\n# EOF\n")?;
             child.wait_with_output()
         })
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("<stdin>:1:5: expected a label value in double quotes"), "{err}");
+    assert!(
+        err.starts_with("<stdin>:1:5: expected a label value in double quotes"),
+        "{err}"
+    );
 }

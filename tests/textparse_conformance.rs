@@ -40,20 +40,32 @@ fn meaning_matches(prometheus: &str, ours: &str) -> Option<bool> {
 
 #[test]
 fn inputs_prometheus_rejects_are_rejected_with_a_position() {
-    let Some(path) = common::conformance_path("textparse_error_cases.json") else { return };
+    let Some(path) = common::conformance_path("textparse_error_cases.json") else {
+        return;
+    };
     let text = std::fs::read_to_string(path).unwrap();
     let (mut total, mut agree, mut same_meaning, mut comparable) = (0, 0, 0, 0);
     let mut failures = Vec::new();
     let mut differing = Vec::new();
     let groups: serde_json::Value = serde_json::from_str(&text).unwrap();
     for group in groups.as_object().unwrap().values() {
-        let format = if group["format"] == "openmetrics-1.0" { Format::OpenMetrics } else { Format::Text };
+        let format = if group["format"] == "openmetrics-1.0" {
+            Format::OpenMetrics
+        } else {
+            Format::Text
+        };
         for case in group["cases"].as_array().unwrap() {
             let expect_success = case["expect_success"].as_bool().unwrap();
             let input = common::hex_decode(case["input_hex"].as_str().unwrap());
             let expected_error = case["expected_error"].as_str().unwrap_or("").to_string();
             total += 1;
-            let parsed = parse(&input, ParseOptions { format: Some(format), strict: false });
+            let parsed = parse(
+                &input,
+                ParseOptions {
+                    format: Some(format),
+                    strict: false,
+                },
+            );
             let accepted = parsed.is_valid();
             if accepted == expect_success {
                 agree += 1;
@@ -62,46 +74,89 @@ fn inputs_prometheus_rejects_are_rejected_with_a_position() {
                     "{:?} {:?}: expected {}, got {}",
                     format,
                     String::from_utf8_lossy(&input),
-                    if expect_success { "success" } else { "an error" },
-                    parsed.errors.first().map(|e| e.to_string()).unwrap_or("success".into())
+                    if expect_success {
+                        "success"
+                    } else {
+                        "an error"
+                    },
+                    parsed
+                        .errors
+                        .first()
+                        .map(|e| e.to_string())
+                        .unwrap_or("success".into())
                 ));
             }
             if let Some(first) = parsed.errors.first().filter(|_| !expect_success) {
-                assert!(first.line >= 1 && first.column >= 1, "errors carry a position: {first}");
+                assert!(
+                    first.line >= 1 && first.column >= 1,
+                    "errors carry a position: {first}"
+                );
                 if let Some(same) = meaning_matches(&expected_error, &first.message()) {
                     comparable += 1;
                     if same {
                         same_meaning += 1;
                     } else {
-                        differing.push(format!("  prometheus: {expected_error}\n  promplay:   {first}"));
+                        differing.push(format!(
+                            "  prometheus: {expected_error}\n  promplay:   {first}"
+                        ));
                     }
                 }
             }
         }
     }
     println!("textparse error cases: {agree}/{total} accepted/rejected as Prometheus does");
-    println!("messages with the same meaning as Prometheus's: {same_meaning}/{comparable} comparable ({} cases have no comparable message)", total - comparable);
+    println!(
+        "messages with the same meaning as Prometheus's: {same_meaning}/{comparable} comparable ({} cases have no comparable message)",
+        total - comparable
+    );
     for d in &differing {
         println!("{d}");
     }
     assert!(total > 100, "read only {total} cases");
-    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn real_scrape_bodies_parse() {
-    let Some(dir) = common::conformance_path("textparse_testdata") else { return };
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let Some(dir) = common::conformance_path("textparse_testdata") else {
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert!(!files.is_empty());
     for file in &files {
         let name = file.file_name().unwrap().to_string_lossy().to_string();
-        let format = if name.contains(".om.") { Format::OpenMetrics } else { Format::Text };
+        let format = if name.contains(".om.") {
+            Format::OpenMetrics
+        } else {
+            Format::Text
+        };
         let input = std::fs::read(file).unwrap();
-        let parsed = parse(&input, ParseOptions { format: Some(format), strict: false });
-        assert!(parsed.is_valid(), "{name}: {:?}", &parsed.errors[..parsed.errors.len().min(5)]);
+        let parsed = parse(
+            &input,
+            ParseOptions {
+                format: Some(format),
+                strict: false,
+            },
+        );
+        assert!(
+            parsed.is_valid(),
+            "{name}: {:?}",
+            &parsed.errors[..parsed.errors.len().min(5)]
+        );
         let samples: usize = parsed.families.iter().map(|f| f.samples.len()).sum();
         assert!(samples > 0, "{name}: no samples");
-        println!("{name}: {} families, {samples} samples", parsed.families.len());
+        println!(
+            "{name}: {} families, {samples} samples",
+            parsed.families.len()
+        );
     }
 }

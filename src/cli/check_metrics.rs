@@ -66,13 +66,22 @@ pub fn run(args: CheckMetricsArgs) -> ExitCode {
         FormatArg::Text => Some(Format::Text),
         FormatArg::Openmetrics => Some(Format::OpenMetrics),
     };
-    let parsed = parse(&input, ParseOptions { format, strict: !args.lenient });
+    let parsed = parse(
+        &input,
+        ParseOptions {
+            format,
+            strict: !args.lenient,
+        },
+    );
     if !parsed.is_valid() {
         for error in parsed.errors.iter().take(MAX_PRINTED_ERRORS) {
             eprintln!("{source}:{error}");
         }
         if parsed.errors.len() > MAX_PRINTED_ERRORS {
-            eprintln!("… and {} more errors", parsed.errors.len() - MAX_PRINTED_ERRORS);
+            eprintln!(
+                "… and {} more errors",
+                parsed.errors.len() - MAX_PRINTED_ERRORS
+            );
         }
         eprintln!(
             "error: {} is not valid {} ({} error{})",

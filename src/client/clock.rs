@@ -23,7 +23,9 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(seconds: f64) -> ManualClock {
-        ManualClock { seconds_bits: AtomicU64::new(seconds.to_bits()) }
+        ManualClock {
+            seconds_bits: AtomicU64::new(seconds.to_bits()),
+        }
     }
 
     /// A shared handle, ready to give to a registry or metric.
@@ -32,7 +34,8 @@ impl ManualClock {
     }
 
     pub fn set(&self, seconds: f64) {
-        self.seconds_bits.store(seconds.to_bits(), Ordering::Relaxed);
+        self.seconds_bits
+            .store(seconds.to_bits(), Ordering::Relaxed);
     }
 
     pub fn advance(&self, seconds: f64) {

@@ -43,12 +43,20 @@ impl Counter {
     }
 
     /// Adds `amount` and records an exemplar for it, stamped with the clock's time.
-    pub fn inc_with_exemplar(&self, amount: f64, exemplar_labels: &[(&str, &str)]) -> Result<(), ClientError> {
+    pub fn inc_with_exemplar(
+        &self,
+        amount: f64,
+        exemplar_labels: &[(&str, &str)],
+    ) -> Result<(), ClientError> {
         if amount.is_nan() || amount < 0.0 {
             return Err(ClientError::NegativeIncrement(amount));
         }
         let labels = validate_exemplar_labels(exemplar_labels)?;
-        let exemplar = Exemplar { labels, value: amount, timestamp: Some(Timestamp::Seconds(self.clock.now())) };
+        let exemplar = Exemplar {
+            labels,
+            value: amount,
+            timestamp: Some(Timestamp::Seconds(self.clock.now())),
+        };
         let mut state = lock(&self.state);
         state.value += amount;
         state.exemplar = Some(exemplar);
@@ -72,7 +80,10 @@ impl Metric for Counter {
 
     fn new_child(_config: &Arc<()>, clock: &SharedClock) -> Counter {
         Counter {
-            state: Arc::new(Mutex::new(CounterState { value: 0.0, exemplar: None })),
+            state: Arc::new(Mutex::new(CounterState {
+                value: 0.0,
+                exemplar: None,
+            })),
             created: clock.now(),
             clock: clock.clone(),
         }
@@ -83,12 +94,20 @@ impl Metric for Counter {
         let mut total = Sample::new(format!("{family_name}_total"), labels.clone(), state.value);
         total.exemplar = state.exemplar.clone();
         out.push(total);
-        out.push(Sample::new(format!("{family_name}_created"), labels.clone(), self.created));
+        out.push(Sample::new(
+            format!("{family_name}_created"),
+            labels.clone(),
+            self.created,
+        ));
     }
 }
 
 impl CounterVec {
-    pub fn new(opts: &Opts, label_names: &[&str], clock: SharedClock) -> Result<CounterVec, ClientError> {
+    pub fn new(
+        opts: &Opts,
+        label_names: &[&str],
+        clock: SharedClock,
+    ) -> Result<CounterVec, ClientError> {
         MetricVec::with_config(opts, label_names, (), clock)
     }
 }
@@ -100,7 +119,11 @@ impl Registry {
     }
 
     /// Creates and registers a counter family with label names.
-    pub fn counter_vec(&self, opts: &Opts, label_names: &[&str]) -> Result<CounterVec, ClientError> {
+    pub fn counter_vec(
+        &self,
+        opts: &Opts,
+        label_names: &[&str],
+    ) -> Result<CounterVec, ClientError> {
         self.register_vec(CounterVec::new(opts, label_names, self.clock().clone())?)
     }
 }

@@ -11,12 +11,19 @@ pub struct FamilyBuilder {
 }
 
 fn owned_labels(labels: &[(&str, &str)]) -> Vec<(String, String)> {
-    labels.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    labels
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
 }
 
 impl FamilyBuilder {
     /// `name` is the canonical family name (a counter's without `_total`).
-    pub fn new(name: impl Into<String>, help: impl Into<String>, metric_type: MetricType) -> FamilyBuilder {
+    pub fn new(
+        name: impl Into<String>,
+        help: impl Into<String>,
+        metric_type: MetricType,
+    ) -> FamilyBuilder {
         let mut family = MetricFamily::new(name, metric_type);
         family.help = Some(help.into());
         FamilyBuilder { family }
@@ -24,7 +31,11 @@ impl FamilyBuilder {
 
     /// A counter family; a trailing `_total` on `name` is dropped, as client_python does.
     pub fn counter(name: &str, help: impl Into<String>) -> FamilyBuilder {
-        FamilyBuilder::new(name.strip_suffix("_total").unwrap_or(name), help, MetricType::Counter)
+        FamilyBuilder::new(
+            name.strip_suffix("_total").unwrap_or(name),
+            help,
+            MetricType::Counter,
+        )
     }
 
     pub fn unit(mut self, unit: impl Into<String>) -> FamilyBuilder {
@@ -33,7 +44,12 @@ impl FamilyBuilder {
     }
 
     /// Adds a sample with its full name (family name plus any suffix).
-    pub fn sample(self, name: impl Into<String>, labels: &[(&str, &str)], value: f64) -> FamilyBuilder {
+    pub fn sample(
+        self,
+        name: impl Into<String>,
+        labels: &[(&str, &str)],
+        value: f64,
+    ) -> FamilyBuilder {
         self.push(Sample::new(name, owned_labels(labels), value))
     }
 
@@ -77,13 +93,21 @@ impl FamilyBuilder {
 /// client_python's `GaugeHistogramMetricFamily(name, help, buckets, gsum_value)`:
 /// `_bucket` samples for the `(le, cumulative count)` pairs, then `_gcount` (the last
 /// bucket's count) and `_gsum`.
-pub fn gauge_histogram_family(name: &str, help: &str, buckets: &[(&str, f64)], gsum: f64) -> MetricFamily {
+pub fn gauge_histogram_family(
+    name: &str,
+    help: &str,
+    buckets: &[(&str, f64)],
+    gsum: f64,
+) -> MetricFamily {
     let mut builder = FamilyBuilder::new(name, help, MetricType::GaugeHistogram);
     for (le, count) in buckets {
         builder = builder.sample(format!("{name}_bucket"), &[("le", le)], *count);
     }
     let gcount = buckets.last().map_or(0.0, |(_, count)| *count);
-    builder.sample(format!("{name}_gcount"), &[], gcount).sample(format!("{name}_gsum"), &[], gsum).build()
+    builder
+        .sample(format!("{name}_gcount"), &[], gcount)
+        .sample(format!("{name}_gsum"), &[], gsum)
+        .build()
 }
 
 /// client_python's `HistogramMetricFamily(name, help, buckets, sum_value)`: `_bucket`
@@ -94,5 +118,8 @@ pub fn histogram_family(name: &str, help: &str, buckets: &[(&str, f64)], sum: f6
         builder = builder.sample(format!("{name}_bucket"), &[("le", le)], *count);
     }
     let count = buckets.last().map_or(0.0, |(_, count)| *count);
-    builder.sample(format!("{name}_count"), &[], count).sample(format!("{name}_sum"), &[], sum).build()
+    builder
+        .sample(format!("{name}_count"), &[], count)
+        .sample(format!("{name}_sum"), &[], sum)
+        .build()
 }

@@ -17,7 +17,10 @@ pub enum ClientError {
     /// `.labels(...)` got a different number of values than the metric has label names.
     IncorrectLabelCount { expected: usize, got: usize },
     /// `.labels_by_name(...)` got names that are not exactly the metric's label names.
-    IncorrectLabelNames { expected: Vec<String>, got: Vec<String> },
+    IncorrectLabelNames {
+        expected: Vec<String>,
+        got: Vec<String>,
+    },
     /// Info and StateSet metrics cannot have a unit.
     UnitNotAllowed { name: String },
     /// Counters only go up.
@@ -46,35 +49,68 @@ impl fmt::Display for ClientError {
             ClientError::EmptyMetricName => write!(f, "Metric name should not be empty"),
             ClientError::InvalidLabelName(name) => write!(f, "Invalid label metric name: {name}"),
             ClientError::ReservedLabelName(name) => write!(f, "Reserved label metric name: {name}"),
-            ClientError::DuplicateLabelName(name) => write!(f, "Duplicate label metric name: {name}"),
+            ClientError::DuplicateLabelName(name) => {
+                write!(f, "Duplicate label metric name: {name}")
+            }
             ClientError::IncorrectLabelCount { expected, got } => {
-                write!(f, "Incorrect label count (expected {expected} label values, got {got})")
+                write!(
+                    f,
+                    "Incorrect label count (expected {expected} label values, got {got})"
+                )
             }
             ClientError::IncorrectLabelNames { expected, got } => {
-                write!(f, "Incorrect label names (expected [{}], got [{}])", expected.join(", "), got.join(", "))
+                write!(
+                    f,
+                    "Incorrect label names (expected [{}], got [{}])",
+                    expected.join(", "),
+                    got.join(", ")
+                )
             }
             ClientError::UnitNotAllowed { name } => {
-                write!(f, "Metric name is of a type that cannot have a unit: {name}")
+                write!(
+                    f,
+                    "Metric name is of a type that cannot have a unit: {name}"
+                )
             }
             ClientError::NegativeIncrement(amount) => {
-                write!(f, "Counters can only be incremented by non-negative amounts (got {amount})")
+                write!(
+                    f,
+                    "Counters can only be incremented by non-negative amounts (got {amount})"
+                )
             }
             ClientError::InvalidBuckets(reason) => write!(f, "Invalid histogram buckets: {reason}"),
-            ClientError::InvalidSummaryOptions(reason) => write!(f, "Invalid summary options: {reason}"),
+            ClientError::InvalidSummaryOptions(reason) => {
+                write!(f, "Invalid summary options: {reason}")
+            }
             ClientError::ExemplarTooLong(runes) => {
-                write!(f, "Exemplar labels have {runes} UTF-8 characters, exceeding the limit of 128")
+                write!(
+                    f,
+                    "Exemplar labels have {runes} UTF-8 characters, exceeding the limit of 128"
+                )
             }
             ClientError::OverlappingLabels { metric, labels } => {
-                write!(f, "Overlapping labels for metric {metric}: {}", labels.join(", "))
+                write!(
+                    f,
+                    "Overlapping labels for metric {metric}: {}",
+                    labels.join(", ")
+                )
             }
-            ClientError::NoStates(metric) => write!(f, "No states provided for Enum metric: {metric}"),
+            ClientError::NoStates(metric) => {
+                write!(f, "No states provided for Enum metric: {metric}")
+            }
             ClientError::UnknownState { metric, state } => {
                 write!(f, "'{state}' is not a state of Enum metric {metric}")
             }
             ClientError::DuplicatedTimeseries(names) => {
-                write!(f, "Duplicated timeseries in CollectorRegistry: {{{}}}", names.join(", "))
+                write!(
+                    f,
+                    "Duplicated timeseries in CollectorRegistry: {{{}}}",
+                    names.join(", ")
+                )
             }
-            ClientError::UnknownCollector => write!(f, "Collector is not registered in this registry"),
+            ClientError::UnknownCollector => {
+                write!(f, "Collector is not registered in this registry")
+            }
         }
     }
 }

@@ -15,7 +15,9 @@ use crate::expo::model::{Labels, MetricFamily, MetricType, Sample};
 /// Locks a mutex, carrying on with the data even if a panic elsewhere poisoned it
 /// (metric state stays meaningful; refusing to report would be worse).
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A metric type's child: the state behind one label-value combination.
@@ -60,7 +62,9 @@ pub struct MetricVec<M: Metric> {
 
 impl<M: Metric> Clone for MetricVec<M> {
     fn clone(&self) -> Self {
-        MetricVec { inner: Arc::clone(&self.inner) }
+        MetricVec {
+            inner: Arc::clone(&self.inner),
+        }
     }
 }
 
@@ -85,7 +89,10 @@ impl<M: Metric> MetricVec<M> {
                 label_names,
                 config: Arc::new(config),
                 clock,
-                children: Mutex::new(Children { in_order: Vec::new(), position: HashMap::new() }),
+                children: Mutex::new(Children {
+                    in_order: Vec::new(),
+                    position: HashMap::new(),
+                }),
             }),
         };
         if vec.inner.label_names.is_empty() {
@@ -114,7 +121,10 @@ impl<M: Metric> MetricVec<M> {
     /// The child for these label values (in label-name order), created on first use.
     pub fn labels(&self, values: &[&str]) -> Result<M, ClientError> {
         if values.len() != self.inner.label_names.len() {
-            return Err(ClientError::IncorrectLabelCount { expected: self.inner.label_names.len(), got: values.len() });
+            return Err(ClientError::IncorrectLabelCount {
+                expected: self.inner.label_names.len(),
+                got: values.len(),
+            });
         }
         let key: Vec<String> = values.iter().map(|v| v.to_string()).collect();
         let mut children = lock(&self.inner.children);
@@ -154,7 +164,10 @@ impl<M: Metric> MetricVec<M> {
     /// Forgets the child for these label values (it stops being reported).
     pub fn remove(&self, values: &[&str]) -> Result<(), ClientError> {
         if values.len() != self.inner.label_names.len() {
-            return Err(ClientError::IncorrectLabelCount { expected: self.inner.label_names.len(), got: values.len() });
+            return Err(ClientError::IncorrectLabelCount {
+                expected: self.inner.label_names.len(),
+                got: values.len(),
+            });
         }
         let key: Vec<String> = values.iter().map(|v| v.to_string()).collect();
         let mut children = lock(&self.inner.children);
@@ -197,6 +210,8 @@ impl<M: Metric> Collector for MetricVec<M> {
 
     fn describe(&self) -> Vec<String> {
         let name = &self.inner.name;
-        std::iter::once(name.clone()).chain(M::SUFFIXES.iter().map(|suffix| format!("{name}{suffix}"))).collect()
+        std::iter::once(name.clone())
+            .chain(M::SUFFIXES.iter().map(|suffix| format!("{name}{suffix}")))
+            .collect()
     }
 }

@@ -63,7 +63,10 @@ impl Metric for Gauge {
     const SUFFIXES: &'static [&'static str] = &[];
 
     fn new_child(_config: &Arc<()>, clock: &SharedClock) -> Gauge {
-        Gauge { value: Arc::new(Mutex::new(0.0)), clock: clock.clone() }
+        Gauge {
+            value: Arc::new(Mutex::new(0.0)),
+            clock: clock.clone(),
+        }
     }
 
     fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
@@ -72,7 +75,11 @@ impl Metric for Gauge {
 }
 
 impl GaugeVec {
-    pub fn new(opts: &Opts, label_names: &[&str], clock: SharedClock) -> Result<GaugeVec, ClientError> {
+    pub fn new(
+        opts: &Opts,
+        label_names: &[&str],
+        clock: SharedClock,
+    ) -> Result<GaugeVec, ClientError> {
         MetricVec::with_config(opts, label_names, (), clock)
     }
 }

@@ -13,8 +13,9 @@ use crate::expo::encode::format::go_float;
 use crate::expo::model::{Exemplar, Labels, MetricType, Sample, Timestamp};
 
 /// client_python's and client_golang's default bounds (+Inf is appended).
-pub const DEFAULT_BUCKETS: [f64; 14] =
-    [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
+pub const DEFAULT_BUCKETS: [f64; 14] = [
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+];
 
 /// A histogram family with label names.
 pub type HistogramVec = MetricVec<Histogram>;
@@ -22,7 +23,9 @@ pub type HistogramVec = MetricVec<Histogram>;
 /// `count` bounds `start, start + width, …` (client_golang's `LinearBuckets`).
 pub fn linear_buckets(start: f64, width: f64, count: usize) -> Result<Vec<f64>, ClientError> {
     if count < 1 {
-        return Err(ClientError::InvalidBuckets("LinearBuckets needs a positive count".into()));
+        return Err(ClientError::InvalidBuckets(
+            "LinearBuckets needs a positive count".into(),
+        ));
     }
     Ok((0..count).map(|i| start + width * i as f64).collect())
 }
@@ -30,13 +33,19 @@ pub fn linear_buckets(start: f64, width: f64, count: usize) -> Result<Vec<f64>, 
 /// `count` bounds `start, start * factor, …` (client_golang's `ExponentialBuckets`).
 pub fn exponential_buckets(start: f64, factor: f64, count: usize) -> Result<Vec<f64>, ClientError> {
     if count < 1 {
-        return Err(ClientError::InvalidBuckets("ExponentialBuckets needs a positive count".into()));
+        return Err(ClientError::InvalidBuckets(
+            "ExponentialBuckets needs a positive count".into(),
+        ));
     }
     if start <= 0.0 || start.is_nan() {
-        return Err(ClientError::InvalidBuckets("ExponentialBuckets needs a positive start value".into()));
+        return Err(ClientError::InvalidBuckets(
+            "ExponentialBuckets needs a positive start value".into(),
+        ));
     }
     if factor <= 1.0 || factor.is_nan() {
-        return Err(ClientError::InvalidBuckets("ExponentialBuckets needs a factor greater than 1".into()));
+        return Err(ClientError::InvalidBuckets(
+            "ExponentialBuckets needs a factor greater than 1".into(),
+        ));
     }
     let mut bounds = Vec::with_capacity(count);
     let mut bound = start;
@@ -53,14 +62,18 @@ pub fn validate_buckets(bounds: &[f64]) -> Result<Vec<f64>, ClientError> {
         return Err(ClientError::InvalidBuckets("a bucket bound is NaN".into()));
     }
     if bounds.windows(2).any(|pair| pair[0] >= pair[1]) {
-        return Err(ClientError::InvalidBuckets("Buckets not in sorted order (strictly increasing)".into()));
+        return Err(ClientError::InvalidBuckets(
+            "Buckets not in sorted order (strictly increasing)".into(),
+        ));
     }
     let mut bounds = bounds.to_vec();
     if bounds.last().is_some_and(|last| *last != f64::INFINITY) {
         bounds.push(f64::INFINITY);
     }
     if bounds.len() < 2 {
-        return Err(ClientError::InvalidBuckets("Must have at least two buckets".into()));
+        return Err(ClientError::InvalidBuckets(
+            "Must have at least two buckets".into(),
+        ));
     }
     Ok(bounds)
 }
@@ -94,9 +107,17 @@ impl Histogram {
     }
 
     /// Observes `value` and keeps an exemplar for it on the bucket it falls in.
-    pub fn observe_with_exemplar(&self, value: f64, exemplar_labels: &[(&str, &str)]) -> Result<(), ClientError> {
+    pub fn observe_with_exemplar(
+        &self,
+        value: f64,
+        exemplar_labels: &[(&str, &str)],
+    ) -> Result<(), ClientError> {
         let labels = validate_exemplar_labels(exemplar_labels)?;
-        let exemplar = Exemplar { labels, value, timestamp: Some(Timestamp::Seconds(self.clock.now())) };
+        let exemplar = Exemplar {
+            labels,
+            value,
+            timestamp: Some(Timestamp::Seconds(self.clock.now())),
+        };
         self.record(value, Some(exemplar));
         Ok(())
     }
@@ -105,7 +126,12 @@ impl Histogram {
         let mut state = lock(&self.state);
         state.sum += value;
         // A NaN falls in no bucket (as in client_python) but still poisons the sum.
-        if let Some(bucket) = self.config.upper_bounds.iter().position(|bound| value <= *bound) {
+        if let Some(bucket) = self
+            .config
+            .upper_bounds
+            .iter()
+            .position(|bound| value <= *bound)
+        {
             state.counts[bucket] += 1.0;
             if exemplar.is_some() {
                 state.exemplars[bucket] = exemplar;
@@ -165,15 +191,33 @@ impl Metric for Histogram {
             cumulative += state.counts[index];
             let mut bucket_labels = labels.clone();
             bucket_labels.push(("le".to_string(), go_float(*bound)));
-            let mut bucket = Sample::new(format!("{family_name}_bucket"), bucket_labels, cumulative);
+            let mut bucket =
+                Sample::new(format!("{family_name}_bucket"), bucket_labels, cumulative);
             bucket.exemplar = state.exemplars[index].clone();
             out.push(bucket);
         }
-        out.push(Sample::new(format!("{family_name}_count"), labels.clone(), cumulative));
-        if self.config.upper_bounds.first().is_some_and(|lowest| *lowest >= 0.0) {
-            out.push(Sample::new(format!("{family_name}_sum"), labels.clone(), state.sum));
+        out.push(Sample::new(
+            format!("{family_name}_count"),
+            labels.clone(),
+            cumulative,
+        ));
+        if self
+            .config
+            .upper_bounds
+            .first()
+            .is_some_and(|lowest| *lowest >= 0.0)
+        {
+            out.push(Sample::new(
+                format!("{family_name}_sum"),
+                labels.clone(),
+                state.sum,
+            ));
         }
-        out.push(Sample::new(format!("{family_name}_created"), labels.clone(), self.created));
+        out.push(Sample::new(
+            format!("{family_name}_created"),
+            labels.clone(),
+            self.created,
+        ));
     }
 }
 
@@ -185,7 +229,9 @@ impl HistogramVec {
         label_names: &[&str],
         clock: SharedClock,
     ) -> Result<HistogramVec, ClientError> {
-        let config = HistogramConfig { upper_bounds: validate_buckets(buckets)? };
+        let config = HistogramConfig {
+            upper_bounds: validate_buckets(buckets)?,
+        };
         MetricVec::with_config(opts, label_names, config, clock)
     }
 
@@ -208,6 +254,11 @@ impl Registry {
         buckets: &[f64],
         label_names: &[&str],
     ) -> Result<HistogramVec, ClientError> {
-        self.register_vec(HistogramVec::new(opts, buckets, label_names, self.clock().clone())?)
+        self.register_vec(HistogramVec::new(
+            opts,
+            buckets,
+            label_names,
+            self.clock().clone(),
+        )?)
     }
 }

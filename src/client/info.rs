@@ -44,7 +44,10 @@ impl Info {
                 labels: overlapping,
             });
         }
-        *lock(&self.facts) = facts.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+        *lock(&self.facts) = facts
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
         Ok(())
     }
 }
@@ -55,7 +58,10 @@ impl Metric for Info {
     const SUFFIXES: &'static [&'static str] = &["_info"];
 
     fn new_child(config: &Arc<InfoConfig>, _clock: &SharedClock) -> Info {
-        Info { config: Arc::clone(config), facts: Arc::new(Mutex::new(Labels::new())) }
+        Info {
+            config: Arc::clone(config),
+            facts: Arc::new(Mutex::new(Labels::new())),
+        }
     }
 
     fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
@@ -66,7 +72,11 @@ impl Metric for Info {
 }
 
 impl InfoVec {
-    pub fn new(opts: &Opts, label_names: &[&str], clock: SharedClock) -> Result<InfoVec, ClientError> {
+    pub fn new(
+        opts: &Opts,
+        label_names: &[&str],
+        clock: SharedClock,
+    ) -> Result<InfoVec, ClientError> {
         let config = InfoConfig {
             metric_name: opts.full_name(MetricType::Info)?,
             label_names: label_names.iter().map(|n| n.to_string()).collect(),

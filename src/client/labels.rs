@@ -18,7 +18,11 @@ pub struct Opts {
 
 impl Opts {
     pub fn new(name: impl Into<String>, help: impl Into<String>) -> Opts {
-        Opts { name: name.into(), help: help.into(), ..Opts::default() }
+        Opts {
+            name: name.into(),
+            help: help.into(),
+            ..Opts::default()
+        }
     }
 
     pub fn namespace(mut self, namespace: impl Into<String>) -> Opts {
@@ -82,7 +86,10 @@ pub fn validate_label_name(name: &str) -> Result<(), ClientError> {
 }
 
 /// Validates a metric's label names: each valid, none reserved by the type, no repeats.
-pub fn validate_label_names(names: &[&str], reserved_by_type: &[&str]) -> Result<Vec<String>, ClientError> {
+pub fn validate_label_names(
+    names: &[&str],
+    reserved_by_type: &[&str],
+) -> Result<Vec<String>, ClientError> {
     let mut validated: Vec<String> = Vec::with_capacity(names.len());
     for name in names {
         validate_label_name(name)?;
@@ -110,7 +117,10 @@ pub fn validate_exemplar_labels(labels: &[(&str, &str)]) -> Result<Labels, Clien
     if runes > EXEMPLAR_MAX_RUNES {
         return Err(ClientError::ExemplarTooLong(runes));
     }
-    Ok(labels.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect())
+    Ok(labels
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect())
 }
 
 /// Pairs label names with values.

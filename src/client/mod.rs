@@ -39,7 +39,9 @@ pub use custom::{FamilyBuilder, gauge_histogram_family, histogram_family};
 pub use error::ClientError;
 pub use family::{Metric, MetricVec};
 pub use gauge::{Gauge, GaugeVec};
-pub use histogram::{DEFAULT_BUCKETS, Histogram, HistogramVec, exponential_buckets, linear_buckets, validate_buckets};
+pub use histogram::{
+    DEFAULT_BUCKETS, Histogram, HistogramVec, exponential_buckets, linear_buckets, validate_buckets,
+};
 pub use info::{Info, InfoVec};
 pub use labels::{Opts, validate_label_name};
 pub use registry::{Collector, CollectorId, FnCollector, Registry, StaticCollector};

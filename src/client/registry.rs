@@ -67,7 +67,10 @@ pub struct Registry {
 impl Registry {
     /// A registry whose metrics take their time (`_created`, exemplars, timers) from `clock`.
     pub fn new(clock: SharedClock) -> Registry {
-        Registry { clock, registrations: Arc::new(Mutex::new(Registrations::default())) }
+        Registry {
+            clock,
+            registrations: Arc::new(Mutex::new(Registrations::default())),
+        }
     }
 
     pub fn clock(&self) -> &SharedClock {
@@ -75,16 +78,27 @@ impl Registry {
     }
 
     /// Adds a collector; refuses it if any series name it describes is already registered.
-    pub fn register(&self, collector: impl Collector + 'static) -> Result<CollectorId, ClientError> {
+    pub fn register(
+        &self,
+        collector: impl Collector + 'static,
+    ) -> Result<CollectorId, ClientError> {
         self.register_boxed(Box::new(collector))
     }
 
-    pub fn register_boxed(&self, collector: Box<dyn Collector>) -> Result<CollectorId, ClientError> {
+    pub fn register_boxed(
+        &self,
+        collector: Box<dyn Collector>,
+    ) -> Result<CollectorId, ClientError> {
         let names = collector.describe();
         let mut registrations = lock(&self.registrations);
         let mut duplicates: Vec<String> = names
             .iter()
-            .filter(|name| registrations.entries.iter().any(|entry| entry.names.contains(name)))
+            .filter(|name| {
+                registrations
+                    .entries
+                    .iter()
+                    .any(|entry| entry.names.contains(name))
+            })
             .cloned()
             .collect();
         if !duplicates.is_empty() {
@@ -94,7 +108,11 @@ impl Registry {
         }
         let id = CollectorId(registrations.next_id);
         registrations.next_id += 1;
-        registrations.entries.push(Registration { id, names, collector });
+        registrations.entries.push(Registration {
+            id,
+            names,
+            collector,
+        });
         Ok(id)
     }
 
@@ -113,7 +131,11 @@ impl Registry {
     pub fn unregister_by_name(&self, name: &str) -> Result<(), ClientError> {
         let id = {
             let registrations = lock(&self.registrations);
-            registrations.entries.iter().find(|entry| entry.names.iter().any(|n| n == name)).map(|entry| entry.id)
+            registrations
+                .entries
+                .iter()
+                .find(|entry| entry.names.iter().any(|n| n == name))
+                .map(|entry| entry.id)
         };
         self.unregister(id.ok_or(ClientError::UnknownCollector)?)
     }
@@ -121,7 +143,11 @@ impl Registry {
     /// Every family of every collector, in registration order.
     pub fn collect(&self) -> Vec<MetricFamily> {
         let registrations = lock(&self.registrations);
-        registrations.entries.iter().flat_map(|entry| entry.collector.collect()).collect()
+        registrations
+            .entries
+            .iter()
+            .flat_map(|entry| entry.collector.collect())
+            .collect()
     }
 }
 

@@ -30,10 +30,15 @@ pub struct Enum {
 impl Enum {
     /// Makes `state` the current state.
     pub fn state(&self, state: &str) -> Result<(), ClientError> {
-        let index = self.config.states.iter().position(|s| s == state).ok_or_else(|| ClientError::UnknownState {
-            metric: self.config.metric_name.clone(),
-            state: state.to_string(),
-        })?;
+        let index = self
+            .config
+            .states
+            .iter()
+            .position(|s| s == state)
+            .ok_or_else(|| ClientError::UnknownState {
+                metric: self.config.metric_name.clone(),
+                state: state.to_string(),
+            })?;
         *lock(&self.current) = index;
         Ok(())
     }
@@ -51,7 +56,10 @@ impl Metric for Enum {
     const SUFFIXES: &'static [&'static str] = &[];
 
     fn new_child(config: &Arc<EnumConfig>, _clock: &SharedClock) -> Enum {
-        Enum { config: Arc::clone(config), current: Arc::new(Mutex::new(0)) }
+        Enum {
+            config: Arc::clone(config),
+            current: Arc::new(Mutex::new(0)),
+        }
     }
 
     fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
@@ -66,15 +74,26 @@ impl Metric for Enum {
 }
 
 impl EnumVec {
-    pub fn new(opts: &Opts, states: &[&str], label_names: &[&str], clock: SharedClock) -> Result<EnumVec, ClientError> {
+    pub fn new(
+        opts: &Opts,
+        states: &[&str],
+        label_names: &[&str],
+        clock: SharedClock,
+    ) -> Result<EnumVec, ClientError> {
         let metric_name = opts.full_name(MetricType::StateSet)?;
         if states.is_empty() {
             return Err(ClientError::NoStates(metric_name));
         }
         if label_names.contains(&metric_name.as_str()) {
-            return Err(ClientError::OverlappingLabels { metric: metric_name.clone(), labels: vec![metric_name] });
+            return Err(ClientError::OverlappingLabels {
+                metric: metric_name.clone(),
+                labels: vec![metric_name],
+            });
         }
-        let config = EnumConfig { metric_name, states: states.iter().map(|s| s.to_string()).collect() };
+        let config = EnumConfig {
+            metric_name,
+            states: states.iter().map(|s| s.to_string()).collect(),
+        };
         MetricVec::with_config(opts, label_names, config, clock)
     }
 }
@@ -86,7 +105,17 @@ impl Registry {
     }
 
     /// Creates and registers an enum family with label names.
-    pub fn enum_vec(&self, opts: &Opts, states: &[&str], label_names: &[&str]) -> Result<EnumVec, ClientError> {
-        self.register_vec(EnumVec::new(opts, states, label_names, self.clock().clone())?)
+    pub fn enum_vec(
+        &self,
+        opts: &Opts,
+        states: &[&str],
+        label_names: &[&str],
+    ) -> Result<EnumVec, ClientError> {
+        self.register_vec(EnumVec::new(
+            opts,
+            states,
+            label_names,
+            self.clock().clone(),
+        )?)
     }
 }

@@ -44,7 +44,10 @@ impl Default for SummaryOpts {
 
 impl SummaryOpts {
     pub fn with_objectives(objectives: &[(f64, f64)]) -> SummaryOpts {
-        SummaryOpts { objectives: objectives.to_vec(), ..SummaryOpts::default() }
+        SummaryOpts {
+            objectives: objectives.to_vec(),
+            ..SummaryOpts::default()
+        }
     }
 
     pub fn max_age(mut self, seconds: f64, age_buckets: u32) -> SummaryOpts {
@@ -56,7 +59,9 @@ impl SummaryOpts {
     fn validated(mut self) -> Result<SummaryOpts, ClientError> {
         for (quantile, error) in &self.objectives {
             if !(0.0..=1.0).contains(quantile) {
-                return Err(ClientError::InvalidSummaryOptions(format!("quantile {quantile} is not between 0 and 1")));
+                return Err(ClientError::InvalidSummaryOptions(format!(
+                    "quantile {quantile} is not between 0 and 1"
+                )));
             }
             if !(0.0..=1.0).contains(error) {
                 return Err(ClientError::InvalidSummaryOptions(format!(
@@ -65,10 +70,14 @@ impl SummaryOpts {
             }
         }
         if self.max_age_seconds.is_nan() || self.max_age_seconds <= 0.0 {
-            return Err(ClientError::InvalidSummaryOptions("max_age must be positive".into()));
+            return Err(ClientError::InvalidSummaryOptions(
+                "max_age must be positive".into(),
+            ));
         }
         if self.age_buckets == 0 {
-            return Err(ClientError::InvalidSummaryOptions("age_buckets must be at least 1".into()));
+            return Err(ClientError::InvalidSummaryOptions(
+                "age_buckets must be at least 1".into(),
+            ));
         }
         self.objectives.sort_by(|a, b| a.0.total_cmp(&b.0));
         self.objectives.dedup_by(|a, b| a.0 == b.0);
@@ -92,7 +101,11 @@ impl SummaryState {
     fn expire(&mut self, opts: &SummaryOpts, now: f64) {
         let current_step = (now / opts.step_seconds()).floor() as i64;
         let oldest_kept = current_step - i64::from(opts.age_buckets) + 1;
-        while self.window.front().is_some_and(|(step, _)| *step < oldest_kept) {
+        while self
+            .window
+            .front()
+            .is_some_and(|(step, _)| *step < oldest_kept)
+        {
             self.window.pop_front();
         }
     }
@@ -149,7 +162,11 @@ impl Summary {
     pub fn quantile(&self, quantile: f64) -> f64 {
         let mut state = lock(&self.state);
         state.expire(&self.opts, self.clock.now());
-        let mut values: Vec<f64> = state.window.iter().flat_map(|(_, values)| values.iter().copied()).collect();
+        let mut values: Vec<f64> = state
+            .window
+            .iter()
+            .flat_map(|(_, values)| values.iter().copied())
+            .collect();
         nearest_rank(&mut values, quantile)
     }
 }
@@ -185,12 +202,28 @@ impl Metric for Summary {
         for (quantile, _) in &self.opts.objectives {
             let mut quantile_labels = labels.clone();
             quantile_labels.push(("quantile".to_string(), go_float(*quantile)));
-            out.push(Sample::new(family_name, quantile_labels, self.quantile(*quantile)));
+            out.push(Sample::new(
+                family_name,
+                quantile_labels,
+                self.quantile(*quantile),
+            ));
         }
         let state = lock(&self.state);
-        out.push(Sample::new(format!("{family_name}_count"), labels.clone(), state.count));
-        out.push(Sample::new(format!("{family_name}_sum"), labels.clone(), state.sum));
-        out.push(Sample::new(format!("{family_name}_created"), labels.clone(), self.created));
+        out.push(Sample::new(
+            format!("{family_name}_count"),
+            labels.clone(),
+            state.count,
+        ));
+        out.push(Sample::new(
+            format!("{family_name}_sum"),
+            labels.clone(),
+            state.sum,
+        ));
+        out.push(Sample::new(
+            format!("{family_name}_created"),
+            labels.clone(),
+            self.created,
+        ));
     }
 }
 
@@ -218,6 +251,11 @@ impl Registry {
         summary_opts: SummaryOpts,
         label_names: &[&str],
     ) -> Result<SummaryVec, ClientError> {
-        self.register_vec(SummaryVec::new(opts, summary_opts, label_names, self.clock().clone())?)
+        self.register_vec(SummaryVec::new(
+            opts,
+            summary_opts,
+            label_names,
+            self.clock().clone(),
+        )?)
     }
 }

@@ -19,11 +19,18 @@ fn counter_refuses_negative_and_nan_increments() {
     let counter = registry.counter(&Opts::new("jobs", "Jobs")).unwrap();
     counter.inc();
     counter.inc_by(2.5).unwrap();
-    assert_eq!(counter.inc_by(-1.0), Err(ClientError::NegativeIncrement(-1.0)));
+    assert_eq!(
+        counter.inc_by(-1.0),
+        Err(ClientError::NegativeIncrement(-1.0))
+    );
     assert!(counter.inc_by(f64::NAN).is_err());
     assert!(counter.inc_with_exemplar(-1.0, &[]).is_err());
     assert_eq!(counter.get(), 3.5);
-    assert!(ClientError::NegativeIncrement(-1.0).to_string().contains("non-negative"));
+    assert!(
+        ClientError::NegativeIncrement(-1.0)
+            .to_string()
+            .contains("non-negative")
+    );
 }
 
 #[test]
@@ -42,35 +49,63 @@ fn label_names_are_validated() {
         ("1abc", ClientError::InvalidLabelName("1abc".into())),
         ("a-b", ClientError::InvalidLabelName("a-b".into())),
         ("", ClientError::InvalidLabelName("".into())),
-        ("__reserved", ClientError::ReservedLabelName("__reserved".into())),
+        (
+            "__reserved",
+            ClientError::ReservedLabelName("__reserved".into()),
+        ),
     ] {
         assert_eq!(registry.gauge_vec(&opts, &[name]).err(), Some(expected));
     }
-    assert_eq!(registry.gauge_vec(&opts, &["a", "a"]).err(), Some(ClientError::DuplicateLabelName("a".into())));
     assert_eq!(
-        registry.histogram_vec(&Opts::new("h", "H"), &DEFAULT_BUCKETS, &["le"]).err(),
+        registry.gauge_vec(&opts, &["a", "a"]).err(),
+        Some(ClientError::DuplicateLabelName("a".into()))
+    );
+    assert_eq!(
+        registry
+            .histogram_vec(&Opts::new("h", "H"), &DEFAULT_BUCKETS, &["le"])
+            .err(),
         Some(ClientError::ReservedLabelName("le".into()))
     );
     assert_eq!(
-        registry.summary_vec(&Opts::new("s", "S"), SummaryOpts::default(), &["quantile"]).err(),
+        registry
+            .summary_vec(&Opts::new("s", "S"), SummaryOpts::default(), &["quantile"])
+            .err(),
         Some(ClientError::ReservedLabelName("quantile".into()))
     );
-    assert_eq!(ClientError::InvalidLabelName("a-b".into()).to_string(), "Invalid label metric name: a-b");
+    assert_eq!(
+        ClientError::InvalidLabelName("a-b".into()).to_string(),
+        "Invalid label metric name: a-b"
+    );
 }
 
 #[test]
 fn wrong_label_count_and_names_are_errors() {
     let (_, registry) = clock_at(0.0);
-    let gauges = registry.gauge_vec(&Opts::new("g", "G"), &["a", "b"]).unwrap();
+    let gauges = registry
+        .gauge_vec(&Opts::new("g", "G"), &["a", "b"])
+        .unwrap();
     let error = gauges.labels(&["x"]).err().unwrap();
-    assert_eq!(error, ClientError::IncorrectLabelCount { expected: 2, got: 1 });
+    assert_eq!(
+        error,
+        ClientError::IncorrectLabelCount {
+            expected: 2,
+            got: 1
+        }
+    );
     assert!(error.to_string().starts_with("Incorrect label count"));
     assert!(gauges.labels(&["x", "y", "z"]).is_err());
     assert!(gauges.labels_by_name(&[("a", "1"), ("c", "2")]).is_err());
-    assert!(gauges.labels_by_name(&[("a", "1"), ("b", "2"), ("c", "3")]).is_err());
+    assert!(
+        gauges
+            .labels_by_name(&[("a", "1"), ("b", "2"), ("c", "3")])
+            .is_err()
+    );
 
     // By name in any order reaches the same child as by position.
-    gauges.labels_by_name(&[("b", "2"), ("a", "1")]).unwrap().set(5.0);
+    gauges
+        .labels_by_name(&[("b", "2"), ("a", "1")])
+        .unwrap()
+        .set(5.0);
     assert_eq!(gauges.labels(&["1", "2"]).unwrap().get(), 5.0);
 }
 
@@ -84,7 +119,11 @@ fn children_report_in_first_use_order_and_can_be_removed() {
     gauges.remove(&["a"]).unwrap();
     gauges.labels(&["m"]).unwrap().inc();
     let family = registry.collect().remove(0);
-    let keys: Vec<_> = family.samples.iter().map(|s| s.label("k").unwrap().to_string()).collect();
+    let keys: Vec<_> = family
+        .samples
+        .iter()
+        .map(|s| s.label("k").unwrap().to_string())
+        .collect();
     assert_eq!(keys, ["z", "m"]);
     assert_eq!(family.samples[1].value, 2.0);
     gauges.clear();
@@ -112,21 +151,39 @@ fn gauge_operations() {
 
 #[test]
 fn bucket_bounds_are_validated() {
-    assert_eq!(validate_buckets(&[1.0, 2.0]).unwrap(), [1.0, 2.0, f64::INFINITY]);
-    assert_eq!(validate_buckets(&[1.0, f64::INFINITY]).unwrap(), [1.0, f64::INFINITY]);
+    assert_eq!(
+        validate_buckets(&[1.0, 2.0]).unwrap(),
+        [1.0, 2.0, f64::INFINITY]
+    );
+    assert_eq!(
+        validate_buckets(&[1.0, f64::INFINITY]).unwrap(),
+        [1.0, f64::INFINITY]
+    );
     assert!(validate_buckets(&[2.0, 1.0]).is_err());
-    assert!(validate_buckets(&[1.0, 1.0]).is_err(), "bounds must be strictly increasing");
+    assert!(
+        validate_buckets(&[1.0, 1.0]).is_err(),
+        "bounds must be strictly increasing"
+    );
     assert!(validate_buckets(&[f64::NAN]).is_err());
     assert!(validate_buckets(&[]).is_err());
-    assert!(validate_buckets(&[f64::INFINITY]).is_err(), "+Inf alone is one bucket");
+    assert!(
+        validate_buckets(&[f64::INFINITY]).is_err(),
+        "+Inf alone is one bucket"
+    );
     let (_, registry) = clock_at(0.0);
-    assert!(matches!(registry.histogram(&Opts::new("h", "H"), &[3.0, 1.0]), Err(ClientError::InvalidBuckets(_))));
+    assert!(matches!(
+        registry.histogram(&Opts::new("h", "H"), &[3.0, 1.0]),
+        Err(ClientError::InvalidBuckets(_))
+    ));
 }
 
 #[test]
 fn bucket_helpers_follow_client_golang() {
     assert_eq!(linear_buckets(1.0, 2.0, 3).unwrap(), [1.0, 3.0, 5.0]);
-    assert_eq!(exponential_buckets(1.0, 10.0, 3).unwrap(), [1.0, 10.0, 100.0]);
+    assert_eq!(
+        exponential_buckets(1.0, 10.0, 3).unwrap(),
+        [1.0, 10.0, 100.0]
+    );
     assert!(linear_buckets(0.0, 1.0, 0).is_err());
     assert!(exponential_buckets(1.0, 2.0, 0).is_err());
     assert!(exponential_buckets(0.0, 2.0, 3).is_err());
@@ -136,20 +193,38 @@ fn bucket_helpers_follow_client_golang() {
 #[test]
 fn histogram_counts_into_cumulative_buckets() {
     let (_, registry) = clock_at(0.0);
-    let histogram = registry.histogram(&Opts::new("h", "H"), &[1.0, 2.0]).unwrap();
+    let histogram = registry
+        .histogram(&Opts::new("h", "H"), &[1.0, 2.0])
+        .unwrap();
     for value in [0.5, 1.0, 1.5, 9.0] {
         histogram.observe(value);
     }
     let family = registry.collect().remove(0);
-    let values: Vec<(String, f64)> = family.samples.iter().map(|s| (s.name.clone(), s.value)).collect();
-    assert_eq!(values[..3], [("h_bucket".into(), 2.0), ("h_bucket".into(), 3.0), ("h_bucket".into(), 4.0)]);
-    assert_eq!(values[3..5], [("h_count".into(), 4.0), ("h_sum".into(), 12.0)]);
+    let values: Vec<(String, f64)> = family
+        .samples
+        .iter()
+        .map(|s| (s.name.clone(), s.value))
+        .collect();
+    assert_eq!(
+        values[..3],
+        [
+            ("h_bucket".into(), 2.0),
+            ("h_bucket".into(), 3.0),
+            ("h_bucket".into(), 4.0)
+        ]
+    );
+    assert_eq!(
+        values[3..5],
+        [("h_count".into(), 4.0), ("h_sum".into(), 12.0)]
+    );
 }
 
 #[test]
 fn timers_use_the_injected_clock() {
     let (clock, registry) = clock_at(1000.0);
-    let histogram = registry.histogram(&Opts::new("latency", "L"), &DEFAULT_BUCKETS).unwrap();
+    let histogram = registry
+        .histogram(&Opts::new("latency", "L"), &DEFAULT_BUCKETS)
+        .unwrap();
     let answer = histogram.time(|| {
         clock.advance(2.5);
         42
@@ -159,7 +234,9 @@ fn timers_use_the_injected_clock() {
     clock.advance(0.25);
     assert_eq!(timer.elapsed(), 0.25);
 
-    let summary = registry.summary(&Opts::new("work", "W"), SummaryOpts::default()).unwrap();
+    let summary = registry
+        .summary(&Opts::new("work", "W"), SummaryOpts::default())
+        .unwrap();
     summary.time(|| clock.advance(7.0));
     assert_eq!((summary.count(), summary.sum()), (1.0, 7.0));
 }
@@ -167,13 +244,21 @@ fn timers_use_the_injected_clock() {
 #[test]
 fn summary_quantiles_cover_the_sliding_window() {
     let (clock, registry) = clock_at(0.0);
-    let opts = SummaryOpts::with_objectives(&[(0.5, 0.05), (0.9, 0.01), (0.99, 0.001)]).max_age(60.0, 3);
+    let opts =
+        SummaryOpts::with_objectives(&[(0.5, 0.05), (0.9, 0.01), (0.99, 0.001)]).max_age(60.0, 3);
     let summary = registry.summary(&Opts::new("s", "S"), opts).unwrap();
     assert!(summary.quantile(0.5).is_nan(), "no observations yet");
     for value in 1..=100 {
         summary.observe(f64::from(value));
     }
-    assert_eq!((summary.quantile(0.5), summary.quantile(0.9), summary.quantile(0.99)), (50.0, 90.0, 99.0));
+    assert_eq!(
+        (
+            summary.quantile(0.5),
+            summary.quantile(0.9),
+            summary.quantile(0.99)
+        ),
+        (50.0, 90.0, 99.0)
+    );
     assert_eq!((summary.quantile(0.0), summary.quantile(1.0)), (1.0, 100.0));
 
     // 20 s steps: at t=45 the first step (0..20) is still in the window…
@@ -190,7 +275,11 @@ fn summary_quantiles_cover_the_sliding_window() {
     assert_eq!(summary.count(), 200.0, "count and sum are not windowed");
 
     let family = registry.collect().remove(0);
-    let names: Vec<_> = family.samples.iter().map(|s| (s.name.as_str(), s.label("quantile"))).collect();
+    let names: Vec<_> = family
+        .samples
+        .iter()
+        .map(|s| (s.name.as_str(), s.label("quantile")))
+        .collect();
     assert_eq!(
         names,
         [
@@ -213,7 +302,10 @@ fn summary_options_are_validated() {
         SummaryOpts::default().max_age(0.0, 5),
         SummaryOpts::default().max_age(60.0, 0),
     ] {
-        assert!(matches!(registry.summary(&Opts::new("s", "S"), opts), Err(ClientError::InvalidSummaryOptions(_))));
+        assert!(matches!(
+            registry.summary(&Opts::new("s", "S"), opts),
+            Err(ClientError::InvalidSummaryOptions(_))
+        ));
     }
 }
 
@@ -222,10 +314,20 @@ fn registry_rejects_duplicate_series_and_keeps_order() {
     let (_, registry) = clock_at(0.0);
     registry.counter(&Opts::new("cc", "C")).unwrap();
     let error = registry.counter(&Opts::new("cc_total", "C")).err().unwrap();
-    assert!(matches!(&error, ClientError::DuplicatedTimeseries(names) if names.contains(&"cc_total".to_string())));
-    assert!(error.to_string().starts_with("Duplicated timeseries in CollectorRegistry"));
+    assert!(
+        matches!(&error, ClientError::DuplicatedTimeseries(names) if names.contains(&"cc_total".to_string()))
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("Duplicated timeseries in CollectorRegistry")
+    );
     assert!(registry.gauge(&Opts::new("cc_created", "G")).is_err());
-    assert!(registry.histogram(&Opts::new("h", "H"), &DEFAULT_BUCKETS).is_ok());
+    assert!(
+        registry
+            .histogram(&Opts::new("h", "H"), &DEFAULT_BUCKETS)
+            .is_ok()
+    );
     assert!(registry.gauge(&Opts::new("h_bucket", "G")).is_err());
     registry.gauge(&Opts::new("g", "G")).unwrap();
 
@@ -233,7 +335,10 @@ fn registry_rejects_duplicate_series_and_keeps_order() {
     assert_eq!(names, ["cc", "h", "g"]);
 
     registry.unregister_by_name("cc").unwrap();
-    assert_eq!(registry.unregister_by_name("cc"), Err(ClientError::UnknownCollector));
+    assert_eq!(
+        registry.unregister_by_name("cc"),
+        Err(ClientError::UnknownCollector)
+    );
     registry.counter(&Opts::new("cc", "C again")).unwrap();
     let names: Vec<_> = registry.collect().into_iter().map(|f| f.name).collect();
     assert_eq!(names, ["h", "g", "cc"]);
@@ -244,7 +349,11 @@ fn custom_collectors_run_at_collect_time() {
     let (_, registry) = clock_at(0.0);
     let id = registry
         .register(FnCollector(|| {
-            vec![FamilyBuilder::new("up", "Up", MetricType::Gauge).sample("up", &[], 1.0).build()]
+            vec![
+                FamilyBuilder::new("up", "Up", MetricType::Gauge)
+                    .sample("up", &[], 1.0)
+                    .build(),
+            ]
         }))
         .unwrap();
     assert_eq!(registry.collect()[0].samples[0].value, 1.0);
@@ -256,15 +365,41 @@ fn custom_collectors_run_at_collect_time() {
 #[test]
 fn names_are_built_like_client_python() {
     let full = |opts: Opts, metric_type| opts.full_name(metric_type);
-    assert_eq!(full(Opts::new("requests", "").unit("total"), MetricType::Counter).unwrap(), "requests_total");
-    assert_eq!(full(Opts::new("cc_total", ""), MetricType::Counter).unwrap(), "cc");
-    assert_eq!(full(Opts::new("cc_seconds", "").unit("seconds"), MetricType::Counter).unwrap(), "cc_seconds");
     assert_eq!(
-        full(Opts::new("d", "").namespace("ns").subsystem("sub").unit("bytes"), MetricType::Gauge).unwrap(),
+        full(Opts::new("requests", "").unit("total"), MetricType::Counter).unwrap(),
+        "requests_total"
+    );
+    assert_eq!(
+        full(Opts::new("cc_total", ""), MetricType::Counter).unwrap(),
+        "cc"
+    );
+    assert_eq!(
+        full(
+            Opts::new("cc_seconds", "").unit("seconds"),
+            MetricType::Counter
+        )
+        .unwrap(),
+        "cc_seconds"
+    );
+    assert_eq!(
+        full(
+            Opts::new("d", "")
+                .namespace("ns")
+                .subsystem("sub")
+                .unit("bytes"),
+            MetricType::Gauge
+        )
+        .unwrap(),
         "ns_sub_d_bytes"
     );
-    assert_eq!(full(Opts::new("", ""), MetricType::Gauge), Err(ClientError::EmptyMetricName));
-    assert!(matches!(full(Opts::new("i", "").unit("x"), MetricType::Info), Err(ClientError::UnitNotAllowed { .. })));
+    assert_eq!(
+        full(Opts::new("", ""), MetricType::Gauge),
+        Err(ClientError::EmptyMetricName)
+    );
+    assert!(matches!(
+        full(Opts::new("i", "").unit("x"), MetricType::Info),
+        Err(ClientError::UnitNotAllowed { .. })
+    ));
 }
 
 #[test]
@@ -272,18 +407,29 @@ fn info_and_enum_validate_their_labels_and_states() {
     let (_, registry) = clock_at(0.0);
     let infos = registry.info_vec(&Opts::new("build", "B"), &["a"]).unwrap();
     let child = infos.labels(&["x"]).unwrap();
-    assert!(matches!(child.info(&[("a", "1")]), Err(ClientError::OverlappingLabels { .. })));
+    assert!(matches!(
+        child.info(&[("a", "1")]),
+        Err(ClientError::OverlappingLabels { .. })
+    ));
     assert!(child.info(&[("bad-name", "1")]).is_err());
     child.info(&[("version", "1.0")]).unwrap();
 
-    assert_eq!(registry.enumeration(&Opts::new("e", "E"), &[]).err(), Some(ClientError::NoStates("e".into())));
+    assert_eq!(
+        registry.enumeration(&Opts::new("e", "E"), &[]).err(),
+        Some(ClientError::NoStates("e".into()))
+    );
     assert!(matches!(
         registry.enum_vec(&Opts::new("e", "E"), &["on"], &["e"]),
         Err(ClientError::OverlappingLabels { .. })
     ));
-    let state = registry.enumeration(&Opts::new("e", "E"), &["starting", "running"]).unwrap();
+    let state = registry
+        .enumeration(&Opts::new("e", "E"), &["starting", "running"])
+        .unwrap();
     assert_eq!(state.current(), "starting");
-    assert!(matches!(state.state("stopped"), Err(ClientError::UnknownState { .. })));
+    assert!(matches!(
+        state.state("stopped"),
+        Err(ClientError::UnknownState { .. })
+    ));
     state.state("running").unwrap();
     assert_eq!(state.current(), "running");
 }
@@ -294,27 +440,47 @@ fn exemplar_labels_are_limited_to_128_characters() {
     let counter = registry.counter(&Opts::new("c", "C")).unwrap();
     let long = "x".repeat(127);
     assert_eq!(counter.inc_with_exemplar(1.0, &[("a", &long)]), Ok(()));
-    assert_eq!(counter.inc_with_exemplar(1.0, &[("ab", &long)]), Err(ClientError::ExemplarTooLong(129)));
-    let histogram = registry.histogram(&Opts::new("h", "H"), &DEFAULT_BUCKETS).unwrap();
-    assert!(histogram.observe_with_exemplar(1.0, &[("trace-id", "1")]).is_err());
+    assert_eq!(
+        counter.inc_with_exemplar(1.0, &[("ab", &long)]),
+        Err(ClientError::ExemplarTooLong(129))
+    );
+    let histogram = registry
+        .histogram(&Opts::new("h", "H"), &DEFAULT_BUCKETS)
+        .unwrap();
+    assert!(
+        histogram
+            .observe_with_exemplar(1.0, &[("trace-id", "1")])
+            .is_err()
+    );
     // Characters, not bytes: 1 + 63 two-byte characters, twice, is 128 characters.
     let wide = "é".repeat(63);
-    assert!(histogram.observe_with_exemplar(1.0, &[("a", &wide), ("b", &wide)]).is_ok());
+    assert!(
+        histogram
+            .observe_with_exemplar(1.0, &[("a", &wide), ("b", &wide)])
+            .is_ok()
+    );
 }
 
 #[test]
 fn openmetrics_refuses_misplaced_exemplars_and_text_drops_them() {
-    let exemplar =
-        Exemplar { labels: vec![("a".into(), "b".into())], value: 1.0, timestamp: Some(Timestamp::Seconds(1.5)) };
+    let exemplar = Exemplar {
+        labels: vec![("a".into(), "b".into())],
+        value: 1.0,
+        timestamp: Some(Timestamp::Seconds(1.5)),
+    };
     let misplaced = [
-        FamilyBuilder::new("g", "G", MetricType::Gauge).sample_with_exemplar("g", &[], 1.0, exemplar.clone()).build(),
+        FamilyBuilder::new("g", "G", MetricType::Gauge)
+            .sample_with_exemplar("g", &[], 1.0, exemplar.clone())
+            .build(),
         FamilyBuilder::new("hh", "H", MetricType::Unknown)
             .sample_with_exemplar("hh_bucket", &[], 1.0, exemplar.clone())
             .build(),
         FamilyBuilder::new("h", "H", MetricType::Histogram)
             .sample_with_exemplar("h_count", &[], 1.0, exemplar.clone())
             .build(),
-        FamilyBuilder::counter("c", "C").sample_with_exemplar("c_created", &[], 1.0, exemplar.clone()).build(),
+        FamilyBuilder::counter("c", "C")
+            .sample_with_exemplar("c_created", &[], 1.0, exemplar.clone())
+            .build(),
     ];
     for family in &misplaced {
         let families = std::slice::from_ref(family);
@@ -322,7 +488,13 @@ fn openmetrics_refuses_misplaced_exemplars_and_text_drops_them() {
             openmetrics::encode_with(families, EncodeOptions::default()),
             Err(EncodeError::MisplacedExemplar { .. })
         ));
-        assert!(!openmetrics::encode(families).contains(" # {"), "lenient encode drops it");
-        assert!(!text::encode(families).contains(" # {"), "text 0.0.4 has no exemplars");
+        assert!(
+            !openmetrics::encode(families).contains(" # {"),
+            "lenient encode drops it"
+        );
+        assert!(
+            !text::encode(families).contains(" # {"),
+            "text 0.0.4 has no exemplars"
+        );
     }
 }

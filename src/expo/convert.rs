@@ -19,7 +19,13 @@ pub fn to_text_families(families: &[MetricFamily]) -> Vec<MetricFamily> {
             MetricType::GaugeHistogram => (family.name.clone(), MetricType::Histogram),
             other => (family.name.clone(), other),
         };
-        let mut main = MetricFamily { name, metric_type, help: family.help.clone(), unit: None, samples: Vec::new() };
+        let mut main = MetricFamily {
+            name,
+            metric_type,
+            help: family.help.clone(),
+            unit: None,
+            samples: Vec::new(),
+        };
         // Sorted by suffix, as client_python writes them.
         let mut split: Vec<(&str, MetricFamily)> = Vec::new();
         for sample in &family.samples {
@@ -31,7 +37,10 @@ pub fn to_text_families(families: &[MetricFamily]) -> Vec<MetricFamily> {
                     let index = match split.iter().position(|(s, _)| *s == suffix) {
                         Some(i) => i,
                         None => {
-                            let mut gauge = MetricFamily::new(format!("{}{}", family.name, suffix), MetricType::Gauge);
+                            let mut gauge = MetricFamily::new(
+                                format!("{}{}", family.name, suffix),
+                                MetricType::Gauge,
+                            );
                             gauge.help = family.help.clone();
                             split.push((suffix, gauge));
                             split.len() - 1
@@ -87,22 +96,42 @@ mod tests {
 
     fn family(name: &str, t: MetricType, samples: &[&str]) -> MetricFamily {
         let mut f = MetricFamily::new(name, t);
-        f.samples = samples.iter().map(|s| Sample::new(*s, vec![], 1.0)).collect();
+        f.samples = samples
+            .iter()
+            .map(|s| Sample::new(*s, vec![], 1.0))
+            .collect();
         f
     }
 
     #[test]
     fn canonical_counter_and_created_split_like_client_python() {
-        let text = to_text_families(&[family("cc", MetricType::Counter, &["cc_total", "cc_created"])]);
-        let names: Vec<(&str, MetricType)> = text.iter().map(|f| (f.name.as_str(), f.metric_type)).collect();
-        assert_eq!(names, [("cc_total", MetricType::Counter), ("cc_created", MetricType::Gauge)]);
+        let text = to_text_families(&[family(
+            "cc",
+            MetricType::Counter,
+            &["cc_total", "cc_created"],
+        )]);
+        let names: Vec<(&str, MetricType)> = text
+            .iter()
+            .map(|f| (f.name.as_str(), f.metric_type))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("cc_total", MetricType::Counter),
+                ("cc_created", MetricType::Gauge)
+            ]
+        );
         assert_eq!(text[0].samples[0].name, "cc_total");
     }
 
     #[test]
     fn gaugehistogram_info_and_stateset_map_to_text_types() {
         let text = to_text_families(&[
-            family("gh", MetricType::GaugeHistogram, &["gh_bucket", "gh_gcount", "gh_gsum"]),
+            family(
+                "gh",
+                MetricType::GaugeHistogram,
+                &["gh_bucket", "gh_gcount", "gh_gsum"],
+            ),
             family("build", MetricType::Info, &["build_info"]),
             family("state", MetricType::StateSet, &["state"]),
         ]);

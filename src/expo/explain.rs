@@ -10,12 +10,20 @@ pub fn explain_line(parsed: &Parsed, line: usize) -> String {
         return format!("There is no line {line}.");
     };
     match *kind {
-        LineKind::Blank => "An empty line. Text 0.0.4 ignores it; OpenMetrics does not allow blank lines.".into(),
-        LineKind::Comment => "A comment: Prometheus ignores it (only # HELP and # TYPE lines mean something).".into(),
+        LineKind::Blank => {
+            "An empty line. Text 0.0.4 ignores it; OpenMetrics does not allow blank lines.".into()
+        }
+        LineKind::Comment => {
+            "A comment: Prometheus ignores it (only # HELP and # TYPE lines mean something).".into()
+        }
         LineKind::Eof => "# EOF ends an OpenMetrics document; nothing may follow it.".into(),
         LineKind::Error => {
-            let errors: Vec<String> =
-                parsed.errors.iter().filter(|e| e.line as usize == line).map(|e| e.message()).collect();
+            let errors: Vec<String> = parsed
+                .errors
+                .iter()
+                .filter(|e| e.line as usize == line)
+                .map(|e| e.message())
+                .collect();
             format!("This line could not be parsed: {}.", errors.join("; "))
         }
         LineKind::Help(f) => {
@@ -28,42 +36,72 @@ pub fn explain_line(parsed: &Parsed, line: usize) -> String {
         }
         LineKind::Type(f) => {
             let family = &parsed.families[f];
-            format!("TYPE: {} is {}", family.name, describe_type(family.metric_type))
+            format!(
+                "TYPE: {} is {}",
+                family.name,
+                describe_type(family.metric_type)
+            )
         }
         LineKind::Unit(f) => {
             let family = &parsed.families[f];
             format!(
                 "UNIT: the values of {} are in {}. OpenMetrics requires the name to end with the unit.",
                 family.name,
-                family.unit.as_deref().filter(|u| !u.is_empty()).unwrap_or("(no unit)")
+                family
+                    .unit
+                    .as_deref()
+                    .filter(|u| !u.is_empty())
+                    .unwrap_or("(no unit)")
             )
         }
-        LineKind::Sample(f, s) => explain_sample(&parsed.families[f], &parsed.families[f].samples[s]),
+        LineKind::Sample(f, s) => {
+            explain_sample(&parsed.families[f], &parsed.families[f].samples[s])
+        }
     }
 }
 
 fn describe_type(t: MetricType) -> &'static str {
     match t {
-        MetricType::Counter => "a counter: a count that only goes up, and starts again from 0 when the process restarts. Query its rate: rate(name[5m]).",
-        MetricType::Gauge => "a gauge: a value that goes up and down, read as it is (temperature, memory in use, queue length).",
-        MetricType::Histogram => "a histogram: observations (often durations or sizes) counted into cumulative buckets, with their count and sum. Query quantiles with histogram_quantile(0.99, rate(name_bucket[5m])).",
-        MetricType::GaugeHistogram => "a gauge histogram: buckets of a current distribution (not cumulative over time), like a histogram of queue item ages.",
-        MetricType::Summary => "a summary: observations summarised by the client into quantiles over a recent window, with their count and sum. Quantiles from several instances cannot be averaged.",
-        MetricType::Info => "an info metric: its value is always 1 and its labels carry the information (versions, build details).",
-        MetricType::StateSet => "a state set: one series per state, 1 for the states that hold and 0 for the others.",
+        MetricType::Counter => {
+            "a counter: a count that only goes up, and starts again from 0 when the process restarts. Query its rate: rate(name[5m])."
+        }
+        MetricType::Gauge => {
+            "a gauge: a value that goes up and down, read as it is (temperature, memory in use, queue length)."
+        }
+        MetricType::Histogram => {
+            "a histogram: observations (often durations or sizes) counted into cumulative buckets, with their count and sum. Query quantiles with histogram_quantile(0.99, rate(name_bucket[5m]))."
+        }
+        MetricType::GaugeHistogram => {
+            "a gauge histogram: buckets of a current distribution (not cumulative over time), like a histogram of queue item ages."
+        }
+        MetricType::Summary => {
+            "a summary: observations summarised by the client into quantiles over a recent window, with their count and sum. Quantiles from several instances cannot be averaged."
+        }
+        MetricType::Info => {
+            "an info metric: its value is always 1 and its labels carry the information (versions, build details)."
+        }
+        MetricType::StateSet => {
+            "a state set: one series per state, 1 for the states that hold and 0 for the others."
+        }
         MetricType::Unknown => "untyped: the exposer did not say what kind of value it is.",
     }
 }
 
 /// `0.25 s`, `512 bytes`, or the bare number when the unit is not known.
 fn with_unit(family: &MetricFamily, v: f64) -> String {
-    let unit = family.unit.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| {
-        ["seconds", "bytes", "ratio", "celsius", "meters", "volts", "joules", "grams"]
+    let unit = family
+        .unit
+        .clone()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| {
+            [
+                "seconds", "bytes", "ratio", "celsius", "meters", "volts", "joules", "grams",
+            ]
             .into_iter()
             .find(|u| family.name.ends_with(&format!("_{u}")))
             .unwrap_or("")
             .to_string()
-    });
+        });
     let number = format_number(v);
     match unit.as_str() {
         "" => number,
@@ -76,7 +114,11 @@ fn format_number(v: f64) -> String {
     if v.is_nan() {
         "NaN".into()
     } else if v.is_infinite() {
-        if v > 0.0 { "+Inf".into() } else { "-Inf".into() }
+        if v > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        }
     } else if v == v.trunc() && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
@@ -88,7 +130,11 @@ fn series_text(sample: &Sample) -> String {
     if sample.labels.is_empty() {
         sample.name.clone()
     } else {
-        let labels: Vec<String> = sample.labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+        let labels: Vec<String> = sample
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{v}\""))
+            .collect();
         format!("{}{{{}}}", sample.name, labels.join(","))
     }
 }
@@ -110,7 +156,10 @@ fn explain_sample(family: &MetricFamily, sample: &Sample) -> String {
         ),
         (MetricType::Histogram | MetricType::GaugeHistogram, "_bucket") => {
             let le = sample.label("le").unwrap_or("?");
-            let bound = le.parse::<f64>().map(|b| with_unit(family, b)).unwrap_or_else(|_| le.to_string());
+            let bound = le
+                .parse::<f64>()
+                .map(|b| with_unit(family, b))
+                .unwrap_or_else(|_| le.to_string());
             if le == "+Inf" {
                 format!(
                     "Histogram bucket +Inf: all {} observations of {name}; it always equals {name}_count.",
@@ -138,7 +187,10 @@ fn explain_sample(family: &MetricFamily, sample: &Sample) -> String {
                 "0.5" => "the median".to_string(),
                 "0" => "the minimum".to_string(),
                 "1" => "the maximum".to_string(),
-                _ => q.parse::<f64>().map(|p| format!("the {}th percentile", p * 100.0)).unwrap_or_else(|_| q.to_string()),
+                _ => q
+                    .parse::<f64>()
+                    .map(|p| format!("the {}th percentile", p * 100.0))
+                    .unwrap_or_else(|_| q.to_string()),
             };
             format!(
                 "Summary quantile {q}: {described} of {name} over the client's recent window is {}. Computed in the client, so it cannot be aggregated across instances.",
@@ -146,16 +198,31 @@ fn explain_sample(family: &MetricFamily, sample: &Sample) -> String {
             )
         }
         (MetricType::Info, _) => {
-            let labels: Vec<String> = sample.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            format!("Info: {name} says {}. The value is always 1.", labels.join(", "))
+            let labels: Vec<String> = sample
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            format!(
+                "Info: {name} says {}. The value is always 1.",
+                labels.join(", ")
+            )
         }
         (MetricType::StateSet, _) => format!(
             "State set: the state {:?} of {name} is {}.",
             sample.label(name).unwrap_or("?"),
             if v == 1.0 { "on" } else { "off" }
         ),
-        (MetricType::Gauge, _) => format!("Gauge sample: {} is {} right now.", series_text(sample), with_unit(family, v)),
-        _ => format!("Sample: {} is {} (the type is not declared).", series_text(sample), format_number(v)),
+        (MetricType::Gauge, _) => format!(
+            "Gauge sample: {} is {} right now.",
+            series_text(sample),
+            with_unit(family, v)
+        ),
+        _ => format!(
+            "Sample: {} is {} (the type is not declared).",
+            series_text(sample),
+            format_number(v)
+        ),
     };
     if let Some(ts) = sample.timestamp {
         text.push_str(&format!(
@@ -164,7 +231,11 @@ fn explain_sample(family: &MetricFamily, sample: &Sample) -> String {
         ));
     }
     if let Some(exemplar) = &sample.exemplar {
-        let labels: Vec<String> = exemplar.labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+        let labels: Vec<String> = exemplar
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{v}\""))
+            .collect();
         text.push_str(&format!(
             " Exemplar: one real event behind this value ({{{}}}, value {}{}), e.g. a trace to open.",
             labels.join(","),
@@ -181,7 +252,13 @@ mod tests {
     use crate::expo::textparse::{Format, ParseOptions, parse};
 
     fn explain(input: &str, line: usize) -> String {
-        let parsed = parse(input.as_bytes(), ParseOptions { format: None, strict: true });
+        let parsed = parse(
+            input.as_bytes(),
+            ParseOptions {
+                format: None,
+                strict: true,
+            },
+        );
         explain_line(&parsed, line)
     }
 
@@ -198,13 +275,30 @@ mod tests {
 
     #[test]
     fn counters_gauges_errors_and_exemplars() {
-        assert!(explain("# TYPE r_total counter\nr_total{code=\"200\"} 7\n", 2).contains("rate(r_total[5m])"));
-        assert!(explain("# TYPE m_bytes gauge\nm_bytes 512\n", 2).ends_with("is 512 bytes right now."));
-        assert!(explain("oops{ 1\n", 1).starts_with("This line could not be parsed: expected a label name"));
+        assert!(
+            explain("# TYPE r_total counter\nr_total{code=\"200\"} 7\n", 2)
+                .contains("rate(r_total[5m])")
+        );
+        assert!(
+            explain("# TYPE m_bytes gauge\nm_bytes 512\n", 2).ends_with("is 512 bytes right now.")
+        );
+        assert!(
+            explain("oops{ 1\n", 1)
+                .starts_with("This line could not be parsed: expected a label name")
+        );
         let om = "# TYPE r counter\nr_total 1 # {trace_id=\"x\"} 1\n# EOF\n";
-        let parsed = parse(om.as_bytes(), ParseOptions { format: Some(Format::OpenMetrics), strict: true });
+        let parsed = parse(
+            om.as_bytes(),
+            ParseOptions {
+                format: Some(Format::OpenMetrics),
+                strict: true,
+            },
+        );
         assert!(explain_line(&parsed, 2).contains("Exemplar: one real event"));
-        assert_eq!(explain_line(&parsed, 3), "# EOF ends an OpenMetrics document; nothing may follow it.");
+        assert_eq!(
+            explain_line(&parsed, 3),
+            "# EOF ends an OpenMetrics document; nothing may follow it."
+        );
         assert_eq!(explain_line(&parsed, 9), "There is no line 9.");
     }
 }

@@ -51,7 +51,9 @@ impl MetricType {
 
     /// The type named by an OpenMetrics `# TYPE` word.
     pub fn from_openmetrics(word: &str) -> Option<MetricType> {
-        MetricType::ALL.into_iter().find(|t| t.openmetrics_name() == word)
+        MetricType::ALL
+            .into_iter()
+            .find(|t| t.openmetrics_name() == word)
     }
 
     /// The type named by a text 0.0.4 `# TYPE` word: counter, gauge, histogram, summary, untyped.
@@ -97,7 +99,9 @@ impl Timestamp {
             Timestamp::Seconds(s) => (s * 1000.0) as i64,
             Timestamp::WholeSeconds(s) => s.saturating_mul(1000),
             Timestamp::Millis(ms) => ms,
-            Timestamp::Exact { secs, nanos } => secs.saturating_mul(1000) + (nanos / 1_000_000) as i64,
+            Timestamp::Exact { secs, nanos } => {
+                secs.saturating_mul(1000) + (nanos / 1_000_000) as i64
+            }
         }
     }
 
@@ -132,12 +136,21 @@ pub struct Sample {
 
 impl Sample {
     pub fn new(name: impl Into<String>, labels: Labels, value: f64) -> Sample {
-        Sample { name: name.into(), labels, value, timestamp: None, exemplar: None }
+        Sample {
+            name: name.into(),
+            labels,
+            value,
+            timestamp: None,
+            exemplar: None,
+        }
     }
 
     /// The value of label `name`, if present.
     pub fn label(&self, name: &str) -> Option<&str> {
-        self.labels.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.labels
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -154,6 +167,12 @@ pub struct MetricFamily {
 
 impl MetricFamily {
     pub fn new(name: impl Into<String>, metric_type: MetricType) -> MetricFamily {
-        MetricFamily { name: name.into(), metric_type, help: None, unit: None, samples: Vec::new() }
+        MetricFamily {
+            name: name.into(),
+            metric_type,
+            help: None,
+            unit: None,
+            samples: Vec::new(),
+        }
     }
 }

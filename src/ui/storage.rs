@@ -12,7 +12,10 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 /// The saved value of `name`, if any.
 pub fn load(name: &str) -> Option<String> {
-    local_storage()?.get_item(&format!("{KEY_PREFIX}{name}")).ok().flatten()
+    local_storage()?
+        .get_item(&format!("{KEY_PREFIX}{name}"))
+        .ok()
+        .flatten()
 }
 
 /// Saves `value` under `name`; returns false when the browser refused (quota, privacy mode).

@@ -130,12 +130,17 @@ pub fn provide_theme() -> Theme {
         let on_change = Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(
             move |ev: web_sys::MediaQueryListEvent| system_dark.set(ev.matches()),
         );
-        let _ = media.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        let _ =
+            media.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
         // The listener lives as long as the page.
         on_change.forget();
     }
 
-    let theme = Theme { choice, system_dark, mode };
+    let theme = Theme {
+        choice,
+        system_dark,
+        mode,
+    };
     provide_context(theme);
     theme
 }

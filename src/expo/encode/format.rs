@@ -123,7 +123,10 @@ pub fn escape_help_text(help: &str) -> String {
 
 /// Escapes backslash, newline and double quote (label values, OpenMetrics HELP, quoted names).
 pub fn escape_quoted(value: &str) -> String {
-    value.replace('\\', r"\\").replace('\n', r"\n").replace('"', "\\\"")
+    value
+        .replace('\\', r"\\")
+        .replace('\n', r"\n")
+        .replace('"', "\\\"")
 }
 
 fn is_legacy_metric_char(c: char, position: usize) -> bool {
@@ -136,12 +139,20 @@ fn is_legacy_label_char(c: char, position: usize) -> bool {
 
 /// `[a-zA-Z_:][a-zA-Z0-9_:]*`
 pub fn is_legacy_metric_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().enumerate().all(|(i, c)| is_legacy_metric_char(c, i))
+    !name.is_empty()
+        && name
+            .chars()
+            .enumerate()
+            .all(|(i, c)| is_legacy_metric_char(c, i))
 }
 
 /// `[a-zA-Z_][a-zA-Z0-9_]*`
 pub fn is_legacy_label_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().enumerate().all(|(i, c)| is_legacy_label_char(c, i))
+    !name.is_empty()
+        && name
+            .chars()
+            .enumerate()
+            .all(|(i, c)| is_legacy_label_char(c, i))
 }
 
 /// A metric name as written in `# HELP`/`# TYPE` and inside a sample line's braces.
@@ -160,9 +171,11 @@ fn escape_name(name: &str, scheme: NameEscaping, is_valid: fn(char, usize) -> bo
         NameEscaping::AllowUtf8 if legacy || name.is_empty() => name.to_string(),
         NameEscaping::AllowUtf8 => format!("\"{}\"", escape_quoted(name)),
         NameEscaping::Underscores if legacy => name.to_string(),
-        NameEscaping::Underscores => {
-            name.chars().enumerate().map(|(i, c)| if is_valid(c, i) { c } else { '_' }).collect()
-        }
+        NameEscaping::Underscores => name
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if is_valid(c, i) { c } else { '_' })
+            .collect(),
         // Dots escaping rewrites underscores even in legacy names, so it never returns early.
         NameEscaping::Dots => {
             let mut out = String::with_capacity(name.len());
@@ -245,9 +258,21 @@ mod tests {
 
     #[test]
     fn timestamps_print_as_given() {
-        assert_eq!(openmetrics_timestamp(Timestamp::Exact { secs: 123, nanos: 456 }), "123.000000456");
+        assert_eq!(
+            openmetrics_timestamp(Timestamp::Exact {
+                secs: 123,
+                nanos: 456
+            }),
+            "123.000000456"
+        );
         assert_eq!(openmetrics_timestamp(Timestamp::WholeSeconds(123)), "123");
         assert_eq!(text_timestamp_millis(Timestamp::Seconds(-123.456)), -123456);
-        assert_eq!(text_timestamp_millis(Timestamp::Exact { secs: 123, nanos: 456_000 }), 123000);
+        assert_eq!(
+            text_timestamp_millis(Timestamp::Exact {
+                secs: 123,
+                nanos: 456_000
+            }),
+            123000
+        );
     }
 }

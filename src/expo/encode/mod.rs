@@ -51,7 +51,11 @@ pub(crate) fn join_labels(labels: &[(String, String)], escaping: NameEscaping) -
     sorted
         .iter()
         .map(|(name, value)| {
-            format!("{}=\"{}\"", format::escape_label_name(name, escaping), format::escape_quoted(value))
+            format!(
+                "{}=\"{}\"",
+                format::escape_label_name(name, escaping),
+                format::escape_quoted(value)
+            )
         })
         .collect::<Vec<_>>()
         .join(",")
@@ -59,7 +63,11 @@ pub(crate) fn join_labels(labels: &[(String, String)], escaping: NameEscaping) -
 
 /// The name-and-labels part of a sample line: `name{labels}`, or `{"name",labels}` when
 /// the (escaped) name must be quoted.
-pub(crate) fn series_prefix(name: &str, labels: &[(String, String)], escaping: NameEscaping) -> String {
+pub(crate) fn series_prefix(
+    name: &str,
+    labels: &[(String, String)],
+    escaping: NameEscaping,
+) -> String {
     let written_name = format::escape_metric_name(name, escaping);
     let label_text = join_labels(labels, escaping);
     if written_name.starts_with('"') {

@@ -14,7 +14,10 @@ pub fn encode(families: &[MetricFamily]) -> String {
 /// Encodes with explicit options; an exemplar on a sample that OpenMetrics does not
 /// allow one on (anything but a counter's `_total` or a histogram's `_bucket`) is an
 /// error, as in client_python.
-pub fn encode_with(families: &[MetricFamily], options: EncodeOptions) -> Result<String, EncodeError> {
+pub fn encode_with(
+    families: &[MetricFamily],
+    options: EncodeOptions,
+) -> Result<String, EncodeError> {
     encode_inner(families, options, ExemplarPolicy::Reject)
 }
 
@@ -35,7 +38,10 @@ fn encode_inner(
         if let Some(help) = &family.help {
             out.push_str(&format!("# HELP {name} {}\n", escape_quoted(help)));
         }
-        out.push_str(&format!("# TYPE {name} {}\n", family.metric_type.openmetrics_name()));
+        out.push_str(&format!(
+            "# TYPE {name} {}\n",
+            family.metric_type.openmetrics_name()
+        ));
         if let Some(unit) = family.unit.as_deref().filter(|unit| !unit.is_empty()) {
             out.push_str(&format!("# UNIT {name} {unit}\n"));
         }
@@ -66,8 +72,17 @@ fn exemplar_allowed(family: &MetricFamily, sample: &Sample) -> bool {
     }
 }
 
-fn write_sample(out: &mut String, sample: &Sample, exemplar: Option<&Exemplar>, options: EncodeOptions) {
-    out.push_str(&series_prefix(&sample.name, &sample.labels, options.escaping));
+fn write_sample(
+    out: &mut String,
+    sample: &Sample,
+    exemplar: Option<&Exemplar>,
+    options: EncodeOptions,
+) {
+    out.push_str(&series_prefix(
+        &sample.name,
+        &sample.labels,
+        options.escaping,
+    ));
     out.push(' ');
     out.push_str(&go_float(sample.value));
     if let Some(timestamp) = sample.timestamp {

@@ -18,7 +18,13 @@ pub fn encode(families: &[MetricFamily]) -> String {
 pub fn encode_with(families: &[MetricFamily], options: EncodeOptions) -> String {
     let mut out = String::new();
     for family in to_text_families(families) {
-        write_metadata(&mut out, &family.name, family.help.as_deref(), type_word(family.metric_type), options);
+        write_metadata(
+            &mut out,
+            &family.name,
+            family.help.as_deref(),
+            type_word(family.metric_type),
+            options,
+        );
         for sample in &family.samples {
             out.push_str(&sample_line(sample, options));
         }
@@ -37,11 +43,20 @@ fn type_word(metric_type: MetricType) -> &'static str {
     }
 }
 
-fn write_metadata(out: &mut String, name: &str, help: Option<&str>, type_word: &str, options: EncodeOptions) {
+fn write_metadata(
+    out: &mut String,
+    name: &str,
+    help: Option<&str>,
+    type_word: &str,
+    options: EncodeOptions,
+) {
     let written_name = escape_metric_name(name, options.escaping);
     // client_python always has a docstring; a family without HELP (e.g. parsed) gets none.
     if let Some(help) = help {
-        out.push_str(&format!("# HELP {written_name} {}\n", escape_help_text(help)));
+        out.push_str(&format!(
+            "# HELP {written_name} {}\n",
+            escape_help_text(help)
+        ));
     }
     out.push_str(&format!("# TYPE {written_name} {type_word}\n"));
 }

@@ -53,7 +53,9 @@ pub fn cardinality(families: &[MetricFamily]) -> Vec<FamilyCardinality> {
         .map(|family| {
             let first_series_extra = family.series.first().map_or(0, |s| s.buckets_or_quantiles);
             let series = match family.kind {
-                ProtoType::Histogram | ProtoType::Summary => family.series.len() * (2 + first_series_extra),
+                ProtoType::Histogram | ProtoType::Summary => {
+                    family.series.len() * (2 + first_series_extra)
+                }
                 _ => family.series.len(),
             };
             let mut values: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -62,9 +64,17 @@ pub fn cardinality(families: &[MetricFamily]) -> Vec<FamilyCardinality> {
             }
             let labels = values
                 .into_iter()
-                .map(|(name, values)| LabelCardinality { name: name.to_string(), distinct_values: values.len() })
+                .map(|(name, values)| LabelCardinality {
+                    name: name.to_string(),
+                    distinct_values: values.len(),
+                })
                 .collect();
-            FamilyCardinality { name: family.name.to_string(), series, fraction: 0.0, labels }
+            FamilyCardinality {
+                name: family.name.to_string(),
+                series,
+                fraction: 0.0,
+                labels,
+            }
         })
         .collect();
     let total: usize = rows.iter().map(|r| r.series).sum();
@@ -79,15 +89,23 @@ pub fn cardinality(families: &[MetricFamily]) -> Vec<FamilyCardinality> {
 /// Go's `tabwriter` with minimum width 4 and padding 4, every cell tab-terminated.
 pub fn render_table(rows: &[FamilyCardinality]) -> String {
     let total: usize = rows.iter().map(|r| r.series).sum();
-    let mut lines: Vec<[String; 3]> = vec![["Metric".into(), "Cardinality".into(), "Percentage".into()]];
-    lines.extend(rows.iter().map(|r| [r.name.clone(), r.series.to_string(), r.percentage()]));
+    let mut lines: Vec<[String; 3]> =
+        vec![["Metric".into(), "Cardinality".into(), "Percentage".into()]];
+    lines.extend(
+        rows.iter()
+            .map(|r| [r.name.clone(), r.series.to_string(), r.percentage()]),
+    );
     lines.push(["Total".into(), total.to_string(), "100%".into()]);
 
     const MIN_WIDTH: usize = 4;
     const PADDING: usize = 4;
     let widths: Vec<usize> = (0..3)
         .map(|column| {
-            let widest = lines.iter().map(|line| line[column].chars().count()).max().unwrap_or(0);
+            let widest = lines
+                .iter()
+                .map(|line| line[column].chars().count())
+                .max()
+                .unwrap_or(0);
             (widest + PADDING).max(MIN_WIDTH)
         })
         .collect();
@@ -109,7 +127,9 @@ mod tests {
     fn gauge(name: &str, series: usize) -> MetricFamily {
         let mut family = MetricFamily::new(name, MetricType::Gauge);
         for i in 0..series {
-            family.samples.push(Sample::new(name, vec![("i".into(), i.to_string())], 1.0));
+            family
+                .samples
+                .push(Sample::new(name, vec![("i".into(), i.to_string())], 1.0));
         }
         family
     }
@@ -120,12 +140,21 @@ mod tests {
         let names: Vec<_> = rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["c", "a", "b"]);
         assert_eq!(rows[1].percentage(), "3.12%");
-        assert_eq!(rows[0].labels, vec![LabelCardinality { name: "i".into(), distinct_values: 30 }]);
+        assert_eq!(
+            rows[0].labels,
+            vec![LabelCardinality {
+                name: "i".into(),
+                distinct_values: 30
+            }]
+        );
     }
 
     #[test]
     fn empty_input_still_has_header_and_total() {
         let table = render_table(&cardinality(&[]));
-        assert_eq!(table, "Metric    Cardinality    Percentage    \nTotal     0              100%          \n");
+        assert_eq!(
+            table,
+            "Metric    Cardinality    Percentage    \nTotal     0              100%          \n"
+        );
     }
 }

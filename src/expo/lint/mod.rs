@@ -70,7 +70,10 @@ pub fn lint_with(families: &[MetricFamily], rules: RuleSet) -> Vec<Problem> {
                 .iter()
                 .filter(|rule| rule.applies_to(rules))
                 .flat_map(|rule| (rule.check)(family))
-                .map(|text| Problem { metric: family.name.to_string(), text })
+                .map(|text| Problem {
+                    metric: family.name.to_string(),
+                    text,
+                })
         })
         .collect();
     problems.sort();
@@ -80,7 +83,11 @@ pub fn lint_with(families: &[MetricFamily], rules: RuleSet) -> Vec<Problem> {
 /// The names of the rules `rules` applies, as client_golang names them
 /// (`LintHelp`, `LintMetricUnits`, ...), in its order.
 pub fn rule_names(rules: RuleSet) -> Vec<&'static str> {
-    rules::RULES.iter().filter(|rule| rule.applies_to(rules)).map(|rule| rule.name).collect()
+    rules::RULES
+        .iter()
+        .filter(|rule| rule.applies_to(rules))
+        .map(|rule| rule.name)
+        .collect()
 }
 
 /// The problems as promtool writes them to stderr: one `<metric> <text>` line each.

@@ -28,21 +28,64 @@ impl Rule {
 /// The rules, in client_golang's `defaultValidations` order. The order never
 /// shows (problems are sorted afterwards); it is kept to ease comparison.
 pub(crate) const RULES: &[Rule] = &[
-    Rule { name: "LintHelp", in_promtool_2_42: true, check: lint_help },
-    Rule { name: "LintMetricUnits", in_promtool_2_42: true, check: lint_metric_units },
-    Rule { name: "LintCounter", in_promtool_2_42: true, check: lint_counter },
-    Rule { name: "LintGauge", in_promtool_2_42: false, check: lint_gauge },
-    Rule { name: "LintHistogramSummaryReserved", in_promtool_2_42: true, check: lint_histogram_summary_reserved },
-    Rule { name: "LintMetricTypeInName", in_promtool_2_42: true, check: lint_metric_type_in_name },
-    Rule { name: "LintReservedChars", in_promtool_2_42: true, check: lint_reserved_chars },
-    Rule { name: "LintCamelCase", in_promtool_2_42: true, check: lint_camel_case },
-    Rule { name: "LintUnitAbbreviations", in_promtool_2_42: true, check: lint_unit_abbreviations },
-    Rule { name: "LintDuplicateMetric", in_promtool_2_42: false, check: lint_duplicate_metric },
+    Rule {
+        name: "LintHelp",
+        in_promtool_2_42: true,
+        check: lint_help,
+    },
+    Rule {
+        name: "LintMetricUnits",
+        in_promtool_2_42: true,
+        check: lint_metric_units,
+    },
+    Rule {
+        name: "LintCounter",
+        in_promtool_2_42: true,
+        check: lint_counter,
+    },
+    Rule {
+        name: "LintGauge",
+        in_promtool_2_42: false,
+        check: lint_gauge,
+    },
+    Rule {
+        name: "LintHistogramSummaryReserved",
+        in_promtool_2_42: true,
+        check: lint_histogram_summary_reserved,
+    },
+    Rule {
+        name: "LintMetricTypeInName",
+        in_promtool_2_42: true,
+        check: lint_metric_type_in_name,
+    },
+    Rule {
+        name: "LintReservedChars",
+        in_promtool_2_42: true,
+        check: lint_reserved_chars,
+    },
+    Rule {
+        name: "LintCamelCase",
+        in_promtool_2_42: true,
+        check: lint_camel_case,
+    },
+    Rule {
+        name: "LintUnitAbbreviations",
+        in_promtool_2_42: true,
+        check: lint_unit_abbreviations,
+    },
+    Rule {
+        name: "LintDuplicateMetric",
+        in_promtool_2_42: false,
+        check: lint_duplicate_metric,
+    },
 ];
 
 /// Every label name of every series, once per series that carries it.
 fn label_names<'f>(family: &'f Family<'_>) -> impl Iterator<Item = &'f str> {
-    family.series.iter().flat_map(|s| s.labels.iter().map(|(name, _)| *name))
+    family
+        .series
+        .iter()
+        .flat_map(|s| s.labels.iter().map(|(name, _)| *name))
 }
 
 /// `name` contains `_word_` or ends with `_word`: `word` is a whole `_`-separated
@@ -53,16 +96,24 @@ fn has_inner_or_last_word(name: &str, word: &str) -> bool {
 
 /// promlint's `[a-z][A-Z]`: a lowercase ASCII letter directly before an uppercase one.
 fn is_camel_case(name: &str) -> bool {
-    name.as_bytes().windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+    name.as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }
 
 fn lint_help(family: &Family<'_>) -> Vec<String> {
-    if family.has_help { vec![] } else { vec!["no help text".into()] }
+    if family.has_help {
+        vec![]
+    } else {
+        vec!["no help text".into()]
+    }
 }
 
 fn lint_metric_units(family: &Family<'_>) -> Vec<String> {
     match metric_unit(family.name) {
-        Some((unit, base)) if unit != base => vec![format!("use base unit \"{base}\" instead of \"{unit}\"")],
+        Some((unit, base)) if unit != base => {
+            vec![format!("use base unit \"{base}\" instead of \"{unit}\"")]
+        }
         _ => vec![],
     }
 }
@@ -70,18 +121,26 @@ fn lint_metric_units(family: &Family<'_>) -> Vec<String> {
 fn lint_counter(family: &Family<'_>) -> Vec<String> {
     let has_total_suffix = family.name.ends_with("_total");
     match family.kind {
-        ProtoType::Counter if !has_total_suffix => vec!["counter metrics should have \"_total\" suffix".into()],
+        ProtoType::Counter if !has_total_suffix => {
+            vec!["counter metrics should have \"_total\" suffix".into()]
+        }
         ProtoType::Counter | ProtoType::Untyped => vec![],
-        _ if has_total_suffix => vec!["non-counter metrics should not have \"_total\" suffix".into()],
+        _ if has_total_suffix => {
+            vec!["non-counter metrics should not have \"_total\" suffix".into()]
+        }
         _ => vec![],
     }
 }
 
 /// Upstream only (not in promtool 2.42): a `_timestamp_seconds` name says "gauge".
 fn lint_gauge(family: &Family<'_>) -> Vec<String> {
-    let misnamed =
-        !matches!(family.kind, ProtoType::Gauge | ProtoType::Untyped) && family.name.ends_with("_timestamp_seconds");
-    if misnamed { vec!["non-gauge metrics should not have \"_timestamp_seconds\" suffix".into()] } else { vec![] }
+    let misnamed = !matches!(family.kind, ProtoType::Gauge | ProtoType::Untyped)
+        && family.name.ends_with("_timestamp_seconds");
+    if misnamed {
+        vec!["non-gauge metrics should not have \"_timestamp_seconds\" suffix".into()]
+    } else {
+        vec![]
+    }
 }
 
 fn lint_histogram_summary_reserved(family: &Family<'_>) -> Vec<String> {
@@ -97,10 +156,14 @@ fn lint_histogram_summary_reserved(family: &Family<'_>) -> Vec<String> {
         problems.push("non-histogram metrics should not have \"_bucket\" suffix".to_string());
     }
     if !is_histogram && !is_summary && name.ends_with("_count") {
-        problems.push("non-histogram and non-summary metrics should not have \"_count\" suffix".to_string());
+        problems.push(
+            "non-histogram and non-summary metrics should not have \"_count\" suffix".to_string(),
+        );
     }
     if !is_histogram && !is_summary && name.ends_with("_sum") {
-        problems.push("non-histogram and non-summary metrics should not have \"_sum\" suffix".to_string());
+        problems.push(
+            "non-histogram and non-summary metrics should not have \"_sum\" suffix".to_string(),
+        );
     }
     for label in label_names(family) {
         if !is_histogram && label == "le" {
@@ -125,7 +188,11 @@ fn lint_metric_type_in_name(family: &Family<'_>) -> Vec<String> {
 
 fn lint_reserved_chars(family: &Family<'_>) -> Vec<String> {
     // Colons are for recording rules, not for what an exporter exposes.
-    if family.name.contains(':') { vec!["metric names should not contain ':'".into()] } else { vec![] }
+    if family.name.contains(':') {
+        vec!["metric names should not contain ':'".into()]
+    } else {
+        vec![]
+    }
 }
 
 fn lint_camel_case(family: &Family<'_>) -> Vec<String> {
@@ -134,7 +201,9 @@ fn lint_camel_case(family: &Family<'_>) -> Vec<String> {
         problems.push("metric names should be written in 'snake_case' not 'camelCase'".to_string());
     }
     // One problem per series carrying such a label, as promlint reports it.
-    let camel_labels = label_names(family).filter(|label| is_camel_case(label)).count();
+    let camel_labels = label_names(family)
+        .filter(|label| is_camel_case(label))
+        .count();
     let text = "label names should be written in 'snake_case' not 'camelCase'";
     problems.extend(std::iter::repeat_n(text.to_string(), camel_labels));
     problems
@@ -155,7 +224,11 @@ fn lint_unit_abbreviations(family: &Family<'_>) -> Vec<String> {
 fn lint_duplicate_metric(family: &Family<'_>) -> Vec<String> {
     let series = &family.series;
     (0..series.len())
-        .filter(|&i| series[i + 1..].iter().any(|later| later.labels == series[i].labels))
+        .filter(|&i| {
+            series[i + 1..]
+                .iter()
+                .any(|later| later.labels == series[i].labels)
+        })
         .map(|_| "metric not unique".to_string())
         .collect()
 }

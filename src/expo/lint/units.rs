@@ -43,16 +43,20 @@ pub(crate) const UNITS: &[(&str, &str)] = &[
 
 /// Prefixes that may precede a unit (`milliseconds`, `kibibytes`).
 pub(crate) const UNIT_PREFIXES: &[&str] = &[
-    "pico", "nano", "micro", "milli", "centi", "deci", "deca", "hecto", "kilo", "kibi", "mega", "mibi", "giga", "gibi",
-    "tera", "tebi", "peta", "pebi",
+    "pico", "nano", "micro", "milli", "centi", "deci", "deca", "hecto", "kilo", "kibi", "mega",
+    "mibi", "giga", "gibi", "tera", "tebi", "peta", "pebi",
 ];
 
 /// Abbreviations that should be spelled out (`_ms` → `_seconds`).
-pub(crate) const UNIT_ABBREVIATIONS: &[&str] =
-    &["s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb", "pb", "m", "h", "d"];
+pub(crate) const UNIT_ABBREVIATIONS: &[&str] = &[
+    "s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb", "pb", "m", "h", "d",
+];
 
 fn base_of(unit: &str) -> Option<&'static str> {
-    UNITS.iter().find(|(u, _)| *u == unit).map(|(_, base)| *base)
+    UNITS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, base)| *base)
 }
 
 /// The first `_`-separated word of `name` that is a known unit, bare or with a
@@ -67,7 +71,11 @@ pub(crate) fn metric_unit(name: &str) -> Option<(&str, &'static str)> {
         if let Some(base) = base_of(word) {
             return Some((word, base));
         }
-        UNIT_PREFIXES.iter().filter_map(|prefix| word.strip_prefix(prefix)).find_map(base_of).map(|base| (word, base))
+        UNIT_PREFIXES
+            .iter()
+            .filter_map(|prefix| word.strip_prefix(prefix))
+            .find_map(base_of)
+            .map(|base| (word, base))
     })
 }
 
@@ -77,11 +85,23 @@ mod tests {
 
     #[test]
     fn finds_bare_and_prefixed_units_as_whole_words() {
-        assert_eq!(metric_unit("foo_seconds_total"), Some(("seconds", "seconds")));
-        assert_eq!(metric_unit("foo_milliseconds"), Some(("milliseconds", "seconds")));
+        assert_eq!(
+            metric_unit("foo_seconds_total"),
+            Some(("seconds", "seconds"))
+        );
+        assert_eq!(
+            metric_unit("foo_milliseconds"),
+            Some(("milliseconds", "seconds"))
+        );
         assert_eq!(metric_unit("disk_kibibytes"), Some(("kibibytes", "bytes")));
-        assert_eq!(metric_unit("road_kilometres"), Some(("kilometres", "metres")));
-        assert_eq!(metric_unit("food_kilocalories"), Some(("kilocalories", "joules")));
+        assert_eq!(
+            metric_unit("road_kilometres"),
+            Some(("kilometres", "metres"))
+        );
+        assert_eq!(
+            metric_unit("food_kilocalories"),
+            Some(("kilocalories", "joules"))
+        );
         assert_eq!(metric_unit("room_thermometers"), None);
         assert_eq!(metric_unit("foo_Milliseconds"), None);
         assert_eq!(metric_unit("foo"), None);
@@ -89,7 +109,10 @@ mod tests {
 
     #[test]
     fn first_unit_word_wins() {
-        assert_eq!(metric_unit("a_milliseconds_kilobytes"), Some(("milliseconds", "seconds")));
+        assert_eq!(
+            metric_unit("a_milliseconds_kilobytes"),
+            Some(("milliseconds", "seconds"))
+        );
     }
 
     #[test]

@@ -97,16 +97,18 @@ pub(crate) fn families(input: &[MetricFamily]) -> Vec<Family<'_>> {
 
     for family in input.iter().filter(|f| !f.samples.is_empty()) {
         let has_help = family.help.as_deref().is_some_and(|h| !h.is_empty());
-        let at = *index_of_name.entry(family.name.as_str()).or_insert_with(|| {
-            out.push(Family {
-                name: &family.name,
-                kind: ProtoType::of(family.metric_type),
-                has_help: false,
-                series: Vec::new(),
+        let at = *index_of_name
+            .entry(family.name.as_str())
+            .or_insert_with(|| {
+                out.push(Family {
+                    name: &family.name,
+                    kind: ProtoType::of(family.metric_type),
+                    has_help: false,
+                    series: Vec::new(),
+                });
+                series_by_signature.push(HashMap::new());
+                out.len() - 1
             });
-            series_by_signature.push(HashMap::new());
-            out.len() - 1
-        });
         let merged = &mut out[at];
         merged.has_help |= has_help;
 
@@ -119,13 +121,19 @@ pub(crate) fn families(input: &[MetricFamily]) -> Vec<Family<'_>> {
                 .map(|(name, value)| (name.as_str(), value.as_str()))
                 .collect();
             let Some(folded) = folded else {
-                merged.series.push(Series { labels, buckets_or_quantiles: 0 });
+                merged.series.push(Series {
+                    labels,
+                    buckets_or_quantiles: 0,
+                });
                 continue;
             };
             let mut signature = labels.clone();
             signature.sort_unstable();
             let series_at = *series_by_signature[at].entry(signature).or_insert_with(|| {
-                merged.series.push(Series { labels, buckets_or_quantiles: 0 });
+                merged.series.push(Series {
+                    labels,
+                    buckets_or_quantiles: 0,
+                });
                 merged.series.len() - 1
             });
             if sample.label(folded).is_some() && !is_sum_or_count(&sample.name) {
@@ -142,7 +150,10 @@ mod tests {
     use crate::expo::Sample;
 
     fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

@@ -56,7 +56,11 @@ pub struct SeriesRef {
 
 impl<'a> Cursor<'a> {
     pub fn new(line: &'a [u8], line_no: u32) -> Cursor<'a> {
-        Cursor { line, pos: 0, line_no }
+        Cursor {
+            line,
+            pos: 0,
+            line_no,
+        }
     }
 
     pub fn rest(&self) -> &'a [u8] {
@@ -74,7 +78,10 @@ impl<'a> Cursor<'a> {
     /// 1-based column of byte offset `pos`, counting characters.
     pub fn column_of(&self, pos: usize) -> u32 {
         let end = pos.min(self.line.len());
-        1 + self.line[..end].iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32
+        1 + self.line[..end]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count() as u32
     }
 
     pub fn column(&self) -> u32 {
@@ -83,7 +90,12 @@ impl<'a> Cursor<'a> {
 
     /// A syntax error at the cursor: `expected` is what the grammar wants here.
     pub fn expected(&self, expected: &'static str) -> ParseError {
-        ParseError::syntax(self.line_no, self.column(), expected, describe_found(self.rest()))
+        ParseError::syntax(
+            self.line_no,
+            self.column(),
+            expected,
+            describe_found(self.rest()),
+        )
     }
 
     pub fn invalid_at(&self, pos: usize, message: impl Into<String>) -> ParseError {
@@ -100,7 +112,11 @@ impl<'a> Cursor<'a> {
     }
 
     pub fn expect_byte(&mut self, b: u8, expected: &'static str) -> Result<(), ParseError> {
-        if self.eat(b) { Ok(()) } else { Err(self.expected(expected)) }
+        if self.eat(b) {
+            Ok(())
+        } else {
+            Err(self.expected(expected))
+        }
     }
 
     /// Skips spaces and tabs; returns whether any were skipped.
@@ -173,7 +189,8 @@ impl<'a> Cursor<'a> {
                 }
             }
         }
-        String::from_utf8(out).map_err(|_| self.invalid_at(open, "invalid UTF-8 in a quoted string"))
+        String::from_utf8(out)
+            .map_err(|_| self.invalid_at(open, "invalid UTF-8 in a quoted string"))
     }
 
     /// A label set after its `{`, up to and including `}`. A quoted string without
@@ -198,7 +215,10 @@ impl<'a> Cursor<'a> {
             blanks(self);
             let start = self.pos;
             let (label, quoted) = match self.peek() {
-                Some(b'"') => (self.quoted_string("a closing '\"' after the quoted label name")?, true),
+                Some(b'"') => (
+                    self.quoted_string("a closing '\"' after the quoted label name")?,
+                    true,
+                ),
                 Some(b) if is_label_start(b) => (ascii(self.take_while(is_label_char)), false),
                 _ => return Err(self.expected("a label name")),
             };
@@ -212,7 +232,10 @@ impl<'a> Cursor<'a> {
                 if label == "__name__" && name.is_none() {
                     *name = Some((value, self.column_of(start)));
                 } else if label == "__name__" {
-                    return Err(self.invalid_at(start, "the metric name is given twice (before the braces and as __name__)"));
+                    return Err(self.invalid_at(
+                        start,
+                        "the metric name is given twice (before the braces and as __name__)",
+                    ));
                 } else if labels.iter().any(|(n, _)| *n == label) {
                     return Err(self.invalid_at(start, format!("duplicate label name {label:?}")));
                 } else {
@@ -221,7 +244,9 @@ impl<'a> Cursor<'a> {
             } else if quoted && name.is_none() && labels.is_empty() {
                 *name = Some((label, self.column_of(start)));
             } else if quoted && name.is_some() {
-                return Err(self.expected("'=' after the label name (the metric name is already set)"));
+                return Err(
+                    self.expected("'=' after the label name (the metric name is already set)")
+                );
             } else {
                 return Err(self.expected("'=' after the label name"));
             }
@@ -265,7 +290,11 @@ impl<'a> Cursor<'a> {
             labels = self.label_set(dialect, &mut name)?;
         }
         match name {
-            Some((name, name_column)) => Ok(SeriesRef { name, name_column, labels }),
+            Some((name, name_column)) => Ok(SeriesRef {
+                name,
+                name_column,
+                labels,
+            }),
             None => Err(self.invalid_at(start, "the sample has no metric name")),
         }
     }
@@ -310,8 +339,15 @@ pub fn parse_float(token: &[u8]) -> Option<f64> {
         || unsigned.eq_ignore_ascii_case("infinity")
         || unsigned.eq_ignore_ascii_case("nan");
     if !special {
-        let ok_chars = unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
-        if !ok_chars || !unsigned.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.') {
+        let ok_chars = unsigned
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+        if !ok_chars
+            || !unsigned
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_digit() || b == b'.')
+        {
             return None;
         }
     }

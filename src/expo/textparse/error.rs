@@ -16,18 +16,29 @@ pub struct ParseError {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ErrorKind {
     /// `expected` names what the grammar allows at this point, `found` what is there.
-    Syntax { expected: &'static str, found: String },
+    Syntax {
+        expected: &'static str,
+        found: String,
+    },
     /// A rule of the format, stated in words.
     Invalid(String),
 }
 
 impl ParseError {
     pub fn syntax(line: u32, column: u32, expected: &'static str, found: String) -> ParseError {
-        ParseError { line, column, kind: ErrorKind::Syntax { expected, found } }
+        ParseError {
+            line,
+            column,
+            kind: ErrorKind::Syntax { expected, found },
+        }
     }
 
     pub fn invalid(line: u32, column: u32, message: impl Into<String>) -> ParseError {
-        ParseError { line, column, kind: ErrorKind::Invalid(message.into()) }
+        ParseError {
+            line,
+            column,
+            kind: ErrorKind::Invalid(message.into()),
+        }
     }
 
     /// The message without the position.

@@ -84,7 +84,10 @@ impl Assembler {
     fn open(&mut self, name: &str, metric_type: MetricType, line: u32) -> usize {
         let index = self.families.len();
         self.families.push(MetricFamily::new(name, metric_type));
-        self.lines.push(FamilyLines { first: line, ..FamilyLines::default() });
+        self.lines.push(FamilyLines {
+            first: line,
+            ..FamilyLines::default()
+        });
         self.by_name.insert(name.to_string(), index);
         self.current = Some(index);
         index
@@ -100,7 +103,11 @@ impl Assembler {
         apply: impl FnOnce(&mut MetricFamily),
     ) -> Result<usize, ParseError> {
         let index = match self.current {
-            Some(i) if self.families[i].name == name && self.tolerate_repeats && !self.families[i].samples.is_empty() => {
+            Some(i)
+                if self.families[i].name == name
+                    && self.tolerate_repeats
+                    && !self.families[i].samples.is_empty() =>
+            {
                 self.open(name, MetricType::Unknown, line)
             }
             Some(i) if self.families[i].name == name => {
@@ -141,7 +148,10 @@ impl Assembler {
             return Err(ParseError::invalid(
                 line,
                 column,
-                format!("second # {} for {name} (the first is at line {previous})", meta.keyword()),
+                format!(
+                    "second # {} for {name} (the first is at line {previous})",
+                    meta.keyword()
+                ),
             ));
         }
         *slot = Some(line);
@@ -164,7 +174,16 @@ impl Assembler {
     /// The existing family a sample named `sample_name` joins, if any.
     pub fn owner_of(&self, sample_name: &str) -> Option<usize> {
         match self.current {
-            Some(i) if owns(self.dialect, &self.families[i].name, self.families[i].metric_type, sample_name) => Some(i),
+            Some(i)
+                if owns(
+                    self.dialect,
+                    &self.families[i].name,
+                    self.families[i].metric_type,
+                    sample_name,
+                ) =>
+            {
+                Some(i)
+            }
             // Text 0.0.4 lets a family's samples be split, as Prometheus's own text parser does;
             // OpenMetrics does not: the new family then clashes and strict checks report it.
             _ if self.dialect == Dialect::Text => self.earlier_owner(sample_name),
@@ -175,10 +194,19 @@ impl Assembler {
     fn earlier_owner(&self, sample_name: &str) -> Option<usize> {
         // A family owning `name_suffix` is named `name` or `name` minus a known suffix.
         let candidates = std::iter::once(sample_name).chain(
-            ["_bucket", "_sum", "_count"].iter().filter_map(|s| sample_name.strip_suffix(s)),
+            ["_bucket", "_sum", "_count"]
+                .iter()
+                .filter_map(|s| sample_name.strip_suffix(s)),
         );
         candidates
             .filter_map(|n| self.by_name.get(n).copied())
-            .find(|&i| owns(self.dialect, &self.families[i].name, self.families[i].metric_type, sample_name))
+            .find(|&i| {
+                owns(
+                    self.dialect,
+                    &self.families[i].name,
+                    self.families[i].metric_type,
+                    sample_name,
+                )
+            })
     }
 }

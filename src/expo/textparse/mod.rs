@@ -57,7 +57,10 @@ pub struct ParseOptions {
 
 impl Default for ParseOptions {
     fn default() -> Self {
-        ParseOptions { format: None, strict: true }
+        ParseOptions {
+            format: None,
+            strict: true,
+        }
     }
 }
 
@@ -109,7 +112,11 @@ pub fn detect_format(input: &[u8]) -> Format {
                     .iter()
                     .any(|t| line.ends_with(t)))
     });
-    if om_only { Format::OpenMetrics } else { Format::Text }
+    if om_only {
+        Format::OpenMetrics
+    } else {
+        Format::Text
+    }
 }
 
 /// Parses exposition text (bytes: invalid UTF-8 is reported, not assumed away).
@@ -187,8 +194,11 @@ impl<'a> Parser<'a> {
         let line_no = self.lines.len() as u32 + 1;
         if let Some(eof) = self.eof_line {
             if !self.after_eof_reported {
-                self.errors
-                    .push(ParseError::invalid(line_no, 1, format!("unexpected content after # EOF (line {eof})")));
+                self.errors.push(ParseError::invalid(
+                    line_no,
+                    1,
+                    format!("unexpected content after # EOF (line {eof})"),
+                ));
                 self.after_eof_reported = true;
             }
             self.lines.push(LineKind::Error);
@@ -227,7 +237,8 @@ impl<'a> Parser<'a> {
                 ));
             }
             if self.options.strict {
-                self.errors.extend(om_rules::check(&self.asm.families, &self.asm.lines));
+                self.errors
+                    .extend(om_rules::check(&self.asm.families, &self.asm.lines));
             }
         }
         self.errors.sort_by_key(|e| (e.line, e.column));

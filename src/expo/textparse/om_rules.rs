@@ -43,10 +43,20 @@ fn check_family(family: &MetricFamily, lines: &FamilyLines, errors: &mut Vec<Par
     if let Some(unit) = family.unit.as_deref().filter(|u| !u.is_empty()) {
         let line = lines.unit.unwrap_or(lines.first);
         if !name.ends_with(&format!("_{unit}")) {
-            err(errors, line, format!("the unit {unit:?} must be the last part of the name: {name} should end in _{unit}"));
+            err(
+                errors,
+                line,
+                format!(
+                    "the unit {unit:?} must be the last part of the name: {name} should end in _{unit}"
+                ),
+            );
         }
         if matches!(kind, MetricType::Info | MetricType::StateSet) {
-            err(errors, line, format!("{kind} families cannot have a unit ({name})"));
+            err(
+                errors,
+                line,
+                format!("{kind} families cannot have a unit ({name})"),
+            );
         }
     }
     for (sample, &line) in family.samples.iter().zip(&lines.samples) {
@@ -55,7 +65,8 @@ fn check_family(family: &MetricFamily, lines: &FamilyLines, errors: &mut Vec<Par
     let before = errors.len();
     check_grouping(family, lines, errors);
     // Histogram invariants are checked per group; with the groups split they would only repeat the problem.
-    if matches!(kind, MetricType::Histogram | MetricType::GaugeHistogram) && errors.len() == before {
+    if matches!(kind, MetricType::Histogram | MetricType::GaugeHistogram) && errors.len() == before
+    {
         check_histogram(family, lines, errors);
     }
 }
@@ -68,40 +79,85 @@ fn check_sample(family: &MetricFamily, sample: &Sample, line: u32, errors: &mut 
     match kind {
         MetricType::StateSet => {
             if sample.label(name).is_none() {
-                err(errors, line, format!("a stateset sample needs a label named after its family ({name}=\"<state>\")"));
+                err(
+                    errors,
+                    line,
+                    format!(
+                        "a stateset sample needs a label named after its family ({name}=\"<state>\")"
+                    ),
+                );
             }
             if v != 0.0 && v != 1.0 {
-                err(errors, line, format!("stateset values must be 0 or 1, found {v}"));
+                err(
+                    errors,
+                    line,
+                    format!("stateset values must be 0 or 1, found {v}"),
+                );
             }
         }
-        MetricType::Info if v != 1.0 => err(errors, line, format!("info values must be 1, found {v}")),
+        MetricType::Info if v != 1.0 => {
+            err(errors, line, format!("info values must be 1, found {v}"))
+        }
         _ => {}
     }
-    let is_bucket = suffix == "_bucket" && matches!(kind, MetricType::Histogram | MetricType::GaugeHistogram);
+    let is_bucket =
+        suffix == "_bucket" && matches!(kind, MetricType::Histogram | MetricType::GaugeHistogram);
     if is_bucket {
         match sample.label("le") {
-            None => err(errors, line, format!("{} needs an \"le\" label (the bucket's upper bound)", sample.name)),
+            None => err(
+                errors,
+                line,
+                format!(
+                    "{} needs an \"le\" label (the bucket's upper bound)",
+                    sample.name
+                ),
+            ),
             Some(le) => match le.parse::<f64>() {
-                Ok(bound) if bound.is_nan() => err(errors, line, "the bucket bound \"le\" cannot be NaN".into()),
-                Ok(bound) if bound.is_infinite() && bound > 0.0 && le != "+Inf" => {
-                    err(errors, line, format!("the +Inf bucket must be written le=\"+Inf\", found le={le:?}"))
+                Ok(bound) if bound.is_nan() => {
+                    err(errors, line, "the bucket bound \"le\" cannot be NaN".into())
                 }
+                Ok(bound) if bound.is_infinite() && bound > 0.0 && le != "+Inf" => err(
+                    errors,
+                    line,
+                    format!("the +Inf bucket must be written le=\"+Inf\", found le={le:?}"),
+                ),
                 Ok(_) => {}
-                Err(_) => err(errors, line, format!("the bucket bound le={le:?} is not a number")),
+                Err(_) => err(
+                    errors,
+                    line,
+                    format!("the bucket bound le={le:?} is not a number"),
+                ),
             },
         }
     }
-    if (is_bucket || suffix == "_count" || suffix == "_gcount") && v.is_finite() && v.fract() != 0.0 {
-        err(errors, line, format!("{} must be a whole number, found {v}", sample.name))
+    if (is_bucket || suffix == "_count" || suffix == "_gcount") && v.is_finite() && v.fract() != 0.0
+    {
+        err(
+            errors,
+            line,
+            format!("{} must be a whole number, found {v}", sample.name),
+        )
     }
     if kind == MetricType::Summary && suffix.is_empty() {
         match sample.label("quantile").map(|q| (q, q.parse::<f64>())) {
             Some((_, Ok(q))) if (0.0..=1.0).contains(&q) => {}
-            Some((q, _)) => err(errors, line, format!("the quantile label must be a number from 0 to 1, found {q:?}")),
-            None => err(errors, line, "a summary's quantile sample needs a \"quantile\" label".into()),
+            Some((q, _)) => err(
+                errors,
+                line,
+                format!("the quantile label must be a number from 0 to 1, found {q:?}"),
+            ),
+            None => err(
+                errors,
+                line,
+                "a summary's quantile sample needs a \"quantile\" label".into(),
+            ),
         }
         if v < 0.0 {
-            err(errors, line, format!("quantile values cannot be negative, found {v}"));
+            err(
+                errors,
+                line,
+                format!("quantile values cannot be negative, found {v}"),
+            );
         }
     }
     let counter_like = match kind {
@@ -112,20 +168,48 @@ fn check_sample(family: &MetricFamily, sample: &Sample, line: u32, errors: &mut 
         _ => false,
     };
     if counter_like && v.is_nan() {
-        err(errors, line, format!("{} counts something and cannot be NaN", sample.name));
+        err(
+            errors,
+            line,
+            format!("{} counts something and cannot be NaN", sample.name),
+        );
     }
     // Gauge histograms may have negative sums (negative buckets); everything else counted is non-negative.
     if counter_like && v < 0.0 && suffix != "_gsum" {
-        err(errors, line, format!("{} counts something and cannot be negative, found {v}", sample.name));
+        err(
+            errors,
+            line,
+            format!(
+                "{} counts something and cannot be negative, found {v}",
+                sample.name
+            ),
+        );
     }
     if let Some(exemplar) = &sample.exemplar {
         let allowed = (is_bucket) || (kind == MetricType::Counter && suffix == "_total");
         if !allowed {
-            err(errors, line, format!("exemplars are only allowed on counters' _total and histogram buckets, not on {}", sample.name));
+            err(
+                errors,
+                line,
+                format!(
+                    "exemplars are only allowed on counters' _total and histogram buckets, not on {}",
+                    sample.name
+                ),
+            );
         }
-        let chars: usize = exemplar.labels.iter().map(|(k, v)| k.chars().count() + v.chars().count()).sum();
+        let chars: usize = exemplar
+            .labels
+            .iter()
+            .map(|(k, v)| k.chars().count() + v.chars().count())
+            .sum();
         if chars > EXEMPLAR_MAX_CHARS {
-            err(errors, line, format!("exemplar labels hold {chars} characters; at most {EXEMPLAR_MAX_CHARS} are allowed"));
+            err(
+                errors,
+                line,
+                format!(
+                    "exemplar labels hold {chars} characters; at most {EXEMPLAR_MAX_CHARS} are allowed"
+                ),
+            );
         }
     }
 }
@@ -137,10 +221,17 @@ fn group_key(family: &MetricFamily, sample: &Sample) -> Labels {
         MetricType::Info => return Vec::new(),
         MetricType::Summary if sample.name == family.name => Some("quantile"),
         MetricType::StateSet => Some(family.name.as_str()),
-        MetricType::Histogram | MetricType::GaugeHistogram if sample.name.ends_with("_bucket") => Some("le"),
+        MetricType::Histogram | MetricType::GaugeHistogram if sample.name.ends_with("_bucket") => {
+            Some("le")
+        }
         _ => None,
     };
-    let mut key: Labels = sample.labels.iter().filter(|(n, _)| Some(n.as_str()) != drop).cloned().collect();
+    let mut key: Labels = sample
+        .labels
+        .iter()
+        .filter(|(n, _)| Some(n.as_str()) != drop)
+        .cloned()
+        .collect();
     key.sort();
     key
 }
@@ -155,15 +246,33 @@ fn check_grouping(family: &MetricFamily, lines: &FamilyLines, errors: &mut Vec<P
         if current.as_ref() == Some(&key) {
             let previous = current_ts.flatten();
             if current_ts.is_some_and(|p| p.is_some() != ts.is_some()) {
-                err(errors, line, "within one series group, either every sample has a timestamp or none has".into());
+                err(
+                    errors,
+                    line,
+                    "within one series group, either every sample has a timestamp or none has"
+                        .into(),
+                );
             } else if let (Some(p), Some(t)) = (previous, ts)
                 && t < p
                 && family.metric_type != MetricType::Info
             {
-                err(errors, line, format!("timestamps must not go backwards within a series group ({t} after {p})"));
+                err(
+                    errors,
+                    line,
+                    format!(
+                        "timestamps must not go backwards within a series group ({t} after {p})"
+                    ),
+                );
             }
         } else if !seen.insert(key.clone()) {
-            err(errors, line, format!("the samples of one series group of {} must be together, not split by other groups", family.name));
+            err(
+                errors,
+                line,
+                format!(
+                    "the samples of one series group of {} must be together, not split by other groups",
+                    family.name
+                ),
+            );
         }
         current = Some(key);
         current_ts = Some(ts);
@@ -186,13 +295,24 @@ fn check_histogram(family: &MetricFamily, lines: &FamilyLines, errors: &mut Vec<
     let finish = |p: &Point, errors: &mut Vec<ParseError>| {
         let line = p.line;
         if p.last_bound != Some(f64::INFINITY) {
-            err(errors, line, format!("histogram {name} is missing its le=\"+Inf\" bucket"));
+            err(
+                errors,
+                line,
+                format!("histogram {name} is missing its le=\"+Inf\" bucket"),
+            );
         }
         if let Some(count) = p.count
             && count != p.last_count
             && p.last_bound == Some(f64::INFINITY)
         {
-            err(errors, line, format!("{name}'s count {count} differs from its +Inf bucket {}", p.last_count));
+            err(
+                errors,
+                line,
+                format!(
+                    "{name}'s count {count} differs from its +Inf bucket {}",
+                    p.last_count
+                ),
+            );
         }
         if p.has_sum && p.count.is_none() {
             err(errors, line, format!("{name} has _sum but no _count"));
@@ -204,10 +324,18 @@ fn check_histogram(family: &MetricFamily, lines: &FamilyLines, errors: &mut Vec<
             err(errors, line, format!("{name} has a count but no sum"));
         }
         if p.negative_bucket && p.has_sum {
-            err(errors, line, format!("{name} has negative buckets, so it cannot have _sum"));
+            err(
+                errors,
+                line,
+                format!("{name} has negative buckets, so it cannot have _sum"),
+            );
         }
         if !p.negative_bucket && p.negative_gsum {
-            err(errors, line, format!("{name} has a negative _gsum but no negative buckets"));
+            err(
+                errors,
+                line,
+                format!("{name} has a negative _gsum but no negative buckets"),
+            );
         }
     };
     let mut point: Option<(Labels, Option<f64>, Point)> = None;
@@ -222,21 +350,43 @@ fn check_histogram(family: &MetricFamily, lines: &FamilyLines, errors: &mut Vec<
             if let Some((_, _, p)) = &point {
                 finish(p, errors);
             }
-            point = Some((key, ts, Point { line, ..Point::default() }));
+            point = Some((
+                key,
+                ts,
+                Point {
+                    line,
+                    ..Point::default()
+                },
+            ));
         }
-        let Some((_, _, p)) = point.as_mut() else { continue };
+        let Some((_, _, p)) = point.as_mut() else {
+            continue;
+        };
         p.line = line;
         match suffix {
             "_bucket" => {
-                let Some(bound) = sample.label("le").and_then(|le| le.parse::<f64>().ok()) else { continue };
+                let Some(bound) = sample.label("le").and_then(|le| le.parse::<f64>().ok()) else {
+                    continue;
+                };
                 if bound < 0.0 {
                     p.negative_bucket = true;
                 }
                 if p.last_bound.is_some_and(|b| bound <= b) {
-                    err(errors, line, format!("{name}'s buckets must be in increasing order of le"));
+                    err(
+                        errors,
+                        line,
+                        format!("{name}'s buckets must be in increasing order of le"),
+                    );
                 }
                 if sample.value < p.last_count {
-                    err(errors, line, format!("{name}'s bucket counts must not decrease ({} after {})", sample.value, p.last_count));
+                    err(
+                        errors,
+                        line,
+                        format!(
+                            "{name}'s bucket counts must not decrease ({} after {})",
+                            sample.value, p.last_count
+                        ),
+                    );
                 }
                 p.last_bound = Some(bound);
                 p.last_count = sample.value;

@@ -24,7 +24,10 @@ fn metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError>
         return Err(c.invalid_at(5, "unexpected content after # EOF on the same line"));
     }
     c.pos += 1;
-    c.expect_byte(b' ', "a space after '#' (OpenMetrics has no comments, only # HELP, # TYPE, # UNIT and # EOF)")?;
+    c.expect_byte(
+        b' ',
+        "a space after '#' (OpenMetrics has no comments, only # HELP, # TYPE, # UNIT and # EOF)",
+    )?;
     let keyword = c.take_while(|b| b.is_ascii_uppercase());
     let meta = match keyword {
         b"HELP" => Meta::Help,
@@ -42,16 +45,20 @@ fn metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError>
         Meta::Type => "a metric name after TYPE",
         Meta::Unit => "a metric name after UNIT",
     })?;
-    c.expect_byte(b' ', match meta {
-        Meta::Help => "a space and the help text after the metric name",
-        Meta::Type => "a space and the metric type after the metric name",
-        Meta::Unit => "a space and the unit after the metric name",
-    })?;
+    c.expect_byte(
+        b' ',
+        match meta {
+            Meta::Help => "a space and the help text after the metric name",
+            Meta::Type => "a space and the metric type after the metric name",
+            Meta::Unit => "a space and the unit after the metric name",
+        },
+    )?;
     let rest = c.rest();
     let line = c.line_no;
     let family = match meta {
         Meta::Help => {
-            let help = String::from_utf8(unescape_help(rest, true)).map_err(|_| c.invalid_at(c.pos, "invalid UTF-8 in the help text"))?;
+            let help = String::from_utf8(unescape_help(rest, true))
+                .map_err(|_| c.invalid_at(c.pos, "invalid UTF-8 in the help text"))?;
             asm.metadata(meta, &name, line, name_column, |f| f.help = Some(help))?
         }
         Meta::Type => {
@@ -65,10 +72,13 @@ fn metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError>
                     ),
                 ));
             };
-            asm.metadata(meta, &name, line, name_column, |f| f.metric_type = metric_type)?
+            asm.metadata(meta, &name, line, name_column, |f| {
+                f.metric_type = metric_type
+            })?
         }
         Meta::Unit => {
-            let unit = String::from_utf8(rest.to_vec()).map_err(|_| c.invalid_at(c.pos, "invalid UTF-8 in the unit"))?;
+            let unit = String::from_utf8(rest.to_vec())
+                .map_err(|_| c.invalid_at(c.pos, "invalid UTF-8 in the unit"))?;
             asm.metadata(meta, &name, line, name_column, |f| f.unit = Some(unit))?
         }
     };
@@ -80,7 +90,11 @@ fn metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError>
 }
 
 /// Reads a number token up to the next space; `what` names it in errors.
-fn number(c: &mut Cursor, what: &'static str, expected: &'static str) -> Result<(f64, usize), ParseError> {
+fn number(
+    c: &mut Cursor,
+    what: &'static str,
+    expected: &'static str,
+) -> Result<(f64, usize), ParseError> {
     let start = c.pos;
     let token = c.take_while(|b| b != b' ');
     if token.is_empty() {
@@ -90,24 +104,40 @@ fn number(c: &mut Cursor, what: &'static str, expected: &'static str) -> Result<
         Some(v) => Ok((v, start)),
         None => Err(c.invalid_at(
             start,
-            format!("invalid {what} {:?}: expected a decimal number, Inf or NaN", String::from_utf8_lossy(token)),
+            format!(
+                "invalid {what} {:?}: expected a decimal number, Inf or NaN",
+                String::from_utf8_lossy(token)
+            ),
         )),
     }
 }
 
 /// A timestamp in seconds: finite, integer or decimal.
-fn timestamp(c: &mut Cursor, what: &'static str, expected: &'static str) -> Result<Timestamp, ParseError> {
+fn timestamp(
+    c: &mut Cursor,
+    what: &'static str,
+    expected: &'static str,
+) -> Result<Timestamp, ParseError> {
     let start = c.pos;
     let token = c.take_while(|b| b != b' ');
     let text = String::from_utf8_lossy(token);
-    if let Some(whole) = (!text.contains(['.', 'e', 'E'])).then(|| text.parse::<i64>().ok()).flatten() {
+    if let Some(whole) = (!text.contains(['.', 'e', 'E']))
+        .then(|| text.parse::<i64>().ok())
+        .flatten()
+    {
         return Ok(Timestamp::WholeSeconds(whole));
     }
     match parse_float(token) {
         Some(v) if v.is_finite() => Ok(Timestamp::Seconds(v)),
-        Some(_) => Err(c.invalid_at(start, format!("invalid {what} {text}: a timestamp must be a finite number"))),
+        Some(_) => Err(c.invalid_at(
+            start,
+            format!("invalid {what} {text}: a timestamp must be a finite number"),
+        )),
         None if token.is_empty() => Err(c.expected(expected)),
-        None => Err(c.invalid_at(start, format!("invalid {what} {text:?}: expected a number of seconds"))),
+        None => Err(c.invalid_at(
+            start,
+            format!("invalid {what} {text:?}: expected a number of seconds"),
+        )),
     }
 }
 
@@ -122,7 +152,9 @@ fn sample_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseErr
             if !c.at_end() {
                 c.expect_byte(b' ', "a space or the end of the line after the timestamp")?;
                 if c.peek() != Some(b'#') {
-                    return Err(c.expected("' # ' and an exemplar, or the end of the line, after the timestamp"));
+                    return Err(c.expected(
+                        "' # ' and an exemplar, or the end of the line, after the timestamp",
+                    ));
                 }
             }
         }
@@ -152,5 +184,9 @@ fn exemplar(c: &mut Cursor) -> Result<Exemplar, ParseError> {
     if c.eat(b' ') {
         timestamp_value = Some(timestamp(c, "exemplar timestamp", "an exemplar timestamp")?);
     }
-    Ok(Exemplar { labels, value, timestamp: timestamp_value })
+    Ok(Exemplar {
+        labels,
+        value,
+        timestamp: timestamp_value,
+    })
 }

@@ -2,10 +2,10 @@
 //! tabs between tokens, `# HELP` and `# TYPE` metadata (other `#` lines are
 //! comments), integer millisecond timestamps, no exemplars.
 
+use super::LineKind;
 use super::cursor::{Cursor, Dialect, parse_float, unescape_help};
 use super::error::ParseError;
 use super::families::{Assembler, Meta};
-use super::LineKind;
 use crate::expo::{MetricType, Sample, Timestamp};
 
 pub fn parse_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError> {
@@ -52,8 +52,11 @@ fn comment_or_metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, 
                 return Err(c.expected("a space after the metric name"));
             }
             let help = unescape_help(c.rest(), false);
-            let help = String::from_utf8(help).map_err(|_| c.invalid_at(c.pos, "invalid UTF-8 in the help text"))?;
-            let family = asm.metadata(Meta::Help, &name, c.line_no, name_column, |f| f.help = Some(help))?;
+            let help = String::from_utf8(help)
+                .map_err(|_| c.invalid_at(c.pos, "invalid UTF-8 in the help text"))?;
+            let family = asm.metadata(Meta::Help, &name, c.line_no, name_column, |f| {
+                f.help = Some(help)
+            })?;
             Ok(LineKind::Help(family))
         }
         _ => {
@@ -63,7 +66,9 @@ fn comment_or_metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, 
             let type_start = c.pos;
             let word = c.take_word();
             c.skip_blanks();
-            let metric_type = std::str::from_utf8(word).ok().and_then(MetricType::from_text);
+            let metric_type = std::str::from_utf8(word)
+                .ok()
+                .and_then(MetricType::from_text);
             let Some(metric_type) = metric_type.filter(|_| c.at_end()) else {
                 return Err(c.invalid_at(
                     type_start,
@@ -73,7 +78,9 @@ fn comment_or_metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, 
                     ),
                 ));
             };
-            let family = asm.metadata(Meta::Type, &name, c.line_no, name_column, |f| f.metric_type = metric_type)?;
+            let family = asm.metadata(Meta::Type, &name, c.line_no, name_column, |f| {
+                f.metric_type = metric_type
+            })?;
             Ok(LineKind::Type(family))
         }
     }
@@ -102,7 +109,9 @@ fn sample_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseErr
     if c.skip_blanks() && !c.at_end() {
         let ts_start = c.pos;
         let digits = c.take_while(|b| b.is_ascii_digit() || b == b'-');
-        let parsed = std::str::from_utf8(digits).ok().and_then(|s| s.parse::<i64>().ok());
+        let parsed = std::str::from_utf8(digits)
+            .ok()
+            .and_then(|s| s.parse::<i64>().ok());
         match parsed {
             Some(ms) if c.at_end() || matches!(c.peek(), Some(b' ' | b'\t')) => {
                 timestamp = Some(Timestamp::Millis(ms));
@@ -111,7 +120,9 @@ fn sample_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseErr
             Some(_) => return Err(c.expected("a space or the end of the line after the timestamp")),
             None => {
                 c.pos = ts_start;
-                return Err(c.expected("a timestamp in integer milliseconds, or the end of the line"));
+                return Err(
+                    c.expected("a timestamp in integer milliseconds, or the end of the line")
+                );
             }
         }
         c.skip_blanks();
@@ -130,20 +141,32 @@ fn sample_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseErr
 
 /// Histogram buckets need `le` and summary quantiles need `quantile`, as Prometheus's
 /// text parser insists. Checked before the sample joins its family.
-fn check_reserved_labels(c: &Cursor, asm: &Assembler, sample: &Sample, column: u32) -> Result<(), ParseError> {
-    let Some(family) = asm.owner_of(&sample.name).map(|i| &asm.families[i]) else { return Ok(()) };
+fn check_reserved_labels(
+    c: &Cursor,
+    asm: &Assembler,
+    sample: &Sample,
+    column: u32,
+) -> Result<(), ParseError> {
+    let Some(family) = asm.owner_of(&sample.name).map(|i| &asm.families[i]) else {
+        return Ok(());
+    };
     let missing = match family.metric_type {
         MetricType::Histogram if sample.name == format!("{}_bucket", family.name) => {
             sample.label("le").is_none().then_some("le")
         }
-        MetricType::Summary if sample.name == family.name => sample.label("quantile").is_none().then_some("quantile"),
+        MetricType::Summary if sample.name == family.name => {
+            sample.label("quantile").is_none().then_some("quantile")
+        }
         _ => None,
     };
     match missing {
         Some(label) => Err(ParseError::invalid(
             c.line_no,
             column,
-            format!("{} of {} {} has no {label:?} label", sample.name, family.metric_type, family.name),
+            format!(
+                "{} of {} {} has no {label:?} label",
+                sample.name, family.metric_type, family.name
+            ),
         )),
         None => Ok(()),
     }

@@ -26,7 +26,9 @@ pub fn draw_time_series(
     let root = backend.into_drawing_area();
     let px = |css: f64| (css * dpr).round().max(1.0) as u32;
     let font_px = (12.0 * dpr).round();
-    let text = ("sans-serif", font_px).into_font().color(&palette.foreground);
+    let text = ("sans-serif", font_px)
+        .into_font()
+        .color(&palette.foreground);
 
     root.fill(&palette.background).map_err(|e| e.to_string())?;
 
@@ -53,8 +55,12 @@ pub fn draw_time_series(
 
     if series.iter().all(|s| s.points.is_empty()) {
         let (w, h) = root.dim_in_pixel();
-        root.draw(&Text::new("no data", (w as i32 / 2 - px(24.0) as i32, h as i32 / 2), text))
-            .map_err(|e| e.to_string())?;
+        root.draw(&Text::new(
+            "no data",
+            (w as i32 / 2 - px(24.0) as i32, h as i32 / 2),
+            text,
+        ))
+        .map_err(|e| e.to_string())?;
     }
 
     for (i, s) in series.iter().enumerate() {

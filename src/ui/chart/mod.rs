@@ -5,7 +5,7 @@
 mod lines;
 mod palette;
 
-pub use lines::{draw_time_series, Series};
+pub use lines::{Series, draw_time_series};
 pub use palette::Palette;
 
 use leptos::html::Canvas;
@@ -17,12 +17,21 @@ use super::theme::Theme;
 
 /// Canvas size in device pixels for a CSS box of `css_w × css_h` at ratio `dpr`.
 pub fn device_size(css_w: f64, css_h: f64, dpr: f64) -> (u32, u32) {
-    let dpr = if dpr.is_finite() && dpr > 0.0 { dpr } else { 1.0 };
-    ((css_w * dpr).round().max(1.0) as u32, (css_h * dpr).round().max(1.0) as u32)
+    let dpr = if dpr.is_finite() && dpr > 0.0 {
+        dpr
+    } else {
+        1.0
+    };
+    (
+        (css_w * dpr).round().max(1.0) as u32,
+        (css_h * dpr).round().max(1.0) as u32,
+    )
 }
 
 fn device_pixel_ratio() -> f64 {
-    web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0)
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
 }
 
 /// Resizes `canvas`'s backing store to its CSS box × devicePixelRatio and returns the ratio used.
@@ -53,8 +62,11 @@ pub fn TimeSeriesChart(
     let theme = use_context::<Theme>();
 
     Effect::new(move |_| {
-        let Some(canvas) = canvas_ref.get() else { return };
-        let observer_cb = Closure::<dyn Fn()>::new(move || size_epoch.update(|n| *n = n.wrapping_add(1)));
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        let observer_cb =
+            Closure::<dyn Fn()>::new(move || size_epoch.update(|n| *n = n.wrapping_add(1)));
         if let Ok(observer) = web_sys::ResizeObserver::new(observer_cb.as_ref().unchecked_ref()) {
             observer.observe(&canvas);
             let observer = send_wrapper::SendWrapper::new(observer);
@@ -68,7 +80,9 @@ pub fn TimeSeriesChart(
         size_epoch.track();
         let mode = theme.map(|t| t.mode.get());
         let data = series.get();
-        let Some(canvas) = canvas_ref.get() else { return };
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
         let dpr = fit_canvas_to_box(&canvas);
         let palette = Palette::from_element(&canvas, mode);
         if let Err(err) = draw_time_series(&canvas, &data, &palette, dpr) {

@@ -45,10 +45,16 @@ impl Palette {
     /// computed style, falling back to the defaults for `mode` (light when unknown).
     pub fn from_element(el: &web_sys::Element, mode: Option<Mode>) -> Self {
         let mut palette = Palette::default_for(mode.unwrap_or(Mode::Light));
-        let Some(style) = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten()) else {
+        let Some(style) = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten())
+        else {
             return palette;
         };
-        let read = |name: &str| style.get_property_value(name).ok().and_then(|v| parse_hex_color(&v));
+        let read = |name: &str| {
+            style
+                .get_property_value(name)
+                .ok()
+                .and_then(|v| parse_hex_color(&v))
+        };
         if let Some(c) = read("--chart-bg") {
             palette.background = c;
         }

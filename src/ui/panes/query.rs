@@ -41,7 +41,10 @@ pub fn QueryPane() -> impl IntoView {
                 (t, demo_value(t))
             })
             .collect();
-        vec![Series { name: "demo signal".into(), points }]
+        vec![Series {
+            name: "demo signal".into(),
+            points,
+        }]
     });
     if let Ok(handle) = set_interval_with_handle(
         move || {

@@ -34,8 +34,14 @@ impl Analysis {
 
     /// The text of line `n` (1-based), without its newline.
     pub fn line(&self, n: usize) -> &str {
-        let Some(&start) = n.checked_sub(1).and_then(|i| self.line_starts.get(i)) else { return "" };
-        let end = self.line_starts.get(n).map(|&e| e - 1).unwrap_or(self.text.len());
+        let Some(&start) = n.checked_sub(1).and_then(|i| self.line_starts.get(i)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(n)
+            .map(|&e| e - 1)
+            .unwrap_or(self.text.len());
         self.text.get(start..end.max(start)).unwrap_or("")
     }
 
@@ -51,7 +57,12 @@ impl Analysis {
 
 fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
-    starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+    starts.extend(
+        text.bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
     if text.ends_with('\n') {
         starts.pop();
     }
@@ -78,7 +89,13 @@ pub async fn analyse(
 ) -> Option<Analysis> {
     let started = now_ms();
     let bytes = text.as_bytes();
-    let mut parser = Parser::new(bytes, ParseOptions { format, strict: true });
+    let mut parser = Parser::new(
+        bytes,
+        ParseOptions {
+            format,
+            strict: true,
+        },
+    );
     loop {
         let slice_start = now_ms();
         let mut done = false;
@@ -99,7 +116,17 @@ pub async fn analyse(
     if generation.get_untracked() != mine {
         return None;
     }
-    let problems = if parsed.families.is_empty() { Vec::new() } else { lint::lint(&lintable(&parsed)) };
+    let problems = if parsed.families.is_empty() {
+        Vec::new()
+    } else {
+        lint::lint(&lintable(&parsed))
+    };
     let starts = line_starts(&text);
-    Some(Analysis { text, line_starts: starts, parsed, problems, elapsed_ms: now_ms() - started })
+    Some(Analysis {
+        text,
+        line_starts: starts,
+        parsed,
+        problems,
+        elapsed_ms: now_ms() - started,
+    })
 }

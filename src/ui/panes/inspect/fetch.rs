@@ -8,7 +8,8 @@ use wasm_bindgen::closure::Closure;
 use crate::expo::textparse::Format;
 
 /// What Prometheus sends when it scrapes: OpenMetrics preferred, text 0.0.4 accepted.
-const ACCEPT: &str = "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+const ACCEPT: &str =
+    "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
 /// A successful fetch.
 pub struct Fetched {
@@ -32,17 +33,22 @@ pub fn format_of_content_type(content_type: &str) -> Option<Format> {
 }
 
 fn page_origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }
 
 /// Fetches `url` with a timeout; the error is an explanation with a fix.
 pub async fn fetch_metrics(url: &str, timeout_ms: u32) -> Result<Fetched, String> {
     let url = url.trim();
-    let parsed_url = web_sys::Url::new_with_base(url, &page_origin())
-        .map_err(|_| format!("{url:?} is not a URL. Try something like http://127.0.0.1:9100/metrics."))?;
+    let parsed_url = web_sys::Url::new_with_base(url, &page_origin()).map_err(|_| {
+        format!("{url:?} is not a URL. Try something like http://127.0.0.1:9100/metrics.")
+    })?;
     let protocol = parsed_url.protocol();
     if protocol != "http:" && protocol != "https:" {
-        return Err(format!("Only http and https URLs can be fetched, not {protocol}"));
+        return Err(format!(
+            "Only http and https URLs can be fetched, not {protocol}"
+        ));
     }
     if page_origin().starts_with("https:") && protocol == "http:" {
         return Err(format!(
@@ -56,8 +62,13 @@ pub async fn fetch_metrics(url: &str, timeout_ms: u32) -> Result<Fetched, String
         let controller = controller.clone();
         Closure::once_into_js(move || controller.abort())
     };
-    let timer = web_sys::window()
-        .and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), timeout_ms as i32).ok());
+    let timer = web_sys::window().and_then(|w| {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            abort.unchecked_ref(),
+            timeout_ms as i32,
+        )
+        .ok()
+    });
     let signal = controller.signal();
     let response = gloo_net::http::Request::get(url)
         .header("Accept", ACCEPT)
@@ -85,7 +96,10 @@ pub async fn fetch_metrics(url: &str, timeout_ms: u32) -> Result<Fetched, String
         ));
     }
     let content_type = response.headers().get("content-type").unwrap_or_default();
-    let body = response.text().await.map_err(|e| format!("The response could not be read as text: {e}"))?;
+    let body = response
+        .text()
+        .await
+        .map_err(|e| format!("The response could not be read as text: {e}"))?;
     let format = format_of_content_type(&content_type);
     let note = if content_type.is_empty() {
         Some("The server sent no Content-Type; the format was detected from the text.".to_string())

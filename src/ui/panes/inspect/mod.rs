@@ -66,7 +66,9 @@ fn format_choice_name(f: Option<Format>) -> &'static str {
 pub fn InspectPane() -> impl IntoView {
     let text = RwSignal::new(storage::load(TEXT_KEY).unwrap_or_default());
     let format = RwSignal::new(storage::load(FORMAT_KEY).and_then(|s| format_choice_from(&s)));
-    let url = RwSignal::new(storage::load(URL_KEY).unwrap_or_else(|| "http://127.0.0.1:9100/metrics".into()));
+    let url = RwSignal::new(
+        storage::load(URL_KEY).unwrap_or_else(|| "http://127.0.0.1:9100/metrics".into()),
+    );
     let analysis = RwSignal::new(None::<Arc<Analysis>>);
     let progress = RwSignal::new(None::<f64>);
     let generation = RwSignal::new(0u64);
@@ -122,7 +124,10 @@ pub fn InspectPane() -> impl IntoView {
 
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
-        let file = ev.data_transfer().and_then(|d| d.files()).and_then(|files| files.get(0));
+        let file = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|files| files.get(0));
         if let Some(file) = file {
             load_file(file, text, notice);
         }
@@ -162,7 +167,9 @@ pub fn InspectPane() -> impl IntoView {
     };
 
     let convert = move |_| {
-        let Some(a) = analysis.get_untracked() else { return };
+        let Some(a) = analysis.get_untracked() else {
+            return;
+        };
         let converted = match a.parsed.format {
             Format::Text => openmetrics::encode(&to_canonical(&a.parsed.families)),
             Format::OpenMetrics => text_encoder::encode(&a.parsed.families),
@@ -178,10 +185,16 @@ pub fn InspectPane() -> impl IntoView {
         }
     };
     let download_text = move |_| {
-        let detected = analysis.get_untracked().map(|a| a.parsed.format).unwrap_or(Format::Text);
+        let detected = analysis
+            .get_untracked()
+            .map(|a| a.parsed.format)
+            .unwrap_or(Format::Text);
         let (name, mime) = match detected {
             Format::Text => ("metrics.prom", "text/plain; version=0.0.4; charset=utf-8"),
-            Format::OpenMetrics => ("metrics.om.txt", "application/openmetrics-text; version=1.0.0; charset=utf-8"),
+            Format::OpenMetrics => (
+                "metrics.om.txt",
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            ),
         };
         if let Err(e) = download(name, mime, &text.get_untracked()) {
             notice.set(Some(format!("The download failed: {e}")));

@@ -48,7 +48,8 @@ pub fn ErrorList(analysis: Arc<Analysis>, selected: RwSignal<Option<usize>>) -> 
 pub fn LintList(analysis: Arc<Analysis>) -> impl IntoView {
     let problems = &analysis.problems;
     let body = if problems.is_empty() {
-        view! { <p class="ok">"No lint problems: promtool check metrics would be happy."</p> }.into_any()
+        view! { <p class="ok">"No lint problems: promtool check metrics would be happy."</p> }
+            .into_any()
     } else {
         let items = problems
             .iter()

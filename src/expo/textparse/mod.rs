@@ -10,10 +10,12 @@ mod families;
 mod om_rules;
 mod openmetrics;
 mod promtext;
+mod stream;
 
 pub use cursor::{is_legacy_label_name, is_legacy_metric_name};
 pub use error::{ErrorKind, ParseError};
 pub use families::FamilyLines;
+pub use stream::{RawSample, SampleStream, parse_series};
 
 use crate::expo::MetricFamily;
 use cursor::{Cursor, Dialect};

@@ -143,12 +143,24 @@ fn timestamp(
 
 fn sample_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError> {
     let series = c.series(Dialect::OpenMetrics)?;
+    let (value, timestamp, exemplar) = sample_tail(c)?;
+    let mut sample = Sample::new(series.name, series.labels, value);
+    sample.timestamp = timestamp;
+    sample.exemplar = exemplar;
+    let (family, index) = asm.sample(sample, c.line_no);
+    Ok(LineKind::Sample(family, index))
+}
+
+/// What follows the series on a sample line: ` value [timestamp] [# exemplar]`.
+pub fn sample_tail(
+    c: &mut Cursor,
+) -> Result<(f64, Option<Timestamp>, Option<Exemplar>), ParseError> {
     c.expect_byte(b' ', "a space and the sample value after the metric")?;
     let (value, _) = number(c, "sample value", "a sample value")?;
-    let mut sample = Sample::new(series.name, series.labels, value);
+    let (mut timestamp_value, mut exemplar_value) = (None, None);
     if c.eat(b' ') {
         if c.peek() != Some(b'#') {
-            sample.timestamp = Some(timestamp(c, "timestamp", "a timestamp")?);
+            timestamp_value = Some(timestamp(c, "timestamp", "a timestamp")?);
             if !c.at_end() {
                 c.expect_byte(b' ', "a space or the end of the line after the timestamp")?;
                 if c.peek() != Some(b'#') {
@@ -159,14 +171,13 @@ fn sample_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseErr
             }
         }
         if c.eat(b'#') {
-            sample.exemplar = Some(exemplar(c)?);
+            exemplar_value = Some(exemplar(c)?);
         }
     }
     if !c.at_end() {
         return Err(c.expected("a space, a timestamp or the end of the line"));
     }
-    let (family, index) = asm.sample(sample, c.line_no);
-    Ok(LineKind::Sample(family, index))
+    Ok((value, timestamp_value, exemplar_value))
 }
 
 /// ` {labels} value [timestamp]` after the `#`.

@@ -88,6 +88,17 @@ fn comment_or_metadata(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, 
 
 fn sample_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError> {
     let series = c.series(Dialect::Text)?;
+    let (value, timestamp) = sample_tail(c)?;
+    let mut sample = Sample::new(series.name, series.labels, value);
+    sample.timestamp = timestamp;
+    check_reserved_labels(c, asm, &sample, series.name_column)?;
+    let (family, index) = asm.sample(sample, c.line_no);
+    Ok(LineKind::Sample(family, index))
+}
+
+/// What follows the series on a sample line: blanks, the value, optionally blanks and
+/// an integer millisecond timestamp, optional trailing blanks.
+pub fn sample_tail(c: &mut Cursor) -> Result<(f64, Option<Timestamp>), ParseError> {
     if !c.skip_blanks() {
         return Err(c.expected("a space and the sample value after the metric"));
     }
@@ -132,11 +143,7 @@ fn sample_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseErr
     } else if !c.at_end() {
         return Err(c.expected("a space, a timestamp or the end of the line"));
     }
-    let mut sample = Sample::new(series.name, series.labels, value);
-    sample.timestamp = timestamp;
-    check_reserved_labels(c, asm, &sample, series.name_column)?;
-    let (family, index) = asm.sample(sample, c.line_no);
-    Ok(LineKind::Sample(family, index))
+    Ok((value, timestamp))
 }
 
 /// Histogram buckets need `le` and summary quantiles need `quantile`, as Prometheus's

@@ -1,9 +1,10 @@
-//! Any bytes, either format, strict or lenient: the parser must return (errors are
-//! fine), never panic, and every error must carry a position inside the input.
+//! Any bytes, either format, strict or lenient, full parse or the scrape path: the
+//! parser must return (errors are fine), never panic, and every error must carry a
+//! position inside the input.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use promplay::expo::textparse::{Format, ParseOptions, parse};
+use promplay::expo::textparse::{Format, ParseOptions, SampleStream, parse, parse_series};
 
 fuzz_target!(|data: &[u8]| {
     let lines = data.split(|&b| b == b'\n').count() as u32 + 1;
@@ -15,6 +16,12 @@ fuzz_target!(|data: &[u8]| {
                 assert!(error.column >= 1);
             }
             assert!(parsed.lines.len() as u32 <= lines);
+        }
+    }
+    // The scrape path: the stream, and the labels of every series it returns.
+    for format in [Format::Text, Format::OpenMetrics] {
+        for sample in SampleStream::new(data, format).flatten() {
+            let _ = parse_series(sample.series, format, sample.line);
         }
     }
 });

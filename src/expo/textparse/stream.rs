@@ -1,0 +1,210 @@
+//! The scrape path: samples one by one, each with its series exactly as written,
+//! without building families. A scraper keys its series cache on those bytes (as
+//! Prometheus's scrape loop does), so a series seen before costs no label parsing;
+//! `parse_series` reads the labels of a series met for the first time.
+
+use super::cursor::{Cursor, Dialect, is_name_char};
+use super::error::ParseError;
+use super::{Format, openmetrics, promtext};
+use crate::expo::{Labels, Timestamp};
+
+/// One sample line as a scrape reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawSample<'a> {
+    /// The metric name and label set as written: the cache key.
+    pub series: &'a [u8],
+    pub value: f64,
+    pub timestamp: Option<Timestamp>,
+    pub line: u32,
+}
+
+/// The sample lines of a document, in order; metadata and comments are skipped.
+/// Grammar errors are returned in place of the sample (the stream carries on after
+/// them); OpenMetrics's `# EOF` ends the stream.
+pub struct SampleStream<'a> {
+    input: &'a [u8],
+    offset: usize,
+    line_no: u32,
+    dialect: Dialect,
+    saw_eof: bool,
+}
+
+impl<'a> SampleStream<'a> {
+    pub fn new(input: &'a [u8], format: Format) -> SampleStream<'a> {
+        let dialect = match format {
+            Format::Text => Dialect::Text,
+            Format::OpenMetrics => Dialect::OpenMetrics,
+        };
+        SampleStream {
+            input,
+            offset: 0,
+            line_no: 0,
+            dialect,
+            saw_eof: false,
+        }
+    }
+
+    /// True once an OpenMetrics `# EOF` was read (a complete document).
+    pub fn saw_eof(&self) -> bool {
+        self.saw_eof
+    }
+
+    fn sample(&self, line: &'a [u8]) -> Result<RawSample<'a>, ParseError> {
+        let mut c = Cursor::new(line, self.line_no);
+        if self.dialect == Dialect::Text {
+            c.skip_blanks();
+        }
+        let start = c.pos;
+        c.pos = series_end(line, start, self.dialect)
+            .ok_or_else(|| c.expected("a closing '}' after the labels"))?;
+        let series = &line[start..c.pos];
+        if series.is_empty() {
+            return Err(c.expected("a metric name"));
+        }
+        let (value, timestamp) = match self.dialect {
+            Dialect::Text => promtext::sample_tail(&mut c)?,
+            Dialect::OpenMetrics => {
+                let (v, t, _exemplar) = openmetrics::sample_tail(&mut c)?;
+                (v, t)
+            }
+        };
+        Ok(RawSample {
+            series,
+            value,
+            timestamp,
+            line: self.line_no,
+        })
+    }
+}
+
+impl<'a> Iterator for SampleStream<'a> {
+    type Item = Result<RawSample<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.offset < self.input.len() && !self.saw_eof {
+            let rest = &self.input[self.offset..];
+            let (line, advance) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => (&rest[..i], i + 1),
+                None => (rest, rest.len()),
+            };
+            self.offset += advance;
+            self.line_no += 1;
+            let first = line.iter().position(|&b| b != b' ' && b != b'\t');
+            match (self.dialect, first.map(|i| line[i])) {
+                (Dialect::OpenMetrics, _) if line == b"# EOF" => self.saw_eof = true,
+                (Dialect::Text, None) | (_, Some(b'#')) => {}
+                (Dialect::OpenMetrics, None) => {
+                    return Some(Err(ParseError::invalid(
+                        self.line_no,
+                        1,
+                        "blank lines are not allowed in OpenMetrics",
+                    )));
+                }
+                _ => return Some(self.sample(line)),
+            }
+        }
+        None
+    }
+}
+
+/// Where the series part of a sample line starting at `start` ends: after the name
+/// and, if present, the label set (quotes and escapes respected). None if a label
+/// set is not closed.
+fn series_end(line: &[u8], start: usize, dialect: Dialect) -> Option<usize> {
+    let mut i = start;
+    while i < line.len() && is_name_char(line[i]) {
+        i += 1;
+    }
+    let mut j = i;
+    if dialect == Dialect::Text {
+        while j < line.len() && matches!(line[j], b' ' | b'\t') {
+            j += 1;
+        }
+    }
+    if line.get(j) != Some(&b'{') {
+        return Some(i);
+    }
+    let mut in_quotes = false;
+    let mut k = j + 1;
+    while k < line.len() {
+        match line[k] {
+            b'\\' if in_quotes => k += 1,
+            b'"' => in_quotes = !in_quotes,
+            b'}' if !in_quotes => return Some(k + 1),
+            _ => {}
+        }
+        k += 1;
+    }
+    None
+}
+
+/// The metric name and labels of a series as written in a sample line (a cache miss).
+pub fn parse_series(
+    series: &[u8],
+    format: Format,
+    line: u32,
+) -> Result<(String, Labels), ParseError> {
+    let dialect = match format {
+        Format::Text => Dialect::Text,
+        Format::OpenMetrics => Dialect::OpenMetrics,
+    };
+    let mut c = Cursor::new(series, line);
+    let parsed = c.series(dialect)?;
+    if !c.at_end() {
+        return Err(c.expected("the end of the series"));
+    }
+    Ok((parsed.name, parsed.labels))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(input: &str, format: Format) -> Vec<Result<RawSample<'_>, ParseError>> {
+        SampleStream::new(input.as_bytes(), format).collect()
+    }
+
+    #[test]
+    fn text_samples_with_their_series_bytes() {
+        let input = "# HELP a x\n# TYPE a counter\na{b=\"}\\\"\"} 1 123\n  c 2\n\nd {e=\"f\"}\t3\n";
+        let samples: Vec<RawSample> = collect(input, Format::Text)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(samples.len(), 3);
+        assert_eq!(samples[0].series, b"a{b=\"}\\\"\"}");
+        assert_eq!(samples[0].timestamp, Some(Timestamp::Millis(123)));
+        assert_eq!(
+            (samples[1].series, samples[1].value, samples[1].line),
+            (&b"c"[..], 2.0, 4)
+        );
+        assert_eq!(samples[2].series, b"d {e=\"f\"}");
+        let (name, labels) = parse_series(samples[2].series, Format::Text, 6).unwrap();
+        assert_eq!(name, "d");
+        assert_eq!(labels, vec![("e".to_string(), "f".to_string())]);
+    }
+
+    #[test]
+    fn openmetrics_stops_at_eof_and_reports_bad_lines() {
+        let input = "# TYPE a counter\na_total 1 # {t=\"x\"} 1\na_total{ 2\n{\"u.v\"} 3\n# EOF\n";
+        let mut stream = SampleStream::new(input.as_bytes(), Format::OpenMetrics);
+        assert_eq!(stream.next().unwrap().unwrap().series, b"a_total");
+        let err = stream.next().unwrap().unwrap_err();
+        assert_eq!(err.line, 3);
+        assert_eq!(stream.next().unwrap().unwrap().series, b"{\"u.v\"}");
+        assert!(stream.next().is_none());
+        assert!(stream.saw_eof());
+        assert_eq!(
+            parse_series(b"{\"u.v\"}", Format::OpenMetrics, 4)
+                .unwrap()
+                .0,
+            "u.v"
+        );
+    }
+
+    #[test]
+    fn invalid_series_are_caught_on_the_miss_path() {
+        assert!(parse_series(b"a{b=1}", Format::Text, 1).is_err());
+        assert!(parse_series(b"0a", Format::Text, 1).is_err());
+    }
+}

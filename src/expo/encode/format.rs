@@ -137,23 +137,8 @@ fn is_legacy_label_char(c: char, position: usize) -> bool {
     c.is_ascii_alphabetic() || c == '_' || (position > 0 && c.is_ascii_digit())
 }
 
-/// `[a-zA-Z_:][a-zA-Z0-9_:]*`
-pub fn is_legacy_metric_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .enumerate()
-            .all(|(i, c)| is_legacy_metric_char(c, i))
-}
-
-/// `[a-zA-Z_][a-zA-Z0-9_]*`
-pub fn is_legacy_label_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .enumerate()
-            .all(|(i, c)| is_legacy_label_char(c, i))
-}
+// The legacy name rules are the parser's; the encoder asks the same question.
+pub use crate::expo::textparse::{is_legacy_label_name, is_legacy_metric_name};
 
 /// A metric name as written in `# HELP`/`# TYPE` and inside a sample line's braces.
 pub fn escape_metric_name(name: &str, scheme: NameEscaping) -> String {

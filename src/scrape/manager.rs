@@ -1,0 +1,98 @@
+//! Runs the scrapes: keeps one `Target` per endpoint the simulation offers, scrapes
+//! each on its interval (spread over the interval as Prometheus spreads them), in
+//! time order, advancing the simulation to each scrape's time first.
+
+use super::config::ScrapeConfig;
+use super::scrape_loop::{self, Staged};
+use super::target::{Target, TargetStatus, scrape_offset_ms};
+use crate::expo::textparse::Format;
+use crate::sim::Simulation;
+use crate::tsdb::Store;
+
+pub struct ScrapeManager {
+    config: ScrapeConfig,
+    /// What the scrapes ask for; Prometheus prefers OpenMetrics.
+    format: Format,
+    targets: Vec<Target>,
+    /// Each target's index in the simulation's target list.
+    sim_index: Vec<usize>,
+    staged: Vec<Staged>,
+}
+
+impl ScrapeManager {
+    pub fn new(config: ScrapeConfig, format: Format) -> ScrapeManager {
+        ScrapeManager { config, format, targets: Vec::new(), sim_index: Vec::new(), staged: Vec::new() }
+    }
+
+    pub fn config(&self) -> &ScrapeConfig {
+        &self.config
+    }
+
+    /// The first scrape time at or after `now_ms` in the target's slot of the interval.
+    fn first_scrape(&self, job: &str, instance: &str, now_ms: i64) -> i64 {
+        let interval = self.config.interval_ms;
+        let slot = now_ms - now_ms.rem_euclid(interval) + scrape_offset_ms(job, instance, interval);
+        if slot < now_ms { slot + interval } else { slot }
+    }
+
+    /// Matches the targets to the simulation's endpoints: new ones start scraping,
+    /// vanished ones get stale markers for all their series at `now_ms`.
+    pub fn sync_targets(&mut self, sim: &Simulation, store: &mut Store, now_ms: i64) {
+        let specs = sim.targets();
+        let mut kept = Vec::with_capacity(specs.len());
+        let mut old: Vec<Option<Target>> = std::mem::take(&mut self.targets).into_iter().map(Some).collect();
+        for spec in &specs {
+            let existing = old.iter_mut().find(|t| {
+                t.as_ref().is_some_and(|t| t.status.job == spec.job && t.status.instance == spec.instance)
+            });
+            let target = match existing.and_then(Option::take) {
+                Some(t) => t,
+                None => {
+                    let first = self.first_scrape(&spec.job, &spec.instance, now_ms);
+                    Target::new(spec.job.clone(), spec.instance.clone(), spec.honor_labels, first)
+                }
+            };
+            kept.push(target);
+        }
+        for mut gone in old.into_iter().flatten() {
+            scrape_loop::end_of_run_staleness(&mut gone, now_ms, store);
+        }
+        self.sim_index = (0..kept.len()).collect();
+        self.targets = kept;
+    }
+
+    /// When the next scrape is due, if there is any target.
+    pub fn next_due_ms(&self) -> Option<i64> {
+        self.targets.iter().map(|t| t.status.next_scrape_ms).min()
+    }
+
+    /// Performs every scrape due at or before `until_ms`, in time order; returns how many.
+    pub fn run_until(&mut self, sim: &mut Simulation, store: &mut Store, until_ms: i64) -> usize {
+        let mut done = 0;
+        loop {
+            let Some((i, due)) = self
+                .targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (i, t.status.next_scrape_ms))
+                .min_by_key(|&(i, due)| (due, i))
+            else {
+                return done;
+            };
+            if due > until_ms {
+                return done;
+            }
+            sim.advance_to(due);
+            let body = sim.scrape(self.sim_index[i], self.format);
+            let target = &mut self.targets[i];
+            scrape_loop::scrape(target, body, self.format, due, &self.config, store, &mut self.staged);
+            target.status.next_scrape_ms = due + self.config.interval_ms;
+            done += 1;
+        }
+    }
+
+    /// The targets as the Targets pane shows them.
+    pub fn targets(&self) -> Vec<TargetStatus> {
+        self.targets.iter().map(|t| t.status.clone()).collect()
+    }
+}

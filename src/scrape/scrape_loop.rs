@@ -1,0 +1,202 @@
+//! One scrape of one target, as Prometheus's scrape loop does it: read the body
+//! with the exposition parser's sample stream (series bytes → cached store series;
+//! labels parsed only for new ones), apply the target's labels, check the sample
+//! limit, append all or nothing, mark vanished series stale, and write the report
+//! series (`up`, `scrape_duration_seconds`, ...).
+
+use super::config::ScrapeConfig;
+use super::target::{CacheEntry, Health, Target};
+use crate::expo::textparse::{Format, SampleStream, parse_series};
+use crate::tsdb::{Labels, STALE_NAN, SeriesRef, Store};
+
+/// The report series every scrape writes, in Prometheus's order.
+pub const REPORT_SERIES: [&str; 5] = [
+    "up",
+    "scrape_duration_seconds",
+    "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling",
+    "scrape_series_added",
+];
+
+enum Key {
+    Cached(SeriesRef),
+    New { cache_key: Box<[u8]>, labels: Labels },
+}
+
+/// A sample read from the body, waiting for the scrape to be accepted as a whole.
+pub(super) struct Staged {
+    key: Key,
+    t: i64,
+    value: f64,
+    explicit_timestamp: bool,
+}
+
+/// The series labels Prometheus stores for a scraped sample: the exposed name and
+/// labels plus the target's `job` and `instance`. Without `honor_labels` an exposed
+/// label that clashes with a target label is kept as `exported_<name>`; with it the
+/// exposed label wins. Empty values mean "no label", as in Prometheus.
+pub fn series_labels(name: &str, exposed: &[(String, String)], job: &str, instance: &str, honor_labels: bool) -> Labels {
+    let mut pairs: Vec<(String, String)> = Vec::with_capacity(exposed.len() + 3);
+    pairs.push(("__name__".to_string(), name.to_string()));
+    let target = [("job", job), ("instance", instance)];
+    for (label, value) in exposed {
+        let clashes = target.iter().any(|(t, _)| t == label);
+        if clashes && !honor_labels {
+            let mut renamed = format!("exported_{label}");
+            while exposed.iter().any(|(l, _)| *l == renamed) {
+                renamed = format!("exported_{renamed}");
+            }
+            pairs.push((renamed, value.clone()));
+        } else {
+            pairs.push((label.clone(), value.clone()));
+        }
+    }
+    for (label, value) in target {
+        if !(honor_labels && exposed.iter().any(|(l, _)| l == label)) {
+            pairs.push((label.to_string(), value.to_string()));
+        }
+    }
+    pairs.retain(|(_, v)| !v.is_empty());
+    Labels::from_pairs(pairs)
+}
+
+/// Reads the body into `staged`; returns the number of samples, or why the scrape fails.
+fn stage(
+    target: &mut Target,
+    body: &str,
+    format: Format,
+    t_ms: i64,
+    config: &ScrapeConfig,
+    staged: &mut Vec<Staged>,
+) -> Result<usize, String> {
+    staged.clear();
+    for item in SampleStream::new(body.as_bytes(), format) {
+        let sample = item.map_err(|e| e.to_string())?;
+        let iteration = target.iteration;
+        let key = match target.cache.get_mut(sample.series) {
+            Some(entry) => {
+                if entry.last_seen != iteration {
+                    entry.seen_before = entry.last_seen;
+                    entry.last_seen = iteration;
+                }
+                Key::Cached(entry.series)
+            }
+            None => {
+                let (name, exposed) = parse_series(sample.series, format, sample.line).map_err(|e| e.to_string())?;
+                let s = &target.status;
+                Key::New {
+                    cache_key: sample.series.into(),
+                    labels: series_labels(&name, &exposed, &s.job, &s.instance, s.honor_labels),
+                }
+            }
+        };
+        let explicit_timestamp = config.honor_timestamps && sample.timestamp.is_some();
+        let t = match sample.timestamp {
+            Some(ts) if config.honor_timestamps => ts.as_millis(),
+            _ => t_ms,
+        };
+        staged.push(Staged { key, t, value: sample.value, explicit_timestamp });
+    }
+    if config.sample_limit > 0 && staged.len() > config.sample_limit {
+        return Err("sample limit exceeded".to_string());
+    }
+    Ok(staged.len())
+}
+
+/// Scrapes `target` at `t_ms` given the body the endpoint returned (or why it failed),
+/// and writes everything into `store`.
+pub(super) fn scrape(
+    target: &mut Target,
+    body: Result<String, String>,
+    format: Format,
+    t_ms: i64,
+    config: &ScrapeConfig,
+    store: &mut Store,
+    staged: &mut Vec<Staged>,
+) {
+    target.iteration += 1;
+    let iteration = target.iteration;
+    let duration_s = match &body {
+        // A deterministic stand-in for network and parse time, growing with the body.
+        Ok(text) => 0.001 + text.len() as f64 * 2e-8,
+        Err(_) => 0.0005,
+    };
+    let outcome = body.and_then(|text| stage(target, &text, format, t_ms, config, staged));
+    let (scraped, mut added) = (outcome.as_ref().map(|n| *n).unwrap_or(0), 0usize);
+    if outcome.is_ok() {
+        for s in staged.drain(..) {
+            let series = match s.key {
+                Key::Cached(series) => series,
+                Key::New { cache_key, labels } => {
+                    let (series, _) = store.get_or_create(&labels);
+                    let entry = CacheEntry {
+                        series,
+                        last_seen: iteration,
+                        seen_before: 0,
+                        explicit_timestamp: s.explicit_timestamp,
+                    };
+                    if target.cache.insert(cache_key, entry).is_none() {
+                        added += 1;
+                    }
+                    series
+                }
+            };
+            // Out-of-order and duplicate samples are dropped, as Prometheus drops them.
+            let _ = store.append(series, s.t, s.value);
+        }
+    } else {
+        // Nothing of a failed scrape counts as seen: undo what staging marked.
+        staged.clear();
+        for entry in target.cache.values_mut().filter(|e| e.last_seen == iteration) {
+            entry.last_seen = entry.seen_before;
+        }
+    }
+    mark_stale(target, iteration, t_ms, store);
+    write_report(target, t_ms, store, outcome.is_ok(), duration_s, scraped, added);
+
+    let status = &mut target.status;
+    status.health = if outcome.is_ok() { Health::Up } else { Health::Down };
+    status.last_scrape_ms = Some(t_ms);
+    status.last_duration_s = duration_s;
+    status.last_samples = scraped;
+    status.last_error = outcome.err();
+}
+
+/// Series the previous scrape saw and this one did not get a stale marker; cache
+/// entries unseen for two scrapes are forgotten.
+fn mark_stale(target: &mut Target, iteration: u64, t_ms: i64, store: &mut Store) {
+    for entry in target.cache.values() {
+        if entry.last_seen + 1 == iteration && !entry.explicit_timestamp {
+            let _ = store.append(entry.series, t_ms, f64::from_bits(STALE_NAN));
+        }
+    }
+    target.cache.retain(|_, entry| entry.last_seen + 1 >= iteration);
+}
+
+fn write_report(target: &mut Target, t_ms: i64, store: &mut Store, ok: bool, duration_s: f64, scraped: usize, added: usize) {
+    if target.report_series.is_empty() {
+        let s = &target.status;
+        target.report_series = REPORT_SERIES
+            .iter()
+            .map(|name| {
+                let labels = series_labels(name, &[], &s.job, &s.instance, false);
+                (*name, store.get_or_create(&labels).0)
+            })
+            .collect();
+    }
+    let values = [if ok { 1.0 } else { 0.0 }, duration_s, scraped as f64, scraped as f64, added as f64];
+    for ((_, series), value) in target.report_series.iter().zip(values) {
+        let _ = store.append(*series, t_ms, value);
+    }
+}
+
+/// Stale markers for every series of a target that goes away (and its report series).
+pub(super) fn end_of_run_staleness(target: &mut Target, t_ms: i64, store: &mut Store) {
+    for entry in target.cache.values().filter(|e| !e.explicit_timestamp && e.last_seen == target.iteration) {
+        let _ = store.append(entry.series, t_ms, f64::from_bits(STALE_NAN));
+    }
+    for (_, series) in &target.report_series {
+        let _ = store.append(*series, t_ms, f64::from_bits(STALE_NAN));
+    }
+    target.cache.clear();
+}

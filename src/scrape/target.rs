@@ -1,0 +1,92 @@
+//! One scrape target's state: its identity, its series cache (series bytes as the
+//! target writes them → store series), which series the last scrape saw (for
+//! staleness), and the health shown on the Targets pane.
+
+use std::collections::HashMap;
+
+use crate::tsdb::SeriesRef;
+
+/// Health as Prometheus's Targets page shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    Unknown,
+    Up,
+    Down,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Unknown => "unknown",
+            Health::Up => "up",
+            Health::Down => "down",
+        }
+    }
+}
+
+/// What the Targets pane shows about a target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetStatus {
+    pub job: String,
+    pub instance: String,
+    pub honor_labels: bool,
+    pub health: Health,
+    /// Virtual time of the last scrape, ms.
+    pub last_scrape_ms: Option<i64>,
+    pub last_duration_s: f64,
+    pub last_error: Option<String>,
+    pub last_samples: usize,
+    /// When the next scrape is due, ms.
+    pub next_scrape_ms: i64,
+}
+
+pub(super) struct CacheEntry {
+    pub series: SeriesRef,
+    /// The scrape iteration that last saw the series (0: never in a scrape).
+    pub last_seen: u64,
+    /// `last_seen` before the current scrape, to undo marking when a scrape fails.
+    pub seen_before: u64,
+    /// Samples with their own timestamps get no stale markers, as in Prometheus.
+    pub explicit_timestamp: bool,
+}
+
+pub(super) struct Target {
+    pub status: TargetStatus,
+    pub cache: HashMap<Box<[u8]>, CacheEntry>,
+    pub iteration: u64,
+    /// Store series of `up` and the other scrape_* series, once created.
+    pub report_series: Vec<(&'static str, SeriesRef)>,
+}
+
+impl Target {
+    pub fn new(job: String, instance: String, honor_labels: bool, first_scrape_ms: i64) -> Target {
+        Target {
+            status: TargetStatus {
+                job,
+                instance,
+                honor_labels,
+                health: Health::Unknown,
+                last_scrape_ms: None,
+                last_duration_s: 0.0,
+                last_error: None,
+                last_samples: 0,
+                next_scrape_ms: first_scrape_ms,
+            },
+            cache: HashMap::new(),
+            iteration: 0,
+            report_series: Vec::new(),
+        }
+    }
+}
+
+/// Prometheus spreads targets over the interval by a hash of their identity, so
+/// they are not all scraped at once; this is that offset, the same on every machine.
+pub fn scrape_offset_ms(job: &str, instance: &str, interval_ms: i64) -> i64 {
+    // FNV-1a: tiny, stable across platforms and Rust versions.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in job.bytes().chain([0xff]).chain(instance.bytes()) {
+        hash ^= b as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash % interval_ms.max(1) as u64) as i64
+}

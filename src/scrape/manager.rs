@@ -7,7 +7,7 @@ use super::scrape_loop::{self, Staged};
 use super::target::{Target, TargetStatus, scrape_offset_ms};
 use crate::expo::textparse::Format;
 use crate::sim::Simulation;
-use crate::tsdb::Store;
+use crate::tsdb::Head;
 
 pub struct ScrapeManager {
     config: ScrapeConfig,
@@ -37,7 +37,7 @@ impl ScrapeManager {
 
     /// Matches the targets to the simulation's endpoints: new ones start scraping,
     /// vanished ones get stale markers for all their series at `now_ms`.
-    pub fn sync_targets(&mut self, sim: &Simulation, store: &mut Store, now_ms: i64) {
+    pub fn sync_targets(&mut self, sim: &Simulation, store: &mut Head, now_ms: i64) {
         let specs = sim.targets();
         let mut kept = Vec::with_capacity(specs.len());
         let mut old: Vec<Option<Target>> = std::mem::take(&mut self.targets).into_iter().map(Some).collect();
@@ -67,7 +67,7 @@ impl ScrapeManager {
     }
 
     /// Performs every scrape due at or before `until_ms`, in time order; returns how many.
-    pub fn run_until(&mut self, sim: &mut Simulation, store: &mut Store, until_ms: i64) -> usize {
+    pub fn run_until(&mut self, sim: &mut Simulation, store: &mut Head, until_ms: i64) -> usize {
         let mut done = 0;
         loop {
             let Some((i, due)) = self

@@ -7,7 +7,7 @@
 use super::config::ScrapeConfig;
 use super::target::{CacheEntry, Health, Target};
 use crate::expo::textparse::{Format, SampleStream, parse_series};
-use crate::tsdb::{Labels, STALE_NAN, SeriesRef, Store};
+use crate::tsdb::{Head, Labels, STALE_NAN, SeriesRef};
 
 /// The report series every scrape writes, in Prometheus's order.
 pub const REPORT_SERIES: [&str; 5] = [
@@ -35,9 +35,14 @@ pub(super) struct Staged {
 /// labels plus the target's `job` and `instance`. Without `honor_labels` an exposed
 /// label that clashes with a target label is kept as `exported_<name>`; with it the
 /// exposed label wins. Empty values mean "no label", as in Prometheus.
-pub fn series_labels(name: &str, exposed: &[(String, String)], job: &str, instance: &str, honor_labels: bool) -> Labels {
-    let mut pairs: Vec<(String, String)> = Vec::with_capacity(exposed.len() + 3);
-    pairs.push(("__name__".to_string(), name.to_string()));
+pub fn series_labels(
+    name: &str,
+    exposed: &[(String, String)],
+    job: &str,
+    instance: &str,
+    honor_labels: bool,
+) -> Labels {
+    let mut pairs: Vec<(String, String)> = Vec::with_capacity(exposed.len() + 2);
     let target = [("job", job), ("instance", instance)];
     for (label, value) in exposed {
         let clashes = target.iter().any(|(t, _)| t == label);
@@ -56,8 +61,8 @@ pub fn series_labels(name: &str, exposed: &[(String, String)], job: &str, instan
             pairs.push((label.to_string(), value.to_string()));
         }
     }
-    pairs.retain(|(_, v)| !v.is_empty());
-    Labels::from_pairs(pairs)
+    // Empty values mean "no label"; Labels drops them.
+    Labels::from_metric(name, &pairs)
 }
 
 /// Reads the body into `staged`; returns the number of samples, or why the scrape fails.
@@ -111,7 +116,7 @@ pub(super) fn scrape(
     format: Format,
     t_ms: i64,
     config: &ScrapeConfig,
-    store: &mut Store,
+    store: &mut Head,
     staged: &mut Vec<Staged>,
 ) {
     target.iteration += 1;
@@ -164,7 +169,7 @@ pub(super) fn scrape(
 
 /// Series the previous scrape saw and this one did not get a stale marker; cache
 /// entries unseen for two scrapes are forgotten.
-fn mark_stale(target: &mut Target, iteration: u64, t_ms: i64, store: &mut Store) {
+fn mark_stale(target: &mut Target, iteration: u64, t_ms: i64, store: &mut Head) {
     for entry in target.cache.values() {
         if entry.last_seen + 1 == iteration && !entry.explicit_timestamp {
             let _ = store.append(entry.series, t_ms, f64::from_bits(STALE_NAN));
@@ -173,7 +178,7 @@ fn mark_stale(target: &mut Target, iteration: u64, t_ms: i64, store: &mut Store)
     target.cache.retain(|_, entry| entry.last_seen + 1 >= iteration);
 }
 
-fn write_report(target: &mut Target, t_ms: i64, store: &mut Store, ok: bool, duration_s: f64, scraped: usize, added: usize) {
+fn write_report(target: &mut Target, t_ms: i64, store: &mut Head, ok: bool, duration_s: f64, scraped: usize, added: usize) {
     if target.report_series.is_empty() {
         let s = &target.status;
         target.report_series = REPORT_SERIES
@@ -191,7 +196,7 @@ fn write_report(target: &mut Target, t_ms: i64, store: &mut Store, ok: bool, dur
 }
 
 /// Stale markers for every series of a target that goes away (and its report series).
-pub(super) fn end_of_run_staleness(target: &mut Target, t_ms: i64, store: &mut Store) {
+pub(super) fn end_of_run_staleness(target: &mut Target, t_ms: i64, store: &mut Head) {
     for entry in target.cache.values().filter(|e| !e.explicit_timestamp && e.last_seen == target.iteration) {
         let _ = store.append(entry.series, t_ms, f64::from_bits(STALE_NAN));
     }

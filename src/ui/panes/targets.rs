@@ -1,0 +1,80 @@
+//! The Targets pane, as Prometheus's Targets page: each scrape target's health,
+//! labels, last scrape, its duration and the last error.
+
+use leptos::prelude::*;
+
+use crate::scrape::Health;
+use crate::ui::clock_bar::format_utc;
+use crate::ui::playground::Playground;
+
+/// "12.3s ago" in virtual time.
+fn ago(now_ms: i64, then_ms: i64) -> String {
+    let s = (now_ms - then_ms) as f64 / 1000.0;
+    if s < 60.0 { format!("{s:.1}s ago") } else { format!("{:.1}m ago", s / 60.0) }
+}
+
+#[component]
+pub fn TargetsPane() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let rows = move || {
+        let now = playground.clock.get().now_ms;
+        playground
+            .with(|p| p.targets())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| {
+                let health_class = format!("health health-{}", t.health.as_str());
+                let last = t.last_scrape_ms.map(|ms| ago(now, ms)).unwrap_or_else(|| "never".into());
+                let last_title = t.last_scrape_ms.map(format_utc).unwrap_or_default();
+                let up = t.health == Health::Up;
+                view! {
+                    <tr data-testid="target-row" data-health=t.health.as_str()>
+                        <td>{format!("{} / {}", t.job, t.instance)}</td>
+                        <td><span class=health_class>{t.health.as_str().to_uppercase()}</span></td>
+                        <td class="labels">
+                            <code>{format!("instance=\"{}\"", t.instance)}</code>
+                            " "
+                            <code>{format!("job=\"{}\"", t.job)}</code>
+                            {t.honor_labels.then(|| view! { " " <span class="badge">"honor_labels"</span> })}
+                        </td>
+                        <td title=last_title>{last}</td>
+                        <td>{format!("{:.1} ms", t.last_duration_s * 1000.0)}</td>
+                        <td>{if up { format!("{} samples", t.last_samples) } else { String::new() }}</td>
+                        <td class="error">{t.last_error.unwrap_or_default()}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let store_stats = move || {
+        playground.with(|p| {
+            let s = p.store.stats(5);
+            format!(
+                "Store: {} series, {} samples, {:.1} MB ({:.2} bytes per sample)",
+                s.series,
+                s.samples,
+                s.bytes as f64 / 1e6,
+                s.bytes_per_sample
+            )
+        })
+    };
+    view! {
+        <section class="targets">
+            <h2>"Targets"</h2>
+            <p class="pane-intro">
+                "What the in-page Prometheus scrapes: one target per service instance, every scrape interval. "
+                "A target that fails a scrape is DOWN, its up series is 0 and its series get stale markers."
+            </p>
+            <table class="targets-table" data-testid="targets-table">
+                <thead>
+                    <tr>
+                        <th>"Endpoint"</th><th>"State"</th><th>"Labels"</th><th>"Last scrape"</th>
+                        <th>"Duration"</th><th>"Scraped"</th><th>"Error"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="store-stats" data-testid="store-stats">{store_stats}</p>
+        </section>
+    }
+}

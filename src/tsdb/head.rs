@@ -89,6 +89,12 @@ impl Head {
         &self.opts
     }
 
+    /// Changes the retention settings; they apply at the next `apply_retention`.
+    pub fn set_retention(&mut self, retention_ms: Option<i64>, max_bytes: Option<usize>) {
+        self.opts.retention_ms = retention_ms;
+        self.opts.max_bytes = max_bytes;
+    }
+
     /// The series with these labels, created if new (`true`). Keep the reference
     /// for `append`: it stays valid until retention removes the series.
     pub fn get_or_create(&mut self, labels: &Labels) -> (SeriesRef, bool) {
@@ -135,9 +141,21 @@ impl Head {
     }
 
     /// `get_or_create` then `append`: the slow path, for callers without a reference.
+    /// A sample out of bounds creates no series.
     pub fn add(&mut self, labels: &Labels, t: i64, v: f64) -> Result<SeriesRef, AppendError> {
+        self.check_bounds(t)?;
         let (r, _) = self.get_or_create(labels);
         self.append(r, t, v).map(|()| r)
+    }
+
+    fn check_bounds(&self, t: i64) -> Result<(), AppendError> {
+        if t < self.min_valid_t {
+            return Err(AppendError::OutOfBounds {
+                t,
+                min_valid_t: self.min_valid_t,
+            });
+        }
+        Ok(())
     }
 
     fn series(&self, r: SeriesRef) -> Option<&MemSeries> {

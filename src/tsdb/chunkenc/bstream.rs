@@ -166,7 +166,7 @@ mod tests {
             } else {
                 rng.next() & ((1u64 << n) - 1)
             };
-            if rng.next() % 5 == 0 {
+            if rng.below(5) == 0 {
                 let b = rng.next() & 1 == 1;
                 w.write_bit(b);
                 items.push((u64::from(b), 1, true));

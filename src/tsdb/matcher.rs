@@ -373,6 +373,11 @@ mod tests {
         assert!(m(MatchType::Regexp, r"(?i)abc").matches("ABC"));
         // Unicode classes stay Unicode, as in RE2.
         assert!(m(MatchType::Regexp, r"\pL+").matches("é"));
+        assert!(m(MatchType::Regexp, r"\p{Greek}").matches("α"));
+        assert!(m(MatchType::Regexp, r"(?i)é").matches("É"));
+        assert!(m(MatchType::Regexp, r"\W").matches("é"));
+        assert!(m(MatchType::Regexp, r"[^\W]").matches("a"));
+        assert!(!m(MatchType::Regexp, r"[^\W]").matches("é"));
     }
 
     #[test]

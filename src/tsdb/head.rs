@@ -118,17 +118,12 @@ impl Head {
     /// Appends a sample. Timestamps must not go back within a series; a repeat of the
     /// last timestamp with the same value (bit for bit) is accepted and ignored.
     pub fn append(&mut self, r: SeriesRef, t: i64, v: f64) -> Result<(), AppendError> {
+        self.check_bounds(t)?;
         let s = self
             .series
             .get_mut(r.0 as usize)
             .and_then(|s| s.as_deref_mut())
             .ok_or(AppendError::UnknownSeries(r))?;
-        if t < self.min_valid_t {
-            return Err(AppendError::OutOfBounds {
-                t,
-                min_valid_t: self.min_valid_t,
-            });
-        }
         match s.append(t, v, self.opts.samples_per_chunk, self.opts.chunk_range_ms)? {
             Appended::Sample { grew, cut } => {
                 self.num_samples += 1;

@@ -1,0 +1,255 @@
+//! The head: Prometheus's in-memory block. Series by reference and by label set,
+//! the postings index over them, appends, reads, listings and memory accounting.
+//! Retention lives in `retention.rs`, statistics in `stats.rs`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::mem::size_of;
+
+use super::labels::Labels;
+use super::matcher::Matcher;
+use super::postings::Postings;
+use super::series::{Appended, MemSeries, SealedChunk, SeriesIterator};
+use super::{AppendError, SeriesRef};
+
+/// Estimated bytes per sealed chunk besides its data: the chunk meta (time bounds
+/// and the boxed slice).
+pub(crate) const CHUNK_OVERHEAD: usize = size_of::<SealedChunk>();
+/// Estimated bytes per series besides its labels' heap and chunks: the boxed
+/// series and its entry in the label-set map (with the map's spare room).
+pub(crate) const SERIES_OVERHEAD: usize = size_of::<MemSeries>() + size_of::<(Labels, u32)>() + 8;
+
+/// Store settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Keep samples newer than `now - retention_ms` (whole chunks are dropped).
+    pub retention_ms: Option<i64>,
+    /// Keep `bytes()` at or under this, dropping the oldest chunks first.
+    pub max_bytes: Option<usize>,
+    /// Chunks end at multiples of this (Prometheus's block range, 2 h).
+    pub chunk_range_ms: i64,
+    /// Target samples per chunk (Prometheus: 120).
+    pub samples_per_chunk: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            retention_ms: None,
+            max_bytes: None,
+            chunk_range_ms: 2 * 3600 * 1000,
+            samples_per_chunk: 120,
+        }
+    }
+}
+
+/// The in-memory store.
+#[derive(Clone, Debug)]
+pub struct Head {
+    pub(crate) opts: Options,
+    /// By reference; a removed series leaves `None` (references are never reused).
+    pub(crate) series: Vec<Option<Box<MemSeries>>>,
+    pub(crate) refs: HashMap<Labels, u32>,
+    pub(crate) postings: Postings,
+    pub(crate) num_samples: u64,
+    pub(crate) num_chunks: usize,
+    pub(crate) chunk_bytes: usize,
+    /// Series-side bytes: `SERIES_OVERHEAD` plus each label set's heap.
+    pub(crate) series_bytes: usize,
+    /// Samples older than this are out of bounds (raised by time retention).
+    pub(crate) min_valid_t: i64,
+}
+
+impl Default for Head {
+    fn default() -> Head {
+        Head::new(Options::default())
+    }
+}
+
+impl Head {
+    pub fn new(opts: Options) -> Head {
+        assert!(opts.chunk_range_ms > 0, "chunk range must be positive");
+        assert!(
+            (4..=u16::MAX as usize / 2).contains(&opts.samples_per_chunk),
+            "samples per chunk must be in 4..=32767"
+        );
+        Head {
+            opts,
+            series: Vec::new(),
+            refs: HashMap::new(),
+            postings: Postings::default(),
+            num_samples: 0,
+            num_chunks: 0,
+            chunk_bytes: 0,
+            series_bytes: 0,
+            min_valid_t: i64::MIN,
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Changes the retention settings; they apply at the next `apply_retention`.
+    pub fn set_retention(&mut self, retention_ms: Option<i64>, max_bytes: Option<usize>) {
+        self.opts.retention_ms = retention_ms;
+        self.opts.max_bytes = max_bytes;
+    }
+
+    /// The series with these labels, created if new (`true`). Keep the reference
+    /// for `append`: it stays valid until retention removes the series.
+    pub fn get_or_create(&mut self, labels: &Labels) -> (SeriesRef, bool) {
+        if let Some(&r) = self.refs.get(labels) {
+            return (SeriesRef(r), false);
+        }
+        let r = u32::try_from(self.series.len()).expect("more than 2^32 series created");
+        self.series
+            .push(Some(Box::new(MemSeries::new(labels.clone()))));
+        self.refs.insert(labels.clone(), r);
+        self.postings.add(r, labels);
+        self.series_bytes += SERIES_OVERHEAD + labels.heap_bytes();
+        (SeriesRef(r), true)
+    }
+
+    /// The series with these labels, if stored.
+    pub fn get(&self, labels: &Labels) -> Option<SeriesRef> {
+        self.refs.get(labels).map(|&r| SeriesRef(r))
+    }
+
+    /// Appends a sample. Timestamps must not go back within a series; a repeat of the
+    /// last timestamp with the same value (bit for bit) is accepted and ignored.
+    pub fn append(&mut self, r: SeriesRef, t: i64, v: f64) -> Result<(), AppendError> {
+        self.check_bounds(t)?;
+        let s = self
+            .series
+            .get_mut(r.0 as usize)
+            .and_then(|s| s.as_deref_mut())
+            .ok_or(AppendError::UnknownSeries(r))?;
+        match s.append(t, v, self.opts.samples_per_chunk, self.opts.chunk_range_ms)? {
+            Appended::Sample { grew, cut } => {
+                self.num_samples += 1;
+                self.chunk_bytes += grew;
+                self.num_chunks += usize::from(cut);
+            }
+            Appended::Duplicate => {}
+        }
+        Ok(())
+    }
+
+    /// `get_or_create` then `append`: the slow path, for callers without a reference.
+    /// A sample out of bounds creates no series.
+    pub fn add(&mut self, labels: &Labels, t: i64, v: f64) -> Result<SeriesRef, AppendError> {
+        self.check_bounds(t)?;
+        let (r, _) = self.get_or_create(labels);
+        self.append(r, t, v).map(|()| r)
+    }
+
+    fn check_bounds(&self, t: i64) -> Result<(), AppendError> {
+        if t < self.min_valid_t {
+            return Err(AppendError::OutOfBounds {
+                t,
+                min_valid_t: self.min_valid_t,
+            });
+        }
+        Ok(())
+    }
+
+    fn series(&self, r: SeriesRef) -> Option<&MemSeries> {
+        self.series.get(r.0 as usize).and_then(|s| s.as_deref())
+    }
+
+    /// The series' labels (`None` once retention removed it).
+    pub fn labels(&self, r: SeriesRef) -> Option<&Labels> {
+        self.series(r).map(|s| &s.labels)
+    }
+
+    /// Series matching all matchers, in reference order. No matchers: every series.
+    pub fn select(&self, matchers: &[Matcher]) -> Vec<SeriesRef> {
+        self.postings
+            .select(matchers)
+            .into_iter()
+            .map(SeriesRef)
+            .collect()
+    }
+
+    /// The series' samples with `mint <= t <= maxt`, oldest first; chunks outside the
+    /// range are skipped without decoding. Empty for an unknown series.
+    pub fn iter(&self, r: SeriesRef, mint: i64, maxt: i64) -> SeriesIterator<'_> {
+        match self.series(r) {
+            Some(s) => s.iter(mint, maxt),
+            None => SeriesIterator::empty(),
+        }
+    }
+
+    /// The series' oldest and newest sample timestamps.
+    pub fn series_time_range(&self, r: SeriesRef) -> Option<(i64, i64)> {
+        let s = self.series(r)?;
+        Some((s.min_time()?, s.max_time()?))
+    }
+
+    /// Label names in use, sorted; with matchers, only those of matching series.
+    pub fn label_names(&self, matchers: &[Matcher]) -> Vec<&str> {
+        if matchers.is_empty() {
+            return self.postings.names().collect();
+        }
+        let mut names = BTreeSet::new();
+        for r in self.postings.select(matchers) {
+            if let Some(s) = self.series(SeriesRef(r)) {
+                names.extend(s.labels.iter().map(|(n, _)| n));
+            }
+        }
+        names.into_iter().collect()
+    }
+
+    /// Values of a label, sorted; with matchers, only those of matching series.
+    pub fn label_values(&self, name: &str, matchers: &[Matcher]) -> Vec<&str> {
+        if matchers.is_empty() {
+            return self.postings.values(name).map(|(v, _)| v).collect();
+        }
+        let mut values = BTreeSet::new();
+        for r in self.postings.select(matchers) {
+            if let Some(v) = self.series(SeriesRef(r)).and_then(|s| s.labels.get(name)) {
+                values.insert(v);
+            }
+        }
+        values.into_iter().collect()
+    }
+
+    pub fn num_series(&self) -> usize {
+        self.refs.len()
+    }
+
+    pub fn num_samples(&self) -> u64 {
+        self.num_samples
+    }
+
+    /// Bytes of encoded chunk data alone (what Prometheus's bytes/sample counts).
+    pub fn chunk_bytes(&self) -> usize {
+        self.chunk_bytes
+    }
+
+    /// Estimated memory held: chunk data, plus `CHUNK_OVERHEAD` per chunk, plus per
+    /// series `SERIES_OVERHEAD` and its labels' heap, plus the postings index
+    /// (4 bytes per reference and about 56 bytes + the string per distinct name and
+    /// per distinct value), plus 8 bytes per reference slot ever handed out.
+    pub fn bytes(&self) -> usize {
+        self.chunk_bytes
+            + self.num_chunks * CHUNK_OVERHEAD
+            + self.series_bytes
+            + self.postings.bytes()
+            + self.series.len() * size_of::<Option<Box<MemSeries>>>()
+    }
+
+    /// Oldest and newest sample timestamps over all series.
+    pub fn time_range(&self) -> Option<(i64, i64)> {
+        let mut range: Option<(i64, i64)> = None;
+        for s in self.series.iter().flatten() {
+            if let (Some(lo), Some(hi)) = (s.min_time(), s.max_time()) {
+                range = Some(match range {
+                    None => (lo, hi),
+                    Some((a, b)) => (a.min(lo), b.max(hi)),
+                });
+            }
+        }
+        range
+    }
+}

@@ -1,0 +1,92 @@
+//! The store: an in-memory time-series database, as Prometheus's head block.
+//!
+//! Series are identified by their label sets (`Labels`) and found through an
+//! inverted index (postings) that answers `=`, `!=`, `=~`, `!~` matchers with
+//! Prometheus's semantics. Samples (`i64` milliseconds, `f64` values) are appended in
+//! time order per series into XOR-compressed chunks (`chunkenc`), read back by time
+//! range, dropped by time or byte-budget retention, and summarised as Prometheus's
+//! TSDB status page does.
+//!
+//! ```
+//! use promplay::tsdb::{Head, Labels, Matcher};
+//! let mut head = Head::default();
+//! let (r, created) = head.get_or_create(&Labels::new(&[("__name__", "up"), ("job", "api")]));
+//! assert!(created);
+//! head.append(r, 15_000, 1.0).unwrap();
+//! let refs = head.select(&[Matcher::regex("job", "api|web").unwrap()]);
+//! assert_eq!(head.iter(refs[0], 0, 60_000).collect::<Vec<_>>(), vec![(15_000, 1.0)]);
+//! ```
+//!
+//! Time is always passed in: nothing here reads a clock, so it runs the same in the
+//! browser and natively (only `bench` measures, natively).
+
+use std::fmt;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
+pub mod chunkenc;
+mod head;
+pub mod labels;
+pub mod matcher;
+mod postings;
+mod retention;
+#[cfg(any(test, not(target_arch = "wasm32")))]
+pub(crate) mod rng;
+mod series;
+mod stats;
+
+pub use head::{Head, Options};
+pub use labels::{Labels, METRIC_NAME};
+pub use matcher::{MatchType, Matcher, MatcherError};
+pub use retention::RetentionReport;
+pub use series::SeriesIterator;
+pub use stats::Stats;
+
+/// Prometheus's staleness marker: a NaN with this exact bit pattern, written when a
+/// series disappears from a scrape. Other NaNs are ordinary values.
+pub const STALE_NAN: u64 = 0x7ff0_0000_0000_0002;
+
+/// Whether `v` is the staleness marker (compared by bits, as NaN != NaN).
+pub fn is_stale_nan(v: f64) -> bool {
+    v.to_bits() == STALE_NAN
+}
+
+/// A series' handle in a `Head`: cheap to copy, stable until retention removes the
+/// series (references are never reused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SeriesRef(pub(crate) u32);
+
+impl SeriesRef {
+    pub fn id(self) -> u32 {
+        self.0
+    }
+}
+
+/// Why a sample was not stored. Messages are Prometheus's.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AppendError {
+    /// Older than the series' last sample.
+    OutOfOrder { t: i64, last_t: i64 },
+    /// The series' last timestamp again, with a different value.
+    Duplicate { t: i64, existing: f64, new: f64 },
+    /// Older than what time retention keeps.
+    OutOfBounds { t: i64, min_valid_t: i64 },
+    /// The reference names no series (never created, or removed by retention).
+    UnknownSeries(SeriesRef),
+}
+
+impl fmt::Display for AppendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppendError::OutOfOrder { .. } => f.write_str("out of order sample"),
+            AppendError::Duplicate { t, existing, new } => write!(
+                f,
+                "duplicate sample for timestamp, timestamp: {t}, existing: {existing}, new: {new}"
+            ),
+            AppendError::OutOfBounds { .. } => f.write_str("out of bounds"),
+            AppendError::UnknownSeries(r) => write!(f, "unknown series reference {}", r.0),
+        }
+    }
+}
+
+impl std::error::Error for AppendError {}

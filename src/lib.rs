@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod expo;
+pub mod names;
 pub mod tsdb;
 
 #[cfg(not(target_arch = "wasm32"))]

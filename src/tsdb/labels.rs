@@ -125,19 +125,7 @@ impl From<Vec<(String, String)>> for Labels {
     }
 }
 
-/// A legacy (pre-UTF-8) metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
-pub fn is_legacy_metric_name(s: &str) -> bool {
-    let mut bytes = s.bytes();
-    matches!(bytes.next(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_' | b':'))
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
-}
-
-/// A legacy label name: `[a-zA-Z_][a-zA-Z0-9_]*`.
-pub fn is_legacy_label_name(s: &str) -> bool {
-    let mut bytes = s.bytes();
-    matches!(bytes.next(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_'))
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
+pub use crate::names::{is_legacy_label_name, is_legacy_metric_name};
 
 /// Writes `s` double-quoted as Go's `%q` does for printable text: `\\`, `\"`, and
 /// control characters escaped.

@@ -138,7 +138,7 @@ fn is_legacy_label_char(c: char, position: usize) -> bool {
 }
 
 // The legacy name rules are the parser's; the encoder asks the same question.
-pub use crate::expo::textparse::{is_legacy_label_name, is_legacy_metric_name};
+pub use crate::names::{is_legacy_label_name, is_legacy_metric_name};
 
 /// A metric name as written in `# HELP`/`# TYPE` and inside a sample line's braces.
 pub fn escape_metric_name(name: &str, scheme: NameEscaping) -> String {

@@ -35,17 +35,7 @@ pub fn is_label_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// True for a metric name that needs no quoting: `[a-zA-Z_:][a-zA-Z0-9_:]*`.
-pub fn is_legacy_metric_name(name: &str) -> bool {
-    let b = name.as_bytes();
-    !b.is_empty() && is_name_start(b[0]) && b[1..].iter().all(|&c| is_name_char(c))
-}
-
-/// True for a label name that needs no quoting: `[a-zA-Z_][a-zA-Z0-9_]*`.
-pub fn is_legacy_label_name(name: &str) -> bool {
-    let b = name.as_bytes();
-    !b.is_empty() && is_label_start(b[0]) && b[1..].iter().all(|&c| is_label_char(c))
-}
+pub use crate::names::{is_legacy_label_name, is_legacy_metric_name};
 
 /// A sample line's name and labels, as written.
 pub struct SeriesRef {

@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod expo;
+pub mod sim;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

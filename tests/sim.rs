@@ -32,20 +32,6 @@ fn parse_ok(body: &str, format: Format) -> promplay::expo::textparse::Parsed {
     parsed
 }
 
-/// (series key, value) for every sample of a parsed body.
-fn samples(body: &str, format: Format) -> BTreeMap<String, f64> {
-    let parsed = parse_ok(body, format);
-    let mut out = BTreeMap::new();
-    for family in &parsed.families {
-        for sample in &family.samples {
-            let mut labels = sample.labels.clone();
-            labels.sort();
-            out.insert(format!("{}{:?}", sample.name, labels), sample.value);
-        }
-    }
-    out
-}
-
 /// Sum of every sample whose name is `name` and whose labels include `with`.
 fn total(body: &str, name: &str, with: &[(&str, &str)]) -> f64 {
     let parsed = parse_ok(body, Format::Text);
@@ -184,7 +170,11 @@ fn every_scenario_exposes_its_metrics_in_both_formats() {
             let parsed = parse_ok(&om, Format::OpenMetrics);
             let names: BTreeSet<&str> = parsed.families.iter().map(|f| f.name.as_str()).collect();
             for expected in expected_families(info.name) {
-                assert!(names.contains(expected), "{}: {expected} in {names:?}", info.name);
+                assert!(
+                    names.contains(expected),
+                    "{}: {expected} in {names:?}",
+                    info.name
+                );
             }
             let text = sim.scrape(target, Format::Text).unwrap();
             let parsed = parse_ok(&text, Format::Text);
@@ -248,7 +238,12 @@ fn counters_never_decrease_without_a_restart() {
                     for sample in family.samples.iter().filter(|_| monotonic) {
                         let key = format!("{}{:?}", sample.name, sample.labels);
                         if let Some(before) = previous.insert(key.clone(), sample.value) {
-                            assert!(sample.value >= before, "{}: {key} {before} -> {}", info.name, sample.value);
+                            assert!(
+                                sample.value >= before,
+                                "{}: {key} {before} -> {}",
+                                info.name,
+                                sample.value
+                            );
                         }
                     }
                 }
@@ -272,7 +267,10 @@ fn traffic_follows_the_day() {
     }
     let peak = hourly[14]; // 14:00-15:00
     let trough = hourly[3]; // 03:00-04:00
-    assert!(peak > 2.5 * trough, "peak {peak}, trough {trough}: {hourly:?}");
+    assert!(
+        peak > 2.5 * trough,
+        "peak {peak}, trough {trough}: {hourly:?}"
+    );
     // 3 instances × 10 req/s × 86400 s on average.
     let day: f64 = hourly.iter().sum();
     assert!((day / (3.0 * 10.0 * 86_400.0) - 1.0).abs() < 0.1, "{day}");
@@ -327,9 +325,19 @@ fn outage_raises_errors_and_latency_and_takes_an_instance_down() {
     assert!(refused[0].contains("connection refused"));
     // Errors and latency over the rest of the outage, on the instances that answer.
     let (outage_errors, outage_latency) = window(&mut sim, 4 * MINUTE);
-    assert!(outage_errors > base_errors + 0.15, "{base_errors} -> {outage_errors}");
-    assert!(outage_latency > 2.5 * base_latency, "{base_latency} -> {outage_latency}");
-    assert!(sim.scrape(0, Format::Text).unwrap().contains("status=\"503\""));
+    assert!(
+        outage_errors > base_errors + 0.15,
+        "{base_errors} -> {outage_errors}"
+    );
+    assert!(
+        outage_latency > 2.5 * base_latency,
+        "{base_latency} -> {outage_latency}"
+    );
+    assert!(
+        sim.scrape(0, Format::Text)
+            .unwrap()
+            .contains("status=\"503\"")
+    );
     // Afterwards every instance answers again.
     sim.advance_to(sim.now_ms() + 2 * MINUTE);
     assert!(!sim.in_outage());
@@ -341,12 +349,24 @@ fn restarted_instance_starts_from_zero() {
     let mut sim = quiet_start(8);
     sim.advance_to(sim.now_ms() + 30 * MINUTE);
     let before: Vec<f64> = (0..3)
-        .map(|t| total(&sim.scrape(t, Format::Text).unwrap(), "http_requests_total", &[]))
+        .map(|t| {
+            total(
+                &sim.scrape(t, Format::Text).unwrap(),
+                "http_requests_total",
+                &[],
+            )
+        })
         .collect();
     sim.start_outage(4 * MINUTE);
     sim.advance_to(sim.now_ms() + 4 * MINUTE + 1000);
     let after: Vec<f64> = (0..3)
-        .map(|t| total(&sim.scrape(t, Format::Text).unwrap(), "http_requests_total", &[]))
+        .map(|t| {
+            total(
+                &sim.scrape(t, Format::Text).unwrap(),
+                "http_requests_total",
+                &[],
+            )
+        })
         .collect();
     let reset = before.iter().zip(&after).filter(|(b, a)| a < b).count();
     assert_eq!(reset, 1, "{before:?} {after:?}");
@@ -390,7 +410,11 @@ fn controls_change_the_metrics() {
     assert_eq!(sim.targets().len(), 5);
     assert_eq!(sim.targets()[4].instance, "api-5:8080");
     sim.advance_to(sim.now_ms() + MINUTE);
-    assert!(sim.scrape(4, Format::Text).unwrap().contains("http_requests_total"));
+    assert!(
+        sim.scrape(4, Format::Text)
+            .unwrap()
+            .contains("http_requests_total")
+    );
     sim.set_instances(2);
     assert_eq!(sim.targets().len(), 2);
     assert!(sim.scrape(2, Format::Text).is_err());
@@ -405,7 +429,7 @@ fn intermittent_metric_only_in_even_minutes() {
         let minute = (sim.now_ms() / MINUTE) as usize;
         let body = sim.scrape(0, Format::Text).unwrap();
         let has = body.contains("\nintermittent_metric ");
-        assert_eq!(has, minute % 2 == 0, "minute {minute}");
+        assert_eq!(has, minute.is_multiple_of(2), "minute {minute}");
         seen[minute % 2] += 1;
     }
     assert!(seen[0] > 0 && seen[1] > 0);
@@ -424,7 +448,11 @@ fn batch_job_api_fields() {
     let mut usage = Vec::new();
     for hour in 0..9 {
         sim.advance_to(START + hour * HOUR);
-        usage.push(total(&sim.scrape(0, Format::Text).unwrap(), "disk_usage_bytes", &[]));
+        usage.push(total(
+            &sim.scrape(0, Format::Text).unwrap(),
+            "disk_usage_bytes",
+            &[],
+        ));
     }
     assert!(usage.windows(2).any(|w| w[1] > w[0]) && usage.windows(2).any(|w| w[1] < w[0]));
 }
@@ -445,12 +473,25 @@ fn pushgateway_shows_pushes_with_grouping_labels() {
     let body = sim.scrape(0, Format::Text).unwrap();
     for host in ["batch-1", "batch-2"] {
         let labels = format!("{{instance=\"{host}\",job=\"batch_job\"}}");
-        assert!(body.contains(&format!("push_time_seconds{labels}")), "{body}");
-        assert!(body.contains(&format!("push_failure_time_seconds{labels} 0.0")), "{body}");
-        assert!(body.contains(&format!("batch_job_records_processed{labels}")), "{body}");
+        assert!(
+            body.contains(&format!("push_time_seconds{labels}")),
+            "{body}"
+        );
+        assert!(
+            body.contains(&format!("push_failure_time_seconds{labels} 0.0")),
+            "{body}"
+        );
+        assert!(
+            body.contains(&format!("batch_job_records_processed{labels}")),
+            "{body}"
+        );
     }
     // Pushed metrics stay between runs: a scrape long after a push shows the same values.
-    let pushed = total(&body, "batch_job_last_success_timestamp_seconds", &[("instance", "batch-1")]);
+    let pushed = total(
+        &body,
+        "batch_job_last_success_timestamp_seconds",
+        &[("instance", "batch-1")],
+    );
     let push_time = total(&body, "push_time_seconds", &[("instance", "batch-1")]);
     assert!(pushed > 0.0 && push_time >= pushed);
     // With every run failing, the last success stays where it was and failures appear.
@@ -461,7 +502,11 @@ fn pushgateway_shows_pushes_with_grouping_labels() {
     sim.advance_to(START + 40 * MINUTE);
     let body = sim.scrape(0, Format::Text).unwrap();
     assert_eq!(
-        total(&body, "batch_job_last_success_timestamp_seconds", &[("instance", "batch-1")]),
+        total(
+            &body,
+            "batch_job_last_success_timestamp_seconds",
+            &[("instance", "batch-1")]
+        ),
         pushed
     );
     assert!(body.contains("batch_job_last_failure_timestamp_seconds{instance=\"batch-1\""));
@@ -501,7 +546,11 @@ fn python_sources_name_every_metric() {
                 .unwrap_or_else(|| panic!("{}: {name} not in metric_lines", info.name));
             assert!(!at.is_empty(), "{}: {name}", info.name);
             let definition = lines[at[0] - 1];
-            assert!(definition.contains(name.as_str()), "{}: {name}: {definition}", info.name);
+            assert!(
+                definition.contains(name.as_str()),
+                "{}: {name}: {definition}",
+                info.name
+            );
             for line in at {
                 assert!((1..=lines.len()).contains(line));
             }

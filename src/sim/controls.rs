@@ -58,7 +58,9 @@ pub(crate) struct Event {
 pub(crate) enum EventKind {
     /// Errors and latency rise; `down` is the instance that crashes, and when
     /// (`(instance, from_ms, to_ms]`), if any.
-    Outage { down: Option<(usize, i64, i64)> },
+    Outage {
+        down: Option<(usize, i64, i64)>,
+    },
     SlowRelease,
 }
 
@@ -119,22 +121,26 @@ pub fn daily_factor(t_ms: i64) -> f64 {
     1.0 + 0.55 * sin_turns((second_of_day - 9.0 * 3600.0) / 86_400.0)
 }
 
+/// How much of the traffic this instance gets (load balancing is never perfect).
+pub(crate) fn instance_skew(seed: u64, instance: usize) -> f64 {
+    0.9 + 0.2 * (hash(&[seed, instance as u64, 0x5CE3]) % 1000) as f64 / 1000.0
+}
+
+/// Traffic wobbles from minute to minute around the daily curve.
+pub(crate) fn minute_wobble(seed: u64, instance: usize, minute: i64) -> f64 {
+    let wobble =
+        1.0 + 0.08 * Rng::from_key(seed, Stream::Schedule, instance as u64 + 1, minute).normal();
+    wobble.max(0.5)
+}
+
 impl Conditions {
+    /// `load` is the daily factor times the instance's skew and wobble.
     pub(crate) fn at(
-        seed: u64,
-        instance: usize,
-        t_ms: i64,
         controls: &Controls,
+        load: f64,
         outage: bool,
         slow_release: bool,
     ) -> Conditions {
-        // Instances differ a little (load balancing is never perfect), and traffic
-        // wobbles from minute to minute.
-        let skew = 0.9 + 0.2 * (hash(&[seed, instance as u64, 0x5CE3]) % 1000) as f64 / 1000.0;
-        let minute = t_ms.div_euclid(60_000);
-        let wobble =
-            1.0 + 0.08 * Rng::from_key(seed, Stream::Schedule, instance as u64 + 1, minute).normal();
-        let rate = controls.traffic_rate * daily_factor(t_ms) * skew * wobble.max(0.5);
         let mut error_ratio = controls.error_ratio;
         let mut latency = controls.latency_multiplier;
         if outage {
@@ -145,7 +151,7 @@ impl Conditions {
             latency *= 3.0;
         }
         Conditions {
-            rate: rate.max(0.0),
+            rate: (controls.traffic_rate * load).max(0.0),
             error_ratio,
             latency,
             outage,

@@ -32,8 +32,8 @@ use crate::client::{ManualClock, Registry};
 use crate::expo::encode::{openmetrics, text};
 use crate::expo::textparse::Format;
 
+use controls::{Conditions, Event, EventKind, instance_skew, minute_wobble, scheduled_outage};
 pub use controls::{Controls, daily_factor};
-use controls::{Conditions, Event, EventKind, scheduled_outage};
 use pushgateway::Pushgateway;
 use rng::{Rng, Stream};
 use scenarios::{ScenarioDef, Service, Start, Tick};
@@ -116,7 +116,10 @@ impl PythonSource {
 /// Why a simulation cannot be built.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimError {
-    UnknownScenario { name: String, known: Vec<&'static str> },
+    UnknownScenario {
+        name: String,
+        known: Vec<&'static str>,
+    },
 }
 
 impl fmt::Display for SimError {
@@ -147,6 +150,10 @@ struct Instance {
     /// `None` while the process is down (a crash during an outage).
     service: Option<Box<dyn Service>>,
     started_ms: i64,
+    /// This instance's share of the traffic, relative to the others.
+    skew: f64,
+    /// The traffic wobble of one minute: (minute, factor), computed once per minute.
+    wobble: (i64, f64),
 }
 
 impl Instance {
@@ -169,6 +176,8 @@ impl Instance {
             registry,
             service: Some(service),
             started_ms: t_ms,
+            skew: instance_skew(seed, index),
+            wobble: (i64::MIN, 1.0),
         }
     }
 }
@@ -246,6 +255,7 @@ impl Simulation {
             }
         }
         let (def, seed) = (self.def, self.seed);
+        let daily = daily_factor(t_ms);
         for instance in &mut self.instances {
             let down = self.events.iter().any(|event| match event.kind {
                 EventKind::Outage {
@@ -263,8 +273,12 @@ impl Simulation {
                 *instance = Instance::start(def, seed, instance.index, instance.name.clone(), t_ms);
                 continue;
             }
-            let conditions =
-                Conditions::at(seed, instance.index, t_ms, &self.controls, outage, slow_release);
+            let minute = t_ms.div_euclid(60_000);
+            if instance.wobble.0 != minute {
+                instance.wobble = (minute, minute_wobble(seed, instance.index, minute));
+            }
+            let load = daily * instance.skew * instance.wobble.1;
+            let conditions = Conditions::at(&self.controls, load, outage, slow_release);
             let tick = Tick {
                 t_ms,
                 instance: instance.index,

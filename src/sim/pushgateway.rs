@@ -99,8 +99,10 @@ impl Pushgateway {
     }
 }
 
-const PUSH_TIME_HELP: &str = "Last Unix time when changing this group in the Pushgateway succeeded.";
-const PUSH_FAILURE_HELP: &str = "Last Unix time when changing this group in the Pushgateway failed.";
+const PUSH_TIME_HELP: &str =
+    "Last Unix time when changing this group in the Pushgateway succeeded.";
+const PUSH_FAILURE_HELP: &str =
+    "Last Unix time when changing this group in the Pushgateway failed.";
 
 /// What the gateway's `/metrics` shows: families sorted by name, each holding every
 /// group's samples (grouping labels added, label names sorted), groups in order.
@@ -121,7 +123,11 @@ fn expose(groups: &Groups) -> Vec<MetricFamily> {
             }
         }
         for (name, help, value) in [
-            ("push_failure_time_seconds", PUSH_FAILURE_HELP, group.push_failure_time),
+            (
+                "push_failure_time_seconds",
+                PUSH_FAILURE_HELP,
+                group.push_failure_time,
+            ),
             ("push_time_seconds", PUSH_TIME_HELP, group.push_time),
         ] {
             let family = families.entry(name.to_string()).or_insert_with(|| {
@@ -137,7 +143,10 @@ fn expose(groups: &Groups) -> Vec<MetricFamily> {
     families.into_values().collect()
 }
 
-fn with_grouping(grouping: &[(String, String)], labels: &[(String, String)]) -> Vec<(String, String)> {
+fn with_grouping(
+    grouping: &[(String, String)],
+    labels: &[(String, String)],
+) -> Vec<(String, String)> {
     let mut merged: Vec<(String, String)> = labels
         .iter()
         .filter(|(name, _)| grouping.iter().all(|(g, _)| g != name))
@@ -157,7 +166,10 @@ mod tests {
     fn pushed(names: &[(&str, f64)]) -> Vec<MetricFamily> {
         let registry = Registry::new(ManualClock::shared(0.0));
         for (name, value) in names {
-            registry.gauge(&Opts::new(*name, "help")).unwrap().set(*value);
+            registry
+                .gauge(&Opts::new(*name, "help"))
+                .unwrap()
+                .set(*value);
         }
         registry.collect()
     }
@@ -166,10 +178,18 @@ mod tests {
     fn put_replaces_the_group_and_post_only_the_pushed_families() {
         let gateway = Pushgateway::new(0.0);
         let grouping = [("job", "batch"), ("instance", "b1")];
-        gateway.push(&grouping, pushed(&[("a", 1.0), ("b", 2.0)]), PushMethod::Put, 10.0);
+        gateway.push(
+            &grouping,
+            pushed(&[("a", 1.0), ("b", 2.0)]),
+            PushMethod::Put,
+            10.0,
+        );
         gateway.push(&grouping, pushed(&[("b", 3.0)]), PushMethod::Post, 20.0);
         let body = text::encode(&gateway.registry().collect());
-        assert!(body.contains("a{instance=\"b1\",job=\"batch\"} 1.0\n"), "{body}");
+        assert!(
+            body.contains("a{instance=\"b1\",job=\"batch\"} 1.0\n"),
+            "{body}"
+        );
         assert!(body.contains("b{instance=\"b1\",job=\"batch\"} 3.0\n"));
         assert!(body.contains("push_time_seconds{instance=\"b1\",job=\"batch\"} 20.0\n"));
         assert!(body.contains("push_failure_time_seconds{instance=\"b1\",job=\"batch\"} 0.0\n"));

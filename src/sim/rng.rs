@@ -23,9 +23,10 @@ pub(crate) fn mix(mut z: u64) -> u64 {
 
 /// Hashes a few words into one (order matters).
 pub(crate) fn hash(words: &[u64]) -> u64 {
-    words.iter().fold(GOLDEN, |acc, word| {
-        mix(acc ^ mix(word.wrapping_add(GOLDEN)))
-    })
+    words.iter().fold(
+        GOLDEN,
+        |acc, word| mix(acc ^ mix(word.wrapping_add(GOLDEN))),
+    )
 }
 
 /// Random streams, so that draws for different purposes never share numbers.
@@ -75,9 +76,18 @@ impl Rng {
         self.uniform() < probability
     }
 
-    /// A standard normal draw (by inversion, so one uniform and no trigonometry).
+    /// A standard normal draw, by inversion (one uniform, no trigonometry): the
+    /// quantile function interpolated in a table, computed exactly in the two tail cells.
     pub(crate) fn normal(&mut self) -> f64 {
-        normal_quantile(self.open_uniform())
+        let u = self.open_uniform();
+        let table = normal_table();
+        let x = u * NORMAL_CELLS as f64;
+        let cell = x as usize;
+        if !(TAIL_CELLS..NORMAL_CELLS - TAIL_CELLS).contains(&cell) {
+            return normal_quantile(u);
+        }
+        let fraction = x - cell as f64;
+        table[cell] + fraction * (table[cell + 1] - table[cell])
     }
 
     /// A Poisson draw: inversion for small means, a rounded normal for large ones.
@@ -126,14 +136,64 @@ impl Rng {
     }
 }
 
+const NORMAL_CELLS: usize = 1024;
+/// Cells at each end computed exactly (0.4% of draws each side).
+const TAIL_CELLS: usize = 4;
+
+/// `normal_quantile(i / NORMAL_CELLS)` for i = 0..=NORMAL_CELLS (ends unused), built once.
+fn normal_table() -> &'static [f64; NORMAL_CELLS + 1] {
+    static TABLE: std::sync::OnceLock<[f64; NORMAL_CELLS + 1]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0.0; NORMAL_CELLS + 1];
+        for (i, value) in table.iter_mut().enumerate().take(NORMAL_CELLS).skip(1) {
+            *value = normal_quantile(i as f64 / NORMAL_CELLS as f64);
+        }
+        table
+    })
+}
+
 fn sqrt(x: f64) -> f64 {
     // IEEE-754 square root is exactly rounded on every platform.
     x.sqrt()
 }
 
-const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+/// `1/n` for n = 0..=25 (index 0 unused), so series multiply rather than divide.
+const INVERSES: [f64; 26] = {
+    let mut table = [0.0; 26];
+    let mut n = 1;
+    while n < 26 {
+        table[n] = 1.0 / n as f64;
+        n += 1;
+    }
+    table
+};
+
+/// fdlibm's split of ln 2: `LN2_HI` has trailing zero bits, so `k * LN2_HI` is exact.
+const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
 const LN2: f64 = std::f64::consts::LN_2;
+
+/// `e^r` by its Taylor series, for building the table below at compile time.
+const fn series_exp(r: f64) -> f64 {
+    let mut term = 1.0;
+    let mut n = 24;
+    while n >= 1 {
+        term = 1.0 + r * term / n as f64;
+        n -= 1;
+    }
+    term
+}
+
+/// `2^(j/32)` for j = 0..32, computed by the compiler (IEEE arithmetic, no libm).
+const EXP2_FRACTIONS: [f64; 32] = {
+    let mut table = [0.0; 32];
+    let mut j = 0;
+    while j < 32 {
+        table[j] = series_exp(j as f64 * LN2 / 32.0);
+        j += 1;
+    }
+    table
+};
 
 /// `e^x`, portable (see the module docs); relative error around 1e-15.
 pub(crate) fn exp(x: f64) -> f64 {
@@ -146,14 +206,14 @@ pub(crate) fn exp(x: f64) -> f64 {
     if x < -745.0 {
         return 0.0;
     }
-    let k = (x / LN2 + if x < 0.0 { -0.5 } else { 0.5 }) as i64;
-    let r = (x - k as f64 * LN2_HI) - k as f64 * LN2_LO;
-    // Taylor series of e^r for |r| <= ln(2)/2, Horner form.
-    let mut term = 1.0;
-    for n in (1..=17).rev() {
-        term = 1.0 + r * term / n as f64;
+    // x = (32m + j) ln2/32 + r, |r| <= ln2/64; e^x = 2^m · 2^(j/32) · e^r.
+    let k = (x * (32.0 / LN2) + if x < 0.0 { -0.5 } else { 0.5 }) as i64;
+    let r = (x - k as f64 * (LN2_HI / 32.0)) - k as f64 * (LN2_LO / 32.0);
+    let mut series = 1.0;
+    for inverse in INVERSES[1..=6].iter().rev() {
+        series = 1.0 + r * series * inverse;
     }
-    scale_by_power_of_two(term, k)
+    scale_by_power_of_two(EXP2_FRACTIONS[(k & 31) as usize] * series, k >> 5)
 }
 
 fn scale_by_power_of_two(mut value: f64, mut k: i64) -> f64 {
@@ -189,7 +249,7 @@ pub(crate) fn ln(x: f64) -> f64 {
     let s2 = s * s;
     let mut series = 0.0;
     for n in (0..=12).rev() {
-        series = 1.0 / (2 * n + 1) as f64 + s2 * series;
+        series = INVERSES[2 * n + 1] + s2 * series;
     }
     2.0 * s * series + exponent as f64 * LN2
 }
@@ -290,7 +350,10 @@ mod tests {
         for i in 1..=2000 {
             let x = i as f64 * 0.0137 + 1e-9 * i as f64;
             for v in [x, 1.0 / x, x * 1e100, x * 1e-300] {
-                assert!((ln(v) - v.ln()).abs() < 1e-13 * v.ln().abs().max(1.0), "ln({v})");
+                assert!(
+                    (ln(v) - v.ln()).abs() < 1e-13 * v.ln().abs().max(1.0),
+                    "ln({v})"
+                );
             }
         }
         for i in -500..=500 {
@@ -307,6 +370,17 @@ mod tests {
         assert!(normal_quantile(0.5).abs() < 1e-12);
         assert!((normal_quantile(0.975) - 1.959_963_985).abs() < 1e-7);
         assert!((normal_quantile(0.001) + 3.090_232_306).abs() < 1e-7);
+    }
+
+    #[test]
+    fn table_normal_is_close_to_the_exact_quantile() {
+        let mut a = Rng::from_key(3, Stream::Service, 0, 0);
+        let mut b = a.clone();
+        for _ in 0..10_000 {
+            let table = a.normal();
+            let exact = normal_quantile(b.open_uniform());
+            assert!((table - exact).abs() < 2e-3, "{table} {exact}");
+        }
     }
 
     #[test]
@@ -331,13 +405,19 @@ mod tests {
         for mean in [0.3, 4.0, 25.0, 80.0] {
             let total: u64 = (0..20_000).map(|_| rng.poisson(mean)).sum();
             let average = total as f64 / 20_000.0;
-            assert!((average - mean).abs() < 0.05 * mean + 0.02, "{mean}: {average}");
+            assert!(
+                (average - mean).abs() < 0.05 * mean + 0.02,
+                "{mean}: {average}"
+            );
         }
         for (n, p) in [(5, 0.3), (100, 0.02), (1000, 0.5), (200, 0.95)] {
             let total: u64 = (0..20_000).map(|_| rng.binomial(n, p)).sum();
             let average = total as f64 / 20_000.0;
             let mean = n as f64 * p;
-            assert!((average - mean).abs() < 0.05 * mean + 0.02, "{n},{p}: {average}");
+            assert!(
+                (average - mean).abs() < 0.05 * mean + 0.02,
+                "{n},{p}: {average}"
+            );
             assert!((0..1000).all(|_| rng.binomial(n, p) <= n));
         }
     }

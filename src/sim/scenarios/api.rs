@@ -125,6 +125,8 @@ const MIB: f64 = 1024.0 * 1024.0;
 const MEMORY_TOTAL: f64 = 4.0 * GIB;
 const DISK_TOTAL: f64 = 100.0 * GIB;
 const CORES: f64 = 2.0;
+/// Seconds between two host samples (CPU, memory, disk).
+const SAMPLE_SECONDS: i64 = 5;
 
 struct Api {
     requests: CounterVec,
@@ -140,6 +142,9 @@ struct Api {
     intermittent: Gauge,
     /// Where this instance's disk sawtooth starts (fraction of a period).
     disk_phase: f64,
+    /// CPU seconds used and load summed since the last host sample.
+    cpu_busy: f64,
+    load: f64,
 }
 
 fn build(registry: &Registry, start: &Start) -> Box<dyn Service> {
@@ -174,7 +179,10 @@ fn build(registry: &Registry, start: &Start) -> Box<dyn Service> {
         )
         .expect("valid metric");
     let memory_vec: GaugeVec = registry
-        .gauge_vec(&Opts::new("memory_usage_bytes", "Memory, by type."), &["type"])
+        .gauge_vec(
+            &Opts::new("memory_usage_bytes", "Memory, by type."),
+            &["type"],
+        )
         .expect("valid metric");
     let batch_last_success = registry
         .gauge(&Opts::new(
@@ -221,7 +229,11 @@ fn build(registry: &Registry, start: &Start) -> Box<dyn Service> {
 
     let durations = ROUTES
         .iter()
-        .map(|route| latency.labels(&[route.method, route.path]).expect("2 labels"))
+        .map(|route| {
+            latency
+                .labels(&[route.method, route.path])
+                .expect("2 labels")
+        })
         .collect();
     let cpu = ["user", "system", "idle"].map(|mode| cpu_vec.labels(&[mode]).expect("1 label"));
     let memory = ["used", "cached", "buffers", "free"]
@@ -239,6 +251,8 @@ fn build(registry: &Registry, start: &Start) -> Box<dyn Service> {
         disk_usage,
         intermittent,
         disk_phase,
+        cpu_busy: 0.0,
+        load: 0.0,
     };
     api.sample_host(start.t_ms, 0.0, 0.0, 1.0);
     Box::new(api)
@@ -313,13 +327,21 @@ impl Service for Api {
             .set(rng.poisson(busy_seconds.max(0.0)) as f64);
 
         // CPU: a floor, plus work per request, capped by the cores.
-        let busy = (0.04 + 0.006 * c.rate + 0.2 * busy_seconds + 0.01 * rng.normal().abs())
-            .min(CORES * 0.97);
-        for (counter, seconds) in self.cpu.iter().zip([busy * 0.72, busy * 0.28, CORES - busy]) {
-            let _ = counter.inc_by(seconds);
+        self.cpu_busy += (0.04 + 0.006 * c.rate + 0.2 * busy_seconds).min(CORES * 0.97);
+        self.load += c.rate / tick.controls.traffic_rate.max(0.1);
+
+        // The host sampler thread wakes every five seconds.
+        if tick.t_ms % (SAMPLE_SECONDS * 1000) == 0 {
+            let busy = self.cpu_busy + 0.01 * rng.normal().abs();
+            let idle = (CORES * SAMPLE_SECONDS as f64 - busy).max(0.0);
+            for (counter, seconds) in self.cpu.iter().zip([busy * 0.72, busy * 0.28, idle]) {
+                let _ = counter.inc_by(seconds);
+            }
+            let load = self.load / SAMPLE_SECONDS as f64;
+            self.sample_host(tick.t_ms, tick.uptime_s, rng.normal(), load.min(4.0));
+            self.cpu_busy = 0.0;
+            self.load = 0.0;
         }
-        let load = c.rate / tick.controls.traffic_rate.max(0.1);
-        self.sample_host(tick.t_ms, tick.uptime_s, rng.normal(), load.min(4.0));
 
         // The minutely batch job: it runs on the minute and fails now and then.
         if tick.t_ms % 60_000 == 0 {

@@ -43,13 +43,19 @@ const METRICS: [&str; 6] = [
 ];
 
 fn python() -> PythonSource {
-    let mut source = python_source("batch_job.py", include_str!("python/batch_job.py"), &METRICS);
+    let mut source = python_source(
+        "batch_job.py",
+        include_str!("python/batch_job.py"),
+        &METRICS,
+    );
     // The gateway's own series come from the push itself.
     let push_lines: Vec<usize> = source
         .code
         .lines()
         .enumerate()
-        .filter(|(_, line)| line.contains("push_to_gateway(GATEWAY") || line.contains("pushadd_to_gateway(GATEWAY"))
+        .filter(|(_, line)| {
+            line.contains("push_to_gateway(GATEWAY") || line.contains("pushadd_to_gateway(GATEWAY")
+        })
         .map(|(index, _)| index + 1)
         .collect();
     for (name, lines) in &mut source.metric_lines {
@@ -114,8 +120,16 @@ impl Service for BatchJob {
                     .expect("valid metric")
                     .set(value);
             };
-            gauge(METRICS[0], "How long the last run took.", (tick.t_ms - started) as f64 / 1000.0);
-            gauge(METRICS[1], "Records the last run processed.", records as f64);
+            gauge(
+                METRICS[0],
+                "How long the last run took.",
+                (tick.t_ms - started) as f64 / 1000.0,
+            );
+            gauge(
+                METRICS[1],
+                "Records the last run processed.",
+                records as f64,
+            );
             gauge(METRICS[2], "When the job last succeeded.", now);
             gateway.push(&grouping, registry.collect(), PushMethod::Put, now);
         } else {

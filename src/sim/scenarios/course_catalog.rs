@@ -99,7 +99,9 @@ impl Service for CourseCatalog {
                 if count > 0 {
                     let counter = self.counters[index][status].get_or_insert_with(|| {
                         let code = ["200", "400", "404", "500"][status];
-                        self.count.labels(&["GET", endpoint, code]).expect("3 labels")
+                        self.count
+                            .labels(&["GET", endpoint, code])
+                            .expect("3 labels")
                     });
                     add(counter, count);
                 }

@@ -45,7 +45,10 @@ struct HelloWorld {
 
 fn build(registry: &Registry, _start: &Start) -> Box<dyn Service> {
     let requests = registry
-        .counter(&Opts::new("app_requests_total", "Total requests to the app."))
+        .counter(&Opts::new(
+            "app_requests_total",
+            "Total requests to the app.",
+        ))
         .expect("valid metric");
     let response_time = registry
         .histogram(

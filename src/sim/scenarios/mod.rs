@@ -111,7 +111,7 @@ pub(crate) fn add(counter: &Counter, n: u64) {
 /// log-spread. A few are observed one by one; more are observed in bulk: the
 /// distribution is cut into eight equally likely slices, and each slice's share of
 /// the requests is observed at one value drawn within that slice (stratified
-/// sampling), so a second's work costs at most eight observations.
+/// sampling), so a second's work costs at most four observations per series.
 pub(crate) fn observe_latencies(
     histogram: &Histogram,
     n: u64,
@@ -119,7 +119,7 @@ pub(crate) fn observe_latencies(
     sigma: f64,
     rng: &mut Rng,
 ) {
-    const SLICES: u64 = 8;
+    const SLICES: u64 = 4;
     if n <= SLICES {
         for _ in 0..n {
             histogram.observe(median * exp(sigma * rng.normal()));

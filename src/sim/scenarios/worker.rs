@@ -52,7 +52,10 @@ struct Worker {
 fn build(registry: &Registry, _start: &Start) -> Box<dyn Service> {
     let time = registry
         .summary(
-            &Opts::new("request_processing_seconds", "Time spent processing request"),
+            &Opts::new(
+                "request_processing_seconds",
+                "Time spent processing request",
+            ),
             SummaryOpts::default(),
         )
         .expect("valid metric");

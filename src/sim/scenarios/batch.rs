@@ -71,8 +71,8 @@ const PERIOD_MS: i64 = 5 * 60 * 1000;
 
 struct BatchJob {
     host: String,
-    /// The run in progress: (ends at, succeeds, started at, records).
-    running: Option<(i64, bool, i64, u64)>,
+    /// The run in progress: (ends at, succeeds, seconds it takes, records).
+    running: Option<(i64, bool, f64, u64)>,
 }
 
 fn build(_registry: &Registry, start: &Start) -> Box<dyn Service> {
@@ -100,9 +100,9 @@ impl Service for BatchJob {
             let succeeds = !rng.chance(c.error_ratio);
             let records = rng.poisson(c.rate * seconds * 20.0);
             let ends = tick.t_ms + (seconds * 1000.0) as i64;
-            self.running = Some((ends, succeeds, tick.t_ms, records));
+            self.running = Some((ends, succeeds, seconds, records));
         }
-        let Some((ends, succeeds, started, records)) = self.running else {
+        let Some((ends, succeeds, seconds, records)) = self.running else {
             return;
         };
         if tick.t_ms < ends {
@@ -120,11 +120,7 @@ impl Service for BatchJob {
                     .expect("valid metric")
                     .set(value);
             };
-            gauge(
-                METRICS[0],
-                "How long the last run took.",
-                (tick.t_ms - started) as f64 / 1000.0,
-            );
+            gauge(METRICS[0], "How long the last run took.", seconds);
             gauge(
                 METRICS[1],
                 "Records the last run processed.",

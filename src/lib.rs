@@ -1,13 +1,16 @@
 //! promplay: the Prometheus monitoring stack as a playground.
 //!
 //! The pipeline is the architecture (see ARCHITECTURE.md):
-//! simulation → exposition text → scrape/parse → store → PromQL → views.
+//! simulation (`sim`, instrumented through `client`) → exposition text (`expo`) →
+//! scrape (`scrape`) → store (`tsdb`) → PromQL → views.
 //! Core stages have no browser dependency and are tested natively; the two
 //! shells call into them: `ui` (Leptos, wasm32 only) and `cli` (native only).
 
 pub mod client;
 pub mod expo;
 pub mod names;
+pub mod scrape;
+pub mod sim;
 pub mod tsdb;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,10 +1,11 @@
 //! The `promplay` command-line tool: the same core as the playground, reached
 //! from a shell (and from tests and benchmarks).
 //!
-//! One file per subcommand: `check-metrics` (exposition). Still to come with their
-//! stages: `simulate` (simulation + store), `test-promql` and `query` (PromQL).
+//! One file per subcommand: `check-metrics` (exposition), `simulate` (simulation,
+//! scrape and store). Still to come with PromQL: `test-promql` and `query`.
 
 mod check_metrics;
+mod simulate;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -30,6 +31,8 @@ struct Cli {
 enum Command {
     /// Parse exposition text (text 0.0.4 or OpenMetrics) and lint it like `promtool check metrics`.
     CheckMetrics(check_metrics::CheckMetricsArgs),
+    /// Run a simulated service, scrape it into the store, and write the samples as OpenMetrics.
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Parses `std::env::args` and runs the chosen subcommand.
@@ -56,6 +59,7 @@ where
         // `arg_required_else_help` shows the help before we get here.
         None => ExitCode::from(EXIT_USAGE),
         Some(Command::CheckMetrics(args)) => check_metrics::run(args),
+        Some(Command::Simulate(args)) => simulate::run(args),
     }
 }
 

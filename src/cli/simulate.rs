@@ -63,7 +63,7 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
         seed: args.seed,
         start_ms,
         instances: args.instances.max(1),
-        controls: Controls::default(),
+        controls: Controls::for_scenario(&args.scenario),
     })
     .map_err(|e| e.to_string())?;
     let mut store = Head::new(Options::default());

@@ -122,6 +122,26 @@ impl Histogram {
         Ok(())
     }
 
+    /// Records `n` observations of the same `value` at once (for simulations that
+    /// observe in bulk): the bucket count goes up by `n` and the sum by `value * n`,
+    /// which may round differently in the last bits from `n` separate observations.
+    pub fn observe_n(&self, value: f64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let count = n as f64;
+        let mut state = lock(&self.state);
+        state.sum += value * count;
+        if let Some(bucket) = self
+            .config
+            .upper_bounds
+            .iter()
+            .position(|bound| value <= *bound)
+        {
+            state.counts[bucket] += count;
+        }
+    }
+
     fn record(&self, value: f64, exemplar: Option<Exemplar>) {
         let mut state = lock(&self.state);
         state.sum += value;

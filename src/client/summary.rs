@@ -137,6 +137,30 @@ impl Summary {
         }
     }
 
+    /// Records `n` observations of the same `value` at once (for simulations that
+    /// observe in bulk): the count goes up by `n` and the sum by `value * n`, which may
+    /// round differently in the last bits from `n` separate observations. With
+    /// quantiles, the window holds `n` copies of the value.
+    pub fn observe_n(&self, value: f64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let mut state = lock(&self.state);
+        state.count += n as f64;
+        state.sum += value * n as f64;
+        if self.opts.objectives.is_empty() {
+            return;
+        }
+        let now = self.clock.now();
+        let step = (now / self.opts.step_seconds()).floor() as i64;
+        state.expire(&self.opts, now);
+        let copies = std::iter::repeat_n(value, n as usize);
+        match state.window.back_mut() {
+            Some((last_step, values)) if *last_step == step => values.extend(copies),
+            _ => state.window.push_back((step, copies.collect())),
+        }
+    }
+
     /// Runs `work` and observes the clock time it took.
     pub fn time<T>(&self, work: impl FnOnce() -> T) -> T {
         let (result, elapsed) = time_closure(&self.clock, work);

@@ -498,3 +498,41 @@ fn openmetrics_refuses_misplaced_exemplars_and_text_drops_them() {
         );
     }
 }
+
+#[test]
+fn bulk_observations_equal_repeated_ones() {
+    let (_clock, registry) = clock_at(10.0);
+    let one_by_one = registry
+        .histogram(&Opts::new("single", "h"), &[0.5, 1.0])
+        .unwrap();
+    let bulk = registry
+        .histogram(&Opts::new("bulk", "h"), &[0.5, 1.0])
+        .unwrap();
+    for _ in 0..3 {
+        one_by_one.observe(0.75);
+    }
+    bulk.observe_n(0.75, 3);
+    bulk.observe_n(0.25, 0);
+    assert_eq!(bulk.count(), one_by_one.count());
+    assert_eq!(bulk.sum(), one_by_one.sum());
+    let text = text::encode(&registry.collect());
+    assert!(text.contains("bulk_bucket{le=\"0.5\"} 0.0\n"));
+    assert!(text.contains("bulk_bucket{le=\"1.0\"} 3.0\n"));
+
+    let plain = registry
+        .summary(&Opts::new("plain", "s"), SummaryOpts::default())
+        .unwrap();
+    plain.observe_n(2.0, 4);
+    assert_eq!((plain.count(), plain.sum()), (4.0, 8.0));
+    let quantiles = registry
+        .summary(
+            &Opts::new("quantiles", "s"),
+            SummaryOpts::with_objectives(&[(0.5, 0.05)]),
+        )
+        .unwrap();
+    quantiles.observe_n(1.0, 3);
+    quantiles.observe_n(5.0, 1);
+    assert_eq!(quantiles.count(), 4.0);
+    assert_eq!(quantiles.quantile(0.5), 1.0);
+    assert_eq!(quantiles.quantile(1.0), 5.0);
+}

@@ -43,7 +43,13 @@ pub struct RunSettings {
 
 impl Default for RunSettings {
     fn default() -> Self {
-        RunSettings { scenario: "api".into(), seed: 1, instances: 2, interval_ms: 15_000, controls: Controls::default() }
+        RunSettings {
+            scenario: "api".into(),
+            seed: 1,
+            instances: 2,
+            interval_ms: 15_000,
+            controls: Controls::for_scenario("api"),
+        }
     }
 }
 

@@ -1,0 +1,444 @@
+//! Simulated instrumented services on a virtual clock: the start of the pipeline.
+//!
+//! A [`Simulation`] runs one scenario (a demo HTTP API, the apps of well-known
+//! Prometheus tutorials, a batch job pushing to a Pushgateway) as a few instances, each
+//! instrumented only through [`crate::client`] and exposing `/metrics` through
+//! [`crate::expo::encode`], exactly as the Python program shown beside it would.
+//!
+//! Time is virtual and passed in. The services run in fixed one-second ticks, and
+//! every random draw comes from `(seed, instance, tick)` (see `rng`), so the same
+//! configuration gives byte-identical scrape bodies at the same virtual times however
+//! [`Simulation::advance_to`] is called, and on every platform.
+//!
+//! ```
+//! use promplay::expo::textparse::Format;
+//! use promplay::sim::{SimConfig, Simulation};
+//!
+//! let mut sim = Simulation::new(SimConfig::new("api", 7, 1_700_000_000_000)).unwrap();
+//! sim.advance_to(1_700_000_060_000);
+//! let body = sim.scrape(0, Format::Text).unwrap();
+//! assert!(body.contains("http_requests_total{method=\"GET\""));
+//! ```
+
+mod controls;
+mod pushgateway;
+mod rng;
+mod scenarios;
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::client::{ManualClock, Registry};
+use crate::expo::encode::{openmetrics, text};
+use crate::expo::textparse::Format;
+
+use controls::{Conditions, Event, EventKind, instance_skew, minute_wobble, scheduled_outage};
+pub use controls::{Controls, daily_factor};
+use pushgateway::Pushgateway;
+use rng::{Rng, Stream};
+use scenarios::{ScenarioDef, Service, Start, Tick};
+
+/// Length of one simulation step, in milliseconds of virtual time.
+pub const TICK_MS: i64 = 1000;
+
+/// What to simulate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimConfig {
+    /// A name from [`scenarios`].
+    pub scenario: String,
+    pub seed: u64,
+    /// Virtual start time, milliseconds since the Unix epoch.
+    pub start_ms: i64,
+    /// How many instances of the service run (batch: how many batch jobs push).
+    pub instances: usize,
+    pub controls: Controls,
+}
+
+impl SimConfig {
+    /// A scenario with its default instance count and controls (an unknown scenario
+    /// gets one instance and the generic defaults, and `Simulation::new` refuses it).
+    pub fn new(scenario: &str, seed: u64, start_ms: i64) -> SimConfig {
+        let def = scenarios::find(scenario);
+        SimConfig {
+            scenario: scenario.to_string(),
+            seed,
+            start_ms,
+            instances: def.map_or(1, |def| def.default_instances),
+            controls: Controls::for_scenario(scenario),
+        }
+    }
+}
+
+/// A scenario, for pickers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScenarioInfo {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+}
+
+/// A scrape target: what Prometheus's scrape config would say about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetSpec {
+    pub job: String,
+    pub instance: String,
+    pub honor_labels: bool,
+}
+
+/// The Python `prometheus_client` program a scenario mirrors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PythonSource {
+    pub file_name: &'static str,
+    pub code: &'static str,
+    /// For each metric (by its OpenMetrics family name, e.g. `http_requests` for
+    /// `http_requests_total`), the 1-based lines that define and update it.
+    pub metric_lines: Vec<(&'static str, Vec<usize>)>,
+}
+
+impl PythonSource {
+    /// The lines behind a family or sample name as scraped (`http_requests_total`,
+    /// `http_request_duration_seconds_bucket`, `x_created`, ...).
+    pub fn lines_for(&self, name: &str) -> Option<&[usize]> {
+        let find = |wanted: &str| {
+            self.metric_lines
+                .iter()
+                .find(|(metric, _)| *metric == wanted)
+                .map(|(_, lines)| lines.as_slice())
+        };
+        find(name).or_else(|| {
+            ["_total", "_bucket", "_count", "_sum", "_created", "_info"]
+                .iter()
+                .find_map(|suffix| name.strip_suffix(suffix).and_then(find))
+        })
+    }
+}
+
+/// Why a simulation cannot be built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    UnknownScenario {
+        name: String,
+        known: Vec<&'static str>,
+    },
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::UnknownScenario { name, known } => write!(
+                f,
+                "unknown scenario {name:?}; known scenarios: {}",
+                known.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+/// Every scenario, in the order a picker should show them.
+pub fn scenarios() -> &'static [ScenarioInfo] {
+    &scenarios::INFOS
+}
+
+/// One running (or crashed) instance of the service.
+struct Instance {
+    index: usize,
+    name: String,
+    clock: Arc<ManualClock>,
+    registry: Registry,
+    /// `None` while the process is down (a crash during an outage).
+    service: Option<Box<dyn Service>>,
+    started_ms: i64,
+    /// This instance's share of the traffic, relative to the others.
+    skew: f64,
+    /// The traffic wobble of one minute: (minute, factor), computed once per minute.
+    wobble: (i64, f64),
+}
+
+impl Instance {
+    fn start(def: &ScenarioDef, seed: u64, index: usize, name: String, t_ms: i64) -> Instance {
+        let clock = ManualClock::shared(t_ms as f64 / 1000.0);
+        let registry = Registry::new(clock.clone());
+        let service = (def.build)(
+            &registry,
+            &Start {
+                seed,
+                instance: index,
+                instance_name: &name,
+                t_ms,
+            },
+        );
+        Instance {
+            index,
+            name,
+            clock,
+            registry,
+            service: Some(service),
+            started_ms: t_ms,
+            skew: instance_skew(seed, index),
+            wobble: (i64::MIN, 1.0),
+        }
+    }
+}
+
+/// A running scenario.
+pub struct Simulation {
+    def: &'static ScenarioDef,
+    seed: u64,
+    now_ms: i64,
+    /// The next tick to run, as a tick number (its time is `next_tick * TICK_MS`).
+    next_tick: i64,
+    controls: Controls,
+    events: Vec<Event>,
+    instances: Vec<Instance>,
+    gateway: Pushgateway,
+    python: PythonSource,
+}
+
+impl Simulation {
+    pub fn new(config: SimConfig) -> Result<Simulation, SimError> {
+        let def = scenarios::find(&config.scenario).ok_or_else(|| SimError::UnknownScenario {
+            name: config.scenario.clone(),
+            known: scenarios().iter().map(|info| info.name).collect(),
+        })?;
+        let mut simulation = Simulation {
+            def,
+            seed: config.seed,
+            now_ms: config.start_ms,
+            next_tick: config.start_ms.div_euclid(TICK_MS) + 1,
+            controls: config.controls.sanitized(),
+            events: Vec::new(),
+            instances: Vec::new(),
+            gateway: Pushgateway::new(config.start_ms as f64 / 1000.0),
+            python: (def.python)(),
+        };
+        simulation.set_instances(config.instances);
+        Ok(simulation)
+    }
+
+    pub fn scenario(&self) -> &'static ScenarioInfo {
+        &self.def.info
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The virtual time, milliseconds since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    /// Runs the services up to `t_ms`: every whole second of virtual time up to it.
+    /// An earlier time is a no-op (virtual time never goes back).
+    pub fn advance_to(&mut self, t_ms: i64) {
+        if t_ms <= self.now_ms {
+            return;
+        }
+        let last_tick = t_ms.div_euclid(TICK_MS);
+        while self.next_tick <= last_tick {
+            self.run_tick(self.next_tick * TICK_MS);
+            self.next_tick += 1;
+        }
+        self.now_ms = t_ms;
+    }
+
+    fn run_tick(&mut self, t_ms: i64) {
+        let scheduled = self.def.scheduled_outages && scheduled_outage(self.seed, t_ms);
+        let mut outage = scheduled;
+        let mut slow_release = false;
+        for event in self.events.iter().filter(|event| event.active_at(t_ms)) {
+            match event.kind {
+                EventKind::Outage { .. } => outage = true,
+                EventKind::SlowRelease => slow_release = true,
+            }
+        }
+        let (def, seed) = (self.def, self.seed);
+        let daily = daily_factor(t_ms);
+        for instance in &mut self.instances {
+            let down = self.events.iter().any(|event| match event.kind {
+                EventKind::Outage {
+                    down: Some((index, from, to)),
+                } => index == instance.index && from < t_ms && t_ms <= to,
+                _ => false,
+            });
+            instance.clock.set(t_ms as f64 / 1000.0);
+            if down {
+                instance.service = None;
+                continue;
+            }
+            if instance.service.is_none() {
+                // Back up: a new process, with fresh metrics.
+                *instance = Instance::start(def, seed, instance.index, instance.name.clone(), t_ms);
+                continue;
+            }
+            let minute = t_ms.div_euclid(60_000);
+            if instance.wobble.0 != minute {
+                instance.wobble = (minute, minute_wobble(seed, instance.index, minute));
+            }
+            let load = daily * instance.skew * instance.wobble.1;
+            let conditions = Conditions::at(&self.controls, load, outage, slow_release);
+            let tick = Tick {
+                t_ms,
+                instance: instance.index,
+                uptime_s: (t_ms - instance.started_ms) as f64 / 1000.0,
+                conditions: &conditions,
+                controls: &self.controls,
+            };
+            let mut rng = Rng::from_key(seed, Stream::Service, instance.index as u64, t_ms);
+            if let Some(service) = instance.service.as_mut() {
+                self.gateway.set_time(t_ms as f64 / 1000.0);
+                service.step(&tick, &mut rng, &self.gateway);
+            }
+        }
+        self.events.retain(|event| event.end_ms >= t_ms);
+    }
+
+    /// The scrape targets: one per instance, or only the Pushgateway for `batch`.
+    pub fn targets(&self) -> Vec<TargetSpec> {
+        if self.def.pushes {
+            return vec![TargetSpec {
+                job: "pushgateway".to_string(),
+                instance: "pushgateway:9091".to_string(),
+                honor_labels: true,
+            }];
+        }
+        self.instances
+            .iter()
+            .map(|instance| TargetSpec {
+                job: self.def.job.to_string(),
+                instance: instance.name.clone(),
+                honor_labels: false,
+            })
+            .collect()
+    }
+
+    /// The target's `/metrics` body at the current virtual time, or why the scrape
+    /// fails (`connection refused` while an instance is down).
+    pub fn scrape(&mut self, target: usize, format: Format) -> Result<String, String> {
+        let now = self.now_ms as f64 / 1000.0;
+        let registry = if self.def.pushes {
+            if target != 0 {
+                return Err(format!("no target {target}"));
+            }
+            self.gateway.set_time(now);
+            self.gateway.registry()
+        } else {
+            let instance = self
+                .instances
+                .get(target)
+                .ok_or_else(|| format!("no target {target}"))?;
+            if instance.service.is_none() {
+                return Err(format!(
+                    "Get \"http://{}/metrics\": dial tcp {}: connect: connection refused",
+                    instance.name, instance.name
+                ));
+            }
+            instance.clock.set(now);
+            &instance.registry
+        };
+        let families = registry.collect();
+        Ok(match format {
+            Format::Text => text::encode(&families),
+            Format::OpenMetrics => openmetrics::encode(&families),
+        })
+    }
+
+    pub fn controls(&self) -> &Controls {
+        &self.controls
+    }
+
+    /// New controls, in effect from the current virtual time on.
+    pub fn set_controls(&mut self, controls: Controls) {
+        self.controls = controls.sanitized();
+    }
+
+    /// Starts or stops instances (new ones start now; the last ones stop first).
+    pub fn set_instances(&mut self, n: usize) {
+        let n = n.min(64);
+        self.instances.truncate(n);
+        let (def, seed, now) = (self.def, self.seed, self.now_ms);
+        for index in self.instances.len()..n {
+            let name = format!("{}-{}:{}", def.host, index + 1, def.port);
+            self.instances
+                .push(Instance::start(def, seed, index, name, now));
+        }
+    }
+
+    pub fn instances(&self) -> usize {
+        self.instances.len()
+    }
+
+    /// From now on, for `duration_ms`: more errors (5xx), four times the latency, and
+    /// one instance crashes for the second quarter of it, then restarts.
+    pub fn start_outage(&mut self, duration_ms: i64) {
+        let instances = if self.def.pushes {
+            0
+        } else {
+            self.instances.len()
+        };
+        self.events.push(Event::outage(
+            self.seed,
+            self.now_ms,
+            duration_ms,
+            instances,
+        ));
+    }
+
+    /// From now on, for `duration_ms`: a release that is three times slower.
+    pub fn deploy_slow_release(&mut self, duration_ms: i64) {
+        self.events.push(Event {
+            kind: EventKind::SlowRelease,
+            start_ms: self.now_ms,
+            end_ms: self.now_ms.saturating_add(duration_ms.max(0)),
+        });
+    }
+
+    /// Whether an outage (scheduled or started) is on at the current time.
+    pub fn in_outage(&self) -> bool {
+        let t = self.now_ms;
+        (self.def.scheduled_outages && scheduled_outage(self.seed, t))
+            || self.events.iter().any(|event| {
+                matches!(event.kind, EventKind::Outage { .. })
+                    && event.start_ms <= t
+                    && t < event.end_ms
+            })
+    }
+
+    pub fn python_source(&self) -> &PythonSource {
+        &self.python
+    }
+}
+
+/// Times a 24-hour backfill: `instances` instances of `scenario`, scraped every
+/// `interval_ms` (advance, then scrape each target in text format). Returns
+/// (seconds spent advancing, seconds spent scraping, bytes of the last body).
+/// Native only (it reads the wall clock); `tests/sim.rs` prints it.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn measure_backfill(scenario: &str, instances: usize, interval_ms: i64) -> (f64, f64, usize) {
+    use std::time::Instant;
+    let start_ms = 1_700_000_000_000;
+    let mut config = SimConfig::new(scenario, 1, start_ms);
+    config.instances = instances;
+    let Ok(mut sim) = Simulation::new(config) else {
+        return (0.0, 0.0, 0);
+    };
+    let targets = sim.targets().len();
+    let (mut advancing, mut scraping, mut size) = (0.0, 0.0, 0);
+    let mut t = start_ms;
+    while t < start_ms + 86_400_000 {
+        t += interval_ms;
+        let started = Instant::now();
+        sim.advance_to(t);
+        advancing += started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        for target in 0..targets {
+            if let Ok(body) = sim.scrape(target, Format::Text) {
+                size = body.len();
+            }
+        }
+        scraping += started.elapsed().as_secs_f64();
+    }
+    (advancing, scraping, size)
+}

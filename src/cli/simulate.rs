@@ -56,7 +56,11 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
     }
     if !scenarios().iter().any(|s| s.name == args.scenario) {
         let known: Vec<&str> = scenarios().iter().map(|s| s.name).collect();
-        return Err(format!("unknown scenario {:?}; known: {}", args.scenario, known.join(", ")));
+        return Err(format!(
+            "unknown scenario {:?}; known: {}",
+            args.scenario,
+            known.join(", ")
+        ));
     }
     let mut sim = Simulation::new(SimConfig {
         scenario: args.scenario.clone(),
@@ -67,7 +71,10 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
     })
     .map_err(|e| e.to_string())?;
     let mut store = Head::new(Options::default());
-    let config = ScrapeConfig { interval_ms, ..ScrapeConfig::default() };
+    let config = ScrapeConfig {
+        interval_ms,
+        ..ScrapeConfig::default()
+    };
     let mut scraper = ScrapeManager::new(config, Format::OpenMetrics);
     scraper.sync_targets(&sim, &mut store, start_ms);
     // The run covers [start, start + duration): a scrape exactly at the end belongs to the next run.
@@ -89,7 +96,11 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
 /// samples in time order, stale markers left out (they are not scraped samples).
 fn write_openmetrics(store: &Head, out: &mut impl Write) -> std::io::Result<()> {
     let every = Matcher::regex("__name__", ".+").expect("a valid regex");
-    let mut series: Vec<_> = store.select(&[every]).into_iter().filter_map(|s| store.labels(s).map(|l| (l, s))).collect();
+    let mut series: Vec<_> = store
+        .select(&[every])
+        .into_iter()
+        .filter_map(|s| store.labels(s).map(|l| (l, s)))
+        .collect();
     series.sort();
     for (labels, s) in series {
         let name = labels.get("__name__").unwrap_or("");
@@ -108,7 +119,13 @@ fn write_openmetrics(store: &Head, out: &mut impl Write) -> std::io::Result<()> 
             if is_stale_nan(v) {
                 continue;
             }
-            writeln!(out, "{prefix} {} {}.{:03}", go_float(v), t.div_euclid(1000), t.rem_euclid(1000))?;
+            writeln!(
+                out,
+                "{prefix} {} {}.{:03}",
+                go_float(v),
+                t.div_euclid(1000),
+                t.rem_euclid(1000)
+            )?;
         }
     }
     writeln!(out, "# EOF")?;
@@ -118,22 +135,37 @@ fn write_openmetrics(store: &Head, out: &mut impl Write) -> std::io::Result<()> 
 /// Unix seconds (`1714521600`, `1714521600.5`) or RFC 3339 (`2024-05-01T00:00:00Z`,
 /// with an optional fraction and a `Z` or `±hh:mm` offset), as milliseconds.
 pub fn parse_time_ms(text: &str) -> Result<i64, String> {
-    if let Ok(seconds) = text.parse::<f64>() {
-        if seconds.is_finite() {
-            return Ok((seconds * 1000.0).round() as i64);
-        }
+    if let Ok(seconds) = text.parse::<f64>()
+        && seconds.is_finite()
+    {
+        return Ok((seconds * 1000.0).round() as i64);
     }
-    let err = || format!("{text:?} is neither Unix seconds nor an RFC 3339 time like 2024-05-01T00:00:00Z");
+    let err = || {
+        format!("{text:?} is neither Unix seconds nor an RFC 3339 time like 2024-05-01T00:00:00Z")
+    };
     let b = text.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return Err(err());
     }
     let num = |range: std::ops::Range<usize>| -> Result<i64, String> {
-        text.get(range).and_then(|s| s.parse::<i64>().ok()).ok_or_else(err)
+        text.get(range)
+            .and_then(|s| s.parse::<i64>().ok())
+            .ok_or_else(err)
     };
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return Err(err());
     }
     let mut rest = &text[19..];
@@ -149,7 +181,10 @@ pub fn parse_time_ms(text: &str) -> Result<i64, String> {
     }
     let offset_minutes = match rest {
         "Z" | "z" => 0,
-        _ if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) && &rest[3..4] == ":" => {
+        _ if rest.len() == 6
+            && (rest.starts_with('+') || rest.starts_with('-'))
+            && &rest[3..4] == ":" =>
+        {
             let sign = if rest.starts_with('-') { -1 } else { 1 };
             let h: i64 = rest[1..3].parse().map_err(|_| err())?;
             let m: i64 = rest[4..6].parse().map_err(|_| err())?;
@@ -183,7 +218,10 @@ mod tests {
         assert_eq!(parse_time_ms("1714521600"), Ok(1_714_521_600_000));
         assert_eq!(parse_time_ms("1714521600.25"), Ok(1_714_521_600_250));
         assert_eq!(parse_time_ms("2024-05-01T00:00:00Z"), Ok(1_714_521_600_000));
-        assert_eq!(parse_time_ms("2024-05-01T02:00:00.5+02:00"), Ok(1_714_521_600_500));
+        assert_eq!(
+            parse_time_ms("2024-05-01T02:00:00.5+02:00"),
+            Ok(1_714_521_600_500)
+        );
         assert_eq!(parse_time_ms("1970-01-01T00:00:00Z"), Ok(0));
         assert_eq!(parse_time_ms("2000-02-29T12:00:00Z"), Ok(951_825_600_000));
         assert!(parse_time_ms("yesterday").is_err());

@@ -13,7 +13,12 @@ pub struct ScrapeConfig {
 
 impl Default for ScrapeConfig {
     fn default() -> Self {
-        ScrapeConfig { interval_ms: 15_000, timeout_ms: 10_000, sample_limit: 0, honor_timestamps: true }
+        ScrapeConfig {
+            interval_ms: 15_000,
+            timeout_ms: 10_000,
+            sample_limit: 0,
+            honor_timestamps: true,
+        }
     }
 }
 
@@ -44,7 +49,10 @@ pub fn parse_duration_ms(text: &str) -> Result<i64, String> {
             _ => return Err(err()),
         };
         rest = &rest[unit_len..];
-        total = number.checked_mul(unit_ms).and_then(|ms| total.checked_add(ms)).ok_or_else(err)?;
+        total = number
+            .checked_mul(unit_ms)
+            .and_then(|ms| total.checked_add(ms))
+            .ok_or_else(err)?;
     }
     Ok(total)
 }

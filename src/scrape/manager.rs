@@ -21,7 +21,13 @@ pub struct ScrapeManager {
 
 impl ScrapeManager {
     pub fn new(config: ScrapeConfig, format: Format) -> ScrapeManager {
-        ScrapeManager { config, format, targets: Vec::new(), sim_index: Vec::new(), staged: Vec::new() }
+        ScrapeManager {
+            config,
+            format,
+            targets: Vec::new(),
+            sim_index: Vec::new(),
+            staged: Vec::new(),
+        }
     }
 
     pub fn config(&self) -> &ScrapeConfig {
@@ -40,16 +46,25 @@ impl ScrapeManager {
     pub fn sync_targets(&mut self, sim: &Simulation, store: &mut Head, now_ms: i64) {
         let specs = sim.targets();
         let mut kept = Vec::with_capacity(specs.len());
-        let mut old: Vec<Option<Target>> = std::mem::take(&mut self.targets).into_iter().map(Some).collect();
+        let mut old: Vec<Option<Target>> = std::mem::take(&mut self.targets)
+            .into_iter()
+            .map(Some)
+            .collect();
         for spec in &specs {
             let existing = old.iter_mut().find(|t| {
-                t.as_ref().is_some_and(|t| t.status.job == spec.job && t.status.instance == spec.instance)
+                t.as_ref()
+                    .is_some_and(|t| t.status.job == spec.job && t.status.instance == spec.instance)
             });
             let target = match existing.and_then(Option::take) {
                 Some(t) => t,
                 None => {
                     let first = self.first_scrape(&spec.job, &spec.instance, now_ms);
-                    Target::new(spec.job.clone(), spec.instance.clone(), spec.honor_labels, first)
+                    Target::new(
+                        spec.job.clone(),
+                        spec.instance.clone(),
+                        spec.honor_labels,
+                        first,
+                    )
                 }
             };
             kept.push(target);
@@ -85,7 +100,15 @@ impl ScrapeManager {
             sim.advance_to(due);
             let body = sim.scrape(self.sim_index[i], self.format);
             let target = &mut self.targets[i];
-            scrape_loop::scrape(target, body, self.format, due, &self.config, store, &mut self.staged);
+            scrape_loop::scrape(
+                target,
+                body,
+                self.format,
+                due,
+                &self.config,
+                store,
+                &mut self.staged,
+            );
             target.status.next_scrape_ms = due + self.config.interval_ms;
             done += 1;
         }

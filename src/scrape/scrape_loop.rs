@@ -20,7 +20,10 @@ pub const REPORT_SERIES: [&str; 5] = [
 
 enum Key {
     Cached(SeriesRef),
-    New { cache_key: Box<[u8]>, labels: Labels },
+    New {
+        cache_key: Box<[u8]>,
+        labels: Labels,
+    },
 }
 
 /// A sample read from the body, waiting for the scrape to be accepted as a whole.
@@ -87,7 +90,8 @@ fn stage(
                 Key::Cached(entry.series)
             }
             None => {
-                let (name, exposed) = parse_series(sample.series, format, sample.line).map_err(|e| e.to_string())?;
+                let (name, exposed) =
+                    parse_series(sample.series, format, sample.line).map_err(|e| e.to_string())?;
                 let s = &target.status;
                 Key::New {
                     cache_key: sample.series.into(),
@@ -100,10 +104,12 @@ fn stage(
             Some(ts) if config.honor_timestamps => ts.as_millis(),
             _ => t_ms,
         };
-        staged.push(Staged { key, t, value: sample.value, explicit_timestamp });
-    }
-    if config.sample_limit > 0 && staged.len() > config.sample_limit {
-        return Err("sample limit exceeded".to_string());
+        staged.push(Staged {
+            key,
+            t,
+            value: sample.value,
+            explicit_timestamp,
+        });
     }
     Ok(staged.len())
 }
@@ -127,7 +133,16 @@ pub(super) fn scrape(
         Err(_) => 0.0005,
     };
     let outcome = body.and_then(|text| stage(target, &text, format, t_ms, config, staged));
-    let (scraped, mut added) = (outcome.as_ref().map(|n| *n).unwrap_or(0), 0usize);
+    // Like Prometheus, a scrape over the limit still reports how many samples it had.
+    let scraped = *outcome.as_ref().unwrap_or(&0);
+    let outcome = outcome.and_then(|n| {
+        if config.sample_limit > 0 && n > config.sample_limit {
+            Err("sample limit exceeded".to_string())
+        } else {
+            Ok(n)
+        }
+    });
+    let mut added = 0usize;
     if outcome.is_ok() {
         for s in staged.drain(..) {
             let series = match s.key {
@@ -152,15 +167,31 @@ pub(super) fn scrape(
     } else {
         // Nothing of a failed scrape counts as seen: undo what staging marked.
         staged.clear();
-        for entry in target.cache.values_mut().filter(|e| e.last_seen == iteration) {
+        for entry in target
+            .cache
+            .values_mut()
+            .filter(|e| e.last_seen == iteration)
+        {
             entry.last_seen = entry.seen_before;
         }
     }
     mark_stale(target, iteration, t_ms, store);
-    write_report(target, t_ms, store, outcome.is_ok(), duration_s, scraped, added);
+    write_report(
+        target,
+        t_ms,
+        store,
+        outcome.is_ok(),
+        duration_s,
+        scraped,
+        added,
+    );
 
     let status = &mut target.status;
-    status.health = if outcome.is_ok() { Health::Up } else { Health::Down };
+    status.health = if outcome.is_ok() {
+        Health::Up
+    } else {
+        Health::Down
+    };
     status.last_scrape_ms = Some(t_ms);
     status.last_duration_s = duration_s;
     status.last_samples = scraped;
@@ -175,10 +206,20 @@ fn mark_stale(target: &mut Target, iteration: u64, t_ms: i64, store: &mut Head) 
             let _ = store.append(entry.series, t_ms, f64::from_bits(STALE_NAN));
         }
     }
-    target.cache.retain(|_, entry| entry.last_seen + 1 >= iteration);
+    target
+        .cache
+        .retain(|_, entry| entry.last_seen + 1 >= iteration);
 }
 
-fn write_report(target: &mut Target, t_ms: i64, store: &mut Head, ok: bool, duration_s: f64, scraped: usize, added: usize) {
+fn write_report(
+    target: &mut Target,
+    t_ms: i64,
+    store: &mut Head,
+    ok: bool,
+    duration_s: f64,
+    scraped: usize,
+    added: usize,
+) {
     if target.report_series.is_empty() {
         let s = &target.status;
         target.report_series = REPORT_SERIES
@@ -189,7 +230,13 @@ fn write_report(target: &mut Target, t_ms: i64, store: &mut Head, ok: bool, dura
             })
             .collect();
     }
-    let values = [if ok { 1.0 } else { 0.0 }, duration_s, scraped as f64, scraped as f64, added as f64];
+    let values = [
+        if ok { 1.0 } else { 0.0 },
+        duration_s,
+        scraped as f64,
+        scraped as f64,
+        added as f64,
+    ];
     for ((_, series), value) in target.report_series.iter().zip(values) {
         let _ = store.append(*series, t_ms, value);
     }
@@ -197,7 +244,11 @@ fn write_report(target: &mut Target, t_ms: i64, store: &mut Head, ok: bool, dura
 
 /// Stale markers for every series of a target that goes away (and its report series).
 pub(super) fn end_of_run_staleness(target: &mut Target, t_ms: i64, store: &mut Head) {
-    for entry in target.cache.values().filter(|e| !e.explicit_timestamp && e.last_seen == target.iteration) {
+    for entry in target
+        .cache
+        .values()
+        .filter(|e| !e.explicit_timestamp && e.last_seen == target.iteration)
+    {
         let _ = store.append(entry.series, t_ms, f64::from_bits(STALE_NAN));
     }
     for (_, series) in &target.report_series {

@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::clock_bar::ClockBar;
 use super::panes::Pane;
+use super::playground::provide_playground;
 use super::storage;
 use super::theme::{ThemeToggle, provide_theme};
 
@@ -42,6 +44,7 @@ fn focus_tab(pane: Pane) {
 #[component]
 pub fn App() -> impl IntoView {
     provide_theme();
+    provide_playground();
 
     let initial = pane_from_hash()
         .or_else(|| storage::load(STORAGE_KEY).and_then(|id| Pane::from_id(&id)))
@@ -105,6 +108,7 @@ pub fn App() -> impl IntoView {
             </div>
             <ThemeToggle/>
         </header>
+        <ClockBar/>
         <nav class="tabs" role="tablist" aria-label="Panes" on:keydown=on_tab_key>
             {tabs}
         </nav>

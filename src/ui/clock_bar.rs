@@ -85,6 +85,9 @@ mod tests {
     fn utc_formatting() {
         assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(format_utc(1_714_521_600_000), "2024-05-01 00:00:00 UTC");
-        assert_eq!(format_utc(951_825_600_000 + 3_723_000), "2000-02-29 13:02:03 UTC");
+        assert_eq!(
+            format_utc(951_825_600_000 + 3_723_000),
+            "2000-02-29 13:02:03 UTC"
+        );
     }
 }

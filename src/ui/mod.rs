@@ -4,8 +4,10 @@
 mod app;
 pub mod browser;
 pub mod chart;
+pub mod clock_bar;
 pub mod panes;
 pub mod panic_banner;
+pub mod playground;
 pub mod storage;
 pub mod theme;
 

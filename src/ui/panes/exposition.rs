@@ -1,20 +1,118 @@
-//! The simulated service's live `/metrics` text. The service and the encoders
-//! arrive with issues #3 and #4; until then the pane says so in the format itself.
+//! The simulated service's live `/metrics` text, as a scrape would fetch it right
+//! now (virtual time), in text 0.0.4 or OpenMetrics; click a line to have it explained.
 
 use leptos::prelude::*;
 
-use super::Coming;
+use crate::expo::explain::explain_line;
+use crate::expo::textparse::{Format, LineKind, ParseOptions, parse};
+use crate::ui::playground::Playground;
+use crate::ui::storage;
+
+const FORMAT_KEY: &str = "exposition.format";
 
 #[component]
 pub fn ExpositionPane() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let target = RwSignal::new(0usize);
+    let format = RwSignal::new(match storage::load(FORMAT_KEY).as_deref() {
+        Some("text") => Format::Text,
+        _ => Format::OpenMetrics,
+    });
+    let selected = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        storage::save(
+            FORMAT_KEY,
+            if format.get() == Format::Text {
+                "text"
+            } else {
+                "openmetrics"
+            },
+        );
+    });
+
+    // The body at the current virtual time (recomputed whenever the pipeline moves on).
+    let body = Memo::new(move |_| {
+        let (i, f) = (target.get(), format.get());
+        playground.version.track();
+        playground
+            .update_untracked(|p| p.sim.scrape(i, f))
+            .unwrap_or_else(|| Err("the simulation is starting".into()))
+    });
+    let target_options = move || {
+        playground
+            .with(|p| p.sim.targets())
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| view! { <option value=i.to_string()>{format!("{} / {}", t.job, t.instance)}</option> })
+            .collect_view()
+    };
+    let lines = move || {
+        match body.get() {
+        Err(error) => view! { <p class="fetch-status fetch-error">{format!("This scrape would fail: {error}")}</p> }.into_any(),
+        Ok(text) => {
+            let parsed = parse(text.as_bytes(), ParseOptions { format: Some(format.get()), strict: false });
+            let explanation = selected.get().map(|n| {
+                view! {
+                    <div class="explanation" data-testid="line-explanation">
+                        <strong>{format!("Line {n}: ")}</strong>
+                        {explain_line(&parsed, n)}
+                    </div>
+                }
+            });
+            let rows = text
+                .lines()
+                .enumerate()
+                .map(|(i, line)| {
+                    let n = i + 1;
+                    let kind = parsed.lines.get(i).copied();
+                    let class = match kind {
+                        Some(LineKind::Help(_) | LineKind::Type(_) | LineKind::Unit(_)) => "expo-line expo-meta",
+                        Some(LineKind::Eof) => "expo-line expo-meta",
+                        _ => "expo-line",
+                    };
+                    view! {
+                        <div class=class class:line-selected=move || selected.get() == Some(n) on:click=move |_| selected.set(Some(n))>
+                            {line.to_string()}
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                {explanation}
+                <div class="exposition" data-testid="exposition-text" aria-label="Exposition text">{rows}</div>
+            }
+            .into_any()
+        }
+    }
+    };
     view! {
-        <Coming issue=3 title="Exposition text">
-            "The service's /metrics text, in Prometheus text 0.0.4 or OpenMetrics, updating with the "
-            "virtual clock; click a line to see what it means and graph it."
-        </Coming>
-        <pre class="exposition" data-testid="exposition-text" aria-label="Exposition text">
-            "# The simulated service's /metrics text will appear here.\n"
-            "# Nothing is scraped yet: the encoders and the service land with issues #3 and #4.\n"
-        </pre>
+        <section class="exposition-pane">
+            <h2>"/metrics, live"</h2>
+            <p class="pane-intro">
+                "What the scraper reads from the simulated service at this moment of virtual time. "
+                "Click a line to see what it means."
+            </p>
+            <div class="toolbar">
+                <label>
+                    "Target "
+                    <select data-testid="exposition-target" on:change=move |ev| target.set(event_target_value(&ev).parse().unwrap_or(0))>
+                        {target_options}
+                    </select>
+                </label>
+                <label>
+                    "Format "
+                    <select
+                        data-testid="exposition-format"
+                        prop:value=move || if format.get() == Format::Text { "text" } else { "openmetrics" }
+                        on:change=move |ev| format.set(if event_target_value(&ev) == "text" { Format::Text } else { Format::OpenMetrics })
+                    >
+                        <option value="openmetrics">"OpenMetrics 1.0"</option>
+                        <option value="text">"text 0.0.4"</option>
+                    </select>
+                </label>
+            </div>
+            {lines}
+        </section>
     }
 }

@@ -5,6 +5,8 @@ mod coming;
 mod exposition;
 mod inspect;
 mod query;
+mod service;
+mod targets;
 
 use leptos::prelude::*;
 
@@ -72,24 +74,11 @@ impl Pane {
     /// The pane's content.
     pub fn view(self) -> AnyView {
         match self {
-            Pane::Service => view! {
-                <Coming issue=4 title="The simulated service">
-                    "A seeded, deterministic HTTP API (and the tutorial apps learners meet) instrumented "
-                    "through a client-library-style API, with live controls for traffic, errors, latency "
-                    "and outages, and the Python prometheus_client code it mirrors."
-                </Coming>
-            }
-            .into_any(),
-            Pane::Exposition => exposition::ExpositionPane().into_any(),
+            Pane::Service => view! { <service::ServicePane/> }.into_any(),
+            Pane::Exposition => view! { <exposition::ExpositionPane/> }.into_any(),
             Pane::Query => query::QueryPane().into_any(),
             Pane::Inspect => view! { <inspect::InspectPane/> }.into_any(),
-            Pane::Targets => view! {
-                <Coming issue=4 title="Scrape targets">
-                    "Each target's health, labels, last scrape, scrape duration and last error, "
-                    "as on Prometheus's Targets page, once the in-page scraper runs."
-                </Coming>
-            }
-            .into_any(),
+            Pane::Targets => view! { <targets::TargetsPane/> }.into_any(),
             Pane::Alerts => view! {
                 <Coming issue=0 title="Recording and alerting rules">
                     "Rules with for: durations evaluated on the virtual clock, showing pending and "

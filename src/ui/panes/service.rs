@@ -67,7 +67,11 @@ pub fn ServicePane() -> impl IntoView {
         .collect_view();
     let description = move || {
         let name = settings().scenario;
-        scenarios().iter().find(|s| s.name == name).map(|s| s.description).unwrap_or("")
+        scenarios()
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.description)
+            .unwrap_or("")
     };
     let highlighted = RwSignal::new(None::<&'static str>);
     let source = move || {

@@ -10,7 +10,11 @@ use crate::ui::playground::Playground;
 /// "12.3s ago" in virtual time.
 fn ago(now_ms: i64, then_ms: i64) -> String {
     let s = (now_ms - then_ms) as f64 / 1000.0;
-    if s < 60.0 { format!("{s:.1}s ago") } else { format!("{:.1}m ago", s / 60.0) }
+    if s < 60.0 {
+        format!("{s:.1}s ago")
+    } else {
+        format!("{:.1}m ago", s / 60.0)
+    }
 }
 
 #[component]

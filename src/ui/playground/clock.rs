@@ -23,6 +23,10 @@ impl VirtualClock {
     }
 
     pub fn label(speed: u32) -> String {
-        if speed == 0 { "pause".to_string() } else { format!("{speed}×") }
+        if speed == 0 {
+            "pause".to_string()
+        } else {
+            format!("{speed}×")
+        }
     }
 }

@@ -75,10 +75,18 @@ impl Pipeline {
             max_bytes: Some(STORE_BYTE_BUDGET),
             ..Options::default()
         });
-        let config = ScrapeConfig { interval_ms: settings.interval_ms, ..ScrapeConfig::default() };
+        let config = ScrapeConfig {
+            interval_ms: settings.interval_ms,
+            ..ScrapeConfig::default()
+        };
         let mut scraper = ScrapeManager::new(config, Format::OpenMetrics);
         scraper.sync_targets(&sim, &mut store, start_ms);
-        Ok(Pipeline { settings, sim, scraper, store })
+        Ok(Pipeline {
+            settings,
+            sim,
+            scraper,
+            store,
+        })
     }
 
     /// Runs simulation and scrapes up to `t_ms`.
@@ -113,9 +121,20 @@ impl Playground {
         self.pipeline.with_value(|p| p.as_ref().map(f))
     }
 
+    /// Runs `f` on the pipeline mutably without telling the views (for reads that
+    /// need `&mut`, like rendering a scrape body for display).
+    pub fn update_untracked<R>(&self, f: impl FnOnce(&mut Pipeline) -> R) -> Option<R> {
+        self.pipeline
+            .try_update_value(|p| p.as_mut().map(f))
+            .flatten()
+    }
+
     /// Changes the pipeline (and tells the views).
     pub fn update<R>(&self, f: impl FnOnce(&mut Pipeline) -> R) -> Option<R> {
-        let result = self.pipeline.update_value(|p| p.as_mut().map(f));
+        let result = self
+            .pipeline
+            .try_update_value(|p| p.as_mut().map(f))
+            .flatten();
         self.version.update(|v| *v += 1);
         result
     }
@@ -149,7 +168,8 @@ impl Playground {
                         }
                     });
                 }
-                me.backfill.set(Some((at - start) as f64 / (end - start).max(1) as f64));
+                me.backfill
+                    .set(Some((at - start) as f64 / (end - start).max(1) as f64));
                 me.version.update(|v| *v += 1);
                 sleep_ms(0).await;
                 if me.backfill_generation.get_untracked() != generation {
@@ -172,7 +192,10 @@ pub fn provide_playground() -> Playground {
     let playground = Playground {
         pipeline: StoredValue::new_local(None),
         version: RwSignal::new(0),
-        clock: RwSignal::new(VirtualClock { now_ms: wall_now, speed: 1 }),
+        clock: RwSignal::new(VirtualClock {
+            now_ms: wall_now,
+            speed: 1,
+        }),
         backfill: RwSignal::new(None),
         error: RwSignal::new(None),
         backfill_generation: RwSignal::new(0),

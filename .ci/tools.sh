@@ -1,7 +1,7 @@
 # Installs what building, serving and testing promplay need, skipping whatever is
 # already there (a second run takes seconds). Sourced by .ci/serve and .ci/test:
 #   ensure_build_tools   wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen)
-#   ensure_test_tools    the above plus Chromium, chromedriver and playwright-core
+#   ensure_test_tools    the above plus Chromium, chromedriver, promtool and playwright-core
 # Nothing is downloaded from GitHub: Trunk would try that for any tool it cannot find
 # on PATH at the pinned version, so every pinned tool is put on PATH first.
 
@@ -83,6 +83,10 @@ ensure_test_tools() {
   export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
   if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
     apt_install chromium chromium-driver
+  fi
+  # promtool (Debian's prometheus package): the reference the tests compare against.
+  if ! command -v promtool >/dev/null; then
+    apt_install prometheus
   fi
   # The stamp is the lock file the installed modules came from.
   if ! cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.promplay-installed-from; then

@@ -85,6 +85,13 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
             .map_err(|e| format!("cannot write the samples: {e}"))?;
     }
     let stats = store.stats(0);
+    // bytes_per_sample is the chunk figure Prometheus quotes; store_bytes is everything.
+    eprintln!(
+        "chunk_bytes={} other_bytes={} (index, labels, series) all_in_bytes_per_sample={:.2}",
+        stats.chunk_bytes,
+        stats.bytes - stats.chunk_bytes,
+        stats.bytes as f64 / stats.samples.max(1) as f64
+    );
     eprintln!(
         "series={} samples={} store_bytes={} bytes_per_sample={:.2}",
         stats.series, stats.samples, stats.bytes, stats.bytes_per_sample

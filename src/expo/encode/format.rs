@@ -36,6 +36,23 @@ impl NameEscaping {
 /// `floatToGoString`: `+Inf`, `-Inf`, `NaN`, otherwise Python's `repr()`, except that
 /// positive values with more than six digits before the point use Go's exponent form.
 pub fn go_float(value: f64) -> String {
+    let mut out = String::new();
+    write_go_float(&mut out, value);
+    out
+}
+
+/// `go_float`, appended to `out`; whole numbers below a million (most counter and
+/// bucket values) skip the general formatting.
+pub fn write_go_float(out: &mut String, value: f64) {
+    if value.fract() == 0.0 && value.abs() < 1e6 && !(value == 0.0 && value.is_sign_negative()) {
+        use std::fmt::Write;
+        let _ = write!(out, "{}.0", value as i64);
+        return;
+    }
+    out.push_str(&go_float_general(value));
+}
+
+fn go_float_general(value: f64) -> String {
     if value == f64::INFINITY {
         return "+Inf".to_string();
     }
@@ -123,10 +140,43 @@ pub fn escape_help_text(help: &str) -> String {
 
 /// Escapes backslash, newline and double quote (label values, OpenMetrics HELP, quoted names).
 pub fn escape_quoted(value: &str) -> String {
-    value
-        .replace('\\', r"\\")
-        .replace('\n', r"\n")
-        .replace('"', "\\\"")
+    let mut out = String::with_capacity(value.len());
+    push_escaped_quoted(&mut out, value);
+    out
+}
+
+/// `escape_quoted`, appended to `out` (no copy when nothing needs escaping).
+pub fn push_escaped_quoted(out: &mut String, value: &str) {
+    if !value.bytes().any(|b| matches!(b, b'\\' | b'\n' | b'"')) {
+        out.push_str(value);
+        return;
+    }
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str(r"\\"),
+            '\n' => out.push_str(r"\n"),
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `escape_metric_name`, appended to `out` (legacy names are copied as they are).
+pub fn write_metric_name(out: &mut String, name: &str, scheme: NameEscaping) {
+    if scheme != NameEscaping::Dots && is_legacy_metric_name(name) {
+        out.push_str(name);
+    } else {
+        out.push_str(&escape_metric_name(name, scheme));
+    }
+}
+
+/// `escape_label_name`, appended to `out` (legacy names are copied as they are).
+pub fn write_label_name(out: &mut String, name: &str, scheme: NameEscaping) {
+    if scheme != NameEscaping::Dots && is_legacy_label_name(name) {
+        out.push_str(name);
+    } else {
+        out.push_str(&escape_label_name(name, scheme));
+    }
 }
 
 fn is_legacy_metric_char(c: char, position: usize) -> bool {

@@ -44,38 +44,49 @@ impl fmt::Display for EncodeError {
 
 impl std::error::Error for EncodeError {}
 
-/// Writes `labels` sorted by name as `a="x",b="y"` (no braces).
-pub(crate) fn join_labels(labels: &[(String, String)], escaping: NameEscaping) -> String {
-    let mut sorted: Vec<&(String, String)> = labels.iter().collect();
-    sorted.sort();
-    sorted
-        .iter()
-        .map(|(name, value)| {
-            format!(
-                "{}=\"{}\"",
-                format::escape_label_name(name, escaping),
-                format::escape_quoted(value)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+/// Appends `labels` sorted by name as `a="x",b="y"` (no braces) to `out`. This is
+/// the encoders' hot path (every sample of every scrape), so it writes in place.
+pub(crate) fn write_labels(out: &mut String, labels: &[(String, String)], escaping: NameEscaping) {
+    let write_one = |out: &mut String, (name, value): &(String, String)| {
+        format::write_label_name(out, name, escaping);
+        out.push_str("=\"");
+        format::push_escaped_quoted(out, value);
+        out.push('"');
+    };
+    let already_sorted = labels.windows(2).all(|w| w[0] <= w[1]);
+    let mut first = true;
+    let mut each = |out: &mut String, pair: &(String, String)| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        write_one(out, pair);
+    };
+    if already_sorted {
+        labels.iter().for_each(|pair| each(out, pair));
+    } else {
+        let mut sorted: Vec<&(String, String)> = labels.iter().collect();
+        sorted.sort();
+        sorted.into_iter().for_each(|pair| each(out, pair));
+    }
 }
 
-/// The name-and-labels part of a sample line: `name{labels}`, or `{"name",labels}` when
-/// the (escaped) name must be quoted.
-pub(crate) fn series_prefix(
-    name: &str,
-    labels: &[(String, String)],
-    escaping: NameEscaping,
-) -> String {
-    let written_name = format::escape_metric_name(name, escaping);
-    let label_text = join_labels(labels, escaping);
-    if written_name.starts_with('"') {
-        let comma = if label_text.is_empty() { "" } else { "," };
-        format!("{{{written_name}{comma}{label_text}}}")
-    } else if label_text.is_empty() {
-        written_name
-    } else {
-        format!("{written_name}{{{label_text}}}")
+/// Appends the name-and-labels part of a sample line: `name{labels}`, or
+/// `{"name",labels}` when the (escaped) name must be quoted.
+pub(crate) fn write_series(out: &mut String, name: &str, labels: &[(String, String)], escaping: NameEscaping) {
+    let start = out.len();
+    format::write_metric_name(out, name, escaping);
+    let quoted = out[start..].starts_with('"');
+    if quoted {
+        out.insert(start, '{');
+        if !labels.is_empty() {
+            out.push(',');
+        }
+        write_labels(out, labels, escaping);
+        out.push('}');
+    } else if !labels.is_empty() {
+        out.push('{');
+        write_labels(out, labels, escaping);
+        out.push('}');
     }
 }

@@ -2,8 +2,8 @@
 //! writes it: HELP, TYPE, UNIT (when set), every sample in order with its timestamp
 //! and exemplar, and a final `# EOF`.
 
-use super::format::{escape_metric_name, escape_quoted, go_float, openmetrics_timestamp};
-use super::{EncodeError, EncodeOptions, join_labels, series_prefix};
+use super::format::{escape_metric_name, escape_quoted, openmetrics_timestamp, write_go_float};
+use super::{EncodeError, EncodeOptions, write_labels, write_series};
 use crate::expo::model::{Exemplar, MetricFamily, MetricType, Sample};
 
 /// Encodes with default options; a misplaced exemplar (see [`encode_with`]) is left out.
@@ -78,23 +78,18 @@ fn write_sample(
     exemplar: Option<&Exemplar>,
     options: EncodeOptions,
 ) {
-    out.push_str(&series_prefix(
-        &sample.name,
-        &sample.labels,
-        options.escaping,
-    ));
+    write_series(out, &sample.name, &sample.labels, options.escaping);
     out.push(' ');
-    out.push_str(&go_float(sample.value));
+    write_go_float(out, sample.value);
     if let Some(timestamp) = sample.timestamp {
         out.push(' ');
         out.push_str(&openmetrics_timestamp(timestamp));
     }
     if let Some(exemplar) = exemplar {
-        out.push_str(&format!(
-            " # {{{}}} {}",
-            join_labels(&exemplar.labels, options.escaping),
-            go_float(exemplar.value)
-        ));
+        out.push_str(" # {");
+        write_labels(out, &exemplar.labels, options.escaping);
+        out.push_str("} ");
+        write_go_float(out, exemplar.value);
         if let Some(timestamp) = exemplar.timestamp {
             out.push(' ');
             out.push_str(&openmetrics_timestamp(timestamp));

@@ -4,8 +4,8 @@
 //! counters with `_total`, `_created`/`_gcount`/`_gsum` as gauge families of their own,
 //! ...), then written. Exemplars and units are not part of this format and are dropped.
 
-use super::format::{escape_help_text, escape_metric_name, go_float, text_timestamp_millis};
-use super::{EncodeOptions, series_prefix};
+use super::format::{escape_help_text, escape_metric_name, text_timestamp_millis, write_go_float};
+use super::{EncodeOptions, write_series};
 use crate::expo::convert::to_text_families;
 use crate::expo::model::{MetricFamily, MetricType, Sample};
 
@@ -26,7 +26,7 @@ pub fn encode_with(families: &[MetricFamily], options: EncodeOptions) -> String 
             options,
         );
         for sample in &family.samples {
-            out.push_str(&sample_line(sample, options));
+            write_sample(&mut out, sample, options);
         }
     }
     out
@@ -61,11 +61,13 @@ fn write_metadata(
     out.push_str(&format!("# TYPE {written_name} {type_word}\n"));
 }
 
-fn sample_line(sample: &Sample, options: EncodeOptions) -> String {
-    let prefix = series_prefix(&sample.name, &sample.labels, options.escaping);
-    let timestamp = match sample.timestamp {
-        Some(ts) => format!(" {}", text_timestamp_millis(ts)),
-        None => String::new(),
-    };
-    format!("{prefix} {}{timestamp}\n", go_float(sample.value))
+fn write_sample(out: &mut String, sample: &Sample, options: EncodeOptions) {
+    write_series(out, &sample.name, &sample.labels, options.escaping);
+    out.push(' ');
+    write_go_float(out, sample.value);
+    if let Some(ts) = sample.timestamp {
+        use std::fmt::Write;
+        let _ = write!(out, " {}", text_timestamp_millis(ts));
+    }
+    out.push('\n');
 }

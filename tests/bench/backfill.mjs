@@ -1,0 +1,42 @@
+// Benchmark: backfill 24 h of the `api` scenario with 3 instances at 15 s in the page
+// (release build, headless Chromium): wall time, samples, bytes per sample, and the
+// longest main-thread task while it runs.
+//   node tests/bench/backfill.mjs [HOURS]     (after a release build in target/e2e-dist)
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveDist } from "../e2e/server.mjs";
+import { launch } from "../e2e/browser.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
+const hours = process.argv[2] ?? "24";
+
+const server = await serveDist(dist, "/playground/");
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+await page.goto(server.url + "#service");
+const idle = () => page.waitForFunction(() => !document.querySelector('[data-testid="backfill-progress"]'), null, { timeout: 600000 });
+await idle();
+await page.click('[data-testid="speed-0"]');
+await page.fill('[data-testid="instances"]', "3");
+await page.press('[data-testid="instances"]', "Enter");
+await page.dispatchEvent('[data-testid="instances"]', "change");
+await page.evaluate(() => {
+  window.__tasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__tasks.push(e.duration);
+  }).observe({ type: "longtask" });
+});
+await page.selectOption('[data-testid="clock-bar"] select', { label: `${hours} hours` }).catch(() => page.selectOption('[data-testid="clock-bar"] select', hours));
+const t0 = await page.evaluate(() => performance.now());
+await page.click('[data-testid="backfill"]');
+await page.waitForSelector('[data-testid="backfill-progress"]', { timeout: 5000 }).catch(() => {});
+await idle();
+const wall = (await page.evaluate(() => performance.now())) - t0;
+const tasks = await page.evaluate(() => window.__tasks);
+await page.click('[data-testid="tab-targets"]');
+const stats = await page.textContent('[data-testid="store-stats"]');
+const targets = await page.locator('[data-testid="target-row"]').count();
+console.log(`backfill ${hours} h, ${targets} targets, in the page: ${wall.toFixed(0)} ms; ${stats}; longest task ${Math.max(0, ...tasks).toFixed(0)} ms (${tasks.length} over 50 ms)`);
+await browser.close();
+await server.close();

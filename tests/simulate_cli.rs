@@ -6,20 +6,54 @@ use std::process::Command;
 use promplay::expo::textparse::{Format, ParseOptions, parse};
 
 fn simulate(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_promplay")).arg("simulate").args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_promplay"))
+        .arg("simulate")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn writes_openmetrics_and_reports_the_store() {
-    let out = simulate(&["--scenario", "api", "--seed", "3", "--start", "2024-05-01T00:00:00Z", "--duration", "10m", "--instances", "2"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = simulate(&[
+        "--scenario",
+        "api",
+        "--seed",
+        "3",
+        "--start",
+        "2024-05-01T00:00:00Z",
+        "--duration",
+        "10m",
+        "--instances",
+        "2",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.ends_with("# EOF\n"));
-    let parsed = parse(text.as_bytes(), ParseOptions { format: Some(Format::OpenMetrics), strict: false });
-    assert!(parsed.is_valid(), "{:?}", &parsed.errors[..parsed.errors.len().min(3)]);
+    let parsed = parse(
+        text.as_bytes(),
+        ParseOptions {
+            format: Some(Format::OpenMetrics),
+            strict: false,
+        },
+    );
+    assert!(
+        parsed.is_valid(),
+        "{:?}",
+        &parsed.errors[..parsed.errors.len().min(3)]
+    );
     let samples: usize = parsed.families.iter().map(|f| f.samples.len()).sum();
     assert!(parsed.families.iter().any(|f| f.name == "up"));
-    assert!(parsed.families.iter().all(|f| f.samples.iter().all(|s| s.timestamp.is_some())));
+    assert!(
+        parsed
+            .families
+            .iter()
+            .all(|f| f.samples.iter().all(|s| s.timestamp.is_some()))
+    );
 
     let stderr = String::from_utf8(out.stderr).unwrap();
     let last = stderr.lines().last().unwrap();
@@ -36,23 +70,46 @@ fn writes_openmetrics_and_reports_the_store() {
     assert!(field("store_bytes") > 0.0);
     // bytes_per_sample counts chunk bytes only (Prometheus's figure), so it is below the all-in ratio.
     let per_sample = field("bytes_per_sample");
-    assert!(per_sample > 0.5 && per_sample < field("store_bytes") / field("samples"), "{last}");
+    assert!(
+        per_sample > 0.5 && per_sample < field("store_bytes") / field("samples"),
+        "{last}"
+    );
 
     // The same run again gives the same bytes.
-    let again = simulate(&["--scenario", "api", "--seed", "3", "--start", "1714521600", "--duration", "10m", "--instances", "2"]);
+    let again = simulate(&[
+        "--scenario",
+        "api",
+        "--seed",
+        "3",
+        "--start",
+        "1714521600",
+        "--duration",
+        "10m",
+        "--instances",
+        "2",
+    ]);
     assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
 }
 
 #[test]
 fn promtool_imports_the_output() {
     let Ok(version) = Command::new("promtool").arg("--version").output() else {
-        eprintln!("SKIPPED: promtool is not installed (apt-get install prometheus); bash .ci/test installs it");
+        eprintln!(
+            "SKIPPED: promtool is not installed (apt-get install prometheus); bash .ci/test installs it"
+        );
         return;
     };
     assert!(version.status.success());
     let dir = std::env::temp_dir().join(format!("promplay-blocks-{}", std::process::id()));
     let file = dir.with_extension("om");
-    let out = simulate(&["--scenario", "batch", "--start", "1714521600", "--duration", "30m"]);
+    let out = simulate(&[
+        "--scenario",
+        "batch",
+        "--start",
+        "1714521600",
+        "--duration",
+        "30m",
+    ]);
     std::fs::write(&file, &out.stdout).unwrap();
     let imported = Command::new("promtool")
         .args(["tsdb", "create-blocks-from", "openmetrics"])
@@ -62,7 +119,11 @@ fn promtool_imports_the_output() {
         .unwrap();
     let _ = std::fs::remove_file(&file);
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
 }
 
 #[test]

@@ -74,7 +74,10 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
         controls: Controls::for_scenario(&args.scenario),
     })
     .map_err(|e| e.to_string())?;
-    let mut store = Head::new(Options { max_bytes: args.max_bytes, ..Options::default() });
+    let mut store = Head::new(Options {
+        max_bytes: args.max_bytes,
+        ..Options::default()
+    });
     let config = ScrapeConfig {
         interval_ms,
         ..ScrapeConfig::default()
@@ -102,7 +105,9 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
     }
     let stats = store.stats(0);
     if let Some(budget) = args.max_bytes {
-        eprintln!("byte_budget={budget} peak_store_bytes={peak_bytes} (measured before each retention pass)");
+        eprintln!(
+            "byte_budget={budget} peak_store_bytes={peak_bytes} (measured before each retention pass)"
+        );
     }
     // bytes_per_sample is the chunk figure Prometheus quotes; store_bytes is everything.
     eprintln!(

@@ -82,6 +82,8 @@ pub fn validate_buckets(bounds: &[f64]) -> Result<Vec<f64>, ClientError> {
 #[derive(Debug)]
 pub struct HistogramConfig {
     upper_bounds: Vec<f64>,
+    /// The `le` label value of each bound, formatted once (collect runs every scrape).
+    le_values: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -207,10 +209,11 @@ impl Metric for Histogram {
     fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
         let state = lock(&self.state);
         let mut cumulative = 0.0;
-        for (index, bound) in self.config.upper_bounds.iter().enumerate() {
+        for (index, le) in self.config.le_values.iter().enumerate() {
             cumulative += state.counts[index];
-            let mut bucket_labels = labels.clone();
-            bucket_labels.push(("le".to_string(), go_float(*bound)));
+            let mut bucket_labels = Vec::with_capacity(labels.len() + 1);
+            bucket_labels.extend(labels.iter().cloned());
+            bucket_labels.push(("le".to_string(), le.clone()));
             let mut bucket =
                 Sample::new(format!("{family_name}_bucket"), bucket_labels, cumulative);
             bucket.exemplar = state.exemplars[index].clone();
@@ -249,8 +252,11 @@ impl HistogramVec {
         label_names: &[&str],
         clock: SharedClock,
     ) -> Result<HistogramVec, ClientError> {
+        let upper_bounds = validate_buckets(buckets)?;
+        let le_values = upper_bounds.iter().map(|b| go_float(*b)).collect();
         let config = HistogramConfig {
-            upper_bounds: validate_buckets(buckets)?,
+            upper_bounds,
+            le_values,
         };
         MetricVec::with_config(opts, label_names, config, clock)
     }

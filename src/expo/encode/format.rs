@@ -44,12 +44,17 @@ pub fn go_float(value: f64) -> String {
 /// `go_float`, appended to `out`; whole numbers below a million (most counter and
 /// bucket values) skip the general formatting.
 pub fn write_go_float(out: &mut String, value: f64) {
-    if value.fract() == 0.0 && value.abs() < 1e6 && !(value == 0.0 && value.is_sign_negative()) {
-        use std::fmt::Write;
+    use std::fmt::Write;
+    let magnitude = value.abs();
+    if value.fract() == 0.0 && magnitude < 1e6 && !(value == 0.0 && value.is_sign_negative()) {
         let _ = write!(out, "{}.0", value as i64);
-        return;
+    } else if (1e-4..1e6).contains(&magnitude) {
+        // In this range Python's repr is fixed notation with the shortest round-trip
+        // digits, which is exactly what Rust's Display writes for a non-integer.
+        let _ = write!(out, "{value}");
+    } else {
+        out.push_str(&go_float_general(value));
     }
-    out.push_str(&go_float_general(value));
 }
 
 fn go_float_general(value: f64) -> String {
@@ -266,6 +271,28 @@ mod tests {
         ];
         for (value, expected) in cases {
             assert_eq!(python_float_repr(*value), *expected, "repr({value})");
+        }
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_general_formatting() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for i in 0..200_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let v = match i % 4 {
+                0 => f64::from_bits(x),
+                1 => (x >> 11) as f64 / (1u64 << 53) as f64 * 10f64.powi((i % 14) - 5),
+                2 => ((x >> 40) as f64) / 1000.0,
+                _ => -(((x >> 44) as f64) + 0.5),
+            };
+            if !v.is_finite() {
+                continue;
+            }
+            let mut fast = String::new();
+            write_go_float(&mut fast, v);
+            assert_eq!(fast, go_float_general(v), "{v:e}");
         }
     }
 

@@ -73,7 +73,12 @@ pub(crate) fn write_labels(out: &mut String, labels: &[(String, String)], escapi
 
 /// Appends the name-and-labels part of a sample line: `name{labels}`, or
 /// `{"name",labels}` when the (escaped) name must be quoted.
-pub(crate) fn write_series(out: &mut String, name: &str, labels: &[(String, String)], escaping: NameEscaping) {
+pub(crate) fn write_series(
+    out: &mut String,
+    name: &str,
+    labels: &[(String, String)],
+    escaping: NameEscaping,
+) {
     let start = out.len();
     format::write_metric_name(out, name, escaping);
     let quoted = out[start..].starts_with('"');

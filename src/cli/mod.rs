@@ -33,6 +33,14 @@ enum Command {
     CheckMetrics(check_metrics::CheckMetricsArgs),
     /// Run a simulated service, scrape it into the store, and write the samples as OpenMetrics.
     Simulate(simulate::SimulateArgs),
+    /// Measure the store: append and range-read throughput, bytes per sample.
+    #[command(hide = true)]
+    BenchStore {
+        #[arg(long, default_value_t = 10_000)]
+        series: usize,
+        #[arg(long, default_value_t = 1_000)]
+        samples: usize,
+    },
 }
 
 /// Parses `std::env::args` and runs the chosen subcommand.
@@ -60,6 +68,10 @@ where
         None => ExitCode::from(EXIT_USAGE),
         Some(Command::CheckMetrics(args)) => check_metrics::run(args),
         Some(Command::Simulate(args)) => simulate::run(args),
+        Some(Command::BenchStore { series, samples }) => {
+            print!("{}", crate::tsdb::bench::run(series, samples));
+            ExitCode::SUCCESS
+        }
     }
 }
 

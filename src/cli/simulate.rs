@@ -12,6 +12,9 @@ use crate::scrape::{ScrapeConfig, ScrapeManager, parse_duration_ms};
 use crate::sim::{Controls, SimConfig, Simulation, scenarios};
 use crate::tsdb::{Head, Matcher, Options, is_stale_nan};
 
+/// Retention keeps the store at this share of the byte budget (headroom for appends).
+pub const RETENTION_TARGET_PERCENT: usize = 97;
+
 #[derive(clap::Args, Debug)]
 pub struct SimulateArgs {
     /// The scenario to run (`api`, the tutorial apps, `batch`).
@@ -74,8 +77,11 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
         controls: Controls::for_scenario(&args.scenario),
     })
     .map_err(|e| e.to_string())?;
+    // Retention aims a little under the budget, so the appends between two passes
+    // (one virtual minute) do not carry the store over it.
+    let retention_target = args.max_bytes.map(|b| b / 100 * RETENTION_TARGET_PERCENT);
     let mut store = Head::new(Options {
-        max_bytes: args.max_bytes,
+        max_bytes: retention_target,
         ..Options::default()
     });
     let config = ScrapeConfig {

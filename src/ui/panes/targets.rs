@@ -62,6 +62,28 @@ pub fn TargetsPane() -> impl IntoView {
             )
         })
     };
+    let tsdb_status = move || {
+        playground.with(|p| {
+            let s = p.store.stats(8);
+            let list = |rows: Vec<(String, usize)>| {
+                rows.into_iter()
+                    .map(|(name, n)| view! { <tr><td><code>{name}</code></td><td class="num">{n}</td></tr> })
+                    .collect_view()
+            };
+            view! {
+                <div class="tsdb-status" data-testid="tsdb-status">
+                    <table>
+                        <thead><tr><th>"Top metrics"</th><th>"Series"</th></tr></thead>
+                        <tbody>{list(s.top_metrics_by_series)}</tbody>
+                    </table>
+                    <table>
+                        <thead><tr><th>"Top label names"</th><th>"Values"</th></tr></thead>
+                        <tbody>{list(s.top_label_names_by_value_count)}</tbody>
+                    </table>
+                </div>
+            }
+        })
+    };
     view! {
         <section class="targets">
             <h2>"Targets"</h2>
@@ -78,7 +100,9 @@ pub fn TargetsPane() -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+            <h3>"TSDB status"</h3>
             <p class="store-stats" data-testid="store-stats">{store_stats}</p>
+            {tsdb_status}
         </section>
     }
 }

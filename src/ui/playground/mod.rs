@@ -72,7 +72,8 @@ impl Pipeline {
         .map_err(|e| e.to_string())?;
         let mut store = Head::new(Options {
             retention_ms: Some(RETENTION_MS),
-            max_bytes: Some(STORE_BYTE_BUDGET),
+            // A little under the budget: headroom for the appends between two passes.
+            max_bytes: Some(STORE_BYTE_BUDGET / 100 * 97),
             ..Options::default()
         });
         let config = ScrapeConfig {

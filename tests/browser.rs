@@ -187,3 +187,17 @@ fn panic_banner_shows_the_message_once() {
     );
     banner.remove();
 }
+
+#[path = "common/fingerprints.rs"]
+mod fingerprints;
+
+#[wasm_bindgen_test]
+fn simulation_exposes_the_same_bytes_as_natively() {
+    use fingerprints::{DURATION_MS, INTERVAL_MS, PINNED, START_MS};
+    for &(scenario, instances, expected) in PINNED {
+        let mut config = promplay::sim::SimConfig::new(scenario, 1, START_MS);
+        config.instances = instances;
+        let got = promplay::sim::fingerprint(config, DURATION_MS, INTERVAL_MS).unwrap();
+        assert_eq!(got, expected, "{scenario}: {got:#018x} in the browser");
+    }
+}

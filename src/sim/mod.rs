@@ -442,3 +442,25 @@ pub fn measure_backfill(scenario: &str, instances: usize, interval_ms: i64) -> (
     }
     (advancing, scraping, size)
 }
+
+/// A fingerprint of what a run exposes: an FNV-1a hash of every scrape body of every
+/// target, every `interval_ms` for `duration_ms`. Equal fingerprints on two machines
+/// (or natively and in the browser) mean the same data; tests pin it.
+pub fn fingerprint(config: SimConfig, duration_ms: i64, interval_ms: i64) -> Result<u64, SimError> {
+    let start = config.start_ms;
+    let mut sim = Simulation::new(config)?;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut t = start;
+    while t < start + duration_ms {
+        t += interval_ms;
+        sim.advance_to(t);
+        for target in 0..sim.targets().len() {
+            let body = sim.scrape(target, Format::OpenMetrics).unwrap_or_else(|e| e);
+            for b in body.bytes() {
+                hash ^= b as u64;
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    }
+    Ok(hash)
+}

@@ -201,3 +201,23 @@ fn simulation_exposes_the_same_bytes_as_natively() {
         assert_eq!(got, expected, "{scenario}: {got:#018x} in the browser");
     }
 }
+
+#[wasm_bindgen_test]
+fn saved_run_settings_round_trip_and_tolerate_garbage() {
+    use promplay::ui::playground::RunSettings;
+    use promplay::ui::playground::saved::{decode, encode};
+    let mut settings = RunSettings::default();
+    settings.scenario = "flask_app".into();
+    settings.seed = 42;
+    settings.instances = 3;
+    settings.controls.error_ratio = 0.25;
+    let (back, speed) = decode(&encode(&settings, 60));
+    assert_eq!((back, speed), (settings, 60));
+    // An old or damaged value keeps what it can and defaults the rest.
+    let (partial, speed) = decode("scenario=nope;seed=7;instances=99;errors=NaN;speed=3;junk");
+    assert_eq!(partial.scenario, "api");
+    assert_eq!(partial.seed, 7);
+    assert_eq!(partial.instances, RunSettings::default().instances);
+    assert_eq!(partial.controls, RunSettings::default().controls);
+    assert_eq!(speed, 1);
+}

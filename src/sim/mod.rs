@@ -455,7 +455,9 @@ pub fn fingerprint(config: SimConfig, duration_ms: i64, interval_ms: i64) -> Res
         t += interval_ms;
         sim.advance_to(t);
         for target in 0..sim.targets().len() {
-            let body = sim.scrape(target, Format::OpenMetrics).unwrap_or_else(|e| e);
+            let body = sim
+                .scrape(target, Format::OpenMetrics)
+                .unwrap_or_else(|e| e);
             for b in body.bytes() {
                 hash ^= b as u64;
                 hash = hash.wrapping_mul(0x0100_0000_01b3);

@@ -8,4 +8,7 @@ pub const DURATION_MS: i64 = 30 * 60_000;
 pub const INTERVAL_MS: i64 = 15_000;
 
 /// (scenario, instances, fingerprint)
-pub const PINNED: &[(&str, usize, u64)] = &[("api", 2, 0x96b8_029b_c0de_eaa9), ("batch", 1, 0xbec1_4155_bcfd_b710)];
+pub const PINNED: &[(&str, usize, u64)] = &[
+    ("api", 2, 0x96b8_029b_c0de_eaa9),
+    ("batch", 1, 0xbec1_4155_bcfd_b710),
+];

@@ -92,6 +92,12 @@ test("the Service pane switches scenarios and shows the Python code behind the m
   await page.click('[data-testid="tab-targets"]');
   await page.waitForFunction(() => document.querySelector('[data-testid="target-row"]')?.textContent.includes("hello"));
   await page.screenshot({ path: path.join(SHOTS, "service-hello-world.png") });
+  // The chosen service and the clock speed survive a reload.
+  await page.click('[data-testid="speed-10"]');
+  await page.reload();
+  await page.waitForSelector('[data-testid="target-row"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="target-row"]')?.textContent.includes("hello"));
+  assert.equal(await page.getAttribute('[data-testid="speed-10"]', "aria-pressed"), "true");
   assert.deepEqual(problems, []);
   await context.close();
 });

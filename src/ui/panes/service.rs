@@ -57,6 +57,7 @@ pub fn ServicePane() -> impl IntoView {
             p.sim.set_controls(controls.clone());
             p.settings.controls = controls;
         });
+        playground.save();
     };
     let control = move |get: fn(&crate::sim::Controls) -> f64| {
         Signal::derive(move || playground.with(|p| get(p.sim.controls())).unwrap_or(0.0))
@@ -169,6 +170,7 @@ pub fn ServicePane() -> impl IntoView {
                                 p.settings.instances = n;
                                 p.scraper.sync_targets(&p.sim, &mut p.store, now);
                             });
+                            playground.save();
                         }
                     />
                 </label>

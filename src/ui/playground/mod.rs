@@ -3,6 +3,7 @@
 //! mutable); a `version` signal tells views when it changed.
 
 mod clock;
+pub mod saved;
 
 pub use clock::{SPEEDS, VirtualClock};
 
@@ -148,6 +149,7 @@ impl Playground {
         let start = end - hours * 3_600_000;
         let generation = self.backfill_generation.get_untracked() + 1;
         self.backfill_generation.set(generation);
+        saved::save(&settings, self.clock.get_untracked().speed);
         match Pipeline::start(settings, start) {
             Ok(p) => self.pipeline.set_value(Some(p)),
             Err(e) => {
@@ -183,26 +185,38 @@ impl Playground {
 
     pub fn set_speed(&self, speed: u32) {
         self.clock.update(|c| c.speed = speed);
+        self.save();
+    }
+
+    /// Keeps the current settings and speed for the next visit.
+    pub fn save(&self) {
+        if let Some(settings) = self
+            .pipeline
+            .with_value(|p| p.as_ref().map(|p| p.settings.clone()))
+        {
+            saved::save(&settings, self.clock.get_untracked().speed);
+        }
     }
 }
 
-/// Creates the playground for the page: the `api` scenario with the last hour
-/// backfilled, then the clock running at 1×.
+/// Creates the playground for the page: the saved settings (on a first visit the
+/// `api` scenario) with the last hour backfilled, then the clock running.
 pub fn provide_playground() -> Playground {
     let wall_now = js_sys::Date::now() as i64;
+    let (settings, speed) = saved::load();
     let playground = Playground {
         pipeline: StoredValue::new_local(None),
         version: RwSignal::new(0),
         clock: RwSignal::new(VirtualClock {
             now_ms: wall_now,
-            speed: 1,
+            speed,
         }),
         backfill: RwSignal::new(None),
         error: RwSignal::new(None),
         backfill_generation: RwSignal::new(0),
     };
     provide_context(playground);
-    playground.backfill(RunSettings::default(), FIRST_VISIT_HOURS);
+    playground.backfill(settings, FIRST_VISIT_HOURS);
 
     let last_wall = Cell::new(now_ms());
     if let Ok(handle) = set_interval_with_handle(

@@ -34,6 +34,11 @@ impl ScrapeManager {
         &self.config
     }
 
+    /// Changes the limits for the next scrapes (the interval stays: targets keep their slots).
+    pub fn set_sample_limit(&mut self, limit: usize) {
+        self.config.sample_limit = limit;
+    }
+
     /// The first scrape time at or after `now_ms` in the target's slot of the interval.
     fn first_scrape(&self, job: &str, instance: &str, now_ms: i64) -> i64 {
         let interval = self.config.interval_ms;

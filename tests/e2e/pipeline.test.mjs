@@ -50,6 +50,22 @@ test("a first visit shows the api service scraped, with the last hour in the sto
   await context.close();
 });
 
+test("a sample limit below the scrape size takes the targets down with Prometheus's message", async () => {
+  const { context, page } = await openPage(browser, server.url + "#targets");
+  await backfillDone(page);
+  await page.click('[data-testid="speed-60"]');
+  await page.fill('[data-testid="sample-limit"]', "10");
+  await page.dispatchEvent('[data-testid="sample-limit"]', "change");
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('[data-testid="target-row"]')].every((r) => r.dataset.health === "down"),
+    null,
+    { timeout: 10000 },
+  );
+  assert.match(await page.textContent('[data-testid="targets-table"]'), /sample limit exceeded/);
+  await page.screenshot({ path: path.join(SHOTS, "targets-sample-limit.png") });
+  await context.close();
+});
+
 test("the virtual clock runs at the chosen speed and pauses", async () => {
   const { context, page } = await openPage(browser, server.url + "#targets");
   await backfillDone(page);

@@ -91,6 +91,20 @@ pub fn TargetsPane() -> impl IntoView {
                 "What the in-page Prometheus scrapes: one target per service instance, every scrape interval. "
                 "A target that fails a scrape is DOWN, its up series is 0 and its series get stale markers."
             </p>
+            <label class="sample-limit">
+                "sample_limit "
+                <input
+                    type="number"
+                    min="0"
+                    data-testid="sample-limit"
+                    prop:value=move || playground.with(|p| p.scraper.config().sample_limit).unwrap_or(0).to_string()
+                    on:change=move |ev| {
+                        let limit = event_target_value(&ev).parse().unwrap_or(0);
+                        playground.update(|p| p.scraper.set_sample_limit(limit));
+                    }
+                />
+                " (0: no limit; a scrape with more samples fails and stores nothing, as in Prometheus)"
+            </label>
             <table class="targets-table" data-testid="targets-table">
                 <thead>
                     <tr>

@@ -35,7 +35,11 @@ pub fn ExpositionPane() -> impl IntoView {
         let (i, f) = (target.get(), format.get());
         playground.version.track();
         playground
-            .update_untracked(|p| p.sim.scrape(i, f))
+            .update_untracked(|p| {
+                // A scenario with fewer targets than before: show its first one.
+                let i = if i < p.sim.targets().len() { i } else { 0 };
+                p.sim.scrape(i, f)
+            })
             .unwrap_or_else(|| Err("the simulation is starting".into()))
     });
     let target_options = move || {

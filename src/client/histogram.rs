@@ -105,7 +105,7 @@ pub struct Histogram {
 
 impl Histogram {
     pub fn observe(&self, value: f64) {
-        self.record(value, None);
+        self.record(value, 1, None);
     }
 
     /// Observes `value` and keeps an exemplar for it on the bucket it falls in.
@@ -120,7 +120,7 @@ impl Histogram {
             value,
             timestamp: Some(Timestamp::Seconds(self.clock.now())),
         };
-        self.record(value, Some(exemplar));
+        self.record(value, 1, Some(exemplar));
         Ok(())
     }
 
@@ -128,25 +128,16 @@ impl Histogram {
     /// observe in bulk): the bucket count goes up by `n` and the sum by `value * n`,
     /// which may round differently in the last bits from `n` separate observations.
     pub fn observe_n(&self, value: f64, n: u64) {
-        if n == 0 {
-            return;
-        }
-        let count = n as f64;
-        let mut state = lock(&self.state);
-        state.sum += value * count;
-        if let Some(bucket) = self
-            .config
-            .upper_bounds
-            .iter()
-            .position(|bound| value <= *bound)
-        {
-            state.counts[bucket] += count;
+        if n > 0 {
+            self.record(value, n, None);
         }
     }
 
-    fn record(&self, value: f64, exemplar: Option<Exemplar>) {
+    /// Adds `n` observations of `value` (and an exemplar for its bucket, if given).
+    fn record(&self, value: f64, n: u64, exemplar: Option<Exemplar>) {
+        let count = n as f64;
         let mut state = lock(&self.state);
-        state.sum += value;
+        state.sum += value * count;
         // A NaN falls in no bucket (as in client_python) but still poisons the sum.
         if let Some(bucket) = self
             .config
@@ -154,7 +145,7 @@ impl Histogram {
             .iter()
             .position(|bound| value <= *bound)
         {
-            state.counts[bucket] += 1.0;
+            state.counts[bucket] += count;
             if exemplar.is_some() {
                 state.exemplars[bucket] = exemplar;
             }

@@ -122,19 +122,7 @@ pub struct Summary {
 
 impl Summary {
     pub fn observe(&self, value: f64) {
-        let mut state = lock(&self.state);
-        state.count += 1.0;
-        state.sum += value;
-        if self.opts.objectives.is_empty() {
-            return;
-        }
-        let now = self.clock.now();
-        let step = (now / self.opts.step_seconds()).floor() as i64;
-        state.expire(&self.opts, now);
-        match state.window.back_mut() {
-            Some((last_step, values)) if *last_step == step => values.push(value),
-            _ => state.window.push_back((step, vec![value])),
-        }
+        self.observe_n(value, 1);
     }
 
     /// Records `n` observations of the same `value` at once (for simulations that

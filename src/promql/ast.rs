@@ -63,6 +63,32 @@ pub struct VectorSelector {
     pub matchers: Vec<LabelMatcher>,
     pub offset: Option<Offset>,
     pub at: Option<At>,
+    /// Experimental `anchored` / `smoothed` (Prometheus's extended range selectors).
+    pub extended: Option<Extended>,
+}
+
+/// Experimental range-selector modifiers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extended {
+    Anchored,
+    Smoothed,
+}
+
+impl Extended {
+    pub fn name(self) -> &'static str {
+        match self {
+            Extended::Anchored => "anchored",
+            Extended::Smoothed => "smoothed",
+        }
+    }
+
+    /// The functions a range selector with this modifier may be passed to.
+    pub fn allowed_functions(self) -> &'static [&'static str] {
+        match self {
+            Extended::Anchored => &["changes", "delta", "increase", "rate", "resets"],
+            Extended::Smoothed => &["delta", "increase", "rate"],
+        }
+    }
 }
 
 /// One label matcher as written.
@@ -274,6 +300,10 @@ pub struct Binary {
     pub rhs: Box<Expr>,
     pub return_bool: bool,
     pub matching: Option<VectorMatching>,
+    /// Experimental `fill_left(v)`: the value for series missing on the left.
+    pub fill_left: Option<f64>,
+    /// Experimental `fill_right(v)`: the value for series missing on the right.
+    pub fill_right: Option<f64>,
 }
 
 /// `on(...)`/`ignoring(...)` and `group_left(...)`/`group_right(...)`.

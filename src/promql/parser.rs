@@ -161,10 +161,14 @@ impl Parser<'_> {
             }
             self.bump();
             let (return_bool, matching) = self.bin_modifiers(op)?;
+            let fill = self.fill_modifiers()?;
             // `^` is right-associative; the rest are left-associative.
             let next = if op == BinOp::Pow { prec } else { prec + 1 };
             let rhs = self.expr(next)?;
             lhs = self.binary(op, lhs, rhs, return_bool, matching)?;
+            if let ExprKind::Binary(b) = &mut lhs.kind {
+                (b.fill_left, b.fill_right) = fill;
+            }
         }
         Ok(lhs)
     }
@@ -249,6 +253,44 @@ impl Parser<'_> {
         Ok((return_bool, Some(VectorMatching { on, labels, group })))
     }
 
+    /// Experimental `fill(v)`, `fill_left(v)`, `fill_right(v)` after the matching clauses.
+    fn fill_modifiers(&mut self) -> PResult<(Option<f64>, Option<f64>)> {
+        let (mut left, mut right) = (None, None);
+        while let Some(kw @ ("fill" | "fill_left" | "fill_right")) = self.keyword().as_deref() {
+            if self.peek_at(1) != &Tok::LParen {
+                break;
+            }
+            let kw = kw.to_string();
+            self.bump();
+            self.bump();
+            let ctx = format!("in {kw}() modifier");
+            let neg = match self.peek() {
+                Tok::Sub => {
+                    self.bump();
+                    true
+                }
+                Tok::Add => {
+                    self.bump();
+                    false
+                }
+                _ => false,
+            };
+            let Tok::Number(v) = *self.peek() else {
+                return Err(self.unexpected(&ctx, "number"));
+            };
+            self.bump();
+            self.expect(Tok::RParen, &ctx)?;
+            let v = if neg { -v } else { v };
+            if kw != "fill_right" {
+                left = Some(v);
+            }
+            if kw != "fill_left" {
+                right = Some(v);
+            }
+        }
+        Ok((left, right))
+    }
+
     fn binary(
         &mut self,
         op: BinOp,
@@ -293,6 +335,8 @@ impl Parser<'_> {
                 rhs: Box::new(rhs),
                 return_bool,
                 matching,
+                fill_left: None,
+                fill_right: None,
             }),
         })
     }
@@ -305,6 +349,12 @@ impl Parser<'_> {
                 Tok::LBracket => e = self.range(e)?,
                 Tok::At => e = self.at(e)?,
                 Tok::Ident(s) if s.eq_ignore_ascii_case("offset") => e = self.offset(e)?,
+                Tok::Ident(s) if s.eq_ignore_ascii_case("anchored") => {
+                    e = self.extended(e, Extended::Anchored)?
+                }
+                Tok::Ident(s) if s.eq_ignore_ascii_case("smoothed") => {
+                    e = self.extended(e, Extended::Smoothed)?
+                }
                 _ => return Ok(e),
             }
         }
@@ -577,8 +627,33 @@ impl Parser<'_> {
                 matchers,
                 offset: None,
                 at: None,
+                extended: None,
             }),
         })
+    }
+
+    /// `anchored` / `smoothed` after a vector or range selector.
+    fn extended(&mut self, mut e: Expr, kind: Extended) -> PResult<Expr> {
+        let span = self.bump().span;
+        let vs = match &mut e.kind {
+            ExprKind::Vector(vs) => vs,
+            ExprKind::Matrix { selector, .. } => match &mut selector.kind {
+                ExprKind::Vector(vs) => vs,
+                _ => unreachable!("a matrix always wraps a vector selector"),
+            },
+            _ => {
+                return Err(self.err(
+                    span,
+                    format!("{} modifier must be preceded by an instant vector selector or range vector selector", kind.name()),
+                ));
+            }
+        };
+        if vs.extended.is_some() {
+            return Err(self.err(span, "anchored or smoothed may not be set multiple times"));
+        }
+        vs.extended = Some(kind);
+        e.span.end = span.end;
+        Ok(e)
     }
 
     fn matcher(&mut self) -> PResult<LabelMatcher> {
@@ -841,6 +916,20 @@ fn check_call(func: &functions::Function, args: &[Expr]) -> Result<(), String> {
                     func.name
                 ));
             }
+        }
+    }
+    for a in args {
+        if let ExprKind::Matrix { selector, .. } = &a.kind
+            && let ExprKind::Vector(vs) = &selector.kind
+            && let Some(ext) = vs.extended
+            && !ext.allowed_functions().contains(&func.name)
+        {
+            return Err(format!(
+                "{} modifier can only be used with: {} - not with {}",
+                ext.name(),
+                ext.allowed_functions().join(", "),
+                func.name
+            ));
         }
     }
     for (i, a) in args.iter().enumerate() {

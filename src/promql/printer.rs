@@ -19,6 +19,7 @@ fn write_expr(out: &mut String, e: &Expr) {
         ExprKind::Vector(vs) => {
             write_selector(out, vs);
             write_at_offset(out, vs.at, vs.offset);
+            write_extended(out, vs);
         }
         ExprKind::Matrix { selector, range_ms } => {
             let ExprKind::Vector(vs) = &selector.kind else {
@@ -29,6 +30,7 @@ fn write_expr(out: &mut String, e: &Expr) {
             out.push_str(&format_duration(*range_ms));
             out.push(']');
             write_at_offset(out, vs.at, vs.offset);
+            write_extended(out, vs);
         }
         ExprKind::Subquery(sq) => {
             write_expr(out, &sq.expr);
@@ -89,6 +91,7 @@ fn write_expr(out: &mut String, e: &Expr) {
                     }
                 }
             }
+            write_fill(out, b);
             out.push(' ');
             write_expr(out, &b.rhs);
         }
@@ -100,6 +103,29 @@ fn write_expr(out: &mut String, e: &Expr) {
             out.push('(');
             write_expr(out, inner);
             out.push(')');
+        }
+    }
+}
+
+fn write_extended(out: &mut String, vs: &VectorSelector) {
+    if let Some(x) = vs.extended {
+        out.push(' ');
+        out.push_str(x.name());
+    }
+}
+
+fn write_fill(out: &mut String, b: &Binary) {
+    match (b.fill_left, b.fill_right) {
+        (Some(l), Some(r)) if l.to_bits() == r.to_bits() => {
+            out.push_str(&std::format!(" fill({})", format_number(l)));
+        }
+        (l, r) => {
+            if let Some(l) = l {
+                out.push_str(&std::format!(" fill_left({})", format_number(l)));
+            }
+            if let Some(r) = r {
+                out.push_str(&std::format!(" fill_right({})", format_number(r)));
+            }
         }
     }
 }

@@ -241,6 +241,32 @@ fn canonical_form() {
 }
 
 #[test]
+fn experimental_syntax() {
+    assert_eq!(canon("changes(x[1h/2])"), "changes(x[3600 / 2])");
+    assert_eq!(
+        canon("count_over_time(x[STep()+1m])"),
+        "count_over_time(x[step() + 60])"
+    );
+    assert_eq!(canon("x offset (-2 * 2)"), "x offset (-2 * 2)");
+    assert_eq!(canon("x[5m:step()]"), "x[5m:step()]");
+    assert_eq!(canon("max_of(3, 5)"), "max_of(3, 5)");
+    assert_eq!(canon("rate(x[1m] anchored)"), "rate(x[1m] anchored)");
+    assert_eq!(canon("x @ 100 smoothed"), "x @ 100.000 smoothed");
+    assert_eq!(
+        canon("a + on(b) fill_left(5) fill_right(7) c"),
+        "a + on (b) fill_left(5) fill_right(7) c"
+    );
+    assert_eq!(canon("a + fill(-Inf) c"), "a + fill(-Inf) c");
+    assert_eq!(canon("h </ 2 >/ 1"), "h </ 2 >/ 1");
+    assert_eq!(canon("fill + fill(0) fill"), "fill + fill(0) fill");
+    assert!(err("x[foo]").contains("invalid duration expression"));
+    assert_eq!(
+        err("deriv(x[1m] smoothed)"),
+        "1:1: smoothed modifier can only be used with: delta, increase, rate - not with deriv"
+    );
+}
+
+#[test]
 fn precedence_and_associativity() {
     let top = |q: &str| match ok(q).kind {
         ExprKind::Binary(b) => b.op,
@@ -301,7 +327,7 @@ fn spans_on_nodes() {
     };
     let m = &vs.matchers[1];
     assert_eq!(&q[m.span.start..m.span.end], "x=\"y\"");
-    let o = vs.offset.unwrap();
+    let o = vs.offset.as_ref().unwrap();
     assert_eq!(&q[o.span.start..o.span.end], "offset 5m");
 }
 

@@ -37,7 +37,7 @@ pub enum ExprKind {
     /// `selector[range]`; the selector carries offset and `@`.
     Matrix {
         selector: Box<Expr>,
-        range_ms: i64,
+        range: Dur,
     },
     /// `expr[range:step]`, `expr[range:]`.
     Subquery(Subquery),
@@ -101,10 +101,20 @@ pub struct LabelMatcher {
 }
 
 /// `offset 5m` (negative allowed).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Offset {
     pub span: Span,
-    pub ms: i64,
+    pub value: Dur,
+}
+
+/// A duration in a range, subquery step or offset.
+#[derive(Clone, Debug)]
+pub enum Dur {
+    /// A literal (`5m`, `300`, `-1h` for offsets), in milliseconds.
+    Ms(i64),
+    /// Experimental duration arithmetic (`[1h/2]`, `[step()+1m]`, `offset (2*1m)`),
+    /// a scalar expression in seconds.
+    Expr(Box<Expr>),
 }
 
 /// `@ <timestamp>`, `@ start()`, `@ end()`.
@@ -125,8 +135,8 @@ pub enum AtValue {
 #[derive(Clone, Debug)]
 pub struct Subquery {
     pub expr: Box<Expr>,
-    pub range_ms: i64,
-    pub step_ms: Option<i64>,
+    pub range: Dur,
+    pub step: Option<Dur>,
     pub offset: Option<Offset>,
     pub at: Option<At>,
 }
@@ -346,16 +356,25 @@ impl Expr {
                 }
                 if let Some(o) = &mut vs.offset {
                     o.span = Span::default();
+                    o.value.clear_spans();
                 }
                 if let Some(a) = &mut vs.at {
                     a.span = Span::default();
                 }
             }
-            ExprKind::Matrix { selector, .. } => selector.clear_spans(),
+            ExprKind::Matrix { selector, range } => {
+                selector.clear_spans();
+                range.clear_spans();
+            }
             ExprKind::Subquery(sq) => {
                 sq.expr.clear_spans();
+                sq.range.clear_spans();
+                if let Some(s) = &mut sq.step {
+                    s.clear_spans();
+                }
                 if let Some(o) = &mut sq.offset {
                     o.span = Span::default();
+                    o.value.clear_spans();
                 }
                 if let Some(a) = &mut sq.at {
                     a.span = Span::default();
@@ -379,5 +398,13 @@ impl Expr {
     /// Structural equality ignoring spans (NaN equals NaN).
     pub fn same_as(&self, other: &Expr) -> bool {
         format!("{:?}", self.without_spans()) == format!("{:?}", other.without_spans())
+    }
+}
+
+impl Dur {
+    fn clear_spans(&mut self) {
+        if let Dur::Expr(e) = self {
+            e.clear_spans();
+        }
     }
 }

@@ -16,9 +16,10 @@ pub mod types;
 use std::fmt;
 
 pub use ast::{Expr, ExprKind, Span};
-pub use parser::{parse, value_type};
+pub use parser::parse;
 pub use printer::format;
 pub use types::ValueType;
+pub use types::value_type;
 
 /// A lexing, syntax or type error with its place in the query.
 #[derive(Clone, Debug, PartialEq, Eq)]

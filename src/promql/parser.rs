@@ -8,7 +8,7 @@ use super::ParseError;
 use super::ast::*;
 use super::functions;
 use super::lexer::{Tok, Token, lex};
-use super::types::ValueType;
+use super::types::{ValueType, check_call, check_duration_expr, value_type};
 
 /// Parses one PromQL expression.
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
@@ -24,26 +24,6 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
         return Err(p.unexpected("after expression", "an operator or end of input"));
     }
     Ok(e)
-}
-
-/// The value type an expression evaluates to.
-pub fn value_type(e: &Expr) -> ValueType {
-    match &e.kind {
-        ExprKind::Number(_) => ValueType::Scalar,
-        ExprKind::String(_) => ValueType::String,
-        ExprKind::Vector(_) => ValueType::InstantVector,
-        ExprKind::Matrix { .. } | ExprKind::Subquery(_) => ValueType::RangeVector,
-        ExprKind::Call { func, .. } => func.return_type,
-        ExprKind::Aggregate(_) => ValueType::InstantVector,
-        ExprKind::Binary(b) => {
-            if value_type(&b.lhs) == ValueType::Scalar && value_type(&b.rhs) == ValueType::Scalar {
-                ValueType::Scalar
-            } else {
-                ValueType::InstantVector
-            }
-        }
-        ExprKind::Unary { expr, .. } | ExprKind::Paren(expr) => value_type(expr),
-    }
 }
 
 struct Parser<'a> {
@@ -415,7 +395,17 @@ impl Parser<'_> {
     }
 
     fn call(&mut self, name: &str, name_span: Span) -> PResult<Expr> {
-        let Some(func) = functions::lookup(name) else {
+        // The duration keywords are case-insensitive, as Prometheus's keywords.
+        let lower = name.to_ascii_lowercase();
+        let found = functions::lookup(name).or_else(|| {
+            functions::lookup(&lower).filter(|f| {
+                matches!(
+                    f.name,
+                    "step" | "range" | "start" | "end" | "min_of" | "max_of"
+                )
+            })
+        });
+        let Some(func) = found else {
             return Err(self.err(name_span, format!("unknown function with name {name:?}")));
         };
         self.bump();
@@ -721,15 +711,30 @@ impl Parser<'_> {
         }
     }
 
+    /// A range or step inside brackets: a literal, or duration arithmetic.
+    fn bracket_dur(&mut self, context: &str) -> PResult<Dur> {
+        if matches!(self.peek(), Tok::Duration(_) | Tok::Number(_))
+            && matches!(self.peek_at(1), Tok::RBracket | Tok::Colon)
+        {
+            return Ok(Dur::Ms(self.duration(context)?));
+        }
+        if matches!(self.peek(), Tok::RBracket | Tok::Colon | Tok::Eof) {
+            return Err(self.unexpected(context, "duration"));
+        }
+        let e = self.expr(0)?;
+        check_duration_expr(&e).map_err(|(span, m)| self.err(span, m))?;
+        Ok(Dur::Expr(Box::new(e)))
+    }
+
     fn range(&mut self, e: Expr) -> PResult<Expr> {
         let lb = self.bump().span;
-        let range_ms = self.duration("in range selector")?;
+        let range = self.bracket_dur("in range selector")?;
         if self.peek() == &Tok::Colon {
             self.bump();
-            let step_ms = if self.peek() == &Tok::RBracket {
+            let step = if self.peek() == &Tok::RBracket {
                 None
             } else {
-                Some(self.duration("in subquery step")?)
+                Some(self.bracket_dur("in subquery step")?)
             };
             let end = self.expect(Tok::RBracket, "in subquery selector")?.end;
             let span = Span::new(e.span.start, end);
@@ -744,8 +749,8 @@ impl Parser<'_> {
                 span,
                 kind: ExprKind::Subquery(Subquery {
                     expr: Box::new(e),
-                    range_ms,
-                    step_ms,
+                    range,
+                    step,
                     offset: None,
                     at: None,
                 }),
@@ -761,14 +766,14 @@ impl Parser<'_> {
                 Err(self.err(span, "no offset or @ modifiers allowed before range"))
             }
             ExprKind::Vector(_) => {
-                if range_ms <= 0 {
+                if matches!(range, Dur::Ms(ms) if ms <= 0) {
                     return Err(self.err(lb.to(span), "range must be greater than 0"));
                 }
                 Ok(Expr {
                     span,
                     kind: ExprKind::Matrix {
                         selector: Box::new(e),
-                        range_ms,
+                        range,
                     },
                 })
             }
@@ -789,12 +794,28 @@ impl Parser<'_> {
             }
             _ => false,
         };
-        let ms = self.duration("in offset")?;
-        let span = Span::new(start, self.prev_end());
-        let off = Offset {
-            span,
-            ms: if neg { -ms } else { ms },
+        let value = if matches!(self.peek(), Tok::Duration(_) | Tok::Number(_)) {
+            let ms = self.duration("in offset")?;
+            Dur::Ms(if neg { -ms } else { ms })
+        } else if matches!(self.peek(), Tok::LParen | Tok::Ident(_)) {
+            let sign = self.prev_end();
+            let mut e = self.primary()?;
+            if neg {
+                e = Expr {
+                    span: Span::new(sign.saturating_sub(1), e.span.end),
+                    kind: ExprKind::Unary {
+                        op: UnaryOp::Neg,
+                        expr: Box::new(e),
+                    },
+                };
+            }
+            check_duration_expr(&e).map_err(|(span, m)| self.err(span, m))?;
+            Dur::Expr(Box::new(e))
+        } else {
+            return Err(self.unexpected("in offset", "duration"));
         };
+        let span = Span::new(start, self.prev_end());
+        let off = Offset { span, value };
         let slot = match &mut e.kind {
             ExprKind::Vector(vs) => &mut vs.offset,
             ExprKind::Matrix { selector, .. } => match &mut selector.kind {
@@ -887,60 +908,4 @@ impl Parser<'_> {
         e.span.end = span.end;
         Ok(e)
     }
-}
-
-/// Arity and argument types of a call, as Prometheus's `checkAST`.
-fn check_call(func: &functions::Function, args: &[Expr]) -> Result<(), String> {
-    let n = args.len();
-    let declared = func.arg_types.len();
-    if func.variadic == 0 {
-        if n != declared {
-            return Err(format!(
-                "expected {declared} argument(s) in call to {:?}, got {n}",
-                func.name
-            ));
-        }
-    } else {
-        let min = declared - 1;
-        if n < min {
-            return Err(format!(
-                "expected at least {min} argument(s) in call to {:?}, got {n}",
-                func.name
-            ));
-        }
-        if func.variadic > 0 {
-            let max = min + func.variadic as usize;
-            if n > max {
-                return Err(format!(
-                    "expected at most {max} argument(s) in call to {:?}, got {n}",
-                    func.name
-                ));
-            }
-        }
-    }
-    for a in args {
-        if let ExprKind::Matrix { selector, .. } = &a.kind
-            && let ExprKind::Vector(vs) = &selector.kind
-            && let Some(ext) = vs.extended
-            && !ext.allowed_functions().contains(&func.name)
-        {
-            return Err(format!(
-                "{} modifier can only be used with: {} - not with {}",
-                ext.name(),
-                ext.allowed_functions().join(", "),
-                func.name
-            ));
-        }
-    }
-    for (i, a) in args.iter().enumerate() {
-        let want = func.arg_types[i.min(declared.saturating_sub(1))];
-        let got = value_type(a);
-        if got != want {
-            return Err(format!(
-                "expected type {want} in call to function {:?}, got {got}",
-                func.name
-            ));
-        }
-    }
-    Ok(())
 }

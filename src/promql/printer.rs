@@ -18,30 +18,30 @@ fn write_expr(out: &mut String, e: &Expr) {
         ExprKind::String(s) => out.push_str(&quote(s)),
         ExprKind::Vector(vs) => {
             write_selector(out, vs);
-            write_at_offset(out, vs.at, vs.offset);
+            write_at_offset(out, vs.at, vs.offset.as_ref());
             write_extended(out, vs);
         }
-        ExprKind::Matrix { selector, range_ms } => {
+        ExprKind::Matrix { selector, range } => {
             let ExprKind::Vector(vs) = &selector.kind else {
                 unreachable!("a matrix always wraps a vector selector")
             };
             write_selector(out, vs);
             out.push('[');
-            out.push_str(&format_duration(*range_ms));
+            write_dur(out, range);
             out.push(']');
-            write_at_offset(out, vs.at, vs.offset);
+            write_at_offset(out, vs.at, vs.offset.as_ref());
             write_extended(out, vs);
         }
         ExprKind::Subquery(sq) => {
             write_expr(out, &sq.expr);
             out.push('[');
-            out.push_str(&format_duration(sq.range_ms));
+            write_dur(out, &sq.range);
             out.push(':');
-            if let Some(s) = sq.step_ms {
-                out.push_str(&format_duration(s));
+            if let Some(s) = &sq.step {
+                write_dur(out, s);
             }
             out.push(']');
-            write_at_offset(out, sq.at, sq.offset);
+            write_at_offset(out, sq.at, sq.offset.as_ref());
         }
         ExprKind::Call { func, args } => {
             out.push_str(func.name);
@@ -104,6 +104,13 @@ fn write_expr(out: &mut String, e: &Expr) {
             write_expr(out, inner);
             out.push(')');
         }
+    }
+}
+
+fn write_dur(out: &mut String, d: &Dur) {
+    match d {
+        Dur::Ms(ms) => out.push_str(&format_duration(*ms)),
+        Dur::Expr(e) => write_expr(out, e),
     }
 }
 
@@ -182,7 +189,7 @@ fn write_selector(out: &mut String, vs: &VectorSelector) {
     }
 }
 
-fn write_at_offset(out: &mut String, at: Option<At>, offset: Option<Offset>) {
+fn write_at_offset(out: &mut String, at: Option<At>, offset: Option<&Offset>) {
     if let Some(at) = at {
         match at.value {
             AtValue::Start => out.push_str(" @ start()"),
@@ -192,10 +199,7 @@ fn write_at_offset(out: &mut String, at: Option<At>, offset: Option<Offset>) {
     }
     if let Some(o) = offset {
         out.push_str(" offset ");
-        if o.ms < 0 {
-            out.push('-');
-        }
-        out.push_str(&format_duration(o.ms.unsigned_abs() as i64));
+        write_dur(out, &o.value);
     }
 }
 

@@ -504,6 +504,22 @@ fn never_panics_on_prefixes_and_mutations() {
     }
 }
 
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    // Unoptimized builds use ~10-20 KiB of stack per nesting level; give the
+    // parser 4 MiB so this checks the depth limit, not the debug frame size.
+    let run = std::thread::Builder::new().stack_size(4 << 20).spawn(|| {
+        for open in ["(", "-", "sum(", "rate(x[5m:", "abs(", "x offset (", "x[("] {
+            let q = open.repeat(100_000) + "x";
+            let e = parse(&q).unwrap_err();
+            assert!(e.message.contains("nested too deeply"), "{open}: {e}");
+        }
+        let q = "(".repeat(90) + "x" + &")".repeat(90);
+        ok(&q);
+    });
+    run.unwrap().join().unwrap();
+}
+
 fn corpus_sample() -> Option<Vec<String>> {
     Some(corpus()?.into_iter().step_by(25).map(|e| e.expr).collect())
 }

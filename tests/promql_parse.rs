@@ -6,7 +6,9 @@ use std::fs;
 use std::path::Path;
 
 use promplay::promql::ast::{BinOp, ExprKind};
+use promplay::promql::functions::FUNCTIONS;
 use promplay::promql::{Expr, format, parse};
+use promplay::promql::{ValueType, value_type};
 
 const CONFORMANCE: &str = "../shared/conformance";
 
@@ -460,6 +462,45 @@ const TRICKY: &[&str] = &[
     "(((x)))[1h30m:] offset 5m # comment\n",
     "\"\\u00e9\\x41\\101\" ",
 ];
+
+#[test]
+fn tricky_queries_round_trip_and_print_idempotently() {
+    for q in TRICKY {
+        let e = ok(q);
+        let printed = format(&e);
+        let again = ok(&printed);
+        assert!(again.same_as(&e), "{q} → {printed}");
+        assert_eq!(format(&again), printed);
+    }
+}
+
+#[test]
+fn every_function_in_the_table_type_checks() {
+    for f in FUNCTIONS {
+        let arg = |t: &ValueType| match t {
+            ValueType::Scalar => "1",
+            ValueType::InstantVector => "x",
+            ValueType::RangeVector => "x[5m]",
+            ValueType::String => "\"s\"",
+        };
+        let args: Vec<&str> = f.arg_types.iter().map(arg).collect();
+        let q = format!("{}({})", f.name, args.join(", "));
+        let e = ok(&q);
+        assert_eq!(value_type(&e), f.return_type, "{q}");
+        assert_eq!(format(&e), q);
+        if let Some(last) = f.arg_types.last() {
+            // One argument of the wrong type is rejected with Prometheus's message.
+            let wrong = if *last == ValueType::Scalar { "x" } else { "1" };
+            let mut bad = args.clone();
+            *bad.last_mut().unwrap() = wrong;
+            let q = format!("{}({})", f.name, bad.join(", "));
+            assert!(
+                err(&q).contains(&format!("in call to function \"{}\", got", f.name)),
+                "{q}"
+            );
+        }
+    }
+}
 
 #[test]
 fn never_panics_on_prefixes_and_mutations() {

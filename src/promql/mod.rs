@@ -8,9 +8,9 @@
 
 pub mod ast;
 pub mod functions;
-pub mod lexer;
-pub mod parser;
-pub mod printer;
+mod lexer;
+mod parser;
+mod printer;
 pub mod types;
 
 use std::fmt;

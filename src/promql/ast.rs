@@ -57,7 +57,8 @@ pub enum ExprKind {
 /// `name{matchers} offset d @ t`.
 #[derive(Clone, Debug)]
 pub struct VectorSelector {
-    /// The metric name if given (outside the braces or as a bare quoted name inside).
+    /// The metric name if given before the braces or as a bare quoted name inside
+    /// them (`{"my.metric"}`); `{__name__="x"}` is an ordinary matcher.
     pub name: Option<String>,
     /// All matchers, the name included as an `__name__` equality matcher.
     pub matchers: Vec<LabelMatcher>,

@@ -159,16 +159,13 @@ impl Parser<'_> {
             if prec < min {
                 break;
             }
-            self.bump();
+            let op_span = self.bump().span;
             let (return_bool, matching) = self.bin_modifiers(op)?;
             let fill = self.fill_modifiers()?;
             // `^` is right-associative; the rest are left-associative.
             let next = if op == BinOp::Pow { prec } else { prec + 1 };
             let rhs = self.expr(next)?;
-            lhs = self.binary(op, lhs, rhs, return_bool, matching)?;
-            if let ExprKind::Binary(b) = &mut lhs.kind {
-                (b.fill_left, b.fill_right) = fill;
-            }
+            lhs = self.binary(op_span, op, lhs, rhs, return_bool, matching, fill)?;
         }
         Ok(lhs)
     }
@@ -194,7 +191,7 @@ impl Parser<'_> {
             return Err(self.err(
                 span,
                 format!(
-                    "unary expression only allowed on expressions of type scalar or instant vector, got {t}"
+                    "unary expression only allowed on expressions of type scalar or instant vector, got \"{t}\""
                 ),
             ));
         }
@@ -291,32 +288,52 @@ impl Parser<'_> {
         Ok((left, right))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn binary(
         &mut self,
+        op_span: Span,
         op: BinOp,
         lhs: Expr,
         rhs: Expr,
         return_bool: bool,
-        matching: Option<VectorMatching>,
+        mut matching: Option<VectorMatching>,
+        (fill_left, fill_right): (Option<f64>, Option<f64>),
     ) -> PResult<Expr> {
         let span = lhs.span.to(rhs.span);
         let (lt, rt) = (value_type(&lhs), value_type(&rhs));
         let ok = |t| t == ValueType::Scalar || t == ValueType::InstantVector;
-        if !ok(lt) || !ok(rt) {
-            return Err(self.err(
-                span,
-                "binary expression must contain only scalar and instant vector types",
-            ));
+        let not_allowed = "binary expression must contain only scalar and instant vector types";
+        if !ok(lt) {
+            return Err(self.err(lhs.span, not_allowed));
+        }
+        if !ok(rt) {
+            return Err(self.err(rhs.span, not_allowed));
         }
         if op.is_comparison() && !return_bool && lt == ValueType::Scalar && rt == ValueType::Scalar
         {
-            return Err(self.err(span, "comparisons between scalars must use BOOL modifier"));
+            return Err(self.err(
+                op_span,
+                "comparisons between scalars must use BOOL modifier",
+            ));
         }
-        if let Some(m) = &matching
-            && (lt != ValueType::InstantVector || rt != ValueType::InstantVector)
-            && (!m.labels.is_empty() || m.group.is_some())
-        {
-            return Err(self.err(span, "vector matching only allowed between instant vectors"));
+        let has_fill = fill_left.is_some() || fill_right.is_some();
+        if lt != ValueType::InstantVector || rt != ValueType::InstantVector {
+            if matching.as_ref().is_some_and(|m| !m.labels.is_empty()) {
+                return Err(self.err(span, "vector matching only allowed between instant vectors"));
+            }
+            if has_fill {
+                return Err(self.err(
+                    span,
+                    "filling in missing series only allowed between instant vectors",
+                ));
+            }
+            // As Prometheus: empty matching clauses mean nothing next to a scalar.
+            matching = None;
+        } else if op.is_set() && has_fill {
+            return Err(self.err(
+                span,
+                "filling in missing series not allowed for set operators",
+            ));
         }
         if op.is_set() && (lt == ValueType::Scalar || rt == ValueType::Scalar) {
             return Err(self.err(
@@ -335,8 +352,8 @@ impl Parser<'_> {
                 rhs: Box::new(rhs),
                 return_bool,
                 matching,
-                fill_left: None,
-                fill_right: None,
+                fill_left,
+                fill_right,
             }),
         })
     }
@@ -453,7 +470,7 @@ impl Parser<'_> {
         }
         let end = self.bump().span.end;
         let span = Span::new(name_span.start, end);
-        check_call(func, &args).map_err(|m| self.err(span, m))?;
+        check_call(func, &args).map_err(|(at, m)| self.err(at.unwrap_or(span), m))?;
         Ok(Expr {
             span,
             kind: ExprKind::Call { func, args },

@@ -70,7 +70,70 @@ pub fn check_duration_expr(e: &Expr) -> Result<(), (Span, String)> {
 }
 
 /// Arity and argument types of a call, as Prometheus's `checkAST`.
-pub fn check_call(func: &Function, args: &[Expr]) -> Result<(), String> {
+/// Errors carry the span to blame: `None` for the whole call.
+pub fn check_call(func: &Function, args: &[Expr]) -> Result<(), (Option<Span>, String)> {
+    check_arity(func, args).map_err(|m| (None, m))?;
+    if func.name == "info"
+        && let Some(labels) = args.get(1)
+    {
+        let got = value_type(labels);
+        if got != ValueType::InstantVector {
+            return Err((
+                None,
+                format!("expected type instant vector in call to function \"info\", got {got}"),
+            ));
+        }
+        match &labels.kind {
+            ExprKind::Vector(vs) if vs.name.is_some() => {
+                return Err((
+                    Some(labels.span),
+                    "expected label selectors only, got vector selector instead".to_string(),
+                ));
+            }
+            ExprKind::Vector(_) => {}
+            _ => {
+                return Err((
+                    Some(labels.span),
+                    "expected label selectors only".to_string(),
+                ));
+            }
+        }
+    }
+    for a in args {
+        if let ExprKind::Matrix { selector, .. } = &a.kind
+            && let ExprKind::Vector(vs) = &selector.kind
+            && let Some(ext) = vs.extended
+            && !ext.allowed_functions().contains(&func.name)
+        {
+            return Err((
+                None,
+                format!(
+                    "{} modifier can only be used with: {} - not with {}",
+                    ext.name(),
+                    ext.allowed_functions().join(", "),
+                    func.name
+                ),
+            ));
+        }
+    }
+    let declared = func.arg_types.len();
+    for (i, a) in args.iter().enumerate() {
+        let want = func.arg_types[i.min(declared.saturating_sub(1))];
+        let got = value_type(a);
+        if got != want {
+            return Err((
+                Some(a.span),
+                format!(
+                    "expected type {want} in call to function {:?}, got {got}",
+                    func.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_arity(func: &Function, args: &[Expr]) -> Result<(), String> {
     let n = args.len();
     let declared = func.arg_types.len();
     if func.variadic == 0 {
@@ -96,30 +159,6 @@ pub fn check_call(func: &Function, args: &[Expr]) -> Result<(), String> {
                     func.name
                 ));
             }
-        }
-    }
-    for a in args {
-        if let ExprKind::Matrix { selector, .. } = &a.kind
-            && let ExprKind::Vector(vs) = &selector.kind
-            && let Some(ext) = vs.extended
-            && !ext.allowed_functions().contains(&func.name)
-        {
-            return Err(format!(
-                "{} modifier can only be used with: {} - not with {}",
-                ext.name(),
-                ext.allowed_functions().join(", "),
-                func.name
-            ));
-        }
-    }
-    for (i, a) in args.iter().enumerate() {
-        let want = func.arg_types[i.min(declared.saturating_sub(1))];
-        let got = value_type(a);
-        if got != want {
-            return Err(format!(
-                "expected type {want} in call to function {:?}, got {got}",
-                func.name
-            ));
         }
     }
     Ok(())

@@ -15,6 +15,7 @@ impl Parser<'_> {
         let allow_empty = std::mem::take(&mut self.allow_empty_selector);
         let mut matchers = Vec::new();
         let mut metric = name.clone();
+        let mut name_matcher_seen = false;
         if let Some(n) = &name {
             let sp = Span::new(start, self.prev_end());
             matchers.push(LabelMatcher {
@@ -27,9 +28,14 @@ impl Parser<'_> {
         if self.peek() == &Tok::LBrace {
             self.bump();
             while self.peek() != &Tok::RBrace {
-                let m = self.matcher()?;
-                if m.name == "__name__" && m.op == MatchType::Equal {
-                    if let Some(prev) = &metric {
+                let (m, bare) = self.matcher()?;
+                if m.name == "__name__" {
+                    // The name given before the braces or bare inside them (`{"a.b"}`)
+                    // cannot be combined with another `__name__` matcher.
+                    if let Some(prev) = metric
+                        .as_ref()
+                        .filter(|_| bare || name_matcher_seen || name.is_some())
+                    {
                         return Err(self.err(
                             m.span,
                             format!(
@@ -38,7 +44,16 @@ impl Parser<'_> {
                             ),
                         ));
                     }
-                    metric = Some(m.value.clone());
+                    if bare {
+                        if name_matcher_seen {
+                            return Err(self.err(
+                                m.span,
+                                format!("metric name must not be set twice: {:?}", m.value),
+                            ));
+                        }
+                        metric = Some(m.value.clone());
+                    }
+                    name_matcher_seen = true;
                 }
                 matchers.push(m);
                 match self.peek() {
@@ -100,19 +115,22 @@ impl Parser<'_> {
         Ok(e)
     }
 
-    pub(super) fn matcher(&mut self) -> PResult<LabelMatcher> {
+    pub(super) fn matcher(&mut self) -> PResult<(LabelMatcher, bool)> {
         let t = self.bump();
         let name = match t.tok {
             Tok::Ident(s) if is_legacy_label_name(&s) => s,
             Tok::Str(s) => {
                 if matches!(self.peek(), Tok::Comma | Tok::RBrace) {
                     // A bare quoted metric name: `{"my.metric"}`.
-                    return Ok(LabelMatcher {
-                        span: t.span,
-                        name: "__name__".to_string(),
-                        op: MatchType::Equal,
-                        value: s,
-                    });
+                    return Ok((
+                        LabelMatcher {
+                            span: t.span,
+                            name: "__name__".to_string(),
+                            op: MatchType::Equal,
+                            value: s,
+                        },
+                        true,
+                    ));
                 }
                 s
             }
@@ -138,12 +156,15 @@ impl Parser<'_> {
             _ => return Err(self.unexpected("in label matching", "quoted label value")),
         };
         let end = self.bump().span.end;
-        Ok(LabelMatcher {
-            span: Span::new(t.span.start, end),
-            name,
-            op,
-            value,
-        })
+        Ok((
+            LabelMatcher {
+                span: Span::new(t.span.start, end),
+                name,
+                op,
+                value,
+            },
+            false,
+        ))
     }
 
     /// A duration in a range, step or offset: `5m`, or a number of seconds.

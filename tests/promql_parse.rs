@@ -233,7 +233,7 @@ fn canonical_form() {
     assert_eq!(canon("x[300]"), "x[5m]");
     assert_eq!(
         canon(r#"{"my.metric", "a.b"="c"}"#),
-        r#"{"my.metric", "a.b"="c"}"#
+        r#"{"my.metric","a.b"="c"}"#
     );
     assert_eq!(canon(r#"{__name__="up"}"#), r#"{__name__="up"}"#);
     assert_eq!(canon(r#"{"up", a="b"}"#), r#"up{a="b"}"#);
@@ -242,18 +242,39 @@ fn canonical_form() {
     assert_eq!(canon("x # comment\n + 1"), "x + 1");
     assert_eq!(canon("SUM(x) AND y"), "sum(x) and y");
     assert_eq!(canon("1 + on() x"), "1 + x");
+    // Prometheus's printer: sorted matchers, empty clauses dropped, Go float text.
+    assert_eq!(canon(r#"x{b="1", a="2"}"#), r#"x{a="2",b="1"}"#);
+    assert_eq!(canon("sum by () (x)"), "sum(x)");
+    assert_eq!(canon("sum without () (x)"), "sum without () (x)");
+    assert_eq!(canon("a + ignoring() b"), "a + b");
+    assert_eq!(
+        canon("a * on(x) group_left b"),
+        "a * on (x) group_left () b"
+    );
+    assert_eq!(
+        canon("Inf + 1e21 + 1e-7"),
+        "+Inf + 1000000000000000000000 + 0.0000001"
+    );
+    assert_eq!(
+        canon("rate(x[5m] @ 10 offset 1m anchored)"),
+        "rate(x[5m] anchored @ 10.000 offset 1m)"
+    );
+    assert_eq!(
+        canon("x offset 1m smoothed @ 10"),
+        "x @ 10.000 smoothed offset 1m"
+    );
     assert_eq!(
         canon(r#"{__name__="a", __name__="b"}"#),
-        r#"{__name__="a", __name__="b"}"#
+        r#"{__name__="a",__name__="b"}"#
     );
 }
 
 #[test]
 fn experimental_syntax() {
-    assert_eq!(canon("changes(x[1h/2])"), "changes(x[3600 / 2])");
+    assert_eq!(canon("changes(x[1h/2])"), "changes(x[1h / 2])");
     assert_eq!(
         canon("count_over_time(x[STep()+1m])"),
-        "count_over_time(x[step() + 60])"
+        "count_over_time(x[step() + 1m])"
     );
     assert_eq!(canon("x offset (-2 * 2)"), "x offset (-2 * 2)");
     assert_eq!(canon("x[5m:step()]"), "x[5m:step()]");
@@ -262,11 +283,11 @@ fn experimental_syntax() {
     assert_eq!(canon("x @ 100 smoothed"), "x @ 100.000 smoothed");
     assert_eq!(
         canon("a + on(b) fill_left(5) fill_right(7) c"),
-        "a + on (b) fill_left(5) fill_right(7) c"
+        "a + on (b) fill_left (5) fill_right (7) c"
     );
-    assert_eq!(canon("a + fill(-Inf) c"), "a + fill(-Inf) c");
+    assert_eq!(canon("a + fill (-Inf) c"), "a + fill (-Inf) c");
     assert_eq!(canon("h </ 2 >/ 1"), "h </ 2 >/ 1");
-    assert_eq!(canon("fill + fill(0) fill"), "fill + fill(0) fill");
+    assert_eq!(canon("fill + fill (0) fill"), "fill + fill (0) fill");
     assert!(err("x[foo]").contains("invalid duration expression"));
     assert_eq!(
         err("deriv(x[1m] smoothed)"),

@@ -32,6 +32,8 @@ pub struct Expr {
 #[derive(Clone, Debug)]
 pub enum ExprKind {
     Number(f64),
+    /// A duration literal used as a number (`5m` is 300): printed back as a duration.
+    Duration(i64),
     String(String),
     Vector(VectorSelector),
     /// `selector[range]`; the selector carries offset and `@`.
@@ -226,8 +228,6 @@ pub struct Aggregate {
     pub grouping: Vec<String>,
     /// `without (...)` rather than `by (...)`.
     pub without: bool,
-    /// Whether a `by`/`without` clause was written (`sum by () (x)` keeps it).
-    pub has_grouping: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -350,11 +350,14 @@ impl Expr {
     fn clear_spans(&mut self) {
         self.span = Span::default();
         match &mut self.kind {
-            ExprKind::Number(_) | ExprKind::String(_) => {}
+            ExprKind::Number(_) | ExprKind::Duration(_) | ExprKind::String(_) => {}
             ExprKind::Vector(vs) => {
                 for m in &mut vs.matchers {
                     m.span = Span::default();
                 }
+                vs.matchers.sort_by(|a, b| {
+                    (&a.name, a.op.operator(), &a.value).cmp(&(&b.name, b.op.operator(), &b.value))
+                });
                 if let Some(o) = &mut vs.offset {
                     o.span = Span::default();
                     o.value.clear_spans();
@@ -396,7 +399,7 @@ impl Expr {
         }
     }
 
-    /// Structural equality ignoring spans (NaN equals NaN).
+    /// Structural equality ignoring spans and the order of label matchers (NaN equals NaN).
     pub fn same_as(&self, other: &Expr) -> bool {
         format!("{:?}", self.without_spans()) == format!("{:?}", other.without_spans())
     }

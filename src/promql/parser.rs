@@ -179,12 +179,23 @@ impl Parser<'_> {
         let start = self.bump().span.start;
         let inner = self.expr(UNARY_PREC + 1)?;
         let span = Span::new(start, inner.span.end);
-        if let ExprKind::Number(n) = inner.kind {
-            let v = if op == UnaryOp::Neg { -n } else { n };
-            return Ok(Expr {
-                span,
-                kind: ExprKind::Number(v),
-            });
+        // As Prometheus, a sign on a literal folds into it.
+        match inner.kind {
+            ExprKind::Number(n) => {
+                let v = if op == UnaryOp::Neg { -n } else { n };
+                return Ok(Expr {
+                    span,
+                    kind: ExprKind::Number(v),
+                });
+            }
+            ExprKind::Duration(ms) => {
+                let v = if op == UnaryOp::Neg { -ms } else { ms };
+                return Ok(Expr {
+                    span,
+                    kind: ExprKind::Duration(v),
+                });
+            }
+            _ => {}
         }
         let t = value_type(&inner);
         if t != ValueType::Scalar && t != ValueType::InstantVector {
@@ -246,6 +257,10 @@ impl Parser<'_> {
                 left,
                 labels: glabels,
             });
+        }
+        if !on && labels.is_empty() && group.is_none() {
+            // `ignoring ()` alone changes nothing; Prometheus drops it too.
+            return Ok((return_bool, None));
         }
         Ok((return_bool, Some(VectorMatching { on, labels, group })))
     }
@@ -391,7 +406,7 @@ impl Parser<'_> {
                 self.bump();
                 Ok(Expr {
                     span: tok.span,
-                    kind: ExprKind::Number(ms as f64 / 1000.0),
+                    kind: ExprKind::Duration(ms),
                 })
             }
             Tok::Str(s) => {
@@ -579,7 +594,6 @@ impl Parser<'_> {
                 ));
             }
         }
-        let has_grouping = grouping.is_some();
         let (without, grouping) = grouping.unwrap_or_default();
         Ok(Expr {
             span,
@@ -589,7 +603,6 @@ impl Parser<'_> {
                 param: param.map(Box::new),
                 grouping,
                 without,
-                has_grouping,
             }),
         })
     }

@@ -15,11 +15,13 @@ pub fn format(e: &Expr) -> String {
 fn write_expr(out: &mut String, e: &Expr) {
     match &e.kind {
         ExprKind::Number(n) => out.push_str(&format_number(*n)),
+        ExprKind::Duration(ms) => out.push_str(&format_duration(*ms)),
         ExprKind::String(s) => out.push_str(&quote(s)),
         ExprKind::Vector(vs) => {
             write_selector(out, vs);
-            write_at_offset(out, vs.at, vs.offset.as_ref());
+            write_at(out, vs.at);
             write_extended(out, vs);
+            write_offset(out, vs.offset.as_ref());
         }
         ExprKind::Matrix { selector, range } => {
             let ExprKind::Vector(vs) = &selector.kind else {
@@ -29,8 +31,9 @@ fn write_expr(out: &mut String, e: &Expr) {
             out.push('[');
             write_dur(out, range);
             out.push(']');
-            write_at_offset(out, vs.at, vs.offset.as_ref());
             write_extended(out, vs);
+            write_at(out, vs.at);
+            write_offset(out, vs.offset.as_ref());
         }
         ExprKind::Subquery(sq) => {
             write_expr(out, &sq.expr);
@@ -41,7 +44,8 @@ fn write_expr(out: &mut String, e: &Expr) {
                 write_dur(out, s);
             }
             out.push(']');
-            write_at_offset(out, sq.at, sq.offset.as_ref());
+            write_at(out, sq.at);
+            write_offset(out, sq.offset.as_ref());
         }
         ExprKind::Call { func, args } => {
             out.push_str(func.name);
@@ -56,7 +60,7 @@ fn write_expr(out: &mut String, e: &Expr) {
         }
         ExprKind::Aggregate(a) => {
             out.push_str(a.op.name());
-            if a.has_grouping {
+            if a.without || !a.grouping.is_empty() {
                 out.push_str(if a.without { " without " } else { " by " });
                 write_labels(out, &a.grouping);
                 out.push(' ');
@@ -81,14 +85,11 @@ fn write_expr(out: &mut String, e: &Expr) {
                 write_labels(out, &m.labels);
                 if let Some(g) = &m.group {
                     out.push_str(if g.left {
-                        " group_left"
+                        " group_left "
                     } else {
-                        " group_right"
+                        " group_right "
                     });
-                    if !g.labels.is_empty() {
-                        out.push(' ');
-                        write_labels(out, &g.labels);
-                    }
+                    write_labels(out, &g.labels);
                 }
             }
             write_fill(out, b);
@@ -124,14 +125,14 @@ fn write_extended(out: &mut String, vs: &VectorSelector) {
 fn write_fill(out: &mut String, b: &Binary) {
     match (b.fill_left, b.fill_right) {
         (Some(l), Some(r)) if l.to_bits() == r.to_bits() => {
-            out.push_str(&std::format!(" fill({})", format_number(l)));
+            out.push_str(&std::format!(" fill ({})", format_number(l)));
         }
         (l, r) => {
             if let Some(l) = l {
-                out.push_str(&std::format!(" fill_left({})", format_number(l)));
+                out.push_str(&std::format!(" fill_left ({})", format_number(l)));
             }
             if let Some(r) = r {
-                out.push_str(&std::format!(" fill_right({})", format_number(r)));
+                out.push_str(&std::format!(" fill_right ({})", format_number(r)));
             }
         }
     }
@@ -182,14 +183,17 @@ fn write_selector(out: &mut String, vs: &VectorSelector) {
         s.push_str(&quote(&m.value));
         parts.push(s);
     }
+    // As Prometheus: matchers sorted as text, joined by "," (a quoted name stays first).
+    let first = usize::from(name_written && legacy_name.is_none());
+    parts[first..].sort();
     if !parts.is_empty() || legacy_name.is_none() {
         out.push('{');
-        out.push_str(&parts.join(", "));
+        out.push_str(&parts.join(","));
         out.push('}');
     }
 }
 
-fn write_at_offset(out: &mut String, at: Option<At>, offset: Option<&Offset>) {
+fn write_at(out: &mut String, at: Option<At>) {
     if let Some(at) = at {
         match at.value {
             AtValue::Start => out.push_str(" @ start()"),
@@ -197,20 +201,22 @@ fn write_at_offset(out: &mut String, at: Option<At>, offset: Option<&Offset>) {
             AtValue::Timestamp(t) => out.push_str(&std::format!(" @ {t:.3}")),
         }
     }
+}
+
+fn write_offset(out: &mut String, offset: Option<&Offset>) {
     if let Some(o) = offset {
         out.push_str(" offset ");
         write_dur(out, &o.value);
     }
 }
 
-/// A float as PromQL reads it back: `Inf`, `-Inf`, `NaN`, or the shortest decimal.
+/// A float as Prometheus prints it (Go's `FormatFloat(v, 'f', -1, 64)`):
+/// `+Inf`, `-Inf`, `NaN`, or the shortest decimal that reads back exactly, never an exponent.
 pub fn format_number(n: f64) -> String {
     if n.is_nan() {
         "NaN".to_string()
     } else if n.is_infinite() {
-        if n > 0.0 { "Inf" } else { "-Inf" }.to_string()
-    } else if n != 0.0 && (n.abs() >= 1e21 || n.abs() < 1e-4) {
-        std::format!("{n:e}")
+        if n > 0.0 { "+Inf" } else { "-Inf" }.to_string()
     } else {
         std::format!("{n}")
     }

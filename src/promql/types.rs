@@ -27,7 +27,7 @@ impl fmt::Display for ValueType {
 /// The value type an expression evaluates to.
 pub fn value_type(e: &Expr) -> ValueType {
     match &e.kind {
-        ExprKind::Number(_) => ValueType::Scalar,
+        ExprKind::Number(_) | ExprKind::Duration(_) => ValueType::Scalar,
         ExprKind::String(_) => ValueType::String,
         ExprKind::Vector(_) => ValueType::InstantVector,
         ExprKind::Matrix { .. } | ExprKind::Subquery(_) => ValueType::RangeVector,
@@ -51,7 +51,7 @@ const DURATION_FUNCTIONS: [&str; 4] = ["step", "range", "min_of", "max_of"];
 /// unary signs, `step()`, `range()`, `min_of()` and `max_of()`.
 pub fn check_duration_expr(e: &Expr) -> Result<(), (Span, String)> {
     match &e.kind {
-        ExprKind::Number(_) => Ok(()),
+        ExprKind::Number(_) | ExprKind::Duration(_) => Ok(()),
         ExprKind::Paren(inner) | ExprKind::Unary { expr: inner, .. } => check_duration_expr(inner),
         ExprKind::Binary(b)
             if !b.op.is_comparison() && !b.op.is_set() && b.matching.is_none() =>

@@ -243,7 +243,8 @@ fn string(src: &str, i: &mut usize) -> Result<Tok, LexError> {
     let start = *i;
     let quote = b[start];
     *i += 1;
-    let mut out = String::new();
+    // Bytes, as Go strings: `\xc3\xa9` is "é"; the result must be valid UTF-8.
+    let mut out: Vec<u8> = Vec::new();
     let unterminated = |end: usize| LexError {
         span: Span::new(start, end),
         message: "unterminated quoted string".to_string(),
@@ -255,22 +256,26 @@ fn string(src: &str, i: &mut usize) -> Result<Tok, LexError> {
         let at = *i;
         *i += ch.len_utf8();
         if ch as u32 == quote as u32 {
-            return Ok(Tok::Str(out));
+            return String::from_utf8(out).map(Tok::Str).map_err(|_| LexError {
+                span: Span::new(start, *i),
+                message: "quoted string is not valid UTF-8".to_string(),
+            });
         }
+        let mut buf = [0u8; 4];
         if quote == b'`' {
-            out.push(ch);
+            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
             continue;
         }
         match ch {
             '\n' => return Err(unterminated(at)),
             '\\' => escape(src, i, quote, &mut out)?,
-            _ => out.push(ch),
+            _ => out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes()),
         }
     }
 }
 
 /// One Go escape sequence after the backslash.
-fn escape(src: &str, i: &mut usize, quote: u8, out: &mut String) -> Result<(), LexError> {
+fn escape(src: &str, i: &mut usize, quote: u8, out: &mut Vec<u8>) -> Result<(), LexError> {
     let b = src.as_bytes();
     let at = *i - 1;
     let bad = |end: usize, what: &str| LexError {
@@ -294,7 +299,7 @@ fn escape(src: &str, i: &mut usize, quote: u8, out: &mut String) -> Result<(), L
         _ => None,
     };
     if let Some(ch) = simple {
-        out.push(ch);
+        out.push(ch as u8);
         return Ok(());
     }
     let (digits, radix) = match c {
@@ -320,12 +325,13 @@ fn escape(src: &str, i: &mut usize, quote: u8, out: &mut String) -> Result<(), L
         if v > 255 {
             return Err(bad(end, "octal escape value > 255 in quoted string"));
         }
-        // Go's \xHH is a byte; bytes ≥ 0x80 alone are not valid UTF-8, keep them as Latin-1 code points.
-        out.push(char::from(v as u8));
+        // Go's \xHH and \ooo are single bytes.
+        out.push(v as u8);
     } else {
         let ch = char::from_u32(v)
             .ok_or_else(|| bad(end, "escape sequence is an invalid Unicode code point"))?;
-        out.push(ch);
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
     }
     Ok(())
 }
@@ -384,6 +390,13 @@ pub fn parse_number(word: &str) -> Option<f64> {
             return None;
         }
         return u64::from_str_radix(hex, 16).ok().map(|v| v as f64);
+    }
+    // Go's ParseInt(s, 0, 64), which Prometheus tries first: a leading 0 means octal.
+    if clean.len() > 1
+        && clean.starts_with('0')
+        && clean.bytes().all(|c| (b'0'..=b'7').contains(&c))
+    {
+        return u64::from_str_radix(&clean[1..], 8).ok().map(|v| v as f64);
     }
     if !clean
         .bytes()
@@ -467,6 +480,10 @@ mod tests {
     #[test]
     fn strings_and_metric_names() {
         assert_eq!(toks(r#""a\n\x41\u00e9""#)[0], Tok::Str("a\nAé".into()));
+        assert_eq!(toks(r#""\xc3\xa9\303\251""#)[0], Tok::Str("éé".into()));
+        assert!(lex(r#""a\xc5z""#).is_err());
+        assert_eq!(toks("010")[0], Tok::Number(8.0));
+        assert_eq!(toks("09")[0], Tok::Number(9.0));
         assert_eq!(toks(r"`a\n`")[0], Tok::Str("a\\n".into()));
         assert_eq!(
             toks("job:rate5m:sum")[0],

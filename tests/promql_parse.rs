@@ -451,6 +451,19 @@ fn error_messages() {
             "1:5: unexpected number 1 in label matching, expected quoted label value",
         ),
         ("\"abc", "1:1: unterminated quoted string"),
+        (
+            "{",
+            "1:2: unexpected end of input in label matching, expected label name",
+        ),
+        ("sum by (a.b) (x)", "1:10: unexpected character \".\""),
+        (
+            "sum by job (x)",
+            "1:8: unexpected identifier \"job\" in by label list, expected \"(\"",
+        ),
+        (
+            "x[5m:1m:2m]",
+            "1:8: unexpected \":\" in subquery selector, expected \"]\"",
+        ),
         ("1m1h", "1:1: bad number or duration syntax: \"1m1h\""),
         (
             "x\n  + ]",

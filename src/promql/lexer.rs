@@ -203,7 +203,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                 let ch = src[i..].chars().next().unwrap_or('?');
                 return Err(LexError {
                     span: Span::new(i, i + ch.len_utf8()),
-                    message: format!("unexpected character {ch:?}"),
+                    message: format!("unexpected character {:?}", ch.to_string()),
                 });
             }
         };

@@ -498,14 +498,14 @@ impl Parser<'_> {
         self.expect(Tok::LParen, &ctx)?;
         let mut labels: Vec<String> = Vec::new();
         while self.peek() != &Tok::RParen {
+            if !matches!(self.peek(), Tok::Ident(s) if is_legacy_label_name(s))
+                && !matches!(self.peek(), Tok::Str(_))
+            {
+                return Err(self.unexpected(&ctx, "label name"));
+            }
             let t = self.bump();
-            let l = match t.tok {
-                Tok::Ident(s) if is_legacy_label_name(&s) => s,
-                Tok::Str(s) => s,
-                _ => {
-                    self.pos -= 1;
-                    return Err(self.unexpected(&ctx, "label name"));
-                }
+            let (Tok::Ident(l) | Tok::Str(l)) = t.tok else {
+                unreachable!("checked above")
             };
             if labels.contains(&l) {
                 return Err(self.err(

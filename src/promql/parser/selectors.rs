@@ -116,6 +116,11 @@ impl Parser<'_> {
     }
 
     pub(super) fn matcher(&mut self) -> PResult<(LabelMatcher, bool)> {
+        if !matches!(self.peek(), Tok::Ident(s) if is_legacy_label_name(s))
+            && !matches!(self.peek(), Tok::Str(_))
+        {
+            return Err(self.unexpected("in label matching", "label name"));
+        }
         let t = self.bump();
         let name = match t.tok {
             Tok::Ident(s) if is_legacy_label_name(&s) => s,
@@ -134,10 +139,7 @@ impl Parser<'_> {
                 }
                 s
             }
-            _ => {
-                self.pos -= 1;
-                return Err(self.unexpected("in label matching", "label name"));
-            }
+            _ => unreachable!("checked above"),
         };
         let op = match self.peek() {
             Tok::Assign => MatchType::Equal,

@@ -1,0 +1,58 @@
+//! PromQL: lexer, syntax tree (with source spans), parser with Prometheus's
+//! type checks, and a printer to the canonical form. No evaluation engine yet.
+//!
+//! ```
+//! let e = promplay::promql::parse("sum by(job)(rate(http_requests_total[5m]))").unwrap();
+//! assert_eq!(promplay::promql::format(&e), "sum by (job) (rate(http_requests_total[5m]))");
+//! ```
+
+pub mod ast;
+pub mod functions;
+mod lexer;
+mod parser;
+mod printer;
+pub mod types;
+
+use std::fmt;
+
+pub use ast::{Expr, ExprKind, Span};
+pub use parser::parse;
+pub use printer::format;
+pub use types::ValueType;
+pub use types::value_type;
+
+/// A lexing, syntax or type error with its place in the query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// Byte range of the offending text.
+    pub span: Span,
+    /// 1-based line of `span.start`.
+    pub line: usize,
+    /// 1-based column (in characters) of `span.start`.
+    pub col: usize,
+    pub message: String,
+}
+
+impl ParseError {
+    pub(crate) fn new(src: &str, span: Span, message: String) -> ParseError {
+        let start = span.start.min(src.len());
+        let before = src.get(..start).unwrap_or(src);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        ParseError {
+            span,
+            line,
+            col,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}

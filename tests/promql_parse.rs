@@ -174,13 +174,18 @@ fn corpus_parses_and_round_trips() {
             }
         }
     }
-    println!("parsed {parsed}/{total} eval expressions not expected to fail");
+    println!(
+        "PromQL corpus: parsed {parsed}/{total} eval expressions not expected to fail ({} round-trip failures)",
+        round_trip_failures.len()
+    );
     let mut skips: Vec<_> = skips.into_iter().collect();
     skips.sort();
     for (reason, n) in &skips {
         println!("skipped {n}: {reason}");
     }
-    println!("rejected {fail_rejected}/{fail_total} `expect fail` evals at parse time");
+    println!(
+        "PromQL corpus: rejected {fail_rejected}/{fail_total} `expect fail` evals at parse time (the rest fail at evaluation)"
+    );
     for f in &failures {
         println!("FAIL {f}");
     }

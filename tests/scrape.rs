@@ -270,3 +270,21 @@ fn same_scenario_and_seed_give_identical_stores() {
     other_seed.until(START + 20 * MIN);
     assert_ne!(a.dump(), other_seed.dump());
 }
+
+#[test]
+fn series_removed_by_retention_come_back_on_the_next_scrape() {
+    let mut r = run("hello_world", 1, ScrapeConfig::default());
+    r.until(START + 2 * MIN);
+    // A byte budget of nothing: retention drops every chunk and so every series.
+    r.store.set_retention(None, Some(1));
+    r.store.apply_retention(START + 2 * MIN);
+    assert_eq!(r.store.num_series(), 0);
+    r.store.set_retention(None, None);
+    r.until(START + 3 * MIN);
+    let up = r.series(&[Matcher::equal("__name__", "up")]);
+    assert_eq!(up.len(), 1, "up is written again");
+    assert!(!up[0].1.is_empty());
+    let requests = r.series(&[Matcher::equal("__name__", "app_requests_total")]);
+    assert!(!requests.is_empty(), "cached series are created again");
+    assert!(requests.iter().all(|(_, samples)| !samples.is_empty()));
+}

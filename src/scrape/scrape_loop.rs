@@ -7,7 +7,7 @@
 use super::config::ScrapeConfig;
 use super::target::{CacheEntry, Health, Target};
 use crate::expo::textparse::{Format, SampleStream, parse_series};
-use crate::tsdb::{Head, Labels, STALE_NAN, SeriesRef};
+use crate::tsdb::{AppendError, Head, Labels, STALE_NAN, SeriesRef};
 
 /// The report series every scrape writes, in Prometheus's order.
 pub const REPORT_SERIES: [&str; 5] = [
@@ -19,11 +19,31 @@ pub const REPORT_SERIES: [&str; 5] = [
 ];
 
 enum Key {
-    Cached(SeriesRef),
+    Cached(SeriesRef, Labels),
     New {
         cache_key: Box<[u8]>,
         labels: Labels,
     },
+}
+
+/// Appends, re-creating the series if retention removed it meanwhile (its reference
+/// then names no series); returns the reference now in use.
+fn append_or_recreate(
+    store: &mut Head,
+    series: SeriesRef,
+    labels: &Labels,
+    t: i64,
+    v: f64,
+) -> SeriesRef {
+    match store.append(series, t, v) {
+        Err(AppendError::UnknownSeries(_)) => {
+            let (fresh, _) = store.get_or_create(labels);
+            // Out-of-order and duplicate samples are dropped, as Prometheus drops them.
+            let _ = store.append(fresh, t, v);
+            fresh
+        }
+        _ => series,
+    }
 }
 
 /// A sample read from the body, waiting for the scrape to be accepted as a whole.
@@ -87,7 +107,7 @@ fn stage(
                     entry.seen_before = entry.last_seen;
                     entry.last_seen = iteration;
                 }
-                Key::Cached(entry.series)
+                Key::Cached(entry.series, entry.labels.clone())
             }
             None => {
                 let (name, exposed) =
@@ -144,13 +164,22 @@ pub(super) fn scrape(
     });
     let mut added = 0usize;
     if outcome.is_ok() {
+        let mut recreated: Vec<(SeriesRef, SeriesRef)> = Vec::new();
         for s in staged.drain(..) {
-            let series = match s.key {
-                Key::Cached(series) => series,
+            match s.key {
+                Key::Cached(series, labels) => {
+                    let now_in_use = append_or_recreate(store, series, &labels, s.t, s.value);
+                    if now_in_use != series {
+                        recreated.push((series, now_in_use));
+                    }
+                }
                 Key::New { cache_key, labels } => {
                     let (series, _) = store.get_or_create(&labels);
+                    // Out-of-order and duplicate samples are dropped, as Prometheus drops them.
+                    let _ = store.append(series, s.t, s.value);
                     let entry = CacheEntry {
                         series,
+                        labels,
                         last_seen: iteration,
                         seen_before: 0,
                         explicit_timestamp: s.explicit_timestamp,
@@ -158,11 +187,13 @@ pub(super) fn scrape(
                     if target.cache.insert(cache_key, entry).is_none() {
                         added += 1;
                     }
-                    series
                 }
-            };
-            // Out-of-order and duplicate samples are dropped, as Prometheus drops them.
-            let _ = store.append(series, s.t, s.value);
+            }
+        }
+        for entry in target.cache.values_mut() {
+            if let Some(&(_, fresh)) = recreated.iter().find(|(old, _)| *old == entry.series) {
+                entry.series = fresh;
+            }
         }
     } else {
         // Nothing of a failed scrape counts as seen: undo what staging marked.
@@ -226,7 +257,8 @@ fn write_report(
             .iter()
             .map(|name| {
                 let labels = series_labels(name, &[], &s.job, &s.instance, false);
-                (*name, store.get_or_create(&labels).0)
+                let series = store.get_or_create(&labels).0;
+                (labels, series)
             })
             .collect();
     }
@@ -237,8 +269,8 @@ fn write_report(
         scraped as f64,
         added as f64,
     ];
-    for ((_, series), value) in target.report_series.iter().zip(values) {
-        let _ = store.append(*series, t_ms, value);
+    for ((labels, series), value) in target.report_series.iter_mut().zip(values) {
+        *series = append_or_recreate(store, *series, labels, t_ms, value);
     }
 }
 

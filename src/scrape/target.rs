@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::tsdb::SeriesRef;
+use crate::tsdb::{Labels, SeriesRef};
 
 /// Health as Prometheus's Targets page shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +42,8 @@ pub struct TargetStatus {
 
 pub(super) struct CacheEntry {
     pub series: SeriesRef,
+    /// The series' labels, to create it again if retention removed it.
+    pub labels: Labels,
     /// The scrape iteration that last saw the series (0: never in a scrape).
     pub last_seen: u64,
     /// `last_seen` before the current scrape, to undo marking when a scrape fails.
@@ -55,7 +57,7 @@ pub(super) struct Target {
     pub cache: HashMap<Box<[u8]>, CacheEntry>,
     pub iteration: u64,
     /// Store series of `up` and the other scrape_* series, once created.
-    pub report_series: Vec<(&'static str, SeriesRef)>,
+    pub report_series: Vec<(Labels, SeriesRef)>,
 }
 
 impl Target {

@@ -10,10 +10,7 @@ use crate::expo::encode::format::{escape_quoted, go_float};
 use crate::expo::textparse::Format;
 use crate::scrape::{ScrapeConfig, ScrapeManager, parse_duration_ms};
 use crate::sim::{Controls, SimConfig, Simulation, scenarios};
-use crate::tsdb::{Head, Matcher, Options, is_stale_nan};
-
-/// Retention keeps the store at this share of the byte budget (headroom for appends).
-pub const RETENTION_TARGET_PERCENT: usize = 97;
+use crate::tsdb::{Head, Matcher, Options, is_stale_nan, retention_target};
 
 #[derive(clap::Args, Debug)]
 pub struct SimulateArgs {
@@ -79,9 +76,9 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     // Retention aims a little under the budget, so the appends between two passes
     // (one virtual minute) do not carry the store over it.
-    let retention_target = args.max_bytes.map(|b| b / 100 * RETENTION_TARGET_PERCENT);
+    let max_bytes = args.max_bytes.map(retention_target);
     let mut store = Head::new(Options {
-        max_bytes: retention_target,
+        max_bytes,
         ..Options::default()
     });
     let config = ScrapeConfig {

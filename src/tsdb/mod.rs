@@ -38,7 +38,7 @@ mod stats;
 pub use head::{Head, Options};
 pub use labels::{Labels, METRIC_NAME};
 pub use matcher::{MatchType, Matcher, MatcherError};
-pub use retention::RetentionReport;
+pub use retention::{RetentionReport, retention_target};
 pub use series::SeriesIterator;
 pub use stats::Stats;
 

@@ -120,3 +120,10 @@ impl Head {
         self.postings.remove(&dead);
     }
 }
+
+/// The `max_bytes` to configure for a store that must stay under `budget` bytes when
+/// retention runs only now and then: a little under it, leaving room for the samples
+/// appended between two passes.
+pub fn retention_target(budget: usize) -> usize {
+    budget / 100 * 97
+}

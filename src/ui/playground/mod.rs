@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 use crate::expo::textparse::Format;
 use crate::scrape::{ScrapeConfig, ScrapeManager, TargetStatus};
 use crate::sim::{Controls, SimConfig, Simulation};
-use crate::tsdb::{Head, Options};
+use crate::tsdb::{Head, Options, retention_target};
 use crate::ui::browser::{now_ms, sleep_ms};
 
 /// How often the live clock ticks (wall time).
@@ -73,8 +73,7 @@ impl Pipeline {
         .map_err(|e| e.to_string())?;
         let mut store = Head::new(Options {
             retention_ms: Some(RETENTION_MS),
-            // A little under the budget: headroom for the appends between two passes.
-            max_bytes: Some(STORE_BYTE_BUDGET / 100 * 97),
+            max_bytes: Some(retention_target(STORE_BYTE_BUDGET)),
             ..Options::default()
         });
         let config = ScrapeConfig {

@@ -11,6 +11,7 @@ pub mod functions;
 mod lexer;
 mod parser;
 mod printer;
+pub mod promqltest;
 pub mod types;
 
 use std::fmt;

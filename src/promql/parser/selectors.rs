@@ -293,19 +293,11 @@ impl Parser<'_> {
         };
         let span = Span::new(start, self.prev_end());
         let off = Offset { span, value };
-        let slot = match &mut e.kind {
-            ExprKind::Vector(vs) => &mut vs.offset,
-            ExprKind::Matrix { selector, .. } => match &mut selector.kind {
-                ExprKind::Vector(vs) => &mut vs.offset,
-                _ => unreachable!("a matrix always wraps a vector selector"),
-            },
-            ExprKind::Subquery(sq) => &mut sq.offset,
-            _ => {
-                return Err(self.err(
-                    span,
-                    "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery",
-                ));
-            }
+        let Some(slot) = modifier_slot(&mut e, |vs| &mut vs.offset, |sq| &mut sq.offset) else {
+            return Err(self.err(
+                span,
+                "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery",
+            ));
         };
         if slot.is_some() {
             return Err(self.err(span, "offset may not be set multiple times"));
@@ -364,19 +356,11 @@ impl Parser<'_> {
         };
         let span = Span::new(start, self.prev_end());
         let at = At { span, value };
-        let slot = match &mut e.kind {
-            ExprKind::Vector(vs) => &mut vs.at,
-            ExprKind::Matrix { selector, .. } => match &mut selector.kind {
-                ExprKind::Vector(vs) => &mut vs.at,
-                _ => unreachable!("a matrix always wraps a vector selector"),
-            },
-            ExprKind::Subquery(sq) => &mut sq.at,
-            _ => {
-                return Err(self.err(
-                    span,
-                    "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery",
-                ));
-            }
+        let Some(slot) = modifier_slot(&mut e, |vs| &mut vs.at, |sq| &mut sq.at) else {
+            return Err(self.err(
+                span,
+                "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery",
+            ));
         };
         if slot.is_some() {
             return Err(self.err(span, "@ <timestamp> may not be set multiple times"));
@@ -384,5 +368,23 @@ impl Parser<'_> {
         *slot = Some(at);
         e.span.end = span.end;
         Ok(e)
+    }
+}
+
+/// Where a modifier (`offset`, `@`) of `e` is stored: on its vector selector (also
+/// inside a range selector) or its subquery; None for anything else.
+fn modifier_slot<'a, T>(
+    e: &'a mut Expr,
+    on_selector: fn(&mut VectorSelector) -> &mut Option<T>,
+    on_subquery: fn(&mut Subquery) -> &mut Option<T>,
+) -> Option<&'a mut Option<T>> {
+    match &mut e.kind {
+        ExprKind::Vector(vs) => Some(on_selector(vs)),
+        ExprKind::Matrix { selector, .. } => match &mut selector.kind {
+            ExprKind::Vector(vs) => Some(on_selector(vs)),
+            _ => None,
+        },
+        ExprKind::Subquery(sq) => Some(on_subquery(sq)),
+        _ => None,
     }
 }

@@ -373,11 +373,11 @@ impl Parser<'_> {
 
 /// Where a modifier (`offset`, `@`) of `e` is stored: on its vector selector (also
 /// inside a range selector) or its subquery; None for anything else.
-fn modifier_slot<'a, T>(
-    e: &'a mut Expr,
+fn modifier_slot<T>(
+    e: &mut Expr,
     on_selector: fn(&mut VectorSelector) -> &mut Option<T>,
     on_subquery: fn(&mut Subquery) -> &mut Option<T>,
-) -> Option<&'a mut Option<T>> {
+) -> Option<&mut Option<T>> {
     match &mut e.kind {
         ExprKind::Vector(vs) => Some(on_selector(vs)),
         ExprKind::Matrix { selector, .. } => match &mut selector.kind {

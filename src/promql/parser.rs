@@ -100,6 +100,21 @@ impl Parser<'_> {
     }
 
     /// The current token as a lower-cased keyword, if it is an identifier.
+    /// Consumes a leading `-` or `+`; true if it was `-`.
+    fn optional_sign(&mut self) -> bool {
+        match self.peek() {
+            Tok::Sub => {
+                self.bump();
+                true
+            }
+            Tok::Add => {
+                self.bump();
+                false
+            }
+            _ => false,
+        }
+    }
+
     fn keyword(&self) -> Option<String> {
         match self.peek() {
             Tok::Ident(s) => Some(s.to_ascii_lowercase()),
@@ -276,17 +291,7 @@ impl Parser<'_> {
             self.bump();
             self.bump();
             let ctx = format!("in {kw}() modifier");
-            let neg = match self.peek() {
-                Tok::Sub => {
-                    self.bump();
-                    true
-                }
-                Tok::Add => {
-                    self.bump();
-                    false
-                }
-                _ => false,
-            };
+            let neg = self.optional_sign();
             let Tok::Number(v) = *self.peek() else {
                 return Err(self.unexpected(&ctx, "number"));
             };

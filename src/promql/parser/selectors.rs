@@ -258,19 +258,9 @@ impl Parser<'_> {
         }
     }
 
-    pub(super) fn offset(&mut self, mut e: Expr) -> PResult<Expr> {
+    pub(super) fn offset(&mut self, e: Expr) -> PResult<Expr> {
         let start = self.bump().span.start;
-        let neg = match self.peek() {
-            Tok::Sub => {
-                self.bump();
-                true
-            }
-            Tok::Add => {
-                self.bump();
-                false
-            }
-            _ => false,
-        };
+        let neg = self.optional_sign();
         let value = if matches!(self.peek(), Tok::Duration(_) | Tok::Number(_)) {
             let ms = self.duration("in offset")?;
             Dur::Ms(if neg { -ms } else { ms })
@@ -293,21 +283,55 @@ impl Parser<'_> {
         };
         let span = Span::new(start, self.prev_end());
         let off = Offset { span, value };
-        let Some(slot) = modifier_slot(&mut e, |vs| &mut vs.offset, |sq| &mut sq.offset) else {
+        self.set_modifier(
+            e,
+            span,
+            off,
+            |vs| &mut vs.offset,
+            |sq| &mut sq.offset,
+            "offset modifier",
+            "offset",
+        )
+    }
+
+    /// Stores a modifier (`offset`, `@`) on `e`'s vector selector (also inside a range
+    /// selector) or subquery, with Prometheus's messages when `e` takes none or already
+    /// has one; `what` names it in the first message, `once` in the second.
+    #[allow(clippy::too_many_arguments)]
+    fn set_modifier<T>(
+        &self,
+        mut e: Expr,
+        span: Span,
+        modifier: T,
+        on_selector: fn(&mut VectorSelector) -> &mut Option<T>,
+        on_subquery: fn(&mut Subquery) -> &mut Option<T>,
+        what: &str,
+        once: &str,
+    ) -> PResult<Expr> {
+        let slot = match &mut e.kind {
+            ExprKind::Vector(vs) => Some(on_selector(vs)),
+            ExprKind::Matrix { selector, .. } => match &mut selector.kind {
+                ExprKind::Vector(vs) => Some(on_selector(vs)),
+                _ => None,
+            },
+            ExprKind::Subquery(sq) => Some(on_subquery(sq)),
+            _ => None,
+        };
+        let Some(slot) = slot else {
             return Err(self.err(
                 span,
-                "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery",
+                format!("{what} must be preceded by an instant vector selector or range vector selector or a subquery"),
             ));
         };
         if slot.is_some() {
-            return Err(self.err(span, "offset may not be set multiple times"));
+            return Err(self.err(span, format!("{once} may not be set multiple times")));
         }
-        *slot = Some(off);
+        *slot = Some(modifier);
         e.span.end = span.end;
         Ok(e)
     }
 
-    pub(super) fn at(&mut self, mut e: Expr) -> PResult<Expr> {
+    pub(super) fn at(&mut self, e: Expr) -> PResult<Expr> {
         let start = self.bump().span.start;
         let value = match self.keyword().as_deref() {
             Some(kw @ ("start" | "end")) => {
@@ -322,17 +346,7 @@ impl Parser<'_> {
                 }
             }
             _ => {
-                let neg = match self.peek() {
-                    Tok::Sub => {
-                        self.bump();
-                        true
-                    }
-                    Tok::Add => {
-                        self.bump();
-                        false
-                    }
-                    _ => false,
-                };
+                let neg = self.optional_sign();
                 let secs = match *self.peek() {
                     Tok::Number(n) => n,
                     Tok::Duration(ms) => ms as f64 / 1000.0,
@@ -356,35 +370,14 @@ impl Parser<'_> {
         };
         let span = Span::new(start, self.prev_end());
         let at = At { span, value };
-        let Some(slot) = modifier_slot(&mut e, |vs| &mut vs.at, |sq| &mut sq.at) else {
-            return Err(self.err(
-                span,
-                "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery",
-            ));
-        };
-        if slot.is_some() {
-            return Err(self.err(span, "@ <timestamp> may not be set multiple times"));
-        }
-        *slot = Some(at);
-        e.span.end = span.end;
-        Ok(e)
-    }
-}
-
-/// Where a modifier (`offset`, `@`) of `e` is stored: on its vector selector (also
-/// inside a range selector) or its subquery; None for anything else.
-fn modifier_slot<T>(
-    e: &mut Expr,
-    on_selector: fn(&mut VectorSelector) -> &mut Option<T>,
-    on_subquery: fn(&mut Subquery) -> &mut Option<T>,
-) -> Option<&mut Option<T>> {
-    match &mut e.kind {
-        ExprKind::Vector(vs) => Some(on_selector(vs)),
-        ExprKind::Matrix { selector, .. } => match &mut selector.kind {
-            ExprKind::Vector(vs) => Some(on_selector(vs)),
-            _ => None,
-        },
-        ExprKind::Subquery(sq) => Some(on_subquery(sq)),
-        _ => None,
+        self.set_modifier(
+            e,
+            span,
+            at,
+            |vs| &mut vs.at,
+            |sq| &mut sq.at,
+            "@ modifier",
+            "@ <timestamp>",
+        )
     }
 }

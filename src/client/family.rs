@@ -120,13 +120,7 @@ impl<M: Metric> MetricVec<M> {
 
     /// The child for these label values (in label-name order), created on first use.
     pub fn labels(&self, values: &[&str]) -> Result<M, ClientError> {
-        if values.len() != self.inner.label_names.len() {
-            return Err(ClientError::IncorrectLabelCount {
-                expected: self.inner.label_names.len(),
-                got: values.len(),
-            });
-        }
-        let key: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        let key = self.child_key(values)?;
         let mut children = lock(&self.inner.children);
         if let Some(&at) = children.position.get(&key) {
             return Ok(children.in_order[at].1.clone());
@@ -154,6 +148,17 @@ impl<M: Metric> MetricVec<M> {
         self.labels(&values)
     }
 
+    /// The children map's key for these label values, if there are as many as label names.
+    fn child_key(&self, values: &[&str]) -> Result<Vec<String>, ClientError> {
+        if values.len() != self.inner.label_names.len() {
+            return Err(ClientError::IncorrectLabelCount {
+                expected: self.inner.label_names.len(),
+                got: values.len(),
+            });
+        }
+        Ok(values.iter().map(|v| v.to_string()).collect())
+    }
+
     fn incorrect_names(&self, pairs: &[(&str, &str)]) -> ClientError {
         ClientError::IncorrectLabelNames {
             expected: self.inner.label_names.clone(),
@@ -163,13 +168,7 @@ impl<M: Metric> MetricVec<M> {
 
     /// Forgets the child for these label values (it stops being reported).
     pub fn remove(&self, values: &[&str]) -> Result<(), ClientError> {
-        if values.len() != self.inner.label_names.len() {
-            return Err(ClientError::IncorrectLabelCount {
-                expected: self.inner.label_names.len(),
-                got: values.len(),
-            });
-        }
-        let key: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        let key = self.child_key(values)?;
         let mut children = lock(&self.inner.children);
         if let Some(at) = children.position.remove(&key) {
             children.in_order.remove(at);

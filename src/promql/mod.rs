@@ -7,6 +7,7 @@
 //! ```
 
 pub mod ast;
+pub mod engine;
 pub mod functions;
 mod lexer;
 mod parser;

@@ -18,14 +18,24 @@
 //! assert_eq!(v[0].v, 1.0);
 //! ```
 
+mod aggregate;
+mod binary;
+mod call;
+mod durations;
+mod eval;
+mod format;
 pub(crate) mod functions;
+mod heap;
 mod notes;
 mod value;
 
 pub use value::{Annotations, ErrorKind, EvalError, Point, Sample, Series, Value};
 
 use crate::promql::Expr;
+use crate::promql::types::{ValueType, value_type};
 use crate::tsdb::Head;
+
+use eval::{Evaluator, Val};
 
 /// Engine settings; the defaults are Prometheus's.
 #[derive(Clone, Debug)]
@@ -89,12 +99,55 @@ pub fn instant_query(
     t_ms: i64,
     opts: &Options,
 ) -> Result<QueryOutput, EvalError> {
-    let _ = (head, src, expr, t_ms, opts);
-    Err(EvalError::execution("not implemented yet"))
+    // An instant query is a range query of one step (1 ms apart, as Prometheus).
+    let mut ev = Evaluator::new(head, src, (t_ms, t_ms, 1), false, opts);
+    ev.query_step = 0;
+    let val = ev.eval(expr)?;
+    let value = match (val, value_type(expr)) {
+        (Val::String(s), _) => Value::String { t: t_ms, s },
+        (Val::Matrix(m), ValueType::Scalar) => Value::Scalar(Point {
+            t: t_ms,
+            v: m.first()
+                .and_then(|s| s.points.first())
+                .map_or(f64::NAN, |p| p.v),
+        }),
+        (Val::Matrix(m), ValueType::InstantVector) => {
+            let mut vector: Vec<Sample> = m
+                .into_iter()
+                .filter_map(|s| {
+                    let p = *s.points.first()?;
+                    Some(Sample {
+                        labels: s.labels,
+                        t: t_ms,
+                        v: p.v,
+                        drop_name: s.drop_name,
+                    })
+                })
+                .collect();
+            for s in &mut vector {
+                if std::mem::take(&mut s.drop_name) {
+                    s.labels = s.labels.without(&SCHEMA_LABELS);
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            if !vector.iter().all(|s| seen.insert(&s.labels)) {
+                return Err(EvalError::execution(
+                    "vector cannot contain metrics with the same labelset",
+                ));
+            }
+            Value::Vector(vector)
+        }
+        (Val::Matrix(m), _) => Value::Matrix(cleanup_matrix(m)?),
+    };
+    Ok(QueryOutput {
+        value,
+        annotations: ev.notes.out,
+        samples_read: ev.samples_read,
+    })
 }
 
 /// Evaluates `expr` at `start_ms`, `start_ms + step_ms`, ... up to `end_ms`; the
-/// result is always a matrix.
+/// result is always a matrix, sorted by labels.
 pub fn range_query(
     head: &Head,
     src: &str,
@@ -104,6 +157,75 @@ pub fn range_query(
     step_ms: i64,
     opts: &Options,
 ) -> Result<QueryOutput, EvalError> {
-    let _ = (head, src, expr, start_ms, end_ms, step_ms, opts);
-    Err(EvalError::execution("not implemented yet"))
+    let kind = value_type(expr);
+    if kind != ValueType::Scalar && kind != ValueType::InstantVector {
+        return Err(EvalError {
+            kind: ErrorKind::BadData,
+            message: format!(
+                "invalid expression type {:?} for range query, must be Scalar or instant Vector",
+                kind.to_string()
+            ),
+            span: Some(expr.span),
+        });
+    }
+    if step_ms <= 0 {
+        return Err(EvalError {
+            kind: ErrorKind::BadData,
+            message: "zero or negative query resolution step widths are not accepted. Try a positive integer".into(),
+            span: None,
+        });
+    }
+    let mut ev = Evaluator::new(head, src, (start_ms, end_ms, step_ms), true, opts);
+    ev.query_step = step_ms;
+    let mut m = cleanup_matrix(ev.eval(expr)?.into_matrix())?;
+    m.sort_by(|a, b| a.labels.cmp(&b.labels));
+    Ok(QueryOutput {
+        value: Value::Matrix(m),
+        annotations: ev.notes.out,
+        samples_read: ev.samples_read,
+    })
+}
+
+/// Labels delayed name removal takes away.
+const SCHEMA_LABELS: [&str; 3] = [crate::tsdb::METRIC_NAME, "__type__", "__unit__"];
+
+/// Drops the names marked for dropping; series that end up with the same labels
+/// are merged unless they have a point at the same time.
+fn cleanup_matrix(mut m: Vec<Series>) -> Result<Vec<Series>, EvalError> {
+    let mut any = false;
+    for s in &mut m {
+        if std::mem::take(&mut s.drop_name) {
+            s.labels = s.labels.without(&SCHEMA_LABELS);
+            any = true;
+        }
+    }
+    if !any || m.len() < 2 {
+        return Ok(m);
+    }
+    let mut index: std::collections::HashMap<crate::tsdb::Labels, usize> = Default::default();
+    let mut out: Vec<Series> = Vec::with_capacity(m.len());
+    let mut merged = false;
+    for s in m {
+        match index.get(&s.labels) {
+            Some(&i) => {
+                out[i].points.extend(s.points);
+                merged = true;
+            }
+            None => {
+                index.insert(s.labels.clone(), out.len());
+                out.push(s);
+            }
+        }
+    }
+    if merged {
+        for s in &mut out {
+            s.points.sort_by_key(|p| p.t);
+            if s.points.windows(2).any(|w| w[0].t == w[1].t) {
+                return Err(EvalError::execution(
+                    "vector cannot contain metrics with the same labelset",
+                ));
+            }
+        }
+    }
+    Ok(out)
 }

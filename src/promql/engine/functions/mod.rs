@@ -21,6 +21,8 @@ use regex::Regex;
 
 use crate::promql::{Expr, Span};
 
+pub(crate) mod stats;
+
 use super::notes::Notes;
 use super::value::{EvalError, Point, Sample};
 
@@ -32,6 +34,9 @@ pub(crate) struct Window<'a> {
     pub start: i64,
     /// Inclusive end: evaluation time - offset.
     pub end: i64,
+    /// The step's evaluation time (differs from `end` under offset or `@`;
+    /// `predict_linear` predicts from it).
+    pub ts: i64,
 }
 
 /// What a range function may need besides its window.

@@ -1,0 +1,466 @@
+//! Binary operators and vector matching, as Prometheus's `VectorBinop`,
+//! `VectorscalarBinop`, `VectorAnd/Or/Unless` and `resultMetric`, with their
+//! errors for many-to-many and duplicate matches.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::promql::ast::{BinOp, Binary, Expr};
+use crate::promql::types::{ValueType, value_type};
+use crate::tsdb::{Labels, METRIC_NAME};
+
+use super::eval::Evaluator;
+use super::format::go_labels;
+use super::value::{EvalError, Sample, Series};
+
+/// Labels that describe a metric's meaning and go when arithmetic changes it.
+const SCHEMA_LABELS: [&str; 3] = [METRIC_NAME, "__type__", "__unit__"];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Card {
+    OneToOne,
+    ManyToOne,
+    OneToMany,
+    ManyToMany,
+}
+
+/// How the two sides are matched.
+struct Matching<'a> {
+    card: Card,
+    on: bool,
+    names: &'a [String],
+    include: &'a [String],
+}
+
+impl Matching<'_> {
+    /// The labels two samples must share to match (`MatchLabels`).
+    fn signature(&self, labels: &Labels) -> Labels {
+        labels
+            .iter()
+            .filter(|(n, _)| {
+                let listed = self.names.iter().any(|m| m == n);
+                if self.on {
+                    listed
+                } else {
+                    !listed && *n != METRIC_NAME
+                }
+            })
+            .collect()
+    }
+}
+
+fn changes_metric_schema(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow | BinOp::Mod | BinOp::Atan2
+    )
+}
+
+fn btos(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// Two floats: the value and whether a comparison keeps the sample.
+fn elem_binop(op: BinOp, l: f64, r: f64) -> (f64, bool) {
+    match op {
+        BinOp::Add => (l + r, true),
+        BinOp::Sub => (l - r, true),
+        BinOp::Mul => (l * r, true),
+        BinOp::Div => (l / r, true),
+        BinOp::Pow => (l.powf(r), true),
+        BinOp::Mod => (go_mod(l, r), true),
+        BinOp::Atan2 => (l.atan2(r), true),
+        BinOp::Eql => (l, l == r),
+        BinOp::Neq => (l, l != r),
+        BinOp::Gtr => (l, l > r),
+        BinOp::Lss => (l, l < r),
+        BinOp::Gte => (l, l >= r),
+        BinOp::Lte => (l, l <= r),
+        // Histogram trimming: nothing to keep between floats.
+        BinOp::TrimUpper | BinOp::TrimLower | BinOp::And | BinOp::Or | BinOp::Unless => {
+            (0.0, false)
+        }
+    }
+}
+
+/// Go's `math.Mod`: the result has the sign of `l` (Rust's `%` on floats agrees).
+fn go_mod(l: f64, r: f64) -> f64 {
+    l % r
+}
+
+fn scalar_binop(op: BinOp, l: f64, r: f64) -> f64 {
+    match op {
+        BinOp::Eql => btos(l == r),
+        BinOp::Neq => btos(l != r),
+        BinOp::Gtr => btos(l > r),
+        BinOp::Lss => btos(l < r),
+        BinOp::Gte => btos(l >= r),
+        BinOp::Lte => btos(l <= r),
+        _ => elem_binop(op, l, r).0,
+    }
+}
+
+impl Evaluator<'_, '_> {
+    pub(crate) fn binary(&mut self, e: &Expr, b: &Binary) -> Result<Vec<Series>, EvalError> {
+        let (lt, rt) = (value_type(&b.lhs), value_type(&b.rhs));
+        let lhs = self.eval(&b.lhs)?.into_matrix();
+        let rhs = self.eval(&b.rhs)?.into_matrix();
+        let op = b.op;
+        let trim = matches!(op, BinOp::TrimUpper | BinOp::TrimLower);
+        let span = e.span;
+        match (lt, rt) {
+            (ValueType::Scalar, ValueType::Scalar) => {
+                self.range_eval(&[lhs, rhs], |_, ts, v, _, out| {
+                    let (l, r) = (
+                        v[0].first().map_or(f64::NAN, |s| s.v),
+                        v[1].first().map_or(f64::NAN, |s| s.v),
+                    );
+                    out.push(Sample {
+                        labels: Labels::default(),
+                        t: ts,
+                        v: scalar_binop(op, l, r),
+                        drop_name: false,
+                    });
+                    Ok(())
+                })
+            }
+            (ValueType::InstantVector, ValueType::InstantVector) => {
+                self.vector_binop(b, span, lhs, rhs)
+            }
+            _ => {
+                let swap = lt == ValueType::Scalar;
+                let inputs = if swap { [rhs, lhs] } else { [lhs, rhs] };
+                let return_bool = b.return_bool;
+                self.range_eval(&inputs, |ev, _, v, _, out| {
+                    let scalar = v[1].first().map_or(f64::NAN, |s| s.v);
+                    for s in &v[0] {
+                        if trim {
+                            ev.notes.info(incompatible_types(op), span);
+                            continue;
+                        }
+                        let (l, r) = if swap { (scalar, s.v) } else { (s.v, scalar) };
+                        let (mut value, mut keep) = elem_binop(op, l, r);
+                        if op.is_comparison() && swap {
+                            value = r;
+                        }
+                        if return_bool {
+                            value = btos(keep);
+                            keep = true;
+                        }
+                        if keep {
+                            out.push(Sample {
+                                v: value,
+                                drop_name: s.drop_name || changes_metric_schema(op) || return_bool,
+                                ..s.clone()
+                            });
+                        }
+                    }
+                    Ok(())
+                })
+            }
+        }
+    }
+
+    fn vector_binop(
+        &mut self,
+        b: &Binary,
+        span: crate::promql::Span,
+        lhs: Vec<Series>,
+        rhs: Vec<Series>,
+    ) -> Result<Vec<Series>, EvalError> {
+        let (on, names, include, card) = match &b.matching {
+            Some(m) => {
+                let card = match &m.group {
+                    _ if b.op.is_set() => Card::ManyToMany,
+                    Some(g) if g.left => Card::ManyToOne,
+                    Some(_) => Card::OneToMany,
+                    None => Card::OneToOne,
+                };
+                let include = m.group.as_ref().map_or(&[][..], |g| &g.labels[..]);
+                (m.on, &m.labels[..], include, card)
+            }
+            None if b.op.is_set() => (false, &[][..], &[][..], Card::ManyToMany),
+            None => (false, &[][..], &[][..], Card::OneToOne),
+        };
+        let matching = Matching {
+            card,
+            on,
+            names,
+            include,
+        };
+        // One ordinal per distinct signature, shared by both sides.
+        let mut ordinals: HashMap<Labels, usize> = HashMap::new();
+        let mut sig_of = |m: &[Series]| -> Vec<usize> {
+            m.iter()
+                .map(|s| {
+                    let n = ordinals.len();
+                    *ordinals.entry(matching.signature(&s.labels)).or_insert(n)
+                })
+                .collect()
+        };
+        let sigs = [sig_of(&lhs), sig_of(&rhs)];
+        let num_sigs = ordinals.len();
+        let op = b.op;
+        let fills = (b.fill_left, b.fill_right);
+        let return_bool = b.return_bool;
+        let mut scratch = Scratch::new(num_sigs);
+        self.range_eval(&[lhs, rhs], |ev, _, v, origins, out| {
+            let ls: Vec<usize> = origins[0].iter().map(|&i| sigs[0][i]).collect();
+            let rs: Vec<usize> = origins[1].iter().map(|&i| sigs[1][i]).collect();
+            match op {
+                BinOp::And | BinOp::Or | BinOp::Unless => {
+                    set_op(op, (&v[0], &ls), (&v[1], &rs), &mut scratch, out);
+                    Ok(())
+                }
+                _ => {
+                    let args = StepArgs {
+                        op,
+                        matching: &matching,
+                        return_bool,
+                        fills,
+                    };
+                    let trimmed = args.run((&v[0], &ls), (&v[1], &rs), &mut scratch, out)?;
+                    if trimmed {
+                        ev.notes.info(incompatible_types(op), span);
+                    }
+                    Ok(())
+                }
+            }
+        })
+    }
+}
+
+fn incompatible_types(op: BinOp) -> String {
+    format!(
+        "incompatible sample types encountered for binary operator {:?}: float {} float",
+        op.symbol(),
+        op.symbol()
+    )
+}
+
+/// Per-signature marks reused across steps (a generation counter avoids clearing).
+struct Scratch {
+    generation: u32,
+    mark: Vec<u32>,
+    /// For one side's samples: the generation they were seen in and their index.
+    slot: Vec<(u32, usize)>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            generation: 0,
+            mark: vec![0; n],
+            slot: vec![(0, 0); n],
+        }
+    }
+
+    fn next(&mut self) -> u32 {
+        self.generation += 1;
+        self.generation
+    }
+}
+
+type Side<'a> = (&'a [Sample], &'a [usize]);
+
+fn set_op(
+    op: BinOp,
+    (lhs, lsig): Side<'_>,
+    (rhs, rsig): Side<'_>,
+    sc: &mut Scratch,
+    out: &mut Vec<Sample>,
+) {
+    match op {
+        BinOp::And => {
+            if lhs.is_empty() || rhs.is_empty() {
+                return;
+            }
+            let g = sc.next();
+            rsig.iter().for_each(|&s| sc.mark[s] = g);
+            out.extend(
+                lhs.iter()
+                    .zip(lsig)
+                    .filter(|&(_, &s)| sc.mark[s] == g)
+                    .map(|(x, _)| x.clone()),
+            );
+        }
+        BinOp::Or => {
+            out.extend(lhs.iter().cloned());
+            if lhs.is_empty() || rhs.is_empty() {
+                out.extend(rhs.iter().cloned());
+                return;
+            }
+            let g = sc.next();
+            lsig.iter().for_each(|&s| sc.mark[s] = g);
+            out.extend(
+                rhs.iter()
+                    .zip(rsig)
+                    .filter(|&(_, &s)| sc.mark[s] != g)
+                    .map(|(x, _)| x.clone()),
+            );
+        }
+        _ => {
+            if lhs.is_empty() || rhs.is_empty() {
+                out.extend(lhs.iter().cloned());
+                return;
+            }
+            let g = sc.next();
+            rsig.iter().for_each(|&s| sc.mark[s] = g);
+            out.extend(
+                lhs.iter()
+                    .zip(lsig)
+                    .filter(|&(_, &s)| sc.mark[s] != g)
+                    .map(|(x, _)| x.clone()),
+            );
+        }
+    }
+}
+
+struct StepArgs<'a> {
+    op: BinOp,
+    matching: &'a Matching<'a>,
+    return_bool: bool,
+    fills: (Option<f64>, Option<f64>),
+}
+
+impl StepArgs<'_> {
+    /// One step of `VectorBinop`. Returns whether a trim operator met floats.
+    fn run(
+        &self,
+        left: Side<'_>,
+        right: Side<'_>,
+        sc: &mut Scratch,
+        out: &mut Vec<Sample>,
+    ) -> Result<bool, EvalError> {
+        let m = self.matching;
+        let (fill_left, fill_right) = self.fills;
+        if (left.0.is_empty() && right.0.is_empty())
+            || ((left.0.is_empty() || right.0.is_empty())
+                && fill_left.is_none()
+                && fill_right.is_none())
+        {
+            return Ok(false);
+        }
+        // One-to-many is many-to-one with the sides swapped.
+        let swapped = m.card == Card::OneToMany;
+        let ((lhs, lsig), (rhs, rsig)) = if swapped {
+            (right, left)
+        } else {
+            (left, right)
+        };
+        // As Prometheus, the fills are not swapped with the sides.
+        let (fill_for_lhs, fill_for_rhs) = (fill_left, fill_right);
+        let g = sc.next();
+        for (j, (rs, &sig)) in rhs.iter().zip(rsig).enumerate() {
+            if sc.slot[sig].0 == g {
+                let dup = &rhs[sc.slot[sig].1];
+                let one_side = if swapped { "left" } else { "right" };
+                return Err(EvalError::execution(format!(
+                    "found duplicate series for the match group {} on the {one_side} hand-side of the operation: [{}, {}];many-to-many matching not allowed: matching labels must be unique on one side",
+                    go_labels(&m.signature(&rs.labels)),
+                    go_labels(&rs.labels),
+                    go_labels(&dup.labels)
+                )));
+            }
+            sc.slot[sig] = (g, j);
+        }
+        let mut matched: HashMap<usize, HashSet<Labels>> = HashMap::new();
+        let mut trimmed = false;
+        let mut do_op = |matched: &mut HashMap<usize, HashSet<Labels>>,
+                         ls: &Sample,
+                         rs: &Sample,
+                         sig: usize|
+         -> Result<(), EvalError> {
+            let (fl, fr) = if swapped { (rs.v, ls.v) } else { (ls.v, rs.v) };
+            if matches!(self.op, BinOp::TrimUpper | BinOp::TrimLower) {
+                trimmed = true;
+                return Ok(());
+            }
+            let (mut value, keep) = elem_binop(self.op, fl, fr);
+            if self.return_bool {
+                value = btos(keep);
+            }
+            let metric = result_metric(&ls.labels, &rs.labels, self.op, m);
+            match matched.get_mut(&sig) {
+                Some(_) if m.card == Card::OneToOne => {
+                    return Err(EvalError::execution(
+                        "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)",
+                    ));
+                }
+                Some(set) => {
+                    if !set.insert(metric.clone()) {
+                        return Err(EvalError::execution(
+                            "multiple matches for labels: grouping labels must ensure unique matches",
+                        ));
+                    }
+                }
+                None => {
+                    let mut set = HashSet::new();
+                    if m.card != Card::OneToOne {
+                        set.insert(metric.clone());
+                    }
+                    matched.insert(sig, set);
+                }
+            }
+            if keep || self.return_bool {
+                out.push(Sample {
+                    labels: metric,
+                    t: ls.t,
+                    v: value,
+                    drop_name: self.return_bool,
+                });
+            }
+            Ok(())
+        };
+        for (ls, &sig) in lhs.iter().zip(lsig) {
+            if sc.slot[sig].0 == g {
+                do_op(&mut matched, ls, &rhs[sc.slot[sig].1], sig)?;
+            } else if let Some(fill) = fill_for_rhs {
+                let rs = Sample {
+                    labels: m.signature(&ls.labels),
+                    v: fill,
+                    ..ls.clone()
+                };
+                do_op(&mut matched, ls, &rs, sig)?;
+            }
+        }
+        if let Some(fill) = fill_for_lhs {
+            for (rs, &sig) in rhs.iter().zip(rsig) {
+                if matched.contains_key(&sig) {
+                    continue;
+                }
+                let ls = Sample {
+                    labels: m.signature(&rs.labels),
+                    v: fill,
+                    ..rs.clone()
+                };
+                do_op(&mut matched, &ls, rs, sig)?;
+            }
+        }
+        Ok(trimmed)
+    }
+}
+
+/// The labels of a result sample (`resultMetric`): the "many" side's labels, less
+/// the name for arithmetic, less or only the matching labels for one-to-one, plus
+/// the `group_x` labels taken from the "one" side.
+fn result_metric(lhs: &Labels, rhs: &Labels, op: BinOp, m: &Matching<'_>) -> Labels {
+    let drop_schema = changes_metric_schema(op);
+    let mut pairs: Vec<(&str, &str)> = lhs
+        .iter()
+        .filter(|(n, _)| !(drop_schema && SCHEMA_LABELS.contains(n)))
+        .filter(|(n, _)| {
+            if m.card != Card::OneToOne {
+                return true;
+            }
+            let listed = m.names.iter().any(|x| x == n);
+            if m.on { listed } else { !listed }
+        })
+        .collect();
+    for name in m.include {
+        pairs.retain(|(n, _)| n != name);
+        if let Some(v) = rhs.get(name) {
+            pairs.push((name, v));
+        }
+    }
+    Labels::new(&pairs)
+}

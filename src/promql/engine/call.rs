@@ -1,0 +1,363 @@
+//! Function calls: range-vector functions run per series and step over their
+//! windows; the others run per step through `range_eval`, as Prometheus's engine
+//! does for `*parser.Call`.
+
+use std::collections::HashMap;
+
+use crate::promql::ast::{Expr, ExprKind, Span, VectorSelector};
+use crate::promql::functions::Function;
+use crate::promql::types::{ValueType, value_type};
+use crate::tsdb::{Labels, MatchType, is_stale_nan};
+
+use super::eval::{Evaluator, TOO_MANY_SAMPLES};
+use super::functions::{self, Arg, Ctx, Impl, RangeCtx, Window};
+use super::value::{EvalError, Point, Sample, Series};
+
+/// The series a range function reads, with the windows' offset and `@`.
+struct RangeInput {
+    series: Vec<Series>,
+    range: i64,
+    offset: i64,
+    at: Option<i64>,
+    /// Raw selector data, whose stale markers are skipped (a subquery has none).
+    span: Span,
+}
+
+impl Evaluator<'_, '_> {
+    pub(crate) fn call(
+        &mut self,
+        call: &Expr,
+        func: &'static Function,
+        args: &[Expr],
+    ) -> Result<Vec<Series>, EvalError> {
+        let matrix_arg = args
+            .iter()
+            .position(|a| value_type(a) == ValueType::RangeVector);
+        if func.name == "timestamp"
+            && let ExprKind::Vector(vs) = &unwrap_parens(&args[0]).kind
+        {
+            let m = self.vector_selector(vs, true)?;
+            return self.instant_call(call, func, args, vec![m], true);
+        }
+        match matrix_arg {
+            Some(i) => self.range_call(call, func, args, i),
+            None => {
+                let mut inputs = Vec::with_capacity(args.len());
+                for a in args {
+                    inputs.push(self.eval(a)?.into_matrix());
+                }
+                self.instant_call(call, func, args, inputs, false)
+            }
+        }
+    }
+
+    fn instant_call(
+        &mut self,
+        call: &Expr,
+        func: &'static Function,
+        args: &[Expr],
+        inputs: Vec<Vec<Series>>,
+        sample_times: bool,
+    ) -> Result<Vec<Series>, EvalError> {
+        let Some(Impl::Instant(f)) = functions::implementation(func.name) else {
+            return Err(unsupported(func));
+        };
+        let kinds: Vec<ValueType> = args.iter().map(value_type).collect();
+        let strings: Vec<&str> = args
+            .iter()
+            .map(|a| match &unwrap_parens(a).kind {
+                ExprKind::String(s) => s.as_str(),
+                _ => "",
+            })
+            .collect();
+        let mut regexes = HashMap::new();
+        let range_query = self.range_query;
+        self.range_eval(&inputs, |ev, ts, vectors, _, out| {
+            let mut timed: Vec<Sample> = Vec::new();
+            let mut step_args: Vec<Arg<'_>> = Vec::with_capacity(args.len());
+            for (i, kind) in kinds.iter().enumerate() {
+                step_args.push(match kind {
+                    ValueType::String => Arg::String(strings[i]),
+                    ValueType::Scalar => Arg::Scalar(
+                        vectors
+                            .get(i)
+                            .and_then(|v| v.first())
+                            .map_or(f64::NAN, |s| s.v),
+                    ),
+                    _ if sample_times => {
+                        // The points carry each sample's own timestamp.
+                        timed = vectors[i]
+                            .iter()
+                            .map(|s| Sample {
+                                t: s.v as i64,
+                                ..s.clone()
+                            })
+                            .collect();
+                        Arg::Vector(&[])
+                    }
+                    _ => Arg::Vector(vectors.get(i).map_or(&[][..], |v| &v[..])),
+                });
+            }
+            if sample_times {
+                step_args[0] = Arg::Vector(&timed);
+            }
+            let mut ctx = Ctx {
+                ts,
+                range_query,
+                args,
+                call_span: call.span,
+                notes: &mut ev.notes,
+                regexes: &mut regexes,
+            };
+            f(&step_args, &mut ctx, out)
+        })
+    }
+
+    fn range_input(&mut self, arg: &Expr) -> Result<RangeInput, EvalError> {
+        match &unwrap_parens(arg).kind {
+            ExprKind::Matrix { selector, range } => {
+                let ExprKind::Vector(vs) = &selector.kind else {
+                    return Err(EvalError::execution(
+                        "range selector without a vector selector",
+                    ));
+                };
+                let range = self.duration_ms(range)?;
+                let offset = match &vs.offset {
+                    Some(o) => self.duration_ms(&o.value)?,
+                    None => 0,
+                };
+                let at = self.at_ms(vs.at.as_ref());
+                let series = self.load_range_series(vs, range, offset, at)?;
+                Ok(RangeInput {
+                    series,
+                    range,
+                    offset,
+                    at,
+                    span: arg.span,
+                })
+            }
+            ExprKind::Subquery(sq) => {
+                let range = self.duration_ms(&sq.range)?;
+                let (mut series, offset, at) = self.subquery(sq)?;
+                // A name the subquery's expression dropped stays dropped.
+                for s in &mut series {
+                    if s.drop_name {
+                        s.labels = s.labels.without(&[crate::tsdb::METRIC_NAME]);
+                        s.drop_name = false;
+                    }
+                }
+                Ok(RangeInput {
+                    series,
+                    range,
+                    offset,
+                    at,
+                    span: arg.span,
+                })
+            }
+            _ => Err(EvalError::execution("expected a range vector argument")),
+        }
+    }
+
+    /// Every sample a range selector's windows can see over the whole query.
+    fn load_range_series(
+        &mut self,
+        vs: &VectorSelector,
+        range: i64,
+        offset: i64,
+        at: Option<i64>,
+    ) -> Result<Vec<Series>, EvalError> {
+        let first = at.unwrap_or(self.start) - offset;
+        let last = at.unwrap_or(self.end) - offset;
+        let (mint, maxt) = (first.min(last) - range + 1, first.max(last));
+        let mut out = Vec::new();
+        for (r, labels) in self.select(vs)? {
+            self.check_deadline()?;
+            let points: Vec<Point> = self
+                .head
+                .iter(r, mint, maxt)
+                .filter(|&(_, v)| !is_stale_nan(v))
+                .map(|(t, v)| Point { t, v })
+                .collect();
+            self.samples_read += points.len() as u64;
+            out.push(Series {
+                labels,
+                points,
+                drop_name: false,
+            });
+        }
+        Ok(out)
+    }
+
+    fn range_call(
+        &mut self,
+        call: &Expr,
+        func: &'static Function,
+        args: &[Expr],
+        matrix_index: usize,
+    ) -> Result<Vec<Series>, EvalError> {
+        if let ExprKind::Matrix { selector, .. } = &unwrap_parens(&args[matrix_index]).kind
+            && let ExprKind::Vector(vs) = &selector.kind
+            && let Some(ext) = vs.extended
+            && !ext.allowed_functions().contains(&func.name)
+        {
+            return Err(EvalError::execution(format!(
+                "{} modifier can only be used with: {} - not with {}",
+                ext.name(),
+                ext.allowed_functions().join(", "),
+                func.name
+            )));
+        }
+        // Scalar arguments, one value per step.
+        let mut params: Vec<Vec<f64>> = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            if i != matrix_index {
+                params.push(self.scalar_values(a)?);
+            }
+        }
+        let input = self.range_input(&args[matrix_index])?;
+        let absent = func.name == "absent_over_time";
+        let (f, keeps_name) = match functions::implementation(func.name) {
+            Some(Impl::Range { f, keeps_name }) => (Some(f), keeps_name),
+            _ if absent => (None, false),
+            _ => return Err(unsupported(func)),
+        };
+        let steps: Vec<i64> = self.steps().collect();
+        let n_steps = steps.len();
+        let mut out = Vec::new();
+        let mut found = vec![false; n_steps];
+        let mut step_params = vec![0.0; params.len()];
+        let counter_check = matches!(func.name, "rate" | "increase");
+        for s in &input.series {
+            self.check_deadline()?;
+            let metric_name = s.labels.metric_name();
+            let mut points = Vec::new();
+            let (mut lo, mut hi) = (0usize, 0usize);
+            for (k, &ts) in steps.iter().enumerate() {
+                let end = input.at.unwrap_or(ts) - input.offset;
+                let start = end - input.range;
+                // Windows only move forward (or stay put under `@`).
+                while hi < s.points.len() && s.points[hi].t <= end {
+                    hi += 1;
+                }
+                while lo < hi && s.points[lo].t <= start {
+                    lo += 1;
+                }
+                if lo == hi {
+                    continue;
+                }
+                if absent {
+                    found[k] = true;
+                    continue;
+                }
+                for (j, p) in params.iter().enumerate() {
+                    step_params[j] = p[k];
+                }
+                let window = Window {
+                    points: &s.points[lo..hi],
+                    start,
+                    end,
+                    ts,
+                };
+                let mut ctx = RangeCtx {
+                    metric_name,
+                    arg_span: input.span,
+                    notes: &mut self.notes,
+                };
+                if let Some(f) = f
+                    && let Some(v) = f(&window, &step_params, &mut ctx)?
+                {
+                    points.push(Point { t: ts, v });
+                }
+            }
+            if points.is_empty() {
+                continue;
+            }
+            if self.current_samples + points.len() > self.max_samples {
+                return Err(EvalError::execution(TOO_MANY_SAMPLES));
+            }
+            self.current_samples += points.len();
+            if counter_check
+                && let Some(name) = metric_name
+                && !["_total", "_sum", "_count", "_bucket"]
+                    .iter()
+                    .any(|suffix| name.ends_with(suffix))
+            {
+                self.notes.info(
+                    format_args!(
+                        "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: {name:?}"
+                    ),
+                    args[matrix_index].span,
+                );
+            }
+            out.push(Series {
+                labels: s.labels.clone(),
+                points,
+                drop_name: !keeps_name,
+            });
+        }
+        if absent {
+            return Ok(self.absent_over_time(&args[matrix_index], &steps, &found));
+        }
+        let _ = call;
+        Ok(out)
+    }
+
+    fn absent_over_time(&self, arg: &Expr, steps: &[i64], found: &[bool]) -> Vec<Series> {
+        let points: Vec<Point> = steps
+            .iter()
+            .zip(found)
+            .filter(|&(_, f)| !f)
+            .map(|(&t, _)| Point { t, v: 1.0 })
+            .collect();
+        if points.is_empty() {
+            return Vec::new();
+        }
+        vec![Series {
+            labels: absent_labels(arg),
+            points,
+            drop_name: true,
+        }]
+    }
+}
+
+/// The labels `absent()` and `absent_over_time()` give: the selector's equality
+/// matchers, except the name and any label matched more than once or otherwise.
+pub(crate) fn absent_labels(arg: &Expr) -> Labels {
+    let vs = match &unwrap_parens(arg).kind {
+        ExprKind::Vector(vs) => vs,
+        ExprKind::Matrix { selector, .. } => match &selector.kind {
+            ExprKind::Vector(vs) => vs,
+            _ => return Labels::default(),
+        },
+        _ => return Labels::default(),
+    };
+    let mut set: Vec<(&str, &str)> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for m in &vs.matchers {
+        if m.name == crate::tsdb::METRIC_NAME {
+            continue;
+        }
+        if m.op == MatchType::Equal && !seen.contains(&m.name.as_str()) {
+            set.retain(|(n, _)| *n != m.name);
+            set.push((&m.name, &m.value));
+            seen.push(&m.name);
+        } else {
+            set.retain(|(n, _)| *n != m.name);
+        }
+    }
+    Labels::new(&set)
+}
+
+pub(crate) fn unwrap_parens(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Paren(inner) => unwrap_parens(inner),
+        _ => e,
+    }
+}
+
+fn unsupported(func: &Function) -> EvalError {
+    EvalError::execution(format!(
+        "function {:?} is not supported by promplay's engine yet",
+        func.name
+    ))
+}

@@ -1,0 +1,470 @@
+//! The evaluator: every expression is evaluated over all steps of the query at
+//! once, as Prometheus's `evaluator.eval`. Instant-vector and scalar expressions
+//! give a matrix whose points sit on the step timestamps (a scalar is one series
+//! with no labels); functions, operators and aggregations run step by step on
+//! the instant vectors gathered from their arguments' matrices (`range_eval`).
+
+use std::collections::HashMap;
+
+use crate::promql::ast::{AtValue, Dur, Expr, ExprKind, Subquery, UnaryOp, VectorSelector};
+use crate::promql::types::{ValueType, value_type};
+use crate::tsdb::{Head, Labels, Matcher, is_stale_nan};
+
+use super::Options;
+use super::notes::Notes;
+use super::value::{ErrorKind, EvalError, Point, Sample, Series};
+
+/// What evaluating a node gives.
+pub(crate) enum Val {
+    /// Instant vectors and scalars on the step grid, or a range vector's raw points.
+    Matrix(Vec<Series>),
+    String(String),
+}
+
+impl Val {
+    pub fn into_matrix(self) -> Vec<Series> {
+        match self {
+            Val::Matrix(m) => m,
+            Val::String(_) => Vec::new(),
+        }
+    }
+}
+
+pub(crate) const TOO_MANY_SAMPLES: &str =
+    "query processing would load too many samples into memory in query execution";
+
+pub(crate) struct Evaluator<'h, 's> {
+    pub head: &'h Head,
+    /// The current step grid (a subquery evaluates on its own grid).
+    pub start: i64,
+    pub end: i64,
+    pub interval: i64,
+    /// The whole query's start and end, for `@ start()` / `@ end()`.
+    pub query_start: i64,
+    pub query_end: i64,
+    pub range_query: bool,
+    /// The query's step (0 for an instant query), for `step()` in durations.
+    pub query_step: i64,
+    pub lookback: i64,
+    pub no_step_subquery_interval: i64,
+    pub max_samples: usize,
+    pub current_samples: usize,
+    pub samples_read: u64,
+    pub notes: Notes<'s>,
+    clock: Option<fn() -> f64>,
+    deadline: f64,
+    checks: u32,
+}
+
+impl<'h, 's> Evaluator<'h, 's> {
+    pub fn new(
+        head: &'h Head,
+        src: &'s str,
+        (start, end, interval): (i64, i64, i64),
+        range_query: bool,
+        opts: &Options,
+    ) -> Evaluator<'h, 's> {
+        let deadline = match (opts.clock, opts.timeout_ms) {
+            (Some(now), Some(timeout)) => now() + timeout,
+            _ => f64::INFINITY,
+        };
+        Evaluator {
+            head,
+            start,
+            end,
+            interval,
+            query_start: start,
+            query_end: end,
+            range_query,
+            query_step: interval,
+            lookback: opts.lookback_ms,
+            no_step_subquery_interval: opts.no_step_subquery_interval_ms,
+            max_samples: opts.max_samples,
+            current_samples: 0,
+            samples_read: 0,
+            notes: Notes::new(src),
+            clock: opts.clock,
+            deadline,
+            checks: 0,
+        }
+    }
+
+    pub fn num_steps(&self) -> usize {
+        ((self.end - self.start) / self.interval + 1) as usize
+    }
+
+    /// The step timestamps of the current grid.
+    pub fn steps(&self) -> impl Iterator<Item = i64> + use<> {
+        let (start, end, interval) = (self.start, self.end, self.interval);
+        (0..)
+            .map(move |i| start + i * interval)
+            .take_while(move |&t| t <= end)
+    }
+
+    /// Fails once the timeout has passed (checked every few calls: reading the
+    /// clock is not free).
+    pub fn check_deadline(&mut self) -> Result<(), EvalError> {
+        self.checks = self.checks.wrapping_add(1);
+        if self.checks % 64 == 0
+            && let Some(now) = self.clock
+            && now() > self.deadline
+        {
+            return Err(EvalError {
+                kind: ErrorKind::Timeout,
+                message: "query timed out in expression evaluation".into(),
+                span: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts `n` more samples held in memory, failing past the limit.
+    pub fn add_samples(&mut self, n: usize) -> Result<(), EvalError> {
+        self.current_samples += n;
+        if self.current_samples > self.max_samples {
+            return Err(EvalError::execution(TOO_MANY_SAMPLES));
+        }
+        Ok(())
+    }
+
+    pub fn eval(&mut self, e: &Expr) -> Result<Val, EvalError> {
+        self.check_deadline()?;
+        if self.end < self.start {
+            return Ok(Val::Matrix(Vec::new()));
+        }
+        match &e.kind {
+            ExprKind::Number(v) => Ok(Val::Matrix(self.constant(*v))),
+            ExprKind::Duration(ms) => Ok(Val::Matrix(self.constant(*ms as f64 / 1000.0))),
+            ExprKind::String(s) => Ok(Val::String(s.clone())),
+            ExprKind::Paren(inner) => self.eval(inner),
+            ExprKind::Unary { op, expr } => {
+                let mut m = self.eval(expr)?.into_matrix();
+                if *op == UnaryOp::Neg {
+                    for s in &mut m {
+                        s.drop_name = true;
+                        s.points.iter_mut().for_each(|p| p.v = -p.v);
+                    }
+                }
+                Ok(Val::Matrix(m))
+            }
+            ExprKind::Vector(vs) => Ok(Val::Matrix(self.vector_selector(vs, false)?)),
+            ExprKind::Matrix { selector, range } => {
+                let ExprKind::Vector(vs) = &selector.kind else {
+                    return Err(EvalError::execution(
+                        "range selector without a vector selector",
+                    ));
+                };
+                let range = self.duration_ms(range)?;
+                Ok(Val::Matrix(self.matrix_selector_raw(vs, range)?))
+            }
+            ExprKind::Subquery(sq) => Ok(Val::Matrix(self.subquery(sq)?.0)),
+            ExprKind::Call { func, args } => self.call(e, func, args).map(Val::Matrix),
+            ExprKind::Aggregate(agg) => self.aggregate(agg).map(Val::Matrix),
+            ExprKind::Binary(b) => self.binary(e, b).map(Val::Matrix),
+        }
+    }
+
+    /// A scalar with the same value at every step.
+    pub fn constant(&self, v: f64) -> Vec<Series> {
+        vec![Series {
+            labels: Labels::default(),
+            points: self.steps().map(|t| Point { t, v }).collect(),
+            drop_name: false,
+        }]
+    }
+
+    /// A duration in a range, step or offset, in milliseconds.
+    pub fn duration_ms(&mut self, d: &Dur) -> Result<i64, EvalError> {
+        match d {
+            Dur::Ms(ms) => Ok(*ms),
+            Dur::Expr(e) => {
+                let v = super::durations::eval_duration(
+                    e,
+                    self.query_step,
+                    self.query_end - self.query_start,
+                )?;
+                Ok(v)
+            }
+        }
+    }
+
+    /// The `@` time of a selector or subquery, if it has one.
+    pub fn at_ms(&self, at: Option<&crate::promql::ast::At>) -> Option<i64> {
+        at.map(|a| match a.value {
+            AtValue::Timestamp(secs) => (secs * 1000.0).round() as i64,
+            AtValue::Start => self.query_start,
+            AtValue::End => self.query_end,
+        })
+    }
+
+    /// The series a selector matches, sorted by labels as Prometheus's storage returns them.
+    pub fn select(
+        &mut self,
+        vs: &VectorSelector,
+    ) -> Result<Vec<(crate::tsdb::SeriesRef, Labels)>, EvalError> {
+        let mut matchers = Vec::with_capacity(vs.matchers.len());
+        for m in &vs.matchers {
+            let compiled = Matcher::new(m.op, &m.name, &m.value)
+                .map_err(|e| EvalError::execution(e.to_string()))?;
+            matchers.push(compiled);
+        }
+        let mut out: Vec<_> = self
+            .head
+            .select(&matchers)
+            .into_iter()
+            .filter_map(|r| self.head.labels(r).map(|l| (r, l.clone())))
+            .collect();
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(out)
+    }
+
+    fn offset_ms(&mut self, vs: &VectorSelector) -> Result<i64, EvalError> {
+        match &vs.offset {
+            Some(o) => self.duration_ms(&o.value),
+            None => Ok(0),
+        }
+    }
+
+    /// An instant selector on the step grid: at each step the newest sample in
+    /// `(t - lookback, t]` (`t` moved by offset and `@`), unless it is a stale
+    /// marker. With `keep_time`, a point's value is the sample's own timestamp
+    /// (for `timestamp()`).
+    pub fn vector_selector(
+        &mut self,
+        vs: &VectorSelector,
+        keep_time: bool,
+    ) -> Result<Vec<Series>, EvalError> {
+        let offset = self.offset_ms(vs)?;
+        let at = self.at_ms(vs.at.as_ref());
+        let steps: Vec<i64> = self.steps().collect();
+        let refs_of = |t: i64| at.unwrap_or(t) - offset;
+        let (first, last) = (refs_of(self.start), refs_of(self.end));
+        let (mint, maxt) = (first.min(last) - self.lookback + 1, first.max(last));
+        let mut out = Vec::new();
+        let mut buf: Vec<(i64, f64)> = Vec::new();
+        for (r, labels) in self.select(vs)? {
+            self.check_deadline()?;
+            buf.clear();
+            buf.extend(self.head.iter(r, mint, maxt));
+            self.samples_read += buf.len() as u64;
+            let mut points = Vec::new();
+            let mut i = 0; // buf[..i] are at or before the current reference time
+            for &ts in &steps {
+                let rt = refs_of(ts);
+                if at.is_some() {
+                    i = buf.partition_point(|&(t, _)| t <= rt);
+                } else {
+                    while i < buf.len() && buf[i].0 <= rt {
+                        i += 1;
+                    }
+                }
+                let Some(&(t, v)) = i.checked_sub(1).and_then(|j| buf.get(j)) else {
+                    continue;
+                };
+                if t <= rt - self.lookback || is_stale_nan(v) {
+                    continue;
+                }
+                points.push(Point {
+                    t: ts,
+                    v: if keep_time { t as f64 } else { v },
+                });
+            }
+            if !points.is_empty() {
+                self.add_samples(points.len())?;
+                out.push(Series {
+                    labels,
+                    points,
+                    drop_name: false,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// A range selector evaluated on its own (an instant query of `x[5m]`): the
+    /// raw samples in `(t - range, t]`.
+    pub fn matrix_selector_raw(
+        &mut self,
+        vs: &VectorSelector,
+        range: i64,
+    ) -> Result<Vec<Series>, EvalError> {
+        if self.start != self.end {
+            return Err(EvalError::execution(
+                "cannot do range evaluation of matrix selector",
+            ));
+        }
+        let offset = self.offset_ms(vs)?;
+        let maxt = self.at_ms(vs.at.as_ref()).unwrap_or(self.start) - offset;
+        let mint = maxt - range;
+        let mut out = Vec::new();
+        for (r, labels) in self.select(vs)? {
+            let points: Vec<Point> = self
+                .head
+                .iter(r, mint + 1, maxt)
+                .filter(|&(_, v)| !is_stale_nan(v))
+                .map(|(t, v)| Point { t, v })
+                .collect();
+            self.samples_read += points.len() as u64;
+            if !points.is_empty() {
+                self.add_samples(points.len())?;
+                out.push(Series {
+                    labels,
+                    points,
+                    drop_name: false,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Evaluates a subquery's inner expression on its own grid: steps aligned to
+    /// multiples of the step, the first after `start - offset - range`, the last at
+    /// `end - offset` (or at `@ - offset`). Returns the matrix and the offset and
+    /// `@` that window ends are computed with.
+    pub fn subquery(
+        &mut self,
+        sq: &Subquery,
+    ) -> Result<(Vec<Series>, i64, Option<i64>), EvalError> {
+        let offset = match &sq.offset {
+            Some(o) => self.duration_ms(&o.value)?,
+            None => 0,
+        };
+        let range = self.duration_ms(&sq.range)?;
+        let step = match &sq.step {
+            Some(s) => self.duration_ms(s)?,
+            None => self.no_step_subquery_interval,
+        };
+        if step <= 0 {
+            return Err(EvalError::execution("subquery step must be positive"));
+        }
+        let at = self.at_ms(sq.at.as_ref());
+        let (outer_start, outer_end) = match at {
+            Some(t) => (t, t),
+            None => (self.start, self.end),
+        };
+        let lower = outer_start - offset - range;
+        let mut inner_start = step * lower.div_euclid(step);
+        if inner_start <= lower {
+            inner_start += step;
+        }
+        let saved = (self.start, self.end, self.interval);
+        self.start = inner_start;
+        self.end = outer_end - offset;
+        self.interval = step;
+        let res = self.eval(&sq.expr);
+        (self.start, self.end, self.interval) = saved;
+        Ok((res?.into_matrix(), offset, at))
+    }
+
+    /// The per-step combinator (Prometheus's `rangeEval`): gathers each input
+    /// matrix's instant vector at every step, calls `f`, and collects its output
+    /// samples into series. Output series are told apart by their full labels
+    /// (including a name still to be dropped); one appearing twice in a step is
+    /// an error.
+    pub fn range_eval<F>(
+        &mut self,
+        inputs: &[Vec<Series>],
+        mut f: F,
+    ) -> Result<Vec<Series>, EvalError>
+    where
+        F: FnMut(
+            &mut Self,
+            i64,
+            &[Vec<Sample>],
+            &[Vec<usize>],
+            &mut Vec<Sample>,
+        ) -> Result<(), EvalError>,
+    {
+        let before = self.current_samples;
+        let mut cursors: Vec<Vec<usize>> = inputs.iter().map(|m| vec![0; m.len()]).collect();
+        let mut vectors: Vec<Vec<Sample>> =
+            inputs.iter().map(|m| Vec::with_capacity(m.len())).collect();
+        // For each gathered sample, the index of the input series it came from.
+        let mut origins: Vec<Vec<usize>> =
+            inputs.iter().map(|m| Vec::with_capacity(m.len())).collect();
+        let mut out_series: Vec<Series> = Vec::new();
+        let mut index: HashMap<Labels, (usize, i64)> = HashMap::new();
+        let mut result = Vec::new();
+        let instant = self.start == self.end;
+        let mut held = 0usize;
+        for ts in self.steps() {
+            self.check_deadline()?;
+            for (k, m) in inputs.iter().enumerate() {
+                let v = &mut vectors[k];
+                v.clear();
+                origins[k].clear();
+                for (j, s) in m.iter().enumerate() {
+                    let c = &mut cursors[k][j];
+                    if let Some(p) = s.points.get(*c)
+                        && p.t == ts
+                    {
+                        *c += 1;
+                        origins[k].push(j);
+                        v.push(Sample {
+                            labels: s.labels.clone(),
+                            t: ts,
+                            v: p.v,
+                            drop_name: s.drop_name,
+                        });
+                    }
+                }
+            }
+            let gathered: usize = vectors.iter().map(Vec::len).sum();
+            self.current_samples = before + held + gathered;
+            if self.current_samples > self.max_samples {
+                return Err(EvalError::execution(TOO_MANY_SAMPLES));
+            }
+            result.clear();
+            f(self, ts, &vectors, &origins, &mut result)?;
+            held += result.len();
+            if before + held > self.max_samples {
+                return Err(EvalError::execution(TOO_MANY_SAMPLES));
+            }
+            if instant {
+                out_series.extend(result.drain(..).map(|s| Series {
+                    labels: s.labels,
+                    points: vec![Point { t: ts, v: s.v }],
+                    drop_name: s.drop_name,
+                }));
+                continue;
+            }
+            for s in result.drain(..) {
+                match index.get_mut(&s.labels) {
+                    Some((i, last)) => {
+                        if *last == ts {
+                            return Err(EvalError::execution(
+                                "vector cannot contain metrics with the same labelset",
+                            ));
+                        }
+                        *last = ts;
+                        out_series[*i].points.push(Point { t: ts, v: s.v });
+                    }
+                    None => {
+                        index.insert(s.labels.clone(), (out_series.len(), ts));
+                        out_series.push(Series {
+                            labels: s.labels,
+                            points: vec![Point { t: ts, v: s.v }],
+                            drop_name: s.drop_name,
+                        });
+                    }
+                }
+            }
+        }
+        self.current_samples = before + held;
+        Ok(out_series)
+    }
+
+    /// Evaluates an argument that must be a scalar: its value at each step.
+    pub fn scalar_values(&mut self, e: &Expr) -> Result<Vec<f64>, EvalError> {
+        debug_assert_eq!(value_type(e), ValueType::Scalar);
+        let n = self.num_steps();
+        let m = self.eval(e)?.into_matrix();
+        let mut out = vec![f64::NAN; n];
+        if let Some(s) = m.first() {
+            for p in &s.points {
+                out[((p.t - self.start) / self.interval) as usize] = p.v;
+            }
+        }
+        Ok(out)
+    }
+}

@@ -41,6 +41,23 @@ enum Command {
         #[arg(long, default_value_t = 1_000)]
         samples: usize,
     },
+    /// Time the PromQL benchmark queries over simulated `api` data (see src/promql/bench.rs).
+    #[command(hide = true)]
+    BenchPromql {
+        /// Instances of `api` (about 125 series each).
+        #[arg(long, default_value_t = 8)]
+        instances: usize,
+        /// Simulated data, from 2024-05-01T00:00:00Z.
+        #[arg(long, default_value = "2h")]
+        duration: String,
+        /// The range query: the last `range` of the data, every `step`.
+        #[arg(long, default_value = "1h")]
+        range: String,
+        #[arg(long, default_value = "15s")]
+        step: String,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 /// Parses `std::env::args` and runs the chosen subcommand.
@@ -72,7 +89,65 @@ where
             print!("{}", crate::tsdb::bench::run(series, samples));
             ExitCode::SUCCESS
         }
+        Some(Command::BenchPromql {
+            instances,
+            duration,
+            range,
+            step,
+            runs,
+        }) => bench_promql(instances, &duration, &range, &step, runs),
     }
+}
+
+fn bench_promql(
+    instances: usize,
+    duration: &str,
+    range: &str,
+    step: &str,
+    runs: usize,
+) -> ExitCode {
+    use crate::promql::bench;
+    use crate::scrape::parse_duration_ms;
+    fn now_ms() -> f64 {
+        use std::sync::OnceLock;
+        use std::time::Instant;
+        static START: OnceLock<Instant> = OnceLock::new();
+        START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
+    }
+    let parsed = (
+        parse_duration_ms(duration),
+        parse_duration_ms(range),
+        parse_duration_ms(step),
+    );
+    let (Ok(duration), Ok(range), Ok(step)) = parsed else {
+        eprintln!("error: durations are written like 2h, 1h, 15s");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let t0 = now_ms();
+    let head = bench::api_store(instances.max(1), duration);
+    let end = bench::START_MS + duration - 1;
+    // Off the sample grid (scrapes land on whole seconds plus a fraction).
+    let end = end - end % step + 7_500 - step;
+    let start = end - range;
+    println!(
+        "data: instances={instances} series={} samples={} built_in_ms={:.0}",
+        head.num_series(),
+        head.num_samples(),
+        now_ms() - t0
+    );
+    println!(
+        "range: start={} end={} step={}",
+        start as f64 / 1e3,
+        end as f64 / 1e3,
+        step as f64 / 1e3
+    );
+    for t in bench::time_queries(&head, (start, end, step), runs, now_ms) {
+        println!(
+            "query: {} median_ms={:.3} series={} expr={}",
+            t.name, t.median_ms, t.result_series, t.query
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! PromQL: lexer, syntax tree (with source spans), parser with Prometheus's
-//! type checks, and a printer to the canonical form. No evaluation engine yet.
+//! type checks, a printer to the canonical form, and the evaluation engine
+//! (`engine`), with the reader and runner of Prometheus's `.test` files.
 //!
 //! ```
 //! let e = promplay::promql::parse("sum by(job)(rate(http_requests_total[5m]))").unwrap();
@@ -7,6 +8,7 @@
 //! ```
 
 pub mod ast;
+pub mod bench;
 pub mod engine;
 pub mod functions;
 mod lexer;

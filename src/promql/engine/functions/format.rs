@@ -85,7 +85,7 @@ pub(crate) fn go_g(v: f64) -> String {
     };
     let nd = d.len() as i32;
     let exp = dp - 1;
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         return fmt_e(neg, &d, (nd - 1) as usize, dp);
     }
     fmt_f(neg, &d, (nd - dp).max(0) as usize, dp)

@@ -107,7 +107,7 @@ fn go_acosh(x: f64) -> f64 {
 
 fn go_atanh(x: f64) -> f64 {
     const NEAR_ZERO: f64 = 1.0 / (1u64 << 28) as f64;
-    if x < -1.0 || x > 1.0 || x.is_nan() {
+    if !(-1.0..=1.0).contains(&x) {
         return f64::NAN;
     }
     if x == 1.0 {

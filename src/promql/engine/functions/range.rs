@@ -107,7 +107,7 @@ fn instant_value(w: &Window<'_>, is_rate: bool) -> Option<f64> {
         return None;
     }
     // A counter reset (`b < a`) keeps the last value for `irate`.
-    let mut v = if !is_rate || !(b.v < a.v) {
+    let mut v = if !is_rate || b.v >= a.v || b.v.is_nan() || a.v.is_nan() {
         b.v - a.v
     } else {
         b.v

@@ -288,7 +288,7 @@ mod tests {
         assert_eq!(quantile(2.0, &mut [1.0]), f64::INFINITY);
         assert_eq!(quantile(0.5, &mut [4.0, 1.0, 3.0, 2.0]), 2.5);
         assert_eq!(quantile(0.75, &mut [1.0, 2.0, 3.0]), 2.5);
-        assert_eq!(quantile(0.0, &mut [f64::NAN, 1.0]).is_nan(), true);
+        assert!(quantile(0.0, &mut [f64::NAN, 1.0]).is_nan());
     }
 
     #[test]

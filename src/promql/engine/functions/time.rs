@@ -64,7 +64,9 @@ pub(crate) fn civil(secs: i64) -> Civil {
 /// Go's `int64(f)` on amd64: truncation, and the "integer indefinite" value for
 /// NaN and out-of-range inputs.
 fn go_int64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9.223_372_036_854_775_808e18 || f < -9.223_372_036_854_775_808e18 {
+    // 2^63: the first float outside i64.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if !(-LIMIT..LIMIT).contains(&f) {
         i64::MIN
     } else {
         f as i64

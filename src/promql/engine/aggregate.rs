@@ -9,7 +9,7 @@ use crate::tsdb::{Labels, METRIC_NAME};
 
 use super::eval::Evaluator;
 use super::format::go_g;
-use super::functions::stats::{kahan_sum_inc, quantile};
+use super::functions::stats::{KahanMean, Welford, kahan_sum_inc, quantile};
 use super::heap::{KHeap, label_hash};
 use super::value::{EvalError, Point, Sample, Series};
 
@@ -17,16 +17,34 @@ use super::value::{EvalError, Point, Sample, Series};
 const MAX_INT64: f64 = 9_223_372_036_854_774_784.0;
 const MIN_INT64: f64 = -9_223_372_036_854_775_808.0;
 
-#[derive(Clone, Default)]
+/// One output group's running state at one step.
+#[derive(Clone)]
 struct Group {
     seen: bool,
+    /// sum, min, max, group.
     value: f64,
-    mean: f64,
     kahan_c: f64,
     count: f64,
-    incremental_mean: bool,
+    mean: KahanMean,
+    variance: Welford,
     drop_name: bool,
+    /// quantile's inputs.
     values: Vec<f64>,
+}
+
+impl Default for Group {
+    fn default() -> Group {
+        Group {
+            seen: false,
+            value: 0.0,
+            kahan_c: 0.0,
+            count: 0.0,
+            mean: KahanMean::new(0.0),
+            variance: Welford::new(0.0),
+            drop_name: false,
+            values: Vec::new(),
+        }
+    }
 }
 
 /// The labels of the group a series falls in.
@@ -129,27 +147,20 @@ impl Evaluator<'_, '_> {
                 let f = p.v;
                 let g = &mut groups[series_group[si]];
                 if !g.seen {
+                    let values = std::mem::take(&mut g.values);
                     *g = Group {
                         seen: true,
-                        value: f,
-                        mean: f,
+                        value: if op == AggOp::Group { 1.0 } else { f },
                         count: 1.0,
+                        mean: KahanMean::new(f),
+                        variance: Welford::new(f),
                         drop_name: s.drop_name,
-                        values: std::mem::take(&mut g.values),
+                        values,
                         ..Group::default()
                     };
                     g.values.clear();
-                    match op {
-                        AggOp::Stddev | AggOp::Stdvar => {
-                            g.value = if f.is_nan() || f.is_infinite() {
-                                f64::NAN
-                            } else {
-                                0.0
-                            };
-                        }
-                        AggOp::Quantile => g.values.push(f),
-                        AggOp::Group => g.value = 1.0,
-                        _ => {}
+                    if op == AggOp::Quantile {
+                        g.values.push(f);
                     }
                     continue;
                 }
@@ -158,39 +169,11 @@ impl Evaluator<'_, '_> {
                 }
                 match op {
                     AggOp::Sum => (g.value, g.kahan_c) = kahan_sum_inc(f, g.value, g.kahan_c),
-                    AggOp::Avg => {
-                        g.count += 1.0;
-                        if !g.incremental_mean {
-                            let (v, c) = kahan_sum_inc(f, g.value, g.kahan_c);
-                            if !v.is_infinite() {
-                                (g.value, g.kahan_c) = (v, c);
-                                continue;
-                            }
-                            // The sum would overflow: go on with an incremental mean.
-                            g.incremental_mean = true;
-                            g.mean = g.value / (g.count - 1.0);
-                            g.kahan_c /= g.count - 1.0;
-                        }
-                        let q = (g.count - 1.0) / g.count;
-                        (g.mean, g.kahan_c) = kahan_sum_inc(f / g.count, q * g.mean, q * g.kahan_c);
-                    }
-                    AggOp::Max => {
-                        if g.value < f || g.value.is_nan() {
-                            g.value = f;
-                        }
-                    }
-                    AggOp::Min => {
-                        if g.value > f || g.value.is_nan() {
-                            g.value = f;
-                        }
-                    }
+                    AggOp::Avg => g.mean.add(f),
+                    AggOp::Max if g.value < f || g.value.is_nan() => g.value = f,
+                    AggOp::Min if g.value > f || g.value.is_nan() => g.value = f,
                     AggOp::Count => g.count += 1.0,
-                    AggOp::Stddev | AggOp::Stdvar => {
-                        g.count += 1.0;
-                        let delta = f - g.mean;
-                        g.mean += delta / g.count;
-                        g.value += delta * (f - g.mean);
-                    }
+                    AggOp::Stddev | AggOp::Stdvar => g.variance.add(f),
                     AggOp::Quantile => g.values.push(f),
                     _ => {}
                 }
@@ -200,11 +183,10 @@ impl Evaluator<'_, '_> {
                     continue;
                 }
                 let v = match op {
-                    AggOp::Avg if g.incremental_mean => g.mean + g.kahan_c,
-                    AggOp::Avg => g.value / g.count + g.kahan_c / g.count,
+                    AggOp::Avg => g.mean.value(),
                     AggOp::Count => g.count,
-                    AggOp::Stdvar => g.value / g.count,
-                    AggOp::Stddev => (g.value / g.count).sqrt(),
+                    AggOp::Stdvar => g.variance.stdvar(),
+                    AggOp::Stddev => g.variance.stddev(),
                     AggOp::Quantile => quantile(params.map_or(f64::NAN, |q| q[k]), &mut g.values),
                     AggOp::Sum => g.value + g.kahan_c,
                     _ => g.value,

@@ -33,6 +33,15 @@ impl Evaluator<'_, '_> {
         let matrix_arg = args
             .iter()
             .position(|a| value_type(a) == ValueType::RangeVector);
+        // The query's own parameters (experimental), constant over its steps.
+        let secs = |ms: i64| ms as f64 / 1000.0;
+        match func.name {
+            "step" => return Ok(self.constant(secs(self.query_step))),
+            "range" => return Ok(self.constant(secs(self.query_end - self.query_start))),
+            "start" => return Ok(self.constant(secs(self.query_start))),
+            "end" => return Ok(self.constant(secs(self.query_end))),
+            _ => {}
+        }
         if func.name == "timestamp"
             && let ExprKind::Vector(vs) = &unwrap_parens(&args[0]).kind
         {
@@ -226,7 +235,6 @@ impl Evaluator<'_, '_> {
         let mut out = Vec::new();
         let mut found = vec![false; n_steps];
         let mut step_params = vec![0.0; params.len()];
-        let counter_check = matches!(func.name, "rate" | "increase");
         for s in &input.series {
             self.check_deadline()?;
             let metric_name = s.labels.metric_name();
@@ -256,9 +264,10 @@ impl Evaluator<'_, '_> {
                     points: &s.points[lo..hi],
                     start,
                     end,
-                    ts,
                 };
                 let mut ctx = RangeCtx {
+                    ts,
+                    args,
                     metric_name,
                     arg_span: input.span,
                     notes: &mut self.notes,
@@ -276,19 +285,6 @@ impl Evaluator<'_, '_> {
                 return Err(EvalError::execution(TOO_MANY_SAMPLES));
             }
             self.current_samples += points.len();
-            if counter_check
-                && let Some(name) = metric_name
-                && !["_total", "_sum", "_count", "_bucket"]
-                    .iter()
-                    .any(|suffix| name.ends_with(suffix))
-            {
-                self.notes.info(
-                    format_args!(
-                        "metric might not be a counter, name does not end in _total/_sum/_count/_bucket: {name:?}"
-                    ),
-                    args[matrix_index].span,
-                );
-            }
             out.push(Series {
                 labels: s.labels.clone(),
                 points,

@@ -105,7 +105,7 @@ impl<'h, 's> Evaluator<'h, 's> {
     /// clock is not free).
     pub fn check_deadline(&mut self) -> Result<(), EvalError> {
         self.checks = self.checks.wrapping_add(1);
-        if self.checks % 64 == 0
+        if self.checks.is_multiple_of(64)
             && let Some(now) = self.clock
             && now() > self.deadline
         {

@@ -80,14 +80,6 @@ impl Annotations {
             self.infos.push(message);
         }
     }
-
-    pub(crate) fn merge(&mut self, other: Annotations) {
-        other
-            .warnings
-            .into_iter()
-            .for_each(|m| self.push_warning(m));
-        other.infos.into_iter().for_each(|m| self.push_info(m));
-    }
 }
 
 /// Why a query failed; the kinds are the HTTP API's `errorType`s.

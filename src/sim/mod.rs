@@ -356,7 +356,7 @@ impl Simulation {
 
     /// Starts or stops instances (new ones start now; the last ones stop first).
     pub fn set_instances(&mut self, n: usize) {
-        let n = n.min(64);
+        let n = n.min(MAX_INSTANCES);
         self.instances.truncate(n);
         let (def, seed, now) = (self.def, self.seed, self.now_ms);
         for index in self.instances.len()..n {
@@ -442,6 +442,10 @@ pub fn measure_backfill(scenario: &str, instances: usize, interval_ms: i64) -> (
     }
     (advancing, scraping, size)
 }
+
+/// The most instances a run has (80 of `api` are about 10 000 series: the PromQL
+/// benchmark's large case).
+pub const MAX_INSTANCES: usize = 100;
 
 /// A fingerprint of what a run exposes: an FNV-1a hash of every scrape body of every
 /// target, every `interval_ms` for `duration_ms`. Equal fingerprints on two machines

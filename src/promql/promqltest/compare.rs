@@ -605,3 +605,194 @@ mod tests {
         }
     }
 }
+
+/// The comparisons on hand-made results: each form can pass and can fail.
+#[cfg(test)]
+mod result_tests {
+    use super::*;
+    use crate::promql::engine::{Point, Sample, Series};
+    use crate::promql::promqltest::{Command, parse_file};
+
+    fn eval(text: &str) -> EvalCommand {
+        let cmds = parse_file(text).unwrap();
+        let Some(Command::Eval(e)) = cmds.into_iter().last() else {
+            panic!("no eval")
+        };
+        *e
+    }
+
+    fn sample(labels: &[(&str, &str)], v: f64) -> Sample {
+        Sample {
+            labels: Labels::new(labels),
+            t: 0,
+            v,
+            drop_name: false,
+        }
+    }
+
+    fn series(labels: &[(&str, &str)], points: &[(i64, f64)]) -> Series {
+        Series {
+            labels: Labels::new(labels),
+            points: points.iter().map(|&(t, v)| Point { t, v }).collect(),
+            drop_name: false,
+        }
+    }
+
+    #[test]
+    fn vectors_compare_unordered_unless_ordered() {
+        let e = eval("eval instant at 1m x\n  x{a=\"1\"} 1\n  x{a=\"2\"} 2\n");
+        let exp = Expected::new(&e);
+        let a = sample(&[("__name__", "x"), ("a", "1")], 1.0);
+        let b = sample(&[("__name__", "x"), ("a", "2")], 2.0000001);
+        assert_eq!(
+            exp.compare(&Value::Vector(vec![b.clone(), a.clone()])),
+            Ok(())
+        );
+        let wrong = sample(&[("__name__", "x"), ("a", "2")], 2.1);
+        let err = exp
+            .compare(&Value::Vector(vec![a.clone(), wrong]))
+            .unwrap_err();
+        assert_eq!(err, "expected 2 for x{a=\"2\"} but got 2.1");
+        let err = exp.compare(&Value::Vector(vec![a.clone()])).unwrap_err();
+        assert_eq!(err, "expected metric x{a=\"2\"} with [2] not found");
+        let extra = sample(&[("__name__", "y")], 3.0);
+        let err = exp
+            .compare(&Value::Vector(vec![a.clone(), b.clone(), extra]))
+            .unwrap_err();
+        assert_eq!(err, "unexpected metric y in result, has value 3");
+
+        let e = eval("eval instant at 1m x\n  expect ordered\n  x{a=\"1\"} 1\n  x{a=\"2\"} 2\n");
+        let exp = Expected::new(&e);
+        assert_eq!(
+            exp.compare(&Value::Vector(vec![a.clone(), b.clone()])),
+            Ok(())
+        );
+        let err = exp.compare(&Value::Vector(vec![b, a])).unwrap_err();
+        assert!(err.contains("at position 2 but was at 1"), "{err}");
+    }
+
+    #[test]
+    fn range_results_line_up_with_the_grid() {
+        let e = eval("eval range from 0 to 2m step 1m x\n  x 1 _ 3\n");
+        let exp = Expected::new(&e);
+        let good = series(&[("__name__", "x")], &[(0, 1.0), (120_000, 3.0)]);
+        assert_eq!(exp.compare(&Value::Matrix(vec![good])), Ok(()));
+        let shifted = series(&[("__name__", "x")], &[(0, 1.0), (60_000, 3.0)]);
+        let err = exp.compare(&Value::Matrix(vec![shifted])).unwrap_err();
+        assert!(
+            err.contains("to have timestamp 120000, but it had timestamp 60000"),
+            "{err}"
+        );
+        let more = series(
+            &[("__name__", "x")],
+            &[(0, 1.0), (60_000, 2.0), (120_000, 3.0)],
+        );
+        let err = exp.compare(&Value::Matrix(vec![more])).unwrap_err();
+        assert!(
+            err.starts_with("expected 2 float points and 0 histogram points"),
+            "{err}"
+        );
+        let unsorted = vec![
+            series(&[("__name__", "x"), ("a", "2")], &[]),
+            series(&[("__name__", "x"), ("a", "1")], &[]),
+        ];
+        let err = exp.compare(&Value::Matrix(unsorted)).unwrap_err();
+        assert!(err.contains("not sorted"), "{err}");
+    }
+
+    #[test]
+    fn instant_range_vectors_need_expect_range_vector() {
+        let e = eval(
+            "eval instant at 1m x[1m]\n  expect range vector from 0 to 1m step 30s\n  x 1 2 3\n",
+        );
+        let exp = Expected::new(&e);
+        let m = series(
+            &[("__name__", "x")],
+            &[(0, 1.0), (30_000, 2.0), (60_000, 3.0)],
+        );
+        assert_eq!(exp.compare(&Value::Matrix(vec![m.clone()])), Ok(()));
+        let e = eval("eval instant at 1m x[1m]\n  x 1\n");
+        let err = Expected::new(&e)
+            .compare(&Value::Matrix(vec![m]))
+            .unwrap_err();
+        assert!(err.contains("cannot return this many points"), "{err}");
+    }
+
+    #[test]
+    fn scalars_strings_and_stale_markers() {
+        let e = eval("eval instant at 0 1\n  1.0000001\n");
+        let exp = Expected::new(&e);
+        assert_eq!(exp.compare(&Value::Scalar(Point { t: 0, v: 1.0 })), Ok(()));
+        let err = exp
+            .compare(&Value::Scalar(Point { t: 0, v: 2.0 }))
+            .unwrap_err();
+        assert_eq!(err, "expected scalar 1.0000001 but got 2");
+        let err = exp.compare(&Value::Vector(vec![])).unwrap_err();
+        assert!(
+            err.starts_with("expected scalar result, but got vector"),
+            "{err}"
+        );
+
+        let e = eval("eval instant at 0 \"a\"\n  expect string \"a\"\n");
+        let exp = Expected::new(&e);
+        assert_eq!(
+            exp.compare(&Value::String {
+                t: 0,
+                s: "a".into()
+            }),
+            Ok(())
+        );
+        let err = exp
+            .compare(&Value::String {
+                t: 0,
+                s: "b".into(),
+            })
+            .unwrap_err();
+        assert_eq!(err, "expected string \"a\" but got \"b\"");
+
+        let e = eval("eval range from 0 to 1m step 1m x\n  x 1 stale\n");
+        let exp = Expected::new(&e);
+        let stale = f64::from_bits(crate::tsdb::STALE_NAN);
+        let got = series(&[("__name__", "x")], &[(0, 1.0), (60_000, stale)]);
+        assert_eq!(exp.compare(&Value::Matrix(vec![got])), Ok(()));
+        let nan = series(&[("__name__", "x")], &[(0, 1.0), (60_000, f64::NAN)]);
+        assert!(exp.compare(&Value::Matrix(vec![nan])).is_err());
+    }
+
+    #[test]
+    fn annotations_and_failures() {
+        let annos = |w: &[&str], i: &[&str]| Annotations {
+            warnings: w.iter().map(|s| s.to_string()).collect(),
+            infos: i.iter().map(|s| s.to_string()).collect(),
+        };
+        let e = eval(
+            "eval instant at 0 x\n  expect warn msg: PromQL warning: boom\n  expect no_info\n",
+        );
+        assert_eq!(
+            check_annotations(&e, "x", &annos(&["PromQL warning: boom"], &[])),
+            Ok(())
+        );
+        assert!(check_annotations(&e, "x", &annos(&[], &[])).is_err());
+        assert!(check_annotations(&e, "x", &annos(&["PromQL warning: other"], &[])).is_err());
+        assert!(check_annotations(&e, "x", &annos(&["PromQL warning: boom"], &["i"])).is_err());
+        // Unchecked kinds are ignored.
+        let e = eval("eval instant at 0 x\n");
+        assert_eq!(check_annotations(&e, "x", &annos(&["w"], &["i"])), Ok(()));
+        let e = eval("eval_warn instant at 0 x\n");
+        assert!(check_annotations(&e, "x", &annos(&[], &["i"])).is_err());
+        let e = eval("eval instant at 0 x\n  expect info regex: ^PromQL info: .* \\(1:1\\)$\n");
+        assert_eq!(
+            check_annotations(&e, "x", &annos(&[], &["PromQL info: hm (1:1)"])),
+            Ok(())
+        );
+
+        let e = eval("eval instant at 0 x\n  expect fail regex: too many \\d+\n");
+        let m = e.expected_failure().unwrap().as_ref();
+        assert_eq!(check_expected_failure(&e, m, "too many 42 samples"), Ok(()));
+        assert!(check_expected_failure(&e, m, "other").is_err());
+        let e = eval("eval_fail instant at 0 x\n  expected_fail_message exact text\n");
+        let m = e.expected_failure().unwrap().as_ref();
+        assert_eq!(check_expected_failure(&e, m, "exact text"), Ok(()));
+        assert!(check_expected_failure(&e, m, "exact text!").is_err());
+    }
+}

@@ -29,10 +29,13 @@ pub enum SkipReason {
     /// The eval involves `__type__`/`__unit__` labels, whose semantics need an engine
     /// option (type-and-unit labels) promplay does not have.
     TypeAndUnitLabels,
+    /// The query quotes bytes that are not UTF-8 (`"a\xc5z"`), which Prometheus's
+    /// strings may hold and promplay's parser rejects.
+    NonUtf8Strings,
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 7] = [
+    pub const ALL: [SkipReason; 8] = [
         SkipReason::NativeHistograms,
         SkipReason::ExperimentalFunctions,
         SkipReason::ExtendedRangeSelectors,
@@ -40,6 +43,7 @@ impl SkipReason {
         SkipReason::DurationExpressions,
         SkipReason::StartTimestamps,
         SkipReason::TypeAndUnitLabels,
+        SkipReason::NonUtf8Strings,
     ];
 
     /// A short kebab-case name, as printed in the skip counts.
@@ -52,6 +56,7 @@ impl SkipReason {
             SkipReason::DurationExpressions => "duration-expressions",
             SkipReason::StartTimestamps => "start-timestamps",
             SkipReason::TypeAndUnitLabels => "type-and-unit-labels",
+            SkipReason::NonUtf8Strings => "non-utf8-strings",
         }
     }
 
@@ -145,6 +150,10 @@ pub(crate) fn skip_reason(
                     })
                     || selects(&unloaded.type_and_unit)
             }
+            SkipReason::NonUtf8Strings => eval
+                .expr
+                .as_ref()
+                .is_err_and(|e| e.message.contains("not valid UTF-8")),
             syntax => expr.is_some_and(|e| experimental_syntax(e).contains(&syntax)),
         })
 }

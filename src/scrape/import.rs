@@ -11,6 +11,9 @@ use std::collections::HashMap;
 use crate::expo::textparse::{SampleStream, detect_format, parse_series};
 use crate::tsdb::{Head, Labels};
 
+/// The line a series first appears on, and its samples as read.
+type FirstLineAndSamples = (u32, Vec<(i64, f64)>);
+
 /// What an import stored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -25,7 +28,7 @@ pub fn import_exposition(input: &[u8], head: &mut Head) -> Result<ImportReport, 
     let format = detect_format(input);
     // Series as written (bytes) → labels and samples; sorted per series before appending,
     // since a document may list a series' samples in any order.
-    let mut by_series: HashMap<&[u8], (u32, Vec<(i64, f64)>)> = HashMap::new();
+    let mut by_series: HashMap<&[u8], FirstLineAndSamples> = HashMap::new();
     for sample in SampleStream::new(input, format) {
         let sample = sample.map_err(|e| e.to_string())?;
         let Some(ts) = sample.timestamp else {

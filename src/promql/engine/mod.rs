@@ -6,7 +6,7 @@
 //! query at once (an instant query is a range query with one step); functions,
 //! aggregations and operators then run step by step on instant vectors.
 //!
-//! ```
+//! ```no_run
 //! use promplay::promql::{engine, parse};
 //! use promplay::tsdb::{Head, Labels};
 //! let mut head = Head::default();

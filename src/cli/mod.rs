@@ -2,10 +2,13 @@
 //! from a shell (and from tests and benchmarks).
 //!
 //! One file per subcommand: `check-metrics` (exposition), `simulate` (simulation,
-//! scrape and store). Still to come with PromQL: `test-promql` and `query`.
+//! scrape and store), `query` (PromQL over a data file, printed as Prometheus's
+//! HTTP API) and `test-promql` (Prometheus's `.test` files).
 
 mod check_metrics;
+mod query;
 mod simulate;
+mod test_promql;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -33,6 +36,11 @@ enum Command {
     CheckMetrics(check_metrics::CheckMetricsArgs),
     /// Run a simulated service, scrape it into the store, and write the samples as OpenMetrics.
     Simulate(simulate::SimulateArgs),
+    /// Evaluate a PromQL query over a data file (as `simulate` writes it), printing
+    /// the result as Prometheus's HTTP API does.
+    Query(query::QueryArgs),
+    /// Run Prometheus PromQL test files (`.test`); report failures and counts.
+    TestPromql(test_promql::TestPromqlArgs),
     /// Measure the store: append and range-read throughput, bytes per sample.
     #[command(hide = true)]
     BenchStore {
@@ -85,6 +93,8 @@ where
         None => ExitCode::from(EXIT_USAGE),
         Some(Command::CheckMetrics(args)) => check_metrics::run(args),
         Some(Command::Simulate(args)) => simulate::run(args),
+        Some(Command::Query(args)) => query::run(args),
+        Some(Command::TestPromql(args)) => test_promql::run(args),
         Some(Command::BenchStore { series, samples }) => {
             print!("{}", crate::tsdb::bench::run(series, samples));
             ExitCode::SUCCESS

@@ -4,11 +4,13 @@
 //! series stale and writes `up` and the other `scrape_*` series.
 
 mod config;
+mod import;
 mod manager;
 mod scrape_loop;
 mod target;
 
 pub use config::{ScrapeConfig, parse_duration_ms};
+pub use import::{ImportReport, import_exposition};
 pub use manager::ScrapeManager;
 pub use scrape_loop::{REPORT_SERIES, series_labels};
 pub use target::{Health, TargetStatus};

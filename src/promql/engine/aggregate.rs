@@ -9,7 +9,7 @@ use crate::tsdb::{Labels, METRIC_NAME};
 
 use super::eval::Evaluator;
 use super::format::go_g;
-use super::functions::stats::{KahanMean, Welford, kahan_sum_inc, quantile};
+use super::functions::stats::{KahanMean, Welford, go_max, go_min, kahan_sum_inc, quantile};
 use super::heap::{KHeap, label_hash};
 use super::value::{EvalError, Point, Sample, Series};
 
@@ -404,11 +404,10 @@ impl Evaluator<'_, '_> {
     }
 }
 
+/// The parameter's smallest and largest value over the steps, with Go's
+/// `math.Min`/`math.Max` (a NaN makes both NaN), as Prometheus's `fParams`.
 fn min_max(values: &[f64]) -> (f64, f64) {
-    values
-        .iter()
-        .filter(|v| !v.is_nan())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        })
+    values.iter().fold((f64::MAX, -f64::MAX), |(lo, hi), &v| {
+        (go_min(lo, v), go_max(hi, v))
+    })
 }

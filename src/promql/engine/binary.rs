@@ -354,11 +354,17 @@ impl StepArgs<'_> {
             if sc.slot[sig].0 == g {
                 let dup = &rhs[sc.slot[sig].1];
                 let one_side = if swapped { "left" } else { "right" };
+                // Reported in label order, so the message is stable.
+                let (first, second) = if dup.labels <= rs.labels {
+                    (dup, rs)
+                } else {
+                    (rs, dup)
+                };
                 return Err(EvalError::execution(format!(
                     "found duplicate series for the match group {} on the {one_side} hand-side of the operation: [{}, {}];many-to-many matching not allowed: matching labels must be unique on one side",
                     go_labels(&m.signature(&rs.labels)),
-                    go_labels(&rs.labels),
-                    go_labels(&dup.labels)
+                    go_labels(&first.labels),
+                    go_labels(&second.labels)
                 )));
             }
             sc.slot[sig] = (g, j);

@@ -1,6 +1,6 @@
-//! The reading half of Prometheus's PromQL `.test` language
-//! (`promql/promqltest/test.go` upstream): parse a file into commands, and load
-//! `load` blocks into a [`Head`]. Evaluating `eval` commands needs the engine.
+//! Prometheus's PromQL `.test` language (`promql/promqltest/test.go` upstream):
+//! parse a file into commands, load `load` blocks into a [`Head`], and run the
+//! whole file against the engine ([`run_file`], in `runner.rs`).
 //!
 //! ```
 //! use promplay::promql::promqltest::{parse_file, Command};
@@ -10,7 +10,11 @@
 //! assert_eq!(load.series[0].values, vec![Some(1.0), Some(2.0), Some(3.0)]);
 //! ```
 
+mod at_modifier;
+pub mod compare;
+pub mod runner;
 pub mod series;
+pub mod skip;
 
 use std::fmt;
 
@@ -19,7 +23,9 @@ use crate::promql::{Expr, ParseError};
 use crate::scrape::parse_duration_ms;
 use crate::tsdb::{Head, Labels};
 
+pub use runner::{Failure, FileReport, RunOptions, run_commands, run_file, test_engine_options};
 pub use series::{SeriesValues, parse_number, parse_values};
+pub use skip::SkipReason;
 
 /// One command of a `.test` file.
 #[derive(Clone, Debug)]

@@ -19,6 +19,9 @@ const AT_MODIFIER_UNSAFE_FUNCTIONS: &[&str] = &[
     "predict_linear",
     "time",
     "timestamp",
+    // The query's own start and end (experimental) move with the evaluation time too.
+    "start",
+    "end",
 ];
 
 /// One extra instant query: its text, its tree, when to run it.

@@ -62,10 +62,15 @@ over_time! {
     stddev_over_time(w) { variance(w).sqrt() }
     stdvar_over_time(w) { variance(w) }
     mad_over_time(w) {
-        let mut values: Vec<f64> = w.points.iter().map(|p| p.v).collect();
-        let median = quantile(0.5, &mut values);
-        let mut dev: Vec<f64> = w.points.iter().map(|p| (p.v - median).abs()).collect();
-        quantile(0.5, &mut dev)
+        // A NaN sample makes the result NaN rather than being sorted away.
+        if w.points.iter().any(|p| p.v.is_nan()) {
+            f64::NAN
+        } else {
+            let mut values: Vec<f64> = w.points.iter().map(|p| p.v).collect();
+            let median = quantile(0.5, &mut values);
+            let mut dev: Vec<f64> = w.points.iter().map(|p| (p.v - median).abs()).collect();
+            quantile(0.5, &mut dev)
+        }
     }
     ts_of_first_over_time(w) { w.points[0].t as f64 / 1000.0 }
     ts_of_last_over_time(w) { w.points[w.points.len() - 1].t as f64 / 1000.0 }

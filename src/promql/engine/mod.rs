@@ -23,6 +23,7 @@ mod binary;
 mod call;
 mod durations;
 mod eval;
+mod extended;
 mod format;
 pub(crate) mod functions;
 mod heap;

@@ -44,6 +44,9 @@ impl Evaluator<'_, '_> {
             "end" => return Ok(self.constant(secs(self.query_end))),
             _ => {}
         }
+        if func.name == "info" {
+            return self.info(args);
+        }
         if func.name == "timestamp"
             && let ExprKind::Vector(vs) = &unwrap_parens(&args[0]).kind
         {

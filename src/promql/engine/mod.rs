@@ -27,6 +27,7 @@ mod extended;
 mod format;
 pub(crate) mod functions;
 mod heap;
+mod info;
 mod notes;
 mod value;
 

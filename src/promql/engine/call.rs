@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::promql::ast::{Expr, ExprKind, Span, VectorSelector};
+use crate::promql::ast::{Expr, ExprKind, Extended, Span, VectorSelector};
 use crate::promql::functions::Function;
 use crate::promql::types::{ValueType, value_type};
 use crate::tsdb::{Labels, MatchType, is_stale_nan};
@@ -21,6 +21,8 @@ struct RangeInput {
     at: Option<i64>,
     /// Raw selector data, whose stale markers are skipped (a subquery has none).
     span: Span,
+    /// An `anchored` / `smoothed` selector's modifier.
+    extended: Option<Extended>,
 }
 
 impl Evaluator<'_, '_> {
@@ -41,6 +43,9 @@ impl Evaluator<'_, '_> {
             "start" => return Ok(self.constant(secs(self.query_start))),
             "end" => return Ok(self.constant(secs(self.query_end))),
             _ => {}
+        }
+        if func.name == "info" {
+            return self.info(args);
         }
         if func.name == "timestamp"
             && let ExprKind::Vector(vs) = &unwrap_parens(&args[0]).kind
@@ -143,6 +148,7 @@ impl Evaluator<'_, '_> {
                     offset,
                     at,
                     span: arg.span,
+                    extended: vs.extended,
                 })
             }
             ExprKind::Subquery(sq) => {
@@ -161,13 +167,15 @@ impl Evaluator<'_, '_> {
                     offset,
                     at,
                     span: arg.span,
+                    extended: None,
                 })
             }
             _ => Err(EvalError::execution("expected a range vector argument")),
         }
     }
 
-    /// Every sample a range selector's windows can see over the whole query.
+    /// Every sample a range selector's windows can see over the whole query
+    /// (an extended selector's reach further, see [`super::extended`]).
     fn load_range_series(
         &mut self,
         vs: &VectorSelector,
@@ -177,7 +185,11 @@ impl Evaluator<'_, '_> {
     ) -> Result<Vec<Series>, EvalError> {
         let first = at.unwrap_or(self.start) - offset;
         let last = at.unwrap_or(self.end) - offset;
-        let (mint, maxt) = (first.min(last) - range + 1, first.max(last));
+        let (before, after) = super::extended::margins(vs.extended, self.lookback);
+        let (mint, maxt) = (
+            first.min(last) - range - before + 1,
+            first.max(last) + after,
+        );
         let mut out = Vec::new();
         for (r, labels) in self.select(vs)? {
             self.check_deadline()?;
@@ -235,6 +247,7 @@ impl Evaluator<'_, '_> {
         let mut out = Vec::new();
         let mut found = vec![false; n_steps];
         let mut step_params = vec![0.0; params.len()];
+        let (before, after) = super::extended::margins(input.extended, self.lookback);
         for s in &input.series {
             self.check_deadline()?;
             let metric_name = s.labels.metric_name();
@@ -244,10 +257,10 @@ impl Evaluator<'_, '_> {
                 let end = input.at.unwrap_or(ts) - input.offset;
                 let start = end - input.range;
                 // Windows only move forward (or stay put under `@`).
-                while hi < s.points.len() && s.points[hi].t <= end {
+                while hi < s.points.len() && s.points[hi].t <= end + after {
                     hi += 1;
                 }
-                while lo < hi && s.points[lo].t <= start {
+                while lo < hi && s.points[lo].t <= start - before {
                     lo += 1;
                 }
                 if lo == hi {
@@ -264,6 +277,7 @@ impl Evaluator<'_, '_> {
                     points: &s.points[lo..hi],
                     start,
                     end,
+                    extended: input.extended,
                 };
                 let mut ctx = RangeCtx {
                     ts,

@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
-use crate::promql::ast::{AtValue, Dur, Expr, ExprKind, Subquery, UnaryOp, VectorSelector};
+use crate::promql::ast::{
+    AtValue, Dur, Expr, ExprKind, Extended, Subquery, UnaryOp, VectorSelector,
+};
 use crate::promql::types::{ValueType, value_type};
 use crate::tsdb::{Head, Labels, Matcher, is_stale_nan};
 
@@ -236,6 +238,9 @@ impl<'h, 's> Evaluator<'h, 's> {
     ) -> Result<Vec<Series>, EvalError> {
         let offset = self.offset_ms(vs)?;
         let at = self.at_ms(vs.at.as_ref());
+        if vs.extended == Some(Extended::Smoothed) && !keep_time {
+            return self.smoothed_selector(vs, offset, at);
+        }
         let steps: Vec<i64> = self.steps().collect();
         let refs_of = |t: i64| at.unwrap_or(t) - offset;
         let (first, last) = (refs_of(self.start), refs_of(self.end));
@@ -296,15 +301,20 @@ impl<'h, 's> Evaluator<'h, 's> {
         let offset = self.offset_ms(vs)?;
         let maxt = self.at_ms(vs.at.as_ref()).unwrap_or(self.start) - offset;
         let mint = maxt - range;
+        let (before, after) = super::extended::margins(vs.extended, self.lookback);
         let mut out = Vec::new();
         for (r, labels) in self.select(vs)? {
-            let points: Vec<Point> = self
+            let mut points: Vec<Point> = self
                 .head
-                .iter(r, mint + 1, maxt)
+                .iter(r, mint - before + 1, maxt + after)
                 .filter(|&(_, v)| !is_stale_nan(v))
                 .map(|(t, v)| Point { t, v })
                 .collect();
             self.samples_read += points.len() as u64;
+            if let Some(ext) = vs.extended {
+                let smoothed = ext == Extended::Smoothed;
+                points = super::extended::extend_points(&points, mint, maxt, smoothed);
+            }
             if !points.is_empty() {
                 self.add_samples(points.len())?;
                 out.push(Series {

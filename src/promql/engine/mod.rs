@@ -23,9 +23,11 @@ mod binary;
 mod call;
 mod durations;
 mod eval;
+mod extended;
 mod format;
 pub(crate) mod functions;
 mod heap;
+mod info;
 mod notes;
 mod value;
 

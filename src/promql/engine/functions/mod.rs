@@ -28,6 +28,7 @@ use std::collections::HashMap;
 
 use regex::Regex;
 
+use crate::promql::ast::Extended;
 use crate::promql::{Expr, Span};
 
 use super::format;
@@ -42,6 +43,9 @@ pub(crate) struct Window<'a> {
     pub start: i64,
     /// Inclusive end: evaluation time - offset.
     pub end: i64,
+    /// An `anchored` / `smoothed` selector's window: `points` then also hold the
+    /// samples up to a lookback before `start` (and, smoothed, after `end`).
+    pub extended: Option<Extended>,
 }
 
 /// What a range function may need besides its window.

@@ -112,6 +112,7 @@ mod tests {
             points: &pts,
             start: 0,
             end: 10_000 * vals.len() as i64,
+            extended: None,
         };
         with_range_ctx("x", None, w.end, |ctx| f(&w, params, ctx))
             .0
@@ -175,6 +176,7 @@ mod tests {
             points: &pts,
             start: 0,
             end: 20_000,
+            extended: None,
         };
         let (r, notes) = super::super::tests::with_range_ctx_args(q, args, |ctx| {
             quantile_over_time(&w, &[-1.0], ctx)

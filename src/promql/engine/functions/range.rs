@@ -1,6 +1,9 @@
 //! Rate-like range functions: `rate`, `increase`, `delta`, `irate`, `idelta`,
 //! `deriv`, `predict_linear`, `resets`, `changes`, `double_exponential_smoothing`.
 
+use crate::promql::ast::Extended;
+use crate::promql::engine::extended::{anchored_first, extended_rate};
+
 use super::format::go_f;
 use super::stats::kahan_sum_inc;
 use super::{EvalError, Point, RangeCtx, Window};
@@ -16,6 +19,10 @@ fn duration_seconds(ms: i64) -> f64 {
 /// boundaries, with counter resets corrected when `is_counter`, per second when
 /// `is_rate`.
 fn extrapolated_rate(w: &Window<'_>, is_counter: bool, is_rate: bool) -> Option<f64> {
+    if let Some(ext) = w.extended {
+        let smoothed = ext == Extended::Smoothed;
+        return extended_rate(w.points, w.start, w.end, smoothed, is_counter, is_rate);
+    }
     let s = w.points;
     if s.len() < 2 {
         return None;
@@ -176,20 +183,28 @@ pub(super) fn predict_linear(w: &Window<'_>, params: &[f64], ctx: &mut RangeCtx<
     Ok(Some(slope * params[0] + intercept))
 }
 
-pub(super) fn resets(w: &Window<'_>, _: &[f64], _: &mut RangeCtx<'_, '_>) -> Out {
-    if w.points.is_empty() {
-        return Ok(None);
+/// The samples `changes` and `resets` compare: an anchored window's start at the
+/// last sample at or before its start; `None` if no sample lies after the start.
+fn anchored_points<'a>(w: &Window<'a>) -> Option<&'a [Point]> {
+    if w.extended == Some(Extended::Anchored) {
+        return anchored_first(w.points, w.start).map(|i| &w.points[i..]);
     }
-    let n = w.points.windows(2).filter(|p| p[1].v < p[0].v).count();
+    Some(w.points)
+}
+
+pub(super) fn resets(w: &Window<'_>, _: &[f64], _: &mut RangeCtx<'_, '_>) -> Out {
+    let Some(points) = anchored_points(w).filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let n = points.windows(2).filter(|p| p[1].v < p[0].v).count();
     Ok(Some(n as f64))
 }
 
 pub(super) fn changes(w: &Window<'_>, _: &[f64], _: &mut RangeCtx<'_, '_>) -> Out {
-    if w.points.is_empty() {
+    let Some(points) = anchored_points(w).filter(|p| !p.is_empty()) else {
         return Ok(None);
-    }
-    let n = w
-        .points
+    };
+    let n = points
         .windows(2)
         .filter(|p| p[1].v != p[0].v && !(p[1].v.is_nan() && p[0].v.is_nan()))
         .count();
@@ -250,6 +265,7 @@ mod tests {
             points: &inside,
             start: end - range,
             end,
+            extended: None,
         };
         with_range_ctx("x", Some("x_total"), end, |ctx| f(&w, params, ctx))
             .0
@@ -295,6 +311,7 @@ mod tests {
             points: &pts[1..],
             start: 0,
             end: 120_000,
+            extended: None,
         };
         let (_, notes) =
             with_range_ctx("rate(x[2m])", Some("x"), 120_000, |ctx| rate(&w, &[], ctx));
@@ -341,6 +358,7 @@ mod tests {
             points: &pts,
             start: -300_000,
             end: 3_000_000,
+            extended: None,
         };
         let r = with_range_ctx("x", None, 4_200_000, |ctx| {
             predict_linear(&w, &[3600.0], ctx)
@@ -386,6 +404,7 @@ mod tests {
             points: &pts,
             start: 0,
             end: 1,
+            extended: None,
         };
         let err = with_range_ctx("x", None, 0, |ctx| {
             double_exponential_smoothing(&w, &[1.0, 0.5], ctx)

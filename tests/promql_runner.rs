@@ -91,7 +91,12 @@ eval instant at 1m sort_by_label(f, \"a\")\n  f 2\n\n\
 eval instant at 1m rate(f[2m] smoothed)\n\n\
 eval instant at 1m f + fill(0) f\n\n\
 eval instant at 1m f[1m+1m]\n\n";
-    let r = run(text);
+    // Skipping the features promplay has (as `test-promql --skip` does) counts them.
+    let strict = RunOptions {
+        run_anyway: Vec::new(),
+        ..RunOptions::default()
+    };
+    let r = run_file(text, &strict);
     assert_eq!(r.summary(), "0 passed, 0 failed, 5 skipped");
     let reasons: Vec<SkipReason> = r.skipped_by.keys().copied().collect();
     assert_eq!(
@@ -113,6 +118,10 @@ eval instant at 1m f[1m+1m]\n\n";
     let r = run_file(text, &opts);
     assert_eq!(r.skipped, 4);
     assert_eq!(r.passed + r.failed, 1);
+    // By default only the native-histogram eval is skipped.
+    let r = run(text);
+    assert_eq!(r.skipped, 1);
+    assert_eq!(r.passed + r.failed, 4);
 }
 
 #[test]

@@ -30,7 +30,8 @@ use super::{Command, EvalCommand, EvalKind, Expectation, load_into, parse_file};
 pub struct RunOptions {
     /// Engine settings: [`test_engine_options`] unless changed.
     pub engine: engine::Options,
-    /// Skip reasons not to skip for (e.g. once the engine has experimental functions).
+    /// Skip reasons not to skip for: by default the features the engine has
+    /// ([`SkipReason::SUPPORTED`]).
     pub run_anyway: Vec<SkipReason>,
     /// Upstream's extra checks on instant evals (`@` pinned at other times, range
     /// mode); on by default.
@@ -41,7 +42,7 @@ impl Default for RunOptions {
     fn default() -> RunOptions {
         RunOptions {
             engine: test_engine_options(),
-            run_anyway: Vec::new(),
+            run_anyway: SkipReason::SUPPORTED.to_vec(),
             extra_checks: true,
         }
     }

@@ -46,6 +46,16 @@ impl SkipReason {
         SkipReason::NonUtf8Strings,
     ];
 
+    /// Features promplay's engine has although Prometheus keeps them behind feature
+    /// flags: their evals run by default (`test-promql --skip REASON` skips them
+    /// again, to count the stable subset alone).
+    pub const SUPPORTED: [SkipReason; 4] = [
+        SkipReason::ExperimentalFunctions,
+        SkipReason::ExtendedRangeSelectors,
+        SkipReason::FillModifiers,
+        SkipReason::DurationExpressions,
+    ];
+
     /// A short kebab-case name, as printed in the skip counts.
     pub fn name(self) -> &'static str {
         match self {

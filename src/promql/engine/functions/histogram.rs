@@ -271,8 +271,8 @@ struct Monotonicity {
     count: u64,
 }
 
-fn monotonicity_info(ctx: &mut Ctx<'_, '_>, name: &str, fix: Fix) {
-    let span = ctx.args.get(1).map_or(ctx.call_span, |e| e.span);
+fn monotonicity_info(ctx: &mut Ctx<'_, '_>, arg: usize, name: &str, fix: Fix) {
+    let span = ctx.args.get(arg).map_or(ctx.call_span, |e| e.span);
     let state = Monotonicity {
         name: name.to_string(),
         min_ts: ctx.ts,
@@ -333,7 +333,7 @@ pub(super) fn histogram_quantile(
     for (labels, buckets) in groups(args[1].vector(), ctx, 1) {
         let (v, fix) = bucket_quantile(q, buckets);
         if fix.forced {
-            monotonicity_info(ctx, labels.get(METRIC_NAME).unwrap_or(""), fix);
+            monotonicity_info(ctx, 1, labels.get(METRIC_NAME).unwrap_or(""), fix);
         }
         out.push(Sample {
             labels,
@@ -343,6 +343,54 @@ pub(super) fn histogram_quantile(
         });
     }
     Ok(())
+}
+
+/// `histogram_quantiles(v, "label", φ...)` (experimental): `histogram_quantile`
+/// for each φ, told apart by `label="φ"`.
+pub(super) fn histogram_quantiles(
+    args: &[Arg<'_>],
+    ctx: &mut Ctx<'_, '_>,
+    out: &mut Vec<Sample>,
+) -> Result<(), EvalError> {
+    let label = args[1].string();
+    let grouped = groups(args[0].vector(), ctx, 0);
+    for (i, q) in args[2..].iter().map(|a| a.scalar()).enumerate() {
+        if q.is_nan() || !(0.0..=1.0).contains(&q) {
+            let span = ctx.args.get(i + 2).map_or(ctx.call_span, |e| e.span);
+            ctx.notes.warn(
+                format_args!("quantile value should be between 0 and 1, got {}", go_g(q)),
+                span,
+            );
+        }
+        let value = quantile_label(q);
+        for (labels, buckets) in &grouped {
+            let (v, fix) = bucket_quantile(q, buckets.clone());
+            if fix.forced {
+                monotonicity_info(ctx, 0, labels.get(METRIC_NAME).unwrap_or(""), fix);
+            }
+            out.push(Sample {
+                labels: labels
+                    .iter()
+                    .filter(|(n, _)| *n != label)
+                    .chain(std::iter::once((label, value.as_str())))
+                    .collect(),
+                t: ctx.ts,
+                v,
+                drop_name: true,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// φ as `histogram_quantiles` writes it in its label: `0.5`, `1.0`, `NaN`.
+fn quantile_label(q: f64) -> String {
+    let s = super::format::go_float(q);
+    if q.is_finite() && !s.contains('.') && !s.contains('e') {
+        format!("{s}.0")
+    } else {
+        s
+    }
 }
 
 /// `histogram_fraction(lower, upper, v)` for classic histograms.

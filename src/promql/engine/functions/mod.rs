@@ -185,6 +185,10 @@ static TABLE: &[(&str, Impl)] = &[
     ("floor", instant(math::floor)),
     ("histogram_fraction", instant(histogram::histogram_fraction)),
     ("histogram_quantile", instant(histogram::histogram_quantile)),
+    (
+        "histogram_quantiles",
+        instant(histogram::histogram_quantiles),
+    ),
     ("hour", instant(time::hour)),
     ("idelta", range(range::idelta)),
     ("increase", range(range::increase)),

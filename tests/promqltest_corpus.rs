@@ -27,7 +27,7 @@ fn corpus_files() -> Option<Vec<PathBuf>> {
     Some(files)
 }
 
-fn run_corpus(opts: &RunOptions, min_passed: usize) {
+fn run_corpus(label: &str, opts: &RunOptions, min_passed: usize) {
     let Some(files) = corpus_files() else {
         return;
     };
@@ -40,7 +40,7 @@ fn run_corpus(opts: &RunOptions, min_passed: usize) {
         println!("{name}: {}", report.summary());
         total.merge(report);
     }
-    println!("total: {}", total.summary());
+    println!("PromQL .test corpus, {label}: {}", total.summary());
     for l in total.skip_lines() {
         println!("{l}");
     }
@@ -55,7 +55,7 @@ fn run_corpus(opts: &RunOptions, min_passed: usize) {
 /// Everything promplay's engine has, experimental features included.
 #[test]
 fn upstream_corpus_passes() {
-    run_corpus(&RunOptions::default(), MIN_PASSED_ALL);
+    run_corpus("all promplay runs", &RunOptions::default(), MIN_PASSED_ALL);
 }
 
 /// The stable subset alone (as `test-promql --skip` on the four experimental reasons).
@@ -65,5 +65,5 @@ fn upstream_corpus_stable_subset_passes() {
         run_anyway: Vec::new(),
         ..RunOptions::default()
     };
-    run_corpus(&stable, MIN_PASSED_STABLE);
+    run_corpus("stable subset", &stable, MIN_PASSED_STABLE);
 }

@@ -90,6 +90,12 @@ impl Labels {
         )
     }
 
+    /// An id for this very set (not its contents): equal for clones, different
+    /// for sets built separately. Valid while the set is alive.
+    pub fn identity(&self) -> usize {
+        Arc::as_ptr(&self.0) as *const u8 as usize
+    }
+
     /// Heap bytes this set holds: the shared slice and its strings.
     pub fn heap_bytes(&self) -> usize {
         // Arc header (two counters) + the pair slice + the string bytes.

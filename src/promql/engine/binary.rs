@@ -203,9 +203,12 @@ impl Evaluator<'_, '_> {
         let fills = (b.fill_left, b.fill_right);
         let return_bool = b.return_bool;
         let mut scratch = Scratch::new(num_sigs);
+        let (mut ls, mut rs) = (Vec::new(), Vec::new());
         self.range_eval(&[lhs, rhs], |ev, _, v, origins, out| {
-            let ls: Vec<usize> = origins[0].iter().map(|&i| sigs[0][i]).collect();
-            let rs: Vec<usize> = origins[1].iter().map(|&i| sigs[1][i]).collect();
+            ls.clear();
+            ls.extend(origins[0].iter().map(|&i| sigs[0][i]));
+            rs.clear();
+            rs.extend(origins[1].iter().map(|&i| sigs[1][i]));
             match op {
                 BinOp::And | BinOp::Or | BinOp::Unless => {
                     set_op(op, (&v[0], &ls), (&v[1], &rs), &mut scratch, out);
@@ -218,7 +221,8 @@ impl Evaluator<'_, '_> {
                         return_bool,
                         fills,
                     };
-                    let trimmed = args.run((&v[0], &ls), (&v[1], &rs), &mut scratch, out)?;
+                    let sides = [(&v[0][..], &ls[..], &origins[0][..]), (&v[1][..], &rs[..], &origins[1][..])];
+                    let trimmed = args.run(sides, &mut scratch, out)?;
                     if trimmed {
                         ev.notes.info(incompatible_types(op), span);
                     }
@@ -243,6 +247,13 @@ struct Scratch {
     mark: Vec<u32>,
     /// For one side's samples: the generation they were seen in and their index.
     slot: Vec<(u32, usize)>,
+    /// Signatures matched at this step (one-to-one: by generation).
+    matched: Vec<u32>,
+    /// Many-to-one: the result labels already produced per signature, this step.
+    matched_labels: HashMap<usize, HashSet<Labels>>,
+    /// Result labels by (left series, right series): reused across steps, as
+    /// Prometheus caches `resultMetric`, so output series keep one labels set.
+    result_labels: HashMap<(usize, usize), Labels>,
 }
 
 impl Scratch {
@@ -251,6 +262,9 @@ impl Scratch {
             generation: 0,
             mark: vec![0; n],
             slot: vec![(0, 0); n],
+            matched: vec![0; n],
+            matched_labels: HashMap::new(),
+            result_labels: HashMap::new(),
         }
     }
 
@@ -322,31 +336,26 @@ struct StepArgs<'a> {
     fills: (Option<f64>, Option<f64>),
 }
 
+/// A side at one step: its samples, their signature ordinals and the input series
+/// each came from.
+type StepSide<'a> = (&'a [Sample], &'a [usize], &'a [usize]);
+
+/// Stands for the series a fill value makes up.
+const FILLED: usize = usize::MAX;
+
 impl StepArgs<'_> {
     /// One step of `VectorBinop`. Returns whether a trim operator met floats.
-    fn run(
-        &self,
-        left: Side<'_>,
-        right: Side<'_>,
-        sc: &mut Scratch,
-        out: &mut Vec<Sample>,
-    ) -> Result<bool, EvalError> {
+    fn run(&self, [left, right]: [StepSide<'_>; 2], sc: &mut Scratch, out: &mut Vec<Sample>) -> Result<bool, EvalError> {
         let m = self.matching;
         let (fill_left, fill_right) = self.fills;
         if (left.0.is_empty() && right.0.is_empty())
-            || ((left.0.is_empty() || right.0.is_empty())
-                && fill_left.is_none()
-                && fill_right.is_none())
+            || ((left.0.is_empty() || right.0.is_empty()) && fill_left.is_none() && fill_right.is_none())
         {
             return Ok(false);
         }
         // One-to-many is many-to-one with the sides swapped.
         let swapped = m.card == Card::OneToMany;
-        let ((lhs, lsig), (rhs, rsig)) = if swapped {
-            (right, left)
-        } else {
-            (left, right)
-        };
+        let ((lhs, lsig, lorig), (rhs, rsig, rorig)) = if swapped { (right, left) } else { (left, right) };
         // As Prometheus, the fills are not swapped with the sides.
         let (fill_for_lhs, fill_for_rhs) = (fill_left, fill_right);
         let g = sc.next();
@@ -355,11 +364,7 @@ impl StepArgs<'_> {
                 let dup = &rhs[sc.slot[sig].1];
                 let one_side = if swapped { "left" } else { "right" };
                 // Reported in label order, so the message is stable.
-                let (first, second) = if dup.labels <= rs.labels {
-                    (dup, rs)
-                } else {
-                    (rs, dup)
-                };
+                let (first, second) = if dup.labels <= rs.labels { (dup, rs) } else { (rs, dup) };
                 return Err(EvalError::execution(format!(
                     "found duplicate series for the match group {} on the {one_side} hand-side of the operation: [{}, {}];many-to-many matching not allowed: matching labels must be unique on one side",
                     go_labels(&m.signature(&rs.labels)),
@@ -369,13 +374,9 @@ impl StepArgs<'_> {
             }
             sc.slot[sig] = (g, j);
         }
-        let mut matched: HashMap<usize, HashSet<Labels>> = HashMap::new();
+        sc.matched_labels.clear();
         let mut trimmed = false;
-        let mut do_op = |matched: &mut HashMap<usize, HashSet<Labels>>,
-                         ls: &Sample,
-                         rs: &Sample,
-                         sig: usize|
-         -> Result<(), EvalError> {
+        let mut do_op = |sc: &mut Scratch, (ls, lo): (&Sample, usize), (rs, ro): (&Sample, usize), sig: usize| -> Result<(), EvalError> {
             let (fl, fr) = if swapped { (rs.v, ls.v) } else { (ls.v, rs.v) };
             if matches!(self.op, BinOp::TrimUpper | BinOp::TrimLower) {
                 trimmed = true;
@@ -385,26 +386,27 @@ impl StepArgs<'_> {
             if self.return_bool {
                 value = btos(keep);
             }
-            let metric = result_metric(&ls.labels, &rs.labels, self.op, m);
-            match matched.get_mut(&sig) {
-                Some(_) if m.card == Card::OneToOne => {
+            let metric = if lo == FILLED || ro == FILLED {
+                result_metric(&ls.labels, &rs.labels, self.op, m)
+            } else {
+                sc.result_labels
+                    .entry((lo, ro))
+                    .or_insert_with(|| result_metric(&ls.labels, &rs.labels, self.op, m))
+                    .clone()
+            };
+            if m.card == Card::OneToOne {
+                if sc.matched[sig] == g {
                     return Err(EvalError::execution(
                         "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)",
                     ));
                 }
-                Some(set) => {
-                    if !set.insert(metric.clone()) {
-                        return Err(EvalError::execution(
-                            "multiple matches for labels: grouping labels must ensure unique matches",
-                        ));
-                    }
-                }
-                None => {
-                    let mut set = HashSet::new();
-                    if m.card != Card::OneToOne {
-                        set.insert(metric.clone());
-                    }
-                    matched.insert(sig, set);
+                sc.matched[sig] = g;
+            } else {
+                sc.matched[sig] = g;
+                if !sc.matched_labels.entry(sig).or_default().insert(metric.clone()) {
+                    return Err(EvalError::execution(
+                        "multiple matches for labels: grouping labels must ensure unique matches",
+                    ));
                 }
             }
             if keep || self.return_bool {
@@ -417,21 +419,22 @@ impl StepArgs<'_> {
             }
             Ok(())
         };
-        for (ls, &sig) in lhs.iter().zip(lsig) {
+        for ((ls, &sig), &lo) in lhs.iter().zip(lsig).zip(lorig) {
             if sc.slot[sig].0 == g {
-                do_op(&mut matched, ls, &rhs[sc.slot[sig].1], sig)?;
+                let j = sc.slot[sig].1;
+                do_op(sc, (ls, lo), (&rhs[j], rorig[j]), sig)?;
             } else if let Some(fill) = fill_for_rhs {
                 let rs = Sample {
                     labels: m.signature(&ls.labels),
                     v: fill,
                     ..ls.clone()
                 };
-                do_op(&mut matched, ls, &rs, sig)?;
+                do_op(sc, (ls, lo), (&rs, FILLED), sig)?;
             }
         }
         if let Some(fill) = fill_for_lhs {
-            for (rs, &sig) in rhs.iter().zip(rsig) {
-                if matched.contains_key(&sig) {
+            for ((rs, &sig), &ro) in rhs.iter().zip(rsig).zip(rorig) {
+                if sc.matched[sig] == g {
                     continue;
                 }
                 let ls = Sample {
@@ -439,7 +442,7 @@ impl StepArgs<'_> {
                     v: fill,
                     ..rs.clone()
                 };
-                do_op(&mut matched, &ls, rs, sig)?;
+                do_op(sc, (&ls, FILLED), (rs, ro), sig)?;
             }
         }
         Ok(trimmed)

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::promql::ast::{Expr, ExprKind, Extended, Span, VectorSelector};
 use crate::promql::functions::Function;
 use crate::promql::types::{ValueType, value_type};
-use crate::tsdb::{Labels, MatchType, is_stale_nan};
+use crate::tsdb::{Labels, MatchType, SeriesRef, is_stale_nan};
 
 use super::eval::{Evaluator, TOO_MANY_SAMPLES};
 use super::functions::{self, Arg, Ctx, Impl, RangeCtx, Window};
@@ -15,14 +15,36 @@ use super::value::{EvalError, Point, Sample, Series};
 
 /// The series a range function reads, with the windows' offset and `@`.
 struct RangeInput {
-    series: Vec<Series>,
+    source: RangeSource,
     range: i64,
     offset: i64,
     at: Option<i64>,
-    /// Raw selector data, whose stale markers are skipped (a subquery has none).
+    /// The argument's span (annotations point at it).
     span: Span,
     /// An `anchored` / `smoothed` selector's modifier.
     extended: Option<Extended>,
+}
+
+/// Where a range function's series come from.
+enum RangeSource {
+    /// A range selector: each matching series is read from the store when its turn
+    /// comes (into one reused buffer), over `mint..=maxt`, stale markers left out.
+    Selector {
+        series: Vec<(SeriesRef, Labels)>,
+        mint: i64,
+        maxt: i64,
+    },
+    /// A subquery's evaluated series.
+    Computed(Vec<Series>),
+}
+
+impl RangeSource {
+    fn len(&self) -> usize {
+        match self {
+            RangeSource::Selector { series, .. } => series.len(),
+            RangeSource::Computed(series) => series.len(),
+        }
+    }
 }
 
 impl Evaluator<'_, '_> {
@@ -141,9 +163,13 @@ impl Evaluator<'_, '_> {
                     None => 0,
                 };
                 let at = self.at_ms(vs.at.as_ref());
-                let series = self.load_range_series(vs, range, offset, at)?;
+                let (mint, maxt) = self.range_bounds(vs, range, offset, at);
                 Ok(RangeInput {
-                    series,
+                    source: RangeSource::Selector {
+                        series: self.select(vs)?,
+                        mint,
+                        maxt,
+                    },
                     range,
                     offset,
                     at,
@@ -162,7 +188,7 @@ impl Evaluator<'_, '_> {
                     }
                 }
                 Ok(RangeInput {
-                    series,
+                    source: RangeSource::Computed(series),
                     range,
                     offset,
                     at,
@@ -174,39 +200,13 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    /// Every sample a range selector's windows can see over the whole query
+    /// The time range a range selector's windows can see over the whole query
     /// (an extended selector's reach further, see [`super::extended`]).
-    fn load_range_series(
-        &mut self,
-        vs: &VectorSelector,
-        range: i64,
-        offset: i64,
-        at: Option<i64>,
-    ) -> Result<Vec<Series>, EvalError> {
+    fn range_bounds(&self, vs: &VectorSelector, range: i64, offset: i64, at: Option<i64>) -> (i64, i64) {
         let first = at.unwrap_or(self.start) - offset;
         let last = at.unwrap_or(self.end) - offset;
         let (before, after) = super::extended::margins(vs.extended, self.lookback);
-        let (mint, maxt) = (
-            first.min(last) - range - before + 1,
-            first.max(last) + after,
-        );
-        let mut out = Vec::new();
-        for (r, labels) in self.select(vs)? {
-            self.check_deadline()?;
-            let points: Vec<Point> = self
-                .head
-                .iter(r, mint, maxt)
-                .filter(|&(_, v)| !is_stale_nan(v))
-                .map(|(t, v)| Point { t, v })
-                .collect();
-            self.samples_read += points.len() as u64;
-            out.push(Series {
-                labels,
-                points,
-                drop_name: false,
-            });
-        }
-        Ok(out)
+        (first.min(last) - range - before + 1, first.max(last) + after)
     }
 
     fn range_call(
@@ -248,19 +248,35 @@ impl Evaluator<'_, '_> {
         let mut found = vec![false; n_steps];
         let mut step_params = vec![0.0; params.len()];
         let (before, after) = super::extended::margins(input.extended, self.lookback);
-        for s in &input.series {
+        let mut buf: Vec<Point> = Vec::new();
+        for i in 0..input.source.len() {
             self.check_deadline()?;
-            let metric_name = s.labels.metric_name();
-            let mut points = Vec::new();
+            let (labels, samples): (&Labels, &[Point]) = match &input.source {
+                RangeSource::Selector { series, mint, maxt } => {
+                    let (r, labels) = &series[i];
+                    buf.clear();
+                    buf.extend(
+                        self.head
+                            .iter(*r, *mint, *maxt)
+                            .filter(|&(_, v)| !is_stale_nan(v))
+                            .map(|(t, v)| Point { t, v }),
+                    );
+                    self.samples_read += buf.len() as u64;
+                    (labels, &buf)
+                }
+                RangeSource::Computed(series) => (&series[i].labels, &series[i].points),
+            };
+            let metric_name = labels.metric_name();
+            let mut points = Vec::with_capacity(n_steps);
             let (mut lo, mut hi) = (0usize, 0usize);
             for (k, &ts) in steps.iter().enumerate() {
                 let end = input.at.unwrap_or(ts) - input.offset;
                 let start = end - input.range;
                 // Windows only move forward (or stay put under `@`).
-                while hi < s.points.len() && s.points[hi].t <= end + after {
+                while hi < samples.len() && samples[hi].t <= end + after {
                     hi += 1;
                 }
-                while lo < hi && s.points[lo].t <= start - before {
+                while lo < hi && samples[lo].t <= start - before {
                     lo += 1;
                 }
                 if lo == hi {
@@ -274,7 +290,7 @@ impl Evaluator<'_, '_> {
                     step_params[j] = p[k];
                 }
                 let window = Window {
-                    points: &s.points[lo..hi],
+                    points: &samples[lo..hi],
                     start,
                     end,
                     extended: input.extended,
@@ -299,8 +315,9 @@ impl Evaluator<'_, '_> {
                 return Err(EvalError::execution(TOO_MANY_SAMPLES));
             }
             self.current_samples += points.len();
+            points.shrink_to_fit();
             out.push(Series {
-                labels: s.labels.clone(),
+                labels: labels.clone(),
                 points,
                 drop_name: !keeps_name,
             });

@@ -393,7 +393,13 @@ impl<'h, 's> Evaluator<'h, 's> {
         let mut origins: Vec<Vec<usize>> =
             inputs.iter().map(|m| Vec::with_capacity(m.len())).collect();
         let mut out_series: Vec<Series> = Vec::new();
-        let mut index: HashMap<Labels, (usize, i64)> = HashMap::new();
+        let mut index: HashMap<Labels, usize> = HashMap::new();
+        let mut by_identity: HashMap<usize, usize> = HashMap::new();
+        // The step each output series last got a point at.
+        let mut last_step: Vec<i64> = Vec::new();
+        // Labels sets whose identity is in `by_identity`, kept alive so no other set
+        // can take their address while it is.
+        let mut keep_alive: Vec<Labels> = Vec::new();
         let mut result = Vec::new();
         let instant = self.start == self.end;
         let mut held = 0usize;
@@ -439,7 +445,13 @@ impl<'h, 's> Evaluator<'h, 's> {
                 continue;
             }
             for s in result.drain(..) {
-                match index.get_mut(&s.labels) {
+                // Most outputs reuse a labels set seen at an earlier step: find it by
+                // identity first, by contents (hashing every string) only otherwise.
+                let found = match by_identity.get(&s.labels.identity()) {
+                    Some(&i) => Some(i),
+                    None => index.get(&s.labels).copied(),
+                };
+                match found.map(|i| (i, &mut last_step[i])) {
                     Some((i, last)) => {
                         if *last == ts {
                             return Err(EvalError::execution(
@@ -447,10 +459,16 @@ impl<'h, 's> Evaluator<'h, 's> {
                             ));
                         }
                         *last = ts;
-                        out_series[*i].points.push(Point { t: ts, v: s.v });
+                        out_series[i].points.push(Point { t: ts, v: s.v });
+                        if by_identity.insert(s.labels.identity(), i).is_none() {
+                            keep_alive.push(s.labels);
+                        }
                     }
                     None => {
-                        index.insert(s.labels.clone(), (out_series.len(), ts));
+                        let i = out_series.len();
+                        index.insert(s.labels.clone(), i);
+                        by_identity.insert(s.labels.identity(), i);
+                        last_step.push(ts);
                         out_series.push(Series {
                             labels: s.labels,
                             points: vec![Point { t: ts, v: s.v }],

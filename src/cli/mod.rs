@@ -65,6 +65,10 @@ enum Command {
         step: String,
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Read the data from this OpenMetrics file (`promplay simulate`'s output, as
+        /// Prometheus imports it) instead of simulating it in-process.
+        #[arg(long)]
+        data: Option<std::path::PathBuf>,
     },
 }
 
@@ -105,7 +109,8 @@ where
             range,
             step,
             runs,
-        }) => bench_promql(instances, &duration, &range, &step, runs),
+            data,
+        }) => bench_promql(instances, &duration, &range, &step, runs, data.as_deref()),
     }
 }
 
@@ -115,6 +120,7 @@ fn bench_promql(
     range: &str,
     step: &str,
     runs: usize,
+    data: Option<&std::path::Path>,
 ) -> ExitCode {
     use crate::promql::bench;
     use crate::scrape::parse_duration_ms;
@@ -134,7 +140,20 @@ fn bench_promql(
         return ExitCode::from(EXIT_USAGE);
     };
     let t0 = now_ms();
-    let head = bench::api_store(instances.max(1), duration);
+    let head = match data {
+        None => bench::api_store(instances.max(1), duration),
+        Some(path) => {
+            let mut head = crate::tsdb::Head::default();
+            let imported = std::fs::read(path)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| crate::scrape::import_exposition(&bytes, &mut head));
+            if let Err(e) = imported {
+                eprintln!("error: cannot load {}: {e}", path.display());
+                return ExitCode::from(1);
+            }
+            head
+        }
+    };
     let end = bench::START_MS + duration - 1;
     // Off the sample grid (scrapes land on whole seconds plus a fraction).
     let end = end - end % step + 7_500 - step;

@@ -138,19 +138,27 @@ test("the theme follows the system, toggles, and is remembered", async () => {
   await context.close();
 });
 
-test("the chart canvas is HiDPI-sharp, drawn, and redraws from its signal", async () => {
+test("the query graph is HiDPI-sharp, drawn from the store, and redraws from its signal", async () => {
   const { context, page, problems } = await openPage(browser, server.url + "#query", { deviceScaleFactor: 2 });
   const canvas = '[data-testid="graph"] canvas';
   await page.waitForSelector(canvas);
+  // The default query has results once the first visit's backfill reached the store.
+  await page.waitForFunction(
+    () => /^[1-9]\d* results?/.test(document.querySelector('[data-testid="query-stats"]')?.textContent ?? ""),
+    null,
+    { timeout: 60000 },
+  );
   await page.waitForTimeout(300);
   const first = await canvasStats(page, canvas);
   assert.equal(first.width, Math.round(first.cssWidth * 2), "backing store = CSS width × devicePixelRatio");
   assert.equal(first.height, Math.round(first.cssHeight * 2));
   assert.ok(first.nonBackground > 5000, `axes and grid drawn (${first.nonBackground} pixels)`);
   assert.ok(first.seriesPixels > first.cssWidth, `the series line is drawn (${first.seriesPixels} pixels)`);
-  await page.waitForTimeout(1200);
+  // A different range re-runs the query and redraws the chart.
+  await page.selectOption('[data-testid="query-range"]', "300000");
+  await page.waitForTimeout(500);
   const later = await canvasStats(page, canvas);
-  assert.notEqual(later.hash, first.hash, "the live signal redrew the chart");
+  assert.notEqual(later.hash, first.hash, "the chart redrew for the new range");
 
   // A resized window resizes the backing store too.
   await page.setViewportSize({ width: 800, height: 800 });

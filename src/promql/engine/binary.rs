@@ -221,7 +221,10 @@ impl Evaluator<'_, '_> {
                         return_bool,
                         fills,
                     };
-                    let sides = [(&v[0][..], &ls[..], &origins[0][..]), (&v[1][..], &rs[..], &origins[1][..])];
+                    let sides = [
+                        (&v[0][..], &ls[..], &origins[0][..]),
+                        (&v[1][..], &rs[..], &origins[1][..]),
+                    ];
                     let trimmed = args.run(sides, &mut scratch, out)?;
                     if trimmed {
                         ev.notes.info(incompatible_types(op), span);
@@ -345,17 +348,28 @@ const FILLED: usize = usize::MAX;
 
 impl StepArgs<'_> {
     /// One step of `VectorBinop`. Returns whether a trim operator met floats.
-    fn run(&self, [left, right]: [StepSide<'_>; 2], sc: &mut Scratch, out: &mut Vec<Sample>) -> Result<bool, EvalError> {
+    fn run(
+        &self,
+        [left, right]: [StepSide<'_>; 2],
+        sc: &mut Scratch,
+        out: &mut Vec<Sample>,
+    ) -> Result<bool, EvalError> {
         let m = self.matching;
         let (fill_left, fill_right) = self.fills;
         if (left.0.is_empty() && right.0.is_empty())
-            || ((left.0.is_empty() || right.0.is_empty()) && fill_left.is_none() && fill_right.is_none())
+            || ((left.0.is_empty() || right.0.is_empty())
+                && fill_left.is_none()
+                && fill_right.is_none())
         {
             return Ok(false);
         }
         // One-to-many is many-to-one with the sides swapped.
         let swapped = m.card == Card::OneToMany;
-        let ((lhs, lsig, lorig), (rhs, rsig, rorig)) = if swapped { (right, left) } else { (left, right) };
+        let ((lhs, lsig, lorig), (rhs, rsig, rorig)) = if swapped {
+            (right, left)
+        } else {
+            (left, right)
+        };
         // As Prometheus, the fills are not swapped with the sides.
         let (fill_for_lhs, fill_for_rhs) = (fill_left, fill_right);
         let g = sc.next();
@@ -364,7 +378,11 @@ impl StepArgs<'_> {
                 let dup = &rhs[sc.slot[sig].1];
                 let one_side = if swapped { "left" } else { "right" };
                 // Reported in label order, so the message is stable.
-                let (first, second) = if dup.labels <= rs.labels { (dup, rs) } else { (rs, dup) };
+                let (first, second) = if dup.labels <= rs.labels {
+                    (dup, rs)
+                } else {
+                    (rs, dup)
+                };
                 return Err(EvalError::execution(format!(
                     "found duplicate series for the match group {} on the {one_side} hand-side of the operation: [{}, {}];many-to-many matching not allowed: matching labels must be unique on one side",
                     go_labels(&m.signature(&rs.labels)),
@@ -376,7 +394,11 @@ impl StepArgs<'_> {
         }
         sc.matched_labels.clear();
         let mut trimmed = false;
-        let mut do_op = |sc: &mut Scratch, (ls, lo): (&Sample, usize), (rs, ro): (&Sample, usize), sig: usize| -> Result<(), EvalError> {
+        let mut do_op = |sc: &mut Scratch,
+                         (ls, lo): (&Sample, usize),
+                         (rs, ro): (&Sample, usize),
+                         sig: usize|
+         -> Result<(), EvalError> {
             let (fl, fr) = if swapped { (rs.v, ls.v) } else { (ls.v, rs.v) };
             if matches!(self.op, BinOp::TrimUpper | BinOp::TrimLower) {
                 trimmed = true;
@@ -403,7 +425,12 @@ impl StepArgs<'_> {
                 sc.matched[sig] = g;
             } else {
                 sc.matched[sig] = g;
-                if !sc.matched_labels.entry(sig).or_default().insert(metric.clone()) {
+                if !sc
+                    .matched_labels
+                    .entry(sig)
+                    .or_default()
+                    .insert(metric.clone())
+                {
                     return Err(EvalError::execution(
                         "multiple matches for labels: grouping labels must ensure unique matches",
                     ));

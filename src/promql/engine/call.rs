@@ -202,11 +202,20 @@ impl Evaluator<'_, '_> {
 
     /// The time range a range selector's windows can see over the whole query
     /// (an extended selector's reach further, see [`super::extended`]).
-    fn range_bounds(&self, vs: &VectorSelector, range: i64, offset: i64, at: Option<i64>) -> (i64, i64) {
+    fn range_bounds(
+        &self,
+        vs: &VectorSelector,
+        range: i64,
+        offset: i64,
+        at: Option<i64>,
+    ) -> (i64, i64) {
         let first = at.unwrap_or(self.start) - offset;
         let last = at.unwrap_or(self.end) - offset;
         let (before, after) = super::extended::margins(vs.extended, self.lookback);
-        (first.min(last) - range - before + 1, first.max(last) + after)
+        (
+            first.min(last) - range - before + 1,
+            first.max(last) + after,
+        )
     }
 
     fn range_call(
@@ -281,6 +290,10 @@ impl Evaluator<'_, '_> {
                 }
                 if lo == hi {
                     continue;
+                }
+                // The window's samples are held in memory too (Prometheus counts them).
+                if self.current_samples + points.len() + (hi - lo) > self.max_samples {
+                    return Err(EvalError::execution(TOO_MANY_SAMPLES));
                 }
                 if absent {
                     found[k] = true;

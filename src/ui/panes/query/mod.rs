@@ -116,7 +116,7 @@ pub fn QueryPane() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            <span class="query-stats">{move || outcome.with(|o| o.summary.clone())}</span>
+            <span class="query-stats" data-testid="query-stats">{move || outcome.with(|o| o.summary.clone())}</span>
         </div>
         {move || match view_kind.get() {
             View::Table => table::ResultTable(outcome.into()).into_any(),

@@ -10,6 +10,7 @@ pub mod client;
 pub mod expo;
 pub mod names;
 pub mod promql;
+pub mod re;
 pub mod scrape;
 pub mod sim;
 pub mod tsdb;

@@ -221,3 +221,52 @@ fn saved_run_settings_round_trip_and_tolerate_garbage() {
     assert_eq!(partial.controls, RunSettings::default().controls);
     assert_eq!(speed, 1);
 }
+
+/// The engine in the page: regex matchers and label_replace run on regex-lite
+/// (src/re.rs), with RE2's ASCII classes and anchoring.
+#[wasm_bindgen_test]
+fn promql_regexes_in_the_browser() {
+    use promplay::promql::{engine, parse};
+    use promplay::tsdb::{Head, Labels};
+    let mut head = Head::default();
+    for (job, v) in [("api-1", 1.0), ("API-2", 2.0), ("web", 4.0)] {
+        head.add(&Labels::new(&[("__name__", "up"), ("job", job)]), 0, v)
+            .unwrap();
+    }
+    let run = |q: &str| {
+        let out = engine::instant_query(
+            &head,
+            q,
+            &parse(q).unwrap(),
+            10_000,
+            &engine::Options::default(),
+        )
+        .unwrap();
+        match out.value {
+            engine::Value::Scalar(p) => p.v,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(run(r#"scalar(sum(up{job=~"api-\\d"}))"#), 1.0);
+    assert_eq!(run(r#"scalar(sum(up{job=~"(?i)api-.*"}))"#), 3.0);
+    assert_eq!(run(r#"scalar(sum(up{job!~"a.*"}))"#), 6.0);
+    let q = r#"label_replace(up, "n", "$1", "job", "([a-z]+)-\\d")"#;
+    let out = engine::instant_query(
+        &head,
+        q,
+        &parse(q).unwrap(),
+        10_000,
+        &engine::Options::default(),
+    )
+    .unwrap();
+    let engine::Value::Vector(v) = out.value else {
+        panic!()
+    };
+    let n: Vec<(Option<&str>, Option<&str>)> = v
+        .iter()
+        .map(|s| (s.labels.get("job"), s.labels.get("n")))
+        .collect();
+    assert!(n.contains(&(Some("api-1"), Some("api"))), "{n:?}");
+    assert!(n.contains(&(Some("API-2"), None)), "{n:?}");
+    assert!(n.contains(&(Some("web"), None)), "{n:?}");
+}

@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use regex::Regex;
+use crate::re::{ASCII_NOT_WORD_BOUNDARY, ASCII_WORD_BOUNDARY, Regex};
 
 use super::labels::{is_legacy_label_name, write_quoted};
 
@@ -231,7 +231,7 @@ pub(crate) fn re2_to_rust(p: &str) -> String {
                                 push_class_literal(&mut out, c);
                             }
                         } else {
-                            out.push_str(&regex::escape(&lit));
+                            out.push_str(&crate::re::escape(&lit));
                         }
                     }
                     ('d', false) => out.push_str("[0-9]"),
@@ -240,8 +240,8 @@ pub(crate) fn re2_to_rust(p: &str) -> String {
                     ('W', false) => out.push_str("[^0-9A-Za-z_]"),
                     ('s', false) => out.push_str(r"[\t\n\f\r ]"),
                     ('S', false) => out.push_str(r"[^\t\n\f\r ]"),
-                    ('b', false) => out.push_str(r"(?-u:\b)"),
-                    ('B', false) => out.push_str(r"(?-u:\B)"),
+                    ('b', false) => out.push_str(ASCII_WORD_BOUNDARY),
+                    ('B', false) => out.push_str(ASCII_NOT_WORD_BOUNDARY),
                     ('d', true) => out.push_str("0-9"),
                     ('D', true) => out.push_str("[:^digit:]"),
                     ('w', true) => out.push_str("0-9A-Za-z_"),

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use regex::Regex;
+use crate::re::Regex;
 
 use crate::promql::engine::{Annotations, Sample, Series, Value};
 use crate::tsdb::{Labels, is_stale_nan};

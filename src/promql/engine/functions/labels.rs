@@ -1,6 +1,6 @@
 //! Functions of labels: `label_replace`, `label_join`, `absent`.
 
-use regex::Regex;
+use crate::re::Regex;
 
 use crate::promql::ExprKind;
 use crate::tsdb::matcher::re2_to_rust;

@@ -26,7 +26,7 @@ pub(crate) mod time;
 
 use std::collections::HashMap;
 
-use regex::Regex;
+use crate::re::Regex;
 
 use crate::promql::ast::Extended;
 use crate::promql::{Expr, Span};

@@ -286,49 +286,31 @@ fn set_op(
     sc: &mut Scratch,
     out: &mut Vec<Sample>,
 ) {
+    // The samples of `keep` whose signature is (`present`) or is not on `other`.
+    let mut filter = |keep: Side<'_>, other: &[usize], present: bool, out: &mut Vec<Sample>| {
+        let g = sc.next();
+        other.iter().for_each(|&s| sc.mark[s] = g);
+        out.extend(
+            keep.0
+                .iter()
+                .zip(keep.1)
+                .filter(|&(_, &s)| (sc.mark[s] == g) == present)
+                .map(|(x, _)| x.clone()),
+        );
+    };
     match op {
-        BinOp::And => {
-            if lhs.is_empty() || rhs.is_empty() {
-                return;
-            }
-            let g = sc.next();
-            rsig.iter().for_each(|&s| sc.mark[s] = g);
-            out.extend(
-                lhs.iter()
-                    .zip(lsig)
-                    .filter(|&(_, &s)| sc.mark[s] == g)
-                    .map(|(x, _)| x.clone()),
-            );
-        }
+        BinOp::And if lhs.is_empty() || rhs.is_empty() => {}
+        BinOp::And => filter((lhs, lsig), rsig, true, out),
         BinOp::Or => {
             out.extend(lhs.iter().cloned());
             if lhs.is_empty() || rhs.is_empty() {
                 out.extend(rhs.iter().cloned());
-                return;
+            } else {
+                filter((rhs, rsig), lsig, false, out);
             }
-            let g = sc.next();
-            lsig.iter().for_each(|&s| sc.mark[s] = g);
-            out.extend(
-                rhs.iter()
-                    .zip(rsig)
-                    .filter(|&(_, &s)| sc.mark[s] != g)
-                    .map(|(x, _)| x.clone()),
-            );
         }
-        _ => {
-            if lhs.is_empty() || rhs.is_empty() {
-                out.extend(lhs.iter().cloned());
-                return;
-            }
-            let g = sc.next();
-            rsig.iter().for_each(|&s| sc.mark[s] = g);
-            out.extend(
-                lhs.iter()
-                    .zip(lsig)
-                    .filter(|&(_, &s)| sc.mark[s] != g)
-                    .map(|(x, _)| x.clone()),
-            );
-        }
+        _ if lhs.is_empty() || rhs.is_empty() => out.extend(lhs.iter().cloned()),
+        _ => filter((lhs, lsig), rsig, false, out),
     }
 }
 

@@ -120,6 +120,24 @@ impl<'h, 's> Evaluator<'h, 's> {
         Ok(())
     }
 
+    /// Adds a selector's series to `out` unless it has no points, counting them.
+    pub fn push_series(
+        &mut self,
+        out: &mut Vec<Series>,
+        labels: Labels,
+        points: Vec<Point>,
+    ) -> Result<(), EvalError> {
+        if !points.is_empty() {
+            self.add_samples(points.len())?;
+            out.push(Series {
+                labels,
+                points,
+                drop_name: false,
+            });
+        }
+        Ok(())
+    }
+
     /// Counts `n` more samples held in memory, failing past the limit.
     pub fn add_samples(&mut self, n: usize) -> Result<(), EvalError> {
         self.current_samples += n;
@@ -274,14 +292,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                     v: if keep_time { t as f64 } else { v },
                 });
             }
-            if !points.is_empty() {
-                self.add_samples(points.len())?;
-                out.push(Series {
-                    labels,
-                    points,
-                    drop_name: false,
-                });
-            }
+            self.push_series(&mut out, labels, points)?;
         }
         Ok(out)
     }
@@ -315,14 +326,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                 let smoothed = ext == Extended::Smoothed;
                 points = super::extended::extend_points(&points, mint, maxt, smoothed);
             }
-            if !points.is_empty() {
-                self.add_samples(points.len())?;
-                out.push(Series {
-                    labels,
-                    points,
-                    drop_name: false,
-                });
-            }
+            self.push_series(&mut out, labels, points)?;
         }
         Ok(out)
     }

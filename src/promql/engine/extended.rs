@@ -196,14 +196,7 @@ impl Evaluator<'_, '_> {
                 };
                 points.push(Point { t: ts, v });
             }
-            if !points.is_empty() {
-                self.add_samples(points.len())?;
-                out.push(Series {
-                    labels,
-                    points,
-                    drop_name: false,
-                });
-            }
+            self.push_series(&mut out, labels, points)?;
         }
         Ok(out)
     }

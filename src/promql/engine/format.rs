@@ -139,17 +139,7 @@ pub(crate) fn rfc3339(secs: i64) -> String {
 /// `strconv.FormatFloat(v, 'f', -1, 64)`: shortest digits, never an exponent
 /// (what `count_values` puts in its label, and the HTTP API in its values).
 pub fn go_float(v: f64) -> String {
-    if v.is_nan() {
-        "NaN".into()
-    } else if v.is_infinite() {
-        if v > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        }
-    } else {
-        format!("{v}")
-    }
+    special(v).unwrap_or_else(|| format!("{v}"))
 }
 
 /// Prometheus's `labels.Labels.String()`: `{__name__="up", job="api"}`, every

@@ -23,18 +23,7 @@ pub fn almost_equal(a: f64, b: f64, epsilon: f64) -> bool {
     if is_stale_nan(a) || is_stale_nan(b) {
         return is_stale_nan(a) && is_stale_nan(b);
     }
-    if a.is_nan() && b.is_nan() {
-        return true;
-    }
-    if a == b {
-        return true;
-    }
-    let abs_sum = a.abs() + b.abs();
-    let diff = (a - b).abs();
-    if a == 0.0 || b == 0.0 || abs_sum < f64::MIN_POSITIVE {
-        return diff < epsilon * f64::MIN_POSITIVE;
-    }
-    diff / abs_sum.min(f64::MAX) < epsilon
+    crate::promql::engine::functions::stats::almost_equal(a, b, epsilon)
 }
 
 /// A float as Go's `%v` prints it (`1.5`, `1e+06`, `NaN`, `+Inf`): messages read

@@ -4,9 +4,11 @@
 
 mod lines;
 mod palette;
+mod spec;
 
 pub use lines::{Series, draw_time_series};
 pub use palette::Palette;
+pub use spec::{ChartKind, ChartSeries, ChartSpec, Unit};
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -90,6 +92,68 @@ pub fn TimeSeriesChart(
         }
     });
 
+    view! {
+        <div class="chart" data-testid=testid>
+            <canvas node_ref=canvas_ref role="img" aria-label=label></canvas>
+        </div>
+    }
+}
+
+/// Draws `spec` onto `canvas` (already sized in device pixels), by kind.
+pub fn draw_chart(
+    canvas: &web_sys::HtmlCanvasElement,
+    spec: &ChartSpec,
+    palette: &Palette,
+    dpr: f64,
+) -> Result<(), String> {
+    let lines: Vec<Series> = spec
+        .series
+        .iter()
+        .map(|s| Series {
+            name: s.name.clone(),
+            points: s.points.clone(),
+        })
+        .collect();
+    // Every kind draws as lines until its own drawing lands.
+    draw_time_series(canvas, &lines, palette, dpr)
+}
+
+/// A chart of any kind (see [`ChartSpec`]), redrawn whenever `spec`, the theme or
+/// its size changes. `testid` names the wrapper element.
+#[component]
+pub fn Chart(
+    #[prop(into)] spec: Signal<ChartSpec>,
+    #[prop(into)] label: String,
+    testid: &'static str,
+) -> impl IntoView {
+    let canvas_ref = NodeRef::<Canvas>::new();
+    let size_epoch = RwSignal::new(0u32);
+    let theme = use_context::<Theme>();
+    Effect::new(move |_| {
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        let observer_cb =
+            Closure::<dyn Fn()>::new(move || size_epoch.update(|n| *n = n.wrapping_add(1)));
+        if let Ok(observer) = web_sys::ResizeObserver::new(observer_cb.as_ref().unchecked_ref()) {
+            observer.observe(&canvas);
+            let observer = send_wrapper::SendWrapper::new(observer);
+            on_cleanup(move || observer.disconnect());
+        }
+        observer_cb.forget();
+    });
+    Effect::new(move |_| {
+        size_epoch.track();
+        let mode = theme.map(|t| t.mode.get());
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        let dpr = fit_canvas_to_box(&canvas);
+        let palette = Palette::from_element(&canvas, mode);
+        if let Err(err) = spec.with(|s| draw_chart(&canvas, s, &palette, dpr)) {
+            leptos::logging::warn!("chart could not be drawn: {err}");
+        }
+    });
     view! {
         <div class="chart" data-testid=testid>
             <canvas node_ref=canvas_ref role="img" aria-label=label></canvas>

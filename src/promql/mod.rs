@@ -9,8 +9,11 @@
 
 pub mod ast;
 pub mod bench;
+pub mod complete;
+pub mod docs;
 pub mod engine;
 pub mod functions;
+pub mod highlight;
 mod lexer;
 mod parser;
 mod printer;

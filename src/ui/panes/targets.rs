@@ -84,6 +84,13 @@ pub fn TargetsPane() -> impl IntoView {
             }
         })
     };
+    // Only a change of the limit itself may rewrite the field: every scrape bumps
+    // the playground's version, and re-setting the value then would undo typing.
+    let sample_limit = Memo::new(move |_| {
+        playground
+            .with(|p| p.scraper.config().sample_limit)
+            .unwrap_or(0)
+    });
     view! {
         <section class="targets">
             <h2>"Targets"</h2>
@@ -97,7 +104,7 @@ pub fn TargetsPane() -> impl IntoView {
                     type="number"
                     min="0"
                     data-testid="sample-limit"
-                    prop:value=move || playground.with(|p| p.scraper.config().sample_limit).unwrap_or(0).to_string()
+                    prop:value=move || sample_limit.get().to_string()
                     on:change=move |ev| {
                         let limit = event_target_value(&ev).parse().unwrap_or(0);
                         playground.update(|p| p.scraper.set_sample_limit(limit));

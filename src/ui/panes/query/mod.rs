@@ -3,16 +3,17 @@
 //! over the chosen range, following the live simulation), with the parser's error
 //! at its position and the engine's warnings and infos.
 
+mod editor;
 mod run;
 mod table;
 
-use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
 use crate::ui::chart::TimeSeriesChart;
 use crate::ui::playground::Playground;
 use crate::ui::storage;
 
+use editor::QueryEditor;
 use run::{Outcome, RANGES, Request, View};
 
 const EXPR_KEY: &str = "query.expr";
@@ -63,29 +64,16 @@ pub fn QueryPane() -> impl IntoView {
             .unwrap_or_else(|| Outcome::error_only("The playground has no running service yet."))
     });
     let execute = move || submitted.set(expr.get_untracked());
-    let on_key = move |ev: KeyboardEvent| {
-        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-            ev.prevent_default();
-            execute();
-        }
-    };
+    let error_span =
+        Signal::derive(move || outcome.with(|o| o.error.as_ref().and_then(|e| e.span)));
     let series = Signal::derive(move || outcome.with(|o| o.series.clone()));
 
     view! {
         <div class="query-editor">
-            <label class="field">
-                <span>"PromQL expression (Ctrl+Enter runs it)"</span>
-                <textarea
-                    data-testid="query-input"
-                    class="code-input"
-                    rows="2"
-                    spellcheck="false"
-                    placeholder="rate(http_requests_total[5m])"
-                    prop:value=move || expr.get()
-                    on:input=move |ev| expr.set(event_target_value(&ev))
-                    on:keydown=on_key
-                ></textarea>
-            </label>
+            <div class="field">
+                <span>"PromQL expression (Ctrl+Enter runs it, Ctrl+Space completes)"</span>
+                <QueryEditor expr=expr error_span=error_span on_run=Callback::new(move |()| execute())/>
+            </div>
             <button type="button" data-testid="run-query" on:click=move |_| execute()>
                 "Execute"
             </button>

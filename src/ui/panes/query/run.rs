@@ -39,6 +39,8 @@ pub struct Request {
 pub struct QueryError {
     pub message: String,
     pub context: String,
+    /// Byte span in the query to underline (parse errors).
+    pub span: Option<(usize, usize)>,
 }
 
 /// One table row.
@@ -65,6 +67,7 @@ impl Outcome {
             error: Some(QueryError {
                 message: message.to_string(),
                 context: String::new(),
+                span: None,
             }),
             ..Outcome::default()
         }
@@ -106,6 +109,7 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
                         e.line, e.col, e.message
                     ),
                     context: caret_context(src, &e),
+                    span: Some((e.span.start, e.span.end)),
                 }),
                 ..Outcome::default()
             };

@@ -45,6 +45,8 @@ fn Slider(
 pub fn ServicePane() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let settings = move || playground.with(|p| p.settings.clone()).unwrap_or_default();
+    // The fields follow the settings, not every scrape (which would undo typing).
+    let shown = Memo::new(move |_| settings());
     let restart = move |change: Box<dyn Fn(&mut RunSettings)>| {
         let mut s = settings();
         change(&mut s);
@@ -132,7 +134,7 @@ pub fn ServicePane() -> impl IntoView {
                     "Scenario "
                     <select
                         data-testid="scenario"
-                        prop:value=move || settings().scenario
+                        prop:value=move || shown.get().scenario
                         on:change=move |ev| {
                             let name = event_target_value(&ev);
                             restart(Box::new(move |s| s.scenario = name.clone()));
@@ -147,7 +149,7 @@ pub fn ServicePane() -> impl IntoView {
                         type="number"
                         min="0"
                         data-testid="seed"
-                        prop:value=move || settings().seed.to_string()
+                        prop:value=move || shown.get().seed.to_string()
                         on:change=move |ev| {
                             let seed = event_target_value(&ev).parse().unwrap_or(1);
                             restart(Box::new(move |s| s.seed = seed));
@@ -161,7 +163,7 @@ pub fn ServicePane() -> impl IntoView {
                         min="1"
                         max="10"
                         data-testid="instances"
-                        prop:value=move || settings().instances.to_string()
+                        prop:value=move || shown.get().instances.to_string()
                         on:change=move |ev| {
                             let n: usize = event_target_value(&ev).parse().unwrap_or(1).clamp(1, 10);
                             let now = playground.clock.get_untracked().now_ms;

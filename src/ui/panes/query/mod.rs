@@ -1,116 +1,108 @@
-//! The Query pane: a PromQL expression evaluated against the playground's store
-//! at the virtual clock's "now": a table (instant query) or a graph (range query
-//! over the chosen range, following the live simulation), with the parser's error
-//! at its position and the engine's warnings and infos.
+//! The Query pane: PromQL panels evaluated against the playground's store, each
+//! with a highlighted, completing editor, hints, and Graph / Table / Explain views.
+//! The panels live in the URL in Prometheus UI's form (`?g0.expr=...&g0.tab=0`),
+//! so a copied link opens the same queries, and in storage across reloads.
 
 mod editor;
+mod panel;
 mod run;
+pub mod state;
 mod table;
 
 use leptos::prelude::*;
 
-use crate::ui::chart::TimeSeriesChart;
-use crate::ui::playground::Playground;
 use crate::ui::storage;
 
-use editor::QueryEditor;
-use run::{Outcome, RANGES, Request, View};
+use panel::QueryPanel;
+use state::{PanelState, from_params, to_params};
 
-const EXPR_KEY: &str = "query.expr";
-const TAB_KEY: &str = "query.tab";
-const RANGE_KEY: &str = "query.range";
+const PANELS_KEY: &str = "query.panels";
+const HISTORY_KEY: &str = "query.history";
+
+fn encode(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
+}
+
+fn decode(s: &str) -> Option<String> {
+    js_sys::decode_uri_component(s).ok().map(String::from)
+}
+
+fn location_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// The panels a page load starts with: a shared link's, else the saved ones, else one.
+fn initial_panels() -> Vec<PanelState> {
+    let from_url = from_params(&location_search(), decode);
+    if !from_url.is_empty() {
+        return from_url;
+    }
+    let saved = storage::load(PANELS_KEY)
+        .map(|s| from_params(&s, decode))
+        .unwrap_or_default();
+    if saved.is_empty() {
+        vec![PanelState::default()]
+    } else {
+        saved
+    }
+}
+
+/// Writes the panels into the address bar (keeping the `#pane`), without a history entry.
+fn write_url(params: &str) {
+    let Some(w) = web_sys::window() else {
+        return;
+    };
+    let hash = w.location().hash().unwrap_or_default();
+    let path = w.location().pathname().unwrap_or_default();
+    if let Ok(history) = w.history() {
+        let url = format!("{path}?{params}{hash}");
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
 
 #[component]
 pub fn QueryPane() -> impl IntoView {
-    let pg = expect_context::<Playground>();
-    let expr = RwSignal::new(
-        storage::load(EXPR_KEY)
-            .unwrap_or_else(|| "sum by (path) (rate(http_requests_total[5m]))".to_string()),
+    let panels: RwSignal<Vec<(u32, RwSignal<PanelState>)>> = RwSignal::new(
+        initial_panels()
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (i as u32, RwSignal::new(p)))
+            .collect(),
     );
-    let view_kind = RwSignal::new(match storage::load(TAB_KEY).as_deref() {
-        Some("table") => View::Table,
-        _ => View::Graph,
-    });
-    let range_ms = RwSignal::new(
-        storage::load(RANGE_KEY)
-            .and_then(|s| s.parse::<i64>().ok())
-            .filter(|r| RANGES.iter().any(|(ms, _)| ms == r))
-            .unwrap_or(3_600_000),
+    let next_id = StoredValue::new(panels.with_untracked(|p| p.len() as u32));
+    let history: RwSignal<Vec<String>> = RwSignal::new(
+        storage::load(HISTORY_KEY)
+            .map(|s| s.lines().map(str::to_string).collect())
+            .unwrap_or_default(),
     );
-    Effect::new(move |_| storage::save(EXPR_KEY, &expr.get()));
     Effect::new(move |_| {
-        storage::save(
-            TAB_KEY,
-            if view_kind.get() == View::Table {
-                "table"
-            } else {
-                "graph"
-            },
-        )
+        let states: Vec<PanelState> = panels.with(|p| p.iter().map(|(_, s)| s.get()).collect());
+        let params = to_params(&states, encode);
+        storage::save(PANELS_KEY, &params);
+        write_url(&params);
     });
-    Effect::new(move |_| storage::save(RANGE_KEY, &range_ms.get().to_string()));
-
-    // The query that runs: set by Execute / Ctrl+Enter, then re-evaluated as the
-    // store changes (the graph follows the live simulation).
-    let submitted = RwSignal::new(expr.get_untracked());
-    let outcome = Memo::new(move |_| {
-        let request = Request {
-            expr: submitted.get(),
-            view: view_kind.get(),
-            range_ms: range_ms.get(),
-            now_ms: pg.clock.get().now_ms,
-        };
-        pg.with(|p| run::evaluate(&p.store, &request))
-            .unwrap_or_else(|| Outcome::error_only("The playground has no running service yet."))
-    });
-    let execute = move || submitted.set(expr.get_untracked());
-    let error_span =
-        Signal::derive(move || outcome.with(|o| o.error.as_ref().and_then(|e| e.span)));
-    let series = Signal::derive(move || outcome.with(|o| o.series.clone()));
+    Effect::new(move |_| storage::save(HISTORY_KEY, &history.get().join("\n")));
+    let add_panel = move |_| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        panels.update(|p| p.push((id, RwSignal::new(PanelState::default()))));
+    };
 
     view! {
-        <div class="query-editor">
-            <div class="field">
-                <span>"PromQL expression (Ctrl+Enter runs it, Ctrl+Space completes)"</span>
-                <QueryEditor expr=expr error_span=error_span on_run=Callback::new(move |()| execute())/>
-            </div>
-            <button type="button" data-testid="run-query" on:click=move |_| execute()>
-                "Execute"
-            </button>
+        <div class="query-panels">
+            <For each=move || panels.get().into_iter().enumerate() key=|(_, (id, _))| *id let((index, (id, state)))>
+                <QueryPanel
+                    state=state
+                    index=index
+                    history=history
+                    on_remove=(index > 0 || panels.with_untracked(|p| p.len()) > 1).then(|| Callback::new(move |()| {
+                        panels.update(|p| p.retain(|(pid, _)| *pid != id));
+                    }))
+                />
+            </For>
         </div>
-        {move || outcome.with(|o| o.error.clone()).map(|e| view! {
-            <div class="query-error" data-testid="query-error" role="alert">
-                <pre class="error-context">{e.context}</pre>
-                <span>{e.message}</span>
-            </div>
-        })}
-        {move || outcome.with(|o| o.notes.clone()).into_iter().map(|n| view! {
-            <p class="query-note">{n}</p>
-        }).collect_view()}
-        <div class="query-controls" role="tablist">
-            <button type="button" role="tab" data-testid="query-tab-table"
-                aria-selected=move || (view_kind.get() == View::Table).to_string()
-                on:click=move |_| view_kind.set(View::Table)>"Table"</button>
-            <button type="button" role="tab" data-testid="query-tab-graph"
-                aria-selected=move || (view_kind.get() == View::Graph).to_string()
-                on:click=move |_| view_kind.set(View::Graph)>"Graph"</button>
-            <label class="inline-field">
-                "Range "
-                <select data-testid="query-range" on:change=move |ev| {
-                    if let Ok(ms) = event_target_value(&ev).parse() { range_ms.set(ms) }
-                }>
-                    {RANGES.iter().map(|(ms, label)| view! {
-                        <option value=ms.to_string() selected=move || range_ms.get() == *ms>{*label}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-            <span class="query-stats" data-testid="query-stats">{move || outcome.with(|o| o.summary.clone())}</span>
-        </div>
-        {move || match view_kind.get() {
-            View::Table => table::ResultTable(outcome.into()).into_any(),
-            View::Graph => view! {
-                <TimeSeriesChart series=series label="Query result over time" testid="graph"/>
-            }.into_any(),
-        }}
+        <button type="button" class="add-panel" data-testid="add-panel" on:click=add_panel>"Add panel"</button>
     }
 }

@@ -2,9 +2,13 @@
 //! or a range query, and shape the result for the table and the graph.
 
 use crate::promql::engine::{self, Options, Value};
+use crate::promql::explain::{ExplainNode, explain};
+use crate::promql::hints::{Hint, hints};
 use crate::promql::{self, ParseError};
 use crate::tsdb::Head;
-use crate::ui::chart::Series;
+use crate::ui::chart::ChartSeries;
+
+use super::state::Tab;
 
 /// The graph's range presets, as Prometheus's UI offers them.
 pub const RANGES: [(i64, &str); 7] = [
@@ -17,20 +21,25 @@ pub const RANGES: [(i64, &str); 7] = [
     (24 * 3_600_000, "1d"),
 ];
 
-/// Points per graph: range / 250 is Prometheus UI's "medium" resolution.
-const GRAPH_POINTS: i64 = 250;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
-    Table,
-    Graph,
-}
-
 pub struct Request {
     pub expr: String,
-    pub view: View,
+    pub tab: Tab,
     pub range_ms: i64,
-    pub now_ms: i64,
+    /// The table's time and the graph's end (Unix ms).
+    pub end_ms: i64,
+    pub step_ms: i64,
+    /// The data's scrape interval (for the range-too-short hint).
+    pub scrape_interval_ms: i64,
+}
+
+/// One row of the explain tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExplainRow {
+    pub depth: usize,
+    pub text: String,
+    pub sentence: String,
+    /// "12 series", "scalar", or the evaluation error.
+    pub result: String,
 }
 
 /// A parse or evaluation error: the message and, for parse errors, the line
@@ -56,7 +65,9 @@ pub struct Outcome {
     /// Warnings and infos, as the engine words them.
     pub notes: Vec<String>,
     pub rows: Vec<Row>,
-    pub series: Vec<Series>,
+    pub series: Vec<ChartSeries>,
+    pub hints: Vec<Hint>,
+    pub explain: Vec<ExplainRow>,
     /// "12 series, 3 ms"-style line.
     pub summary: String,
 }
@@ -120,17 +131,32 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
         timeout_ms: Some(10_000.0),
         ..Options::default()
     };
+    let hint_list = hints(src, &expr, req.scrape_interval_ms);
+    if req.tab == Tab::Explain {
+        let mut rows = Vec::new();
+        flatten(&explain(&expr), 0, &mut rows, &|text| {
+            describe_result(store, text, req.end_ms, &opts)
+        });
+        return Outcome {
+            hints: hint_list,
+            explain: rows,
+            summary: "Each sub-expression evaluated on its own at the table's time.".into(),
+            ..Outcome::default()
+        };
+    }
     let started = now();
-    let step = (req.range_ms / GRAPH_POINTS).max(1_000);
-    let end = req.now_ms - req.now_ms.rem_euclid(step);
-    let result = match req.view {
-        View::Table => engine::instant_query(store, src, &expr, req.now_ms, &opts),
-        View::Graph => match promql::value_type(&expr) {
-            promql::ValueType::Scalar | promql::ValueType::InstantVector => {
-                engine::range_query(store, src, &expr, end - req.range_ms, end, step, &opts)
-            }
-            _ => engine::instant_query(store, src, &expr, req.now_ms, &opts),
-        },
+    let step = req.step_ms.max(1);
+    let end = req.end_ms - req.end_ms.rem_euclid(step);
+    let result = match req.tab {
+        Tab::Graph
+            if matches!(
+                promql::value_type(&expr),
+                promql::ValueType::Scalar | promql::ValueType::InstantVector
+            ) =>
+        {
+            engine::range_query(store, src, &expr, end - req.range_ms, end, step, &opts)
+        }
+        _ => engine::instant_query(store, src, &expr, req.end_ms, &opts),
     };
     let elapsed = now() - started;
     let out = match result {
@@ -140,6 +166,7 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
         }
     };
     let mut outcome = Outcome {
+        hints: hint_list,
         notes: out
             .annotations
             .warnings
@@ -175,8 +202,9 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
                         .collect::<Vec<_>>()
                         .join("\n"),
                 });
-                outcome.series.push(Series {
+                outcome.series.push(ChartSeries {
                     name: if name.is_empty() { "{}".into() } else { name },
+                    labels: s.labels.to_vec(),
                     points: s.points.iter().map(|p| (p.t as f64 / 1e3, p.v)).collect(),
                 });
             }
@@ -188,4 +216,37 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
         if n == 1 { "result" } else { "results" }
     );
     outcome
+}
+
+fn flatten(
+    node: &ExplainNode,
+    depth: usize,
+    out: &mut Vec<ExplainRow>,
+    result: &dyn Fn(&str) -> String,
+) {
+    out.push(ExplainRow {
+        depth,
+        text: node.text.clone(),
+        sentence: node.sentence.clone(),
+        result: result(&node.text),
+    });
+    for c in &node.children {
+        flatten(c, depth + 1, out, result);
+    }
+}
+
+/// What a sub-expression gives on its own at `t_ms`.
+fn describe_result(store: &Head, text: &str, t_ms: i64, opts: &Options) -> String {
+    let Ok(e) = promql::parse(text) else {
+        return "does not parse on its own".into();
+    };
+    match engine::instant_query(store, text, &e, t_ms, opts) {
+        Ok(out) => match out.value {
+            Value::Scalar(p) => format!("scalar {}", engine::format_value(p.v)),
+            Value::String { .. } => "a string".into(),
+            Value::Vector(v) => format!("{} series", v.len()),
+            Value::Matrix(m) => format!("{} series (range)", m.len()),
+        },
+        Err(e) => format!("error: {}", e.message),
+    }
 }

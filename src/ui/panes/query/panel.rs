@@ -1,0 +1,208 @@
+//! One query panel: the editor, hints with their fix, and the Graph / Table /
+//! Explain views of its result, with Prometheus UI's range, end and resolution
+//! controls.
+
+use leptos::prelude::*;
+
+use crate::ui::chart::{Chart, ChartKind, ChartSpec};
+use crate::ui::playground::Playground;
+
+use super::editor::QueryEditor;
+use super::run::{self, Outcome, RANGES, Request};
+use super::state::{PanelState, Resolution, Tab};
+use super::table::ResultTable;
+
+#[component]
+pub fn QueryPanel(
+    /// The panel's settings (shared with the pane, which saves them).
+    state: RwSignal<PanelState>,
+    index: usize,
+    on_remove: Option<Callback<()>>,
+    history: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let expr = RwSignal::new(state.get_untracked().expr);
+    // The query that runs: set by Execute / Ctrl+Enter, then re-evaluated as the
+    // store changes (a graph ending "now" follows the live simulation).
+    let submitted = RwSignal::new(state.get_untracked().expr);
+    let execute = move || {
+        let text = expr.get_untracked();
+        state.update(|s| s.expr = text.clone());
+        submitted.set(text.clone());
+        history.update(|h| {
+            h.retain(|q| *q != text);
+            h.insert(0, text);
+            h.truncate(30);
+        });
+        mark("query-submitted");
+    };
+    let outcome = Memo::new(move |_| {
+        let s = state.get();
+        let now = pg.clock.get().now_ms;
+        let interval = pg.with(|p| p.settings.interval_ms).unwrap_or(15_000);
+        let request = Request {
+            expr: submitted.get(),
+            tab: s.tab,
+            range_ms: s.range_ms,
+            end_ms: s.end_ms.unwrap_or(now),
+            step_ms: s.step_ms(),
+            scrape_interval_ms: interval,
+        };
+        pg.with(|p| run::evaluate(&p.store, &request))
+            .unwrap_or_else(|| Outcome::error_only("The playground has no running service yet."))
+    });
+    let error_span =
+        Signal::derive(move || outcome.with(|o| o.error.as_ref().and_then(|e| e.span)));
+    let spec = Signal::derive(move || ChartSpec {
+        kind: if state.with(|s| s.stacked) {
+            ChartKind::Stacked
+        } else {
+            ChartKind::Lines
+        },
+        series: outcome.with(|o| o.series.clone()),
+        ..ChartSpec::default()
+    });
+    let set_tab = move |tab: Tab| state.update(|s| s.tab = tab);
+    let tab_button = move |tab: Tab, label: &'static str, testid: &'static str| {
+        view! {
+            <button type="button" role="tab" data-testid=testid
+                aria-selected=move || (state.with(|s| s.tab) == tab).to_string()
+                on:click=move |_| set_tab(tab)>{label}</button>
+        }
+    };
+    let apply_fix = move |fixed: String| {
+        expr.set(fixed.clone());
+        state.update(|s| s.expr = fixed.clone());
+        submitted.set(fixed);
+    };
+
+    view! {
+        <section class="query-panel" data-testid="query-panel">
+            <div class="query-editor">
+                <div class="field">
+                    <span>"PromQL expression (Ctrl+Enter runs it, Ctrl+Space completes)"</span>
+                    <QueryEditor expr=expr error_span=error_span on_run=Callback::new(move |()| execute())/>
+                </div>
+                <button type="button" data-testid="run-query" on:click=move |_| execute()>"Execute"</button>
+                <select class="history" data-testid="query-history" aria-label="Query history"
+                    on:change=move |ev| {
+                        let q = event_target_value(&ev);
+                        if !q.is_empty() {
+                            expr.set(q);
+                            execute();
+                        }
+                    }>
+                    <option value="">"History"</option>
+                    {move || history.get().into_iter().map(|q| view! { <option value=q.clone()>{q.clone()}</option> }).collect_view()}
+                </select>
+                {on_remove.map(|remove| view! {
+                    <button type="button" class="remove-panel" title="Remove this panel"
+                        on:click=move |_| remove.run(())>"×"</button>
+                })}
+            </div>
+            {move || outcome.with(|o| o.error.clone()).map(|e| view! {
+                <div class="query-error" data-testid="query-error" role="alert">
+                    <pre class="error-context">{e.context}</pre>
+                    <span>{e.message}</span>
+                </div>
+            })}
+            {move || outcome.with(|o| o.hints.clone()).into_iter().map(|h| {
+                let fix = h.fix.clone();
+                view! {
+                    <p class="query-hint" data-testid="query-hint">
+                        <span>{h.message}</span>
+                        {fix.map(|f| {
+                            let (title, shown) = (f.clone(), f.clone());
+                            view! {
+                                <button type="button" class="hint-fix" data-testid="hint-fix"
+                                    title=title on:click=move |_| apply_fix(f.clone())>
+                                    "Fix: " <code>{shown}</code>
+                                </button>
+                            }
+                        })}
+                    </p>
+                }
+            }).collect_view()}
+            {move || outcome.with(|o| o.notes.clone()).into_iter().map(|n| view! {
+                <p class="query-note">{n}</p>
+            }).collect_view()}
+            <div class="query-controls" role="tablist">
+                {tab_button(Tab::Graph, "Graph", "query-tab-graph")}
+                {tab_button(Tab::Table, "Table", "query-tab-table")}
+                {tab_button(Tab::Explain, "Explain", "query-tab-explain")}
+                <label class="inline-field">"Range "
+                    <select data-testid="query-range" on:change=move |ev| {
+                        if let Ok(ms) = event_target_value(&ev).parse() { state.update(|s| s.range_ms = ms) }
+                    }>
+                        {RANGES.iter().map(|(ms, label)| view! {
+                            <option value=ms.to_string() selected=move || state.with(|s| s.range_ms) == *ms>{*label}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="inline-field">"Resolution "
+                    <select data-testid="query-resolution" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Some(r) = Resolution::ALL.into_iter().find(|r| r.name() == v) { state.update(|s| s.resolution = r) }
+                    }>
+                        {Resolution::ALL.into_iter().map(|r| view! {
+                            <option value=r.name() selected=move || state.with(|s| s.resolution) == r>
+                                {format!("{} (range/{})", r.name(), r.points())}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="inline-field">
+                    <input type="checkbox" data-testid="query-stacked"
+                        prop:checked=move || state.with(|s| s.stacked)
+                        on:change=move |ev| state.update(|s| s.stacked = event_target_checked(&ev))/>
+                    " stacked"
+                </label>
+                <button type="button" data-testid="query-end" title="Pin the end to the current time, or follow the live run again"
+                    on:click=move |_| {
+                        let now = pg.clock.get_untracked().now_ms;
+                        state.update(|s| s.end_ms = if s.end_ms.is_some() { None } else { Some(now) });
+                    }>
+                    {move || if state.with(|s| s.end_ms.is_some()) { "end: pinned (follow live)" } else { "end: now (pin)" }}
+                </button>
+                <span class="query-stats" data-testid="query-stats">{move || outcome.with(|o| o.summary.clone())}</span>
+            </div>
+            {move || match state.with(|s| s.tab) {
+                Tab::Table => ResultTable(outcome.into()).into_any(),
+                Tab::Graph => view! {
+                    <Chart spec=spec label=format!("Query {} over time", index + 1) testid="graph"/>
+                }.into_any(),
+                Tab::Explain => explain_view(outcome.into(), apply_fix).into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The sub-expression tree: each node's text, what it does and what it gives;
+/// clicking a node runs it on its own in this panel.
+fn explain_view(
+    outcome: Signal<Outcome>,
+    run_text: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <ol class="explain-tree" data-testid="explain-tree">
+            {move || outcome.with(|o| o.explain.clone()).into_iter().map(|row| {
+                let text = row.text.clone();
+                view! {
+                    <li data-testid="explain-node" style=format!("margin-left: {}rem", row.depth as f64 * 1.5)>
+                        <button type="button" class="explain-text" title="Run this sub-expression on its own"
+                            on:click=move |_| run_text(text.clone())><code>{row.text.clone()}</code></button>
+                        <span class="explain-result">{row.result}</span>
+                        <p class="explain-sentence">{row.sentence}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// A performance mark, for the benchmarks (Ctrl+Enter → chart drawn).
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}

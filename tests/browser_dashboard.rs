@@ -236,3 +236,64 @@ fn panel_errors_are_reported_not_thrown() {
     let empty = evaluate_panel(&store, &Panel::new("p", " "), &w, clock);
     assert!(empty.error.is_some());
 }
+
+fn query_all(selector: &str) -> Vec<web_sys::Element> {
+    let list = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .query_selector_all(selector)
+        .unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+        .collect()
+}
+
+/// The whole app on the Dashboard pane: after the first backfill every default
+/// panel is evaluated and drawn, with its timings in the DOM and no errors.
+#[wasm_bindgen_test]
+async fn the_pane_evaluates_and_draws_every_default_panel() {
+    let window = web_sys::window().unwrap();
+    window.location().set_hash("dashboard").unwrap();
+    let host = window.document().unwrap().create_element("div").unwrap();
+    window
+        .document()
+        .unwrap()
+        .body()
+        .unwrap()
+        .append_child(&host)
+        .unwrap();
+    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(host);
+    let handle = leptos::mount::mount_to(host, promplay::ui::App);
+    let expected = default_dashboard("api").panels.len();
+    let mut timings = Vec::new();
+    for _ in 0..600 {
+        promplay::ui::browser::sleep_ms(100).await;
+        timings = query_all("[data-testid=panel-timing]")
+            .iter()
+            .map(|e| e.text_content().unwrap_or_default())
+            .collect::<Vec<_>>();
+        if timings.len() == expected && timings.iter().all(|t| t.contains("drawn in")) {
+            break;
+        }
+    }
+    assert_eq!(query_all("[data-testid=dashboard-panel]").len(), expected);
+    assert_eq!(
+        query_all("[data-testid=panel-chart] canvas").len(),
+        expected
+    );
+    assert!(
+        timings
+            .iter()
+            .all(|t| t.starts_with("evaluated in ") && t.contains(" ms, drawn in ")),
+        "{timings:?}"
+    );
+    let errors: Vec<String> = query_all("[data-testid=panel-error]")
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    wasm_bindgen_test::console_log!("timings: {timings:?}");
+    handle.forget();
+}

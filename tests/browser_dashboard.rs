@@ -250,6 +250,10 @@ fn query_all(selector: &str) -> Vec<web_sys::Element> {
         .collect()
 }
 
+fn click(element: &web_sys::Element) {
+    wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(element).click();
+}
+
 /// The whole app on the Dashboard pane: after the first backfill every default
 /// panel is evaluated and drawn, with its timings in the DOM and no errors.
 #[wasm_bindgen_test]
@@ -295,5 +299,38 @@ async fn the_pane_evaluates_and_draws_every_default_panel() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
     wasm_bindgen_test::console_log!("timings: {timings:?}");
+
+    // Editing: a broken query shows its error in its panel and is saved.
+    click(&query_all("[data-testid=panel-edit]")[0]);
+    promplay::ui::browser::sleep_ms(50).await;
+    let textarea: web_sys::HtmlTextAreaElement = wasm_bindgen::JsCast::unchecked_into(
+        query_all("[data-testid=panel-query-input]")[0].clone(),
+    );
+    textarea.set_value("sum(up");
+    for event in ["input", "change"] {
+        textarea
+            .dispatch_event(&web_sys::Event::new(event).unwrap())
+            .unwrap();
+    }
+    promplay::ui::browser::sleep_ms(200).await;
+    let errors = query_all("[data-testid=panel-error]");
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].text_content().unwrap().starts_with("parse error"));
+    let saved_text = storage::load(&saved::storage_key("api")).unwrap();
+    assert!(saved_text.contains("\nquery sum(up\n"), "{saved_text}");
+    assert_eq!(saved::load("api").panels[0].query, "sum(up");
+    // Add a panel, then reset: the default again, nothing saved.
+    click(&query_all("[data-testid=dashboard-add]")[0]);
+    promplay::ui::browser::sleep_ms(200).await;
+    assert_eq!(
+        query_all("[data-testid=dashboard-panel]").len(),
+        expected + 1
+    );
+    assert_eq!(saved::load("api").panels.len(), expected + 1);
+    click(&query_all("[data-testid=dashboard-reset]")[0]);
+    promplay::ui::browser::sleep_ms(300).await;
+    assert_eq!(query_all("[data-testid=dashboard-panel]").len(), expected);
+    assert!(query_all("[data-testid=panel-error]").is_empty());
+    assert_eq!(storage::load(&saved::storage_key("api")), None);
     handle.forget();
 }

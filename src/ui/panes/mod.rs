@@ -2,6 +2,7 @@
 //! names the issue that brings it, rather than showing made-up content.
 
 mod coming;
+pub mod dashboard;
 mod exposition;
 mod inspect;
 mod query;
@@ -18,6 +19,7 @@ pub enum Pane {
     Service,
     Exposition,
     Query,
+    Dashboard,
     Inspect,
     Targets,
     Alerts,
@@ -25,10 +27,11 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 7] = [
+    pub const ALL: [Pane; 8] = [
         Pane::Service,
         Pane::Exposition,
         Pane::Query,
+        Pane::Dashboard,
         Pane::Inspect,
         Pane::Targets,
         Pane::Alerts,
@@ -41,6 +44,7 @@ impl Pane {
             Pane::Service => "service",
             Pane::Exposition => "exposition",
             Pane::Query => "query",
+            Pane::Dashboard => "dashboard",
             Pane::Inspect => "inspect",
             Pane::Targets => "targets",
             Pane::Alerts => "alerts",
@@ -53,6 +57,7 @@ impl Pane {
             Pane::Service => "Service",
             Pane::Exposition => "Exposition",
             Pane::Query => "Query",
+            Pane::Dashboard => "Dashboard",
             Pane::Inspect => "Inspect",
             Pane::Targets => "Targets",
             Pane::Alerts => "Alerts",
@@ -77,6 +82,7 @@ impl Pane {
             Pane::Service => view! { <service::ServicePane/> }.into_any(),
             Pane::Exposition => view! { <exposition::ExpositionPane/> }.into_any(),
             Pane::Query => query::QueryPane().into_any(),
+            Pane::Dashboard => view! { <dashboard::DashboardPane/> }.into_any(),
             Pane::Inspect => view! { <inspect::InspectPane/> }.into_any(),
             Pane::Targets => view! { <targets::TargetsPane/> }.into_any(),
             Pane::Alerts => view! {

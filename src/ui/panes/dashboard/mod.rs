@@ -1,0 +1,268 @@
+//! The Dashboard pane: the running service's four golden signals as a grid of
+//! panels, each a PromQL range query drawn as a chart, over a shared range that
+//! follows the live simulation. Panels are data (`model.rs`), editable in the
+//! page and kept across reloads (`saved.rs`); each shows how long its last
+//! evaluation and drawing took, for the benchmarks.
+//!
+//! Evaluation is driven, not reactive per panel: one task evaluates the panels
+//! one after another when the window moves by a step (or a backfill finished),
+//! so each panel's draw time is its own and the page gets a turn in between.
+
+pub mod defaults;
+mod editor;
+pub mod eval;
+pub mod interval;
+pub mod model;
+pub mod saved;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsValue;
+
+use crate::ui::browser::{now_ms, sleep_ms};
+use crate::ui::chart::Chart;
+use crate::ui::playground::Playground;
+
+use editor::PanelEditor;
+use eval::{PanelOutcome, evaluate_panel};
+use interval::{RANGES, Window, promql_duration, rate_interval_ms};
+use model::{Dashboard, Panel};
+
+/// One panel on the page: its definition and its last results, each a signal so
+/// editing one panel redraws only that one.
+#[derive(Clone, Copy)]
+struct Slot {
+    /// Stable while the panel exists (the list is keyed by it).
+    id: u64,
+    panel: RwSignal<Panel>,
+    outcome: RwSignal<Option<PanelOutcome>>,
+    draw_ms: RwSignal<Option<f64>>,
+    editing: RwSignal<bool>,
+}
+
+/// Waits until the effects woken so far (the chart's redraw) have run: they are
+/// queued as microtasks, so two turns of the microtask queue come after them.
+async fn after_pending_effects() {
+    for _ in 0..2 {
+        let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&JsValue::UNDEFINED))
+            .await;
+    }
+}
+
+#[component]
+pub fn DashboardPane() -> impl IntoView {
+    let pg = expect_context::<Playground>();
+    let scenario = Memo::new(move |_| pg.with(|p| p.settings.scenario.clone()));
+    let scrape_interval = Memo::new(move |_| pg.with(|p| p.settings.interval_ms));
+    let backfilling = Memo::new(move |_| pg.backfill.get().is_some());
+    let range_ms = RwSignal::new(saved::load_range());
+    Effect::new(move |_| saved::save_range(range_ms.get()));
+    let window = Memo::new(move |_| {
+        let interval = scrape_interval.get()?;
+        Some(interval::window(
+            pg.clock.get().now_ms,
+            range_ms.get(),
+            interval,
+        ))
+    });
+
+    // The dashboard shown and the scenario it belongs to (set together, so a
+    // save never writes one service's panels under another's key).
+    let title = RwSignal::new(String::new());
+    let slots = RwSignal::new(Vec::<Slot>::new());
+    let loaded_for = RwSignal::new(None::<String>);
+    let next_id = StoredValue::new(0u64);
+    let new_slot = move |panel: Panel| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        Slot {
+            id,
+            panel: RwSignal::new(panel),
+            outcome: RwSignal::new(None),
+            draw_ms: RwSignal::new(None),
+            editing: RwSignal::new(false),
+        }
+    };
+    let show = move |scenario: &str, dashboard: Dashboard| {
+        title.set(dashboard.title);
+        slots.set(dashboard.panels.into_iter().map(new_slot).collect());
+        loaded_for.set(Some(scenario.to_string()));
+    };
+    let persist = move || {
+        let Some(scenario) = loaded_for.get_untracked() else {
+            return;
+        };
+        let dashboard = Dashboard {
+            title: title.get_untracked(),
+            panels: slots
+                .get_untracked()
+                .iter()
+                .filter_map(|s| s.panel.try_get_untracked())
+                .collect(),
+        };
+        saved::save(&scenario, &dashboard);
+    };
+
+    // Evaluation. A full refresh bumps the generation; an older one still running
+    // stops at its next panel.
+    let generation = StoredValue::new(0u64);
+    let evaluate = move |targets: Vec<Slot>, w: Window, full: bool| {
+        let mine = if full {
+            generation.update_value(|g| *g += 1);
+            Some(generation.get_value())
+        } else {
+            None
+        };
+        spawn_local(async move {
+            for slot in targets {
+                if mine.is_some_and(|g| generation.try_get_value() != Some(g)) {
+                    return;
+                }
+                let Some(panel) = slot.panel.try_get_untracked() else {
+                    continue;
+                };
+                let outcome = untrack(|| pg.with(|p| evaluate_panel(&p.store, &panel, &w, now_ms)));
+                let drawing = now_ms();
+                if slot.outcome.try_set(outcome).is_some() {
+                    continue; // the panel was removed meanwhile
+                }
+                after_pending_effects().await;
+                let _ = slot.draw_ms.try_set(Some(now_ms() - drawing));
+                // A turn for input and painting before the next panel.
+                sleep_ms(0).await;
+            }
+        });
+    };
+    let refresh_all = move || {
+        if let Some(w) = window.get_untracked()
+            && !backfilling.get_untracked()
+        {
+            evaluate(slots.get_untracked(), w, true);
+        }
+    };
+
+    // A new scenario brings its own dashboard.
+    Effect::new(move |_| {
+        if let Some(name) = scenario.get()
+            && loaded_for.get_untracked().as_deref() != Some(name.as_str())
+        {
+            show(&name, saved::load(&name));
+            refresh_all();
+        }
+    });
+    // The window moved by a step, or a backfill finished: every panel again.
+    Effect::new(move |_| {
+        window.track();
+        backfilling.track();
+        refresh_all();
+    });
+    on_cleanup(move || generation.update_value(|g| *g += 1));
+
+    let add_panel = move |_| {
+        let slot = new_slot(Panel::new("New panel", "sum(up)"));
+        slot.editing.set(true);
+        slots.update(|s| s.push(slot));
+        persist();
+        if let Some(w) = window.get_untracked() {
+            evaluate(vec![slot], w, false);
+        }
+    };
+    let reset = move |_| {
+        if let Some(name) = scenario.get_untracked() {
+            saved::forget(&name);
+            show(&name, defaults::default_dashboard(&name));
+            refresh_all();
+        }
+    };
+
+    let panel_view = move |slot: Slot| {
+        let on_edit = Callback::new(move |()| persist());
+        let on_apply = Callback::new(move |()| {
+            persist();
+            if let Some(w) = window.get_untracked() {
+                evaluate(vec![slot], w, false);
+            }
+        });
+        let on_remove = Callback::new(move |()| {
+            slots.update(|s| s.retain(|x| x.id != slot.id));
+            persist();
+        });
+        let spec = Signal::derive(move || {
+            slot.outcome
+                .with(|o| o.as_ref().map(|o| o.spec.clone()))
+                .unwrap_or_default()
+        });
+        let label = slot.panel.with_untracked(|p| p.title.clone());
+        view! {
+            <article class="dashboard-panel" data-testid="dashboard-panel">
+                <header class="dashboard-panel-header">
+                    <h3>{move || slot.panel.with(|p| p.title.clone())}</h3>
+                    <button type="button" class="small" data-testid="panel-edit"
+                        aria-expanded=move || slot.editing.get().to_string()
+                        on:click=move |_| slot.editing.update(|e| *e = !*e)>
+                        {move || if slot.editing.get() { "Done" } else { "Edit" }}
+                    </button>
+                </header>
+                <Show when=move || slot.editing.get()>
+                    <PanelEditor panel=slot.panel on_edit on_apply on_remove/>
+                </Show>
+                <Chart spec=spec label=label testid="panel-chart"/>
+                {move || slot.outcome.with(|o| o.as_ref().and_then(|o| o.error.clone())).map(|e| view! {
+                    <pre class="panel-error" data-testid="panel-error" role="alert">{e}</pre>
+                })}
+                {move || slot.outcome.with(|o| o.as_ref().map(|o| o.notes.clone()).unwrap_or_default())
+                    .into_iter().map(|n| view! { <p class="panel-note">{n}</p> }).collect_view()}
+                <p class="panel-timing" data-testid="panel-timing">{move || timing_text(slot)}</p>
+            </article>
+        }
+    };
+
+    view! {
+        <div class="dashboard-toolbar">
+            <h2 class="dashboard-title" data-testid="dashboard-title">{move || title.get()}</h2>
+            <label class="inline-field">
+                "Range "
+                <select data-testid="dashboard-range" on:change=move |ev| {
+                    if let Ok(ms) = event_target_value(&ev).parse() { range_ms.set(ms) }
+                }>
+                    {RANGES.iter().map(|(ms, label)| view! {
+                        <option value=ms.to_string() selected=move || range_ms.get() == *ms>{*label}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <span class="dashboard-step" data-testid="dashboard-step">{move || step_text(window.get())}</span>
+            <button type="button" data-testid="dashboard-add" on:click=add_panel>"Add panel"</button>
+            <button type="button" data-testid="dashboard-reset" on:click=reset>"Reset to default"</button>
+        </div>
+        {move || backfilling.get().then(|| view! {
+            <p class="notice">"Filling in the past; the panels follow when it is done."</p>
+        })}
+        {move || pg.error.get().map(|e| view! { <p class="panel-error" role="alert">{e}</p> })}
+        <div class="dashboard-grid" data-testid="dashboard-grid">
+            <For each=move || slots.get() key=|slot| slot.id children=panel_view/>
+        </div>
+        {move || slots.with(Vec::is_empty).then(|| view! {
+            <p class="notice">"No panels: add one, or reset to the default dashboard."</p>
+        })}
+    }
+}
+
+fn step_text(w: Option<Window>) -> String {
+    w.map(|w| {
+        format!(
+            "step {}, $__rate_interval {}",
+            promql_duration(w.step_ms),
+            promql_duration(rate_interval_ms(w.step_ms, w.scrape_interval_ms))
+        )
+    })
+    .unwrap_or_default()
+}
+
+fn timing_text(slot: Slot) -> String {
+    let eval_ms = slot.outcome.with(|o| o.as_ref().map(|o| o.eval_ms));
+    match (eval_ms, slot.draw_ms.get()) {
+        (None, _) => "not evaluated yet".into(),
+        (Some(e), None) => format!("evaluated in {e:.1} ms"),
+        (Some(e), Some(d)) => format!("evaluated in {e:.1} ms, drawn in {d:.1} ms"),
+    }
+}

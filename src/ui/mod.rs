@@ -8,6 +8,7 @@ pub mod clock_bar;
 pub mod panes;
 pub mod panic_banner;
 pub mod playground;
+pub mod share;
 pub mod storage;
 pub mod theme;
 

@@ -12,7 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
 const PREFIX = "/playground/";
 const SHOTS = path.join(here, "screenshots");
-const PANES = ["service", "exposition", "query", "inspect", "targets", "alerts", "lessons"];
+const PANES = ["service", "exposition", "query", "dashboard", "inspect", "targets", "alerts", "lessons"];
 
 let server;
 let browser;

@@ -18,6 +18,7 @@ use crate::scrape::{ScrapeConfig, ScrapeManager, TargetStatus};
 use crate::sim::{Controls, SimConfig, Simulation};
 use crate::tsdb::{Head, Options, retention_target};
 use crate::ui::browser::{now_ms, sleep_ms};
+use crate::ui::share;
 
 /// How often the live clock ticks (wall time).
 const TICK: Duration = Duration::from_millis(250);
@@ -56,6 +57,8 @@ impl Default for RunSettings {
 
 pub struct Pipeline {
     pub settings: RunSettings,
+    /// When the run began (virtual ms): with the settings, it fixes all the data.
+    pub start_ms: i64,
     pub sim: Simulation,
     pub scraper: ScrapeManager,
     pub store: Head,
@@ -84,6 +87,7 @@ impl Pipeline {
         scraper.sync_targets(&sim, &mut store, start_ms);
         Ok(Pipeline {
             settings,
+            start_ms,
             sim,
             scraper,
             store,
@@ -143,9 +147,14 @@ impl Playground {
     /// Starts a new run `hours` before now and fills it in, in slices, without
     /// freezing the page; then the live clock carries on from now.
     pub fn backfill(&self, settings: RunSettings, hours: i64) {
-        let me = *self;
         let end = self.clock.get_untracked().now_ms;
-        let start = end - hours * 3_600_000;
+        self.backfill_between(settings, end - hours * 3_600_000, end);
+    }
+
+    /// Starts a new run at `start` and fills it in up to `end` (the clock's now).
+    pub fn backfill_between(&self, settings: RunSettings, start: i64, end: i64) {
+        let me = *self;
+        self.clock.update(|c| c.now_ms = end);
         let generation = self.backfill_generation.get_untracked() + 1;
         self.backfill_generation.set(generation);
         saved::save(&settings, self.clock.get_untracked().speed);
@@ -182,6 +191,29 @@ impl Playground {
         });
     }
 
+    /// Writes the run (settings, start, virtual now, speed) into the address.
+    fn write_link(&self) {
+        if self.backfill.get_untracked().is_some() {
+            return;
+        }
+        let clock = self.clock.get_untracked();
+        let Some((settings, start)) = self
+            .pipeline
+            .with_value(|p| p.as_ref().map(|p| (p.settings.clone(), p.start_ms)))
+        else {
+            return;
+        };
+        let pairs = [
+            format!(
+                "run={}",
+                share::encode(&saved::encode(&settings, clock.speed))
+            ),
+            format!("t0={start}"),
+            format!("now={}", clock.now_ms),
+        ];
+        share::update(|k| matches!(k, "run" | "t0" | "now"), &pairs);
+    }
+
     pub fn set_speed(&self, speed: u32) {
         self.clock.update(|c| c.speed = speed);
         self.save();
@@ -196,6 +228,15 @@ impl Playground {
             saved::save(&settings, self.clock.get_untracked().speed);
         }
     }
+}
+
+/// The run a shared link describes: settings (with speed), start and now.
+fn shared_run() -> Option<(RunSettings, i64, i64, u32)> {
+    let (settings, speed) = saved::decode(&share::param("run")?);
+    let start: i64 = share::param("t0")?.parse().ok()?;
+    let now: i64 = share::param("now")?.parse().ok()?;
+    // At most a day of backfill, as the page's own choices.
+    (start < now && now - start <= 24 * 3_600_000).then_some((settings, start, now, speed))
 }
 
 /// Creates the playground for the page: the saved settings (on a first visit the
@@ -215,7 +256,20 @@ pub fn provide_playground() -> Playground {
         backfill_generation: RwSignal::new(0),
     };
     provide_context(playground);
-    playground.backfill(settings, FIRST_VISIT_HOURS);
+    match shared_run() {
+        // A shared link: the very run it was made from, up to the moment it shows.
+        Some((settings, start, now, speed)) => {
+            playground.clock.update(|c| c.speed = speed);
+            playground.backfill_between(settings, start, now);
+        }
+        None => playground.backfill(settings, FIRST_VISIT_HOURS),
+    }
+    // Keep the address a link to this run (at most once a second).
+    if let Ok(handle) =
+        set_interval_with_handle(move || playground.write_link(), Duration::from_secs(1))
+    {
+        on_cleanup(move || handle.clear());
+    }
 
     let last_wall = Cell::new(now_ms());
     if let Ok(handle) = set_interval_with_handle(

@@ -11,7 +11,7 @@ mod table;
 
 use leptos::prelude::*;
 
-use crate::ui::storage;
+use crate::ui::{share, storage};
 
 use panel::QueryPanel;
 use state::{PanelState, from_params, to_params};
@@ -19,23 +19,20 @@ use state::{PanelState, from_params, to_params};
 const PANELS_KEY: &str = "query.panels";
 const HISTORY_KEY: &str = "query.history";
 
-fn encode(s: &str) -> String {
-    js_sys::encode_uri_component(s).into()
-}
-
 fn decode(s: &str) -> Option<String> {
     js_sys::decode_uri_component(s).ok().map(String::from)
 }
 
-fn location_search() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default()
+/// Whether a query-string key is a panel's (`g0.expr`, `g1.tab`...).
+fn panel_key(key: &str) -> bool {
+    key.strip_prefix('g')
+        .and_then(|k| k.split_once('.'))
+        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The panels a page load starts with: a shared link's, else the saved ones, else one.
 fn initial_panels() -> Vec<PanelState> {
-    let from_url = from_params(&location_search(), decode);
+    let from_url = from_params(&share::search(), decode);
     if !from_url.is_empty() {
         return from_url;
     }
@@ -46,19 +43,6 @@ fn initial_panels() -> Vec<PanelState> {
         vec![PanelState::default()]
     } else {
         saved
-    }
-}
-
-/// Writes the panels into the address bar (keeping the `#pane`), without a history entry.
-fn write_url(params: &str) {
-    let Some(w) = web_sys::window() else {
-        return;
-    };
-    let hash = w.location().hash().unwrap_or_default();
-    let path = w.location().pathname().unwrap_or_default();
-    if let Ok(history) = w.history() {
-        let url = format!("{path}?{params}{hash}");
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 
@@ -79,9 +63,10 @@ pub fn QueryPane() -> impl IntoView {
     );
     Effect::new(move |_| {
         let states: Vec<PanelState> = panels.with(|p| p.iter().map(|(_, s)| s.get()).collect());
-        let params = to_params(&states, encode);
+        let params = to_params(&states, share::encode);
         storage::save(PANELS_KEY, &params);
-        write_url(&params);
+        let pairs: Vec<String> = params.split('&').map(str::to_string).collect();
+        share::update(panel_key, &pairs);
     });
     Effect::new(move |_| storage::save(HISTORY_KEY, &history.get().join("\n")));
     let add_panel = move |_| {

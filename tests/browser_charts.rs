@@ -426,6 +426,23 @@ fn downsampling_keeps_minima_and_maxima() {
 }
 
 #[wasm_bindgen_test]
+fn lines_break_where_steps_are_missing() {
+    let points = [
+        (0.0, 1.0),
+        (15.0, 2.0),
+        (60.0, 3.0),
+        (75.0, 4.0),
+        (80.0, 5.0),
+    ];
+    let out = break_gaps(&points);
+    // The smallest spacing is 5 s: every wider gap breaks.
+    let breaks: Vec<f64> = out.iter().filter(|p| p.1.is_nan()).map(|p| p.0).collect();
+    assert_eq!(breaks, [5.0, 20.0, 65.0]);
+    let even = wave(10, |i| i);
+    assert_eq!(break_gaps(&even), even);
+}
+
+#[wasm_bindgen_test]
 fn stacking_fills_missing_with_zero_only_where_others_have_points() {
     let a = [(0.0, 1.0), (15.0, 2.0), (30.0, 3.0), (90.0, 1.0)];
     let b = [(15.0, 10.0), (30.0, f64::NAN), (45.0, 5.0), (90.0, 2.0)];

@@ -58,7 +58,7 @@ pub(crate) fn draw_lines(
     let columns = (plot.right - plot.left).max(1) as usize;
     for line in lines {
         let style = palette.series_color(line.color).stroke_width(px(dpr, 2.0));
-        let points = downsample(line.points, columns);
+        let points = downsample(&break_gaps(line.points), columns);
         for run in finite_runs(&points) {
             chart
                 .plotting_area()
@@ -68,6 +68,28 @@ pub(crate) fn draw_lines(
     }
     root.present().map_err(frame::err)?;
     Ok(plot)
+}
+
+/// `points` with a NaN point inserted where a step is missing (consecutive
+/// points more than 1.5 times the smallest spacing apart), so the line breaks
+/// there as in Prometheus's graph rather than bridging the gap.
+pub fn break_gaps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let step = points
+        .windows(2)
+        .map(|w| w[1].0 - w[0].0)
+        .filter(|d| *d > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if points.len() < 3 || !step.is_finite() {
+        return points.to_vec();
+    }
+    let mut out = Vec::with_capacity(points.len() + 8);
+    for (i, &p) in points.iter().enumerate() {
+        if i > 0 && p.0 - points[i - 1].0 > step * 1.5 {
+            out.push((points[i - 1].0 + step, f64::NAN));
+        }
+        out.push(p);
+    }
+    out
 }
 
 /// The maximal runs of consecutive finite points.

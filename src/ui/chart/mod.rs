@@ -27,7 +27,7 @@ pub use gauge::{gauge_fraction, gauge_range};
 pub use heatmap::{Buckets, buckets, heat_fraction, parse_le};
 pub use hover::{Hover, HoverRow, hover_at, is_visible, nearest_index};
 pub use legend::{legend_name, prometheus_name};
-pub use lines::{Series, draw_time_series, format_clock};
+pub use lines::{Series, break_gaps, draw_time_series, format_clock};
 pub use palette::Palette;
 pub use spec::{ChartKind, ChartSeries, ChartSpec, Unit};
 pub use stacked::{Stack, stack};

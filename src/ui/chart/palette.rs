@@ -12,6 +12,8 @@ pub struct Palette {
     pub foreground: RGBColor,
     pub grid: RGBColor,
     pub series: Vec<RGBColor>,
+    /// A sequential scale, low to high (heatmap cells), read from `--chart-heat-1..3`.
+    pub heat: Vec<RGBColor>,
 }
 
 impl Palette {
@@ -31,12 +33,22 @@ impl Palette {
                 foreground: RGBColor(0x22, 0x26, 0x2e),
                 grid: RGBColor(0xe3, 0xe6, 0xeb),
                 series,
+                heat: vec![
+                    RGBColor(0xfe, 0xe6, 0xce),
+                    RGBColor(0xfd, 0x8d, 0x3c),
+                    RGBColor(0xa6, 0x36, 0x03),
+                ],
             },
             Mode::Dark => Palette {
                 background: RGBColor(0x18, 0x1b, 0x21),
                 foreground: RGBColor(0xd8, 0xdc, 0xe3),
                 grid: RGBColor(0x30, 0x35, 0x3e),
                 series,
+                heat: vec![
+                    RGBColor(0x4a, 0x25, 0x10),
+                    RGBColor(0xd9, 0x5f, 0x0e),
+                    RGBColor(0xfe, 0xe3, 0x91),
+                ],
             },
         }
     }
@@ -69,12 +81,39 @@ impl Palette {
                 *slot = c;
             }
         }
+        for (i, slot) in palette.heat.iter_mut().enumerate() {
+            if let Some(c) = read(&format!("--chart-heat-{}", i + 1)) {
+                *slot = c;
+            }
+        }
         palette
     }
 
     /// The colour of the `i`th series, cycling.
     pub fn series_color(&self, i: usize) -> RGBColor {
         self.series[i % self.series.len()]
+    }
+
+    /// The sequential scale at `f` in 0..=1 (clamped), interpolated between the stops.
+    pub fn heat_color(&self, f: f64) -> RGBColor {
+        let stops = &self.heat;
+        match stops.len() {
+            0 => self.series_color(0),
+            1 => stops[0],
+            n => {
+                let f = if f.is_finite() {
+                    f.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let pos = f * (n - 1) as f64;
+                let i = (pos.floor() as usize).min(n - 2);
+                let t = pos - i as f64;
+                let (a, b) = (stops[i], stops[i + 1]);
+                let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * t).round() as u8;
+                RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+            }
+        }
     }
 }
 

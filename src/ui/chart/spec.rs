@@ -32,6 +32,10 @@ pub enum Unit {
     Ratio,
     /// Things per second.
     PerSecond,
+    /// 0..100 shown with a `%` sign (metrics named `_percent`).
+    Percent,
+    /// Bytes per second (`rate()` of a `_bytes_total` counter).
+    BytesPerSecond,
 }
 
 /// One series: its legend name, its labels (for legend templates and isolation)
@@ -43,6 +47,8 @@ pub struct ChartSeries {
     pub points: Vec<(f64, f64)>,
 }
 
+/// Everything a chart draws. Build it with a struct literal ending in
+/// `..Default::default()` or with [`ChartSpec::new`].
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ChartSpec {
     pub kind: ChartKind,
@@ -51,4 +57,47 @@ pub struct ChartSpec {
     /// Gauge bounds (`Gauge` only; `None`: 0 and 1 for ratios, else 0 and the max seen).
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// A Grafana-style legend template (`{{method}} {{path}}`); `None` or empty:
+    /// each series' `name` (see [`ChartSeries::display_name`]).
+    pub legend: Option<String>,
+}
+
+impl ChartSpec {
+    /// A spec of `kind` in `unit` over `series`, no bounds, no legend template.
+    pub fn new(kind: ChartKind, unit: Unit, series: Vec<ChartSeries>) -> Self {
+        ChartSpec {
+            kind,
+            unit,
+            series,
+            ..Default::default()
+        }
+    }
+
+    /// The legend names of every series, in order.
+    pub fn names(&self) -> Vec<String> {
+        self.series
+            .iter()
+            .map(|s| s.display_name(self.legend.as_deref()))
+            .collect()
+    }
+}
+
+impl ChartSeries {
+    /// The legend name: the template filled from `labels` when there is one, else
+    /// `name`, else Prometheus's `name{label="value", ...}` form of `labels`.
+    pub fn display_name(&self, template: Option<&str>) -> String {
+        match template {
+            Some(t) if !t.trim().is_empty() => super::legend::legend_name(t, &self.labels),
+            _ if !self.name.is_empty() => self.name.clone(),
+            _ => super::legend::prometheus_name(&self.labels),
+        }
+    }
+
+    /// The value of label `name`, if present.
+    pub fn label(&self, name: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
 }

@@ -97,6 +97,8 @@ fn evaluate(store: &Head, panel: &Panel, w: &Window, clock: fn() -> f64) -> Pane
             series,
             min: None,
             max: None,
+            // The names above already follow the panel's legend template.
+            legend: None,
         },
         error: None,
         notes: out

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::chart::{Chart, ChartKind, ChartSpec};
+use crate::ui::chart::{Chart, ChartKind, ChartSpec, Unit};
 use crate::ui::playground::Playground;
 
 use super::editor::QueryEditor;
@@ -53,14 +53,19 @@ pub fn QueryPanel(
     });
     let error_span =
         Signal::derive(move || outcome.with(|o| o.error.as_ref().and_then(|e| e.span)));
-    let spec = Signal::derive(move || ChartSpec {
-        kind: if state.with(|s| s.stacked) {
-            ChartKind::Stacked
-        } else {
-            ChartKind::Lines
-        },
-        series: outcome.with(|o| o.series.clone()),
-        ..ChartSpec::default()
+    let spec = Signal::derive(move || {
+        let (stacked, legend) = state.with(|s| (s.stacked, s.legend.clone()));
+        ChartSpec {
+            kind: if stacked {
+                ChartKind::Stacked
+            } else {
+                ChartKind::Lines
+            },
+            unit: Unit::for_metric(&submitted.get()),
+            series: outcome.with(|o| o.series.clone()),
+            legend: (!legend.is_empty()).then_some(legend),
+            ..ChartSpec::default()
+        }
     });
     let set_tab = move |tab: Tab| state.update(|s| s.tab = tab);
     let tab_button = move |tab: Tab, label: &'static str, testid: &'static str| {
@@ -157,6 +162,11 @@ pub fn QueryPanel(
                         on:change=move |ev| state.update(|s| s.stacked = event_target_checked(&ev))/>
                     " stacked"
                 </label>
+                <label class="inline-field">"Legend "
+                    <input type="text" data-testid="query-legend" placeholder="{{path}}" size="14"
+                        prop:value=move || state.with(|s| s.legend.clone())
+                        on:change=move |ev| state.update(|s| s.legend = event_target_value(&ev))/>
+                </label>
                 <button type="button" data-testid="query-end" title="Pin the end to the current time, or follow the live run again"
                     on:click=move |_| {
                         let now = pg.clock.get_untracked().now_ms;
@@ -169,7 +179,7 @@ pub fn QueryPanel(
             {move || match state.with(|s| s.tab) {
                 Tab::Table => ResultTable(outcome.into()).into_any(),
                 Tab::Graph => view! {
-                    <Chart spec=spec label=format!("Query {} over time", index + 1) testid="graph"/>
+                    <Chart spec=spec label=format!("Query {} over time", index + 1) testid="graph" file_name="query"/>
                 }.into_any(),
                 Tab::Explain => explain_view(outcome.into(), apply_fix).into_any(),
             }}

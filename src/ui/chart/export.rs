@@ -1,0 +1,76 @@
+//! Exports: the canvas as PNG, the series as CSV.
+
+use wasm_bindgen::JsCast;
+
+use super::ChartSpec;
+
+/// One CSV field, quoted when it holds a comma, a quote or a line break.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Every point of every series as `time,series,value` rows under that header:
+/// time in Unix seconds (millisecond precision), the series' legend name, the
+/// value as Prometheus prints it (`NaN`, `+Inf`).
+pub fn to_csv(spec: &ChartSpec) -> String {
+    let mut out = String::from("time,series,value\n");
+    for (s, name) in spec.series.iter().zip(spec.names()) {
+        let name = field(&name);
+        for &(t, v) in &s.points {
+            let v = if v.is_nan() {
+                "NaN".to_string()
+            } else if v.is_infinite() {
+                if v > 0.0 { "+Inf" } else { "-Inf" }.to_string()
+            } else {
+                format!("{v}")
+            };
+            out.push_str(&format!("{:.3},{name},{v}\n", t));
+        }
+    }
+    out
+}
+
+/// A file name from `base`: letters, digits, `-`, `_` and `.` kept, the rest `_`.
+pub fn file_name(base: &str, extension: &str) -> String {
+    let stem: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = if stem.is_empty() {
+        "chart".into()
+    } else {
+        stem
+    };
+    format!("{stem}.{extension}")
+}
+
+/// Offers the canvas's pixels as a PNG download.
+pub fn download_png(canvas: &web_sys::HtmlCanvasElement, file_name: &str) -> Result<(), String> {
+    let url = canvas.to_data_url().map_err(|e| format!("{e:?}"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    Ok(())
+}
+
+/// Offers the spec's series as a CSV download.
+pub fn download_csv(spec: &ChartSpec, file_name: &str) -> Result<(), String> {
+    crate::ui::browser::download(file_name, "text/csv", &to_csv(spec))
+}

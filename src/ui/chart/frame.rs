@@ -1,0 +1,243 @@
+//! What every chart kind shares: the drawing root, sizes scaled by the pixel ratio,
+//! a time × value frame with unit-formatted axes, and [`Plot`], the geometry a
+//! drawing hands back so the component can map the mouse to time.
+
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_canvas::CanvasBackend;
+
+use super::{Palette, Unit};
+
+pub(crate) type Root = DrawingArea<CanvasBackend, Shift>;
+pub(crate) type TimeChart<'a> =
+    ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Where a chart's plot area is and what it spans: the area in device pixels
+/// (`left..right`, `top..bottom` of the canvas's backing store) and the x (Unix
+/// seconds) and y ranges drawn across it. Empty (all zero) for kinds without axes.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Plot {
+    pub left: i32,
+    pub top: i32,
+    pub right: i32,
+    pub bottom: i32,
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    pub dpr: f64,
+}
+
+impl Plot {
+    pub(crate) fn of(chart: &TimeChart<'_>, dpr: f64) -> Plot {
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let (x, y) = (chart.x_range(), chart.y_range());
+        Plot {
+            left: xs.start,
+            right: xs.end,
+            top: ys.start,
+            bottom: ys.end,
+            x_range: (x.start, x.end),
+            y_range: (y.start, y.end),
+            dpr,
+        }
+    }
+
+    /// Whether the plot has an area with axes (hover applies).
+    pub fn has_area(&self) -> bool {
+        self.right > self.left && self.bottom > self.top && self.x_range.1 > self.x_range.0
+    }
+
+    fn ratio(&self) -> f64 {
+        if self.dpr.is_finite() && self.dpr > 0.0 {
+            self.dpr
+        } else {
+            1.0
+        }
+    }
+
+    /// The time under CSS pixel `css_x` (from the canvas's left edge); `None` outside the plot area.
+    pub fn time_at(&self, css_x: f64) -> Option<f64> {
+        let x = css_x * self.ratio();
+        if !self.has_area() || x < self.left as f64 || x > self.right as f64 {
+            return None;
+        }
+        let f = (x - self.left as f64) / (self.right - self.left) as f64;
+        Some(self.x_range.0 + f * (self.x_range.1 - self.x_range.0))
+    }
+
+    /// The CSS x (from the canvas's left edge) of time `t`.
+    pub fn css_x_of(&self, t: f64) -> f64 {
+        let f = (t - self.x_range.0) / (self.x_range.1 - self.x_range.0);
+        (self.left as f64 + f * (self.right - self.left) as f64) / self.ratio()
+    }
+
+    /// The plot area in CSS pixels: (left, top, width, height).
+    pub fn css_rect(&self) -> (f64, f64, f64, f64) {
+        let r = self.ratio();
+        (
+            self.left as f64 / r,
+            self.top as f64 / r,
+            (self.right - self.left) as f64 / r,
+            (self.bottom - self.top) as f64 / r,
+        )
+    }
+}
+
+pub(crate) fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// A drawing root on `canvas`, filled with the background.
+pub(crate) fn root(canvas: &web_sys::HtmlCanvasElement, palette: &Palette) -> Result<Root, String> {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| "canvas has no 2d context".to_string())?;
+    let root = backend.into_drawing_area();
+    root.fill(&palette.background).map_err(err)?;
+    Ok(root)
+}
+
+/// CSS pixels to device pixels, at least 1.
+pub(crate) fn px(dpr: f64, css: f64) -> u32 {
+    (css * dpr).round().max(1.0) as u32
+}
+
+/// The chart font at `css_size` CSS pixels in `color`.
+pub(crate) fn font(dpr: f64, css_size: f64, color: &RGBColor) -> TextStyle<'static> {
+    ("sans-serif", (css_size * dpr).round())
+        .into_font()
+        .color(color)
+}
+
+/// `style` anchored at its centre.
+pub(crate) fn centered(style: TextStyle<'static>) -> TextStyle<'static> {
+    style.pos(Pos::new(HPos::Center, VPos::Center))
+}
+
+/// `style` anchored at its right end, vertically centred (y-axis labels).
+pub(crate) fn right_aligned(style: TextStyle<'static>) -> TextStyle<'static> {
+    style.pos(Pos::new(HPos::Right, VPos::Center))
+}
+
+/// `style` anchored at the top centre (x-axis labels).
+pub(crate) fn top_centered(style: TextStyle<'static>) -> TextStyle<'static> {
+    style.pos(Pos::new(HPos::Center, VPos::Top))
+}
+
+/// How a frame's axes are labelled.
+pub(crate) struct Axes {
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+    pub unit: Unit,
+    /// Time labels on x (else none: the caller labels it).
+    pub x_time: bool,
+    /// Unit-formatted labels on y (else none: the caller labels it).
+    pub y_values: bool,
+    /// Extra room on the right in CSS pixels (a colour legend).
+    pub right_css: f64,
+    /// The y label area's width in CSS pixels.
+    pub y_area_css: f64,
+}
+
+impl Axes {
+    pub(crate) fn time(x: (f64, f64), y: (f64, f64), unit: Unit) -> Axes {
+        Axes {
+            x,
+            y,
+            unit,
+            x_time: true,
+            y_values: true,
+            right_css: 0.0,
+            y_area_css: 64.0,
+        }
+    }
+}
+
+/// A cartesian frame with a mesh and labelled axes.
+pub(crate) fn frame<'a>(
+    root: &'a Root,
+    axes: &Axes,
+    palette: &Palette,
+    dpr: f64,
+) -> Result<TimeChart<'a>, String> {
+    let mut chart = ChartBuilder::on(root)
+        .margin(px(dpr, 10.0))
+        .margin_right(px(dpr, 10.0 + axes.right_css))
+        .x_label_area_size(px(dpr, 24.0))
+        .y_label_area_size(px(dpr, axes.y_area_css))
+        .build_cartesian_2d(axes.x.0..axes.x.1, axes.y.0..axes.y.1)
+        .map_err(err)?;
+    let unit = axes.unit;
+    let x_fmt = |x: &f64| super::lines::format_clock(*x);
+    let y_fmt = move |y: &f64| unit.format(*y);
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(palette.grid.mix(0.35).stroke_width(px(dpr, 1.0)))
+        .bold_line_style(palette.grid.stroke_width(px(dpr, 1.0)))
+        .axis_style(palette.foreground.stroke_width(px(dpr, 1.0)))
+        .label_style(font(dpr, 12.0, &palette.foreground))
+        .x_labels(if axes.x_time { 6 } else { 0 })
+        .y_labels(if axes.y_values { 5 } else { 0 })
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt);
+    if !axes.x_time {
+        mesh.disable_x_mesh();
+    }
+    if !axes.y_values {
+        mesh.disable_y_mesh();
+    }
+    mesh.draw().map_err(err)?;
+    Ok(chart)
+}
+
+/// "no data" in the middle of `root`.
+pub(crate) fn no_data(root: &Root, palette: &Palette, dpr: f64) -> Result<(), String> {
+    let (w, h) = root.dim_in_pixel();
+    root.draw(&Text::new(
+        "no data",
+        (w as i32 / 2, h as i32 / 2),
+        centered(font(dpr, 12.0, &palette.foreground)),
+    ))
+    .map_err(err)
+}
+
+/// Axis ranges covering every finite point of `series`, never empty, padded by 5 %
+/// on y (`y_from_zero`: the range includes 0, for stacks and bars).
+pub(crate) fn bounds<'a>(
+    series: impl Iterator<Item = &'a [(f64, f64)]>,
+    y_from_zero: bool,
+) -> ((f64, f64), (f64, f64)) {
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(x, y) in series
+        .flat_map(|s| s.iter())
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+    {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y0 = y0.min(y);
+        y1 = y1.max(y);
+    }
+    if x0 > x1 {
+        return ((0.0, 60.0), (0.0, 1.0));
+    }
+    if y_from_zero {
+        y0 = y0.min(0.0);
+        y1 = y1.max(0.0);
+    }
+    if x0 == x1 {
+        x0 -= 30.0;
+        x1 += 30.0;
+    }
+    if y0 == y1 {
+        let pad = if y0 == 0.0 { 1.0 } else { y0.abs() * 0.1 };
+        y0 -= pad;
+        y1 += pad;
+    } else {
+        let pad = (y1 - y0) * 0.05;
+        // A stack or bars start at 0 exactly.
+        if !(y_from_zero && y0 == 0.0) {
+            y0 -= pad;
+        }
+        y1 += pad;
+    }
+    ((x0, x1), (y0, y1))
+}

@@ -302,3 +302,106 @@ mod tests {
         assert_eq!(explain_line(&parsed, 9), "There is no line 9.");
     }
 }
+
+/// A sensible PromQL query for graphing line `line` ("graph this"): a counter's
+/// rate, a histogram's 95th percentile from its buckets (or its average from
+/// `_sum`/`_count`), a gauge as it is. `None` for lines with no metric.
+pub fn graph_query(parsed: &Parsed, line: usize) -> Option<String> {
+    let kind = line.checked_sub(1).and_then(|i| parsed.lines.get(i))?;
+    let (family, sample) = match *kind {
+        LineKind::Sample(f, s) => (&parsed.families[f], Some(&parsed.families[f].samples[s])),
+        LineKind::Help(f) | LineKind::Type(f) | LineKind::Unit(f) => (&parsed.families[f], None),
+        _ => return None,
+    };
+    let selector = |name: &str, skip: &[&str]| {
+        let labels: Vec<String> = sample
+            .map(|s| {
+                s.labels
+                    .iter()
+                    .filter(|(n, _)| !skip.contains(&n.as_str()))
+                    .map(|(n, v)| {
+                        format!("{n}=\"{}\"", crate::expo::encode::format::escape_quoted(v))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if labels.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}{{{}}}", labels.join(", "))
+        }
+    };
+    let base = family.name.as_str();
+    let name = sample.map_or(base, |s| s.name.as_str());
+    if name.ends_with("_created") {
+        return Some(selector(name, &[]));
+    }
+    Some(match family.metric_type {
+        MetricType::Counter => {
+            let total = if name.ends_with("_total") {
+                name.to_string()
+            } else {
+                format!("{base}_total")
+            };
+            let total = if sample.is_some() {
+                name.to_string()
+            } else {
+                total
+            };
+            format!("rate({}[5m])", selector(&total, &[]))
+        }
+        MetricType::Histogram | MetricType::Summary => {
+            if name.ends_with("_sum") || name.ends_with("_count") {
+                let inner = |suffix: &str| {
+                    format!("rate({}[5m])", selector(&format!("{base}{suffix}"), &[]))
+                };
+                if name.ends_with("_count") {
+                    inner("_count")
+                } else {
+                    format!("{} / {}", inner("_sum"), inner("_count"))
+                }
+            } else if family.metric_type == MetricType::Histogram {
+                format!(
+                    "histogram_quantile(0.95, sum by (le) (rate({}[5m])))",
+                    selector(&format!("{base}_bucket"), &["le"])
+                )
+            } else {
+                selector(name, &[])
+            }
+        }
+        _ => selector(name, &[]),
+    })
+}
+
+#[cfg(test)]
+mod graph_tests {
+    use super::*;
+    use crate::expo::textparse::{Format, ParseOptions, parse};
+
+    #[test]
+    fn graph_this_picks_a_sensible_query() {
+        let text = "# TYPE req counter\nreq_total{path=\"/a\"} 3\n# TYPE lat histogram\nlat_bucket{le=\"0.1\",path=\"/a\"} 1\nlat_bucket{le=\"+Inf\",path=\"/a\"} 2\nlat_sum{path=\"/a\"} 0.3\nlat_count{path=\"/a\"} 2\n# TYPE mem gauge\nmem 5\n# EOF\n";
+        let p = parse(
+            text.as_bytes(),
+            ParseOptions {
+                format: Some(Format::OpenMetrics),
+                strict: false,
+            },
+        );
+        assert_eq!(
+            graph_query(&p, 2).unwrap(),
+            "rate(req_total{path=\"/a\"}[5m])"
+        );
+        assert_eq!(graph_query(&p, 1).unwrap(), "rate(req_total[5m])");
+        assert_eq!(
+            graph_query(&p, 4).unwrap(),
+            "histogram_quantile(0.95, sum by (le) (rate(lat_bucket{path=\"/a\"}[5m])))"
+        );
+        assert_eq!(
+            graph_query(&p, 6).unwrap(),
+            "rate(lat_sum{path=\"/a\"}[5m]) / rate(lat_count{path=\"/a\"}[5m])"
+        );
+        assert_eq!(graph_query(&p, 9).unwrap(), "mem");
+        assert_eq!(graph_query(&p, 10), None);
+    }
+}

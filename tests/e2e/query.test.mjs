@@ -138,3 +138,16 @@ test("the dashboard draws the four golden signals, the heatmap included", async 
   await page.screenshot({ path: path.join(SHOTS, "dashboard.png"), fullPage: true });
   await context.close();
 });
+
+test("'graph this' on a counter line opens the Query pane with its rate", async () => {
+  const { context, page } = await openPage(browser, server.url + "#exposition");
+  await backfillDone(page);
+  await page.waitForFunction(() => document.querySelector('[data-testid="exposition-text"]')?.textContent.includes("# EOF"));
+  await page.locator('[data-testid="exposition-text"] .expo-line', { hasText: /^http_requests_total\{/ }).first().click();
+  await page.click('[data-testid="graph-this"]');
+  await page.waitForFunction(() => location.hash === "#query");
+  const value = await page.inputValue('[data-testid="query-input"]');
+  assert.match(value, /^rate\(http_requests_total\{.*\}\[5m\]\)$/);
+  await page.waitForFunction(() => /^[1-9]\d* results?/.test(document.querySelector('[data-testid="query-stats"]')?.textContent ?? ""));
+  await context.close();
+});

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::expo::explain::explain_line;
+use crate::expo::explain::{explain_line, graph_query};
 use crate::expo::textparse::{Format, LineKind, ParseOptions, parse};
 use crate::ui::playground::Playground;
 use crate::ui::storage;
@@ -61,6 +61,15 @@ pub fn ExpositionPane() -> impl IntoView {
                     <div class="explanation" data-testid="line-explanation">
                         <strong>{format!("Line {n}: ")}</strong>
                         {explain_line(&parsed, n)}
+                        {graph_query(&parsed, n).map(|q| {
+                            let shown = q.clone();
+                            view! {
+                                <button type="button" class="graph-this" data-testid="graph-this"
+                                    on:click=move |_| super::query::open_in_query_pane(&q)>
+                                    "Graph this: " <code>{shown}</code>
+                                </button>
+                            }
+                        })}
                     </div>
                 }
             });

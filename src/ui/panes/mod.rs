@@ -5,7 +5,7 @@ mod coming;
 pub mod dashboard;
 mod exposition;
 mod inspect;
-mod query;
+pub mod query;
 mod service;
 mod targets;
 

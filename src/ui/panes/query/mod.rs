@@ -46,6 +46,21 @@ fn initial_panels() -> Vec<PanelState> {
     }
 }
 
+/// Opens the Query pane with `expr` graphed in its only panel ("graph this").
+pub fn open_in_query_pane(expr: &str) {
+    let panel = PanelState {
+        expr: expr.to_string(),
+        ..PanelState::default()
+    };
+    let params = to_params(&[panel], share::encode);
+    storage::save(PANELS_KEY, &params);
+    let pairs: Vec<String> = params.split('&').map(str::to_string).collect();
+    share::update(panel_key, &pairs);
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash("query");
+    }
+}
+
 #[component]
 pub fn QueryPane() -> impl IntoView {
     let panels: RwSignal<Vec<(u32, RwSignal<PanelState>)>> = RwSignal::new(

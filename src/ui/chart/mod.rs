@@ -331,7 +331,13 @@ pub fn Chart(
         let dpr = fit_canvas_to_box(&canvas);
         let palette = Palette::from_element(&canvas, mode);
         match spec.with(|s| draw_chart_visible(&canvas, s, &vis, &palette, dpr)) {
-            Ok(p) => plot.set_value(p),
+            Ok(p) => {
+                plot.set_value(p);
+                // For the benchmarks: query submitted → chart drawn.
+                if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+                    let _ = perf.mark("chart-drawn");
+                }
+            }
             Err(err) => {
                 plot.set_value(Plot::default());
                 leptos::logging::warn!("chart could not be drawn: {err}");

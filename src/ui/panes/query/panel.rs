@@ -25,6 +25,13 @@ pub fn QueryPanel(
     // The query that runs: set by Execute / Ctrl+Enter, then re-evaluated as the
     // store changes (a graph ending "now" follows the live simulation).
     let submitted = RwSignal::new(state.get_untracked().expr);
+    // Typed text is kept (storage, address) before it runs, so a reload keeps it.
+    Effect::new(move |_| {
+        let typed = expr.get();
+        if state.with_untracked(|s| s.expr != typed) {
+            state.update(|s| s.expr = typed);
+        }
+    });
     let execute = move || {
         let text = expr.get_untracked();
         state.update(|s| s.expr = text.clone());
@@ -36,16 +43,18 @@ pub fn QueryPanel(
         });
         mark("query-submitted");
     };
+    // What the result depends on besides the query (not the text being typed).
+    let view = Memo::new(move |_| state.with(|s| (s.tab, s.range_ms, s.end_ms, s.step_ms())));
     let outcome = Memo::new(move |_| {
-        let s = state.get();
+        let (tab, range_ms, end_ms, step_ms) = view.get();
         let now = pg.clock.get().now_ms;
         let interval = pg.with(|p| p.settings.interval_ms).unwrap_or(15_000);
         let request = Request {
             expr: submitted.get(),
-            tab: s.tab,
-            range_ms: s.range_ms,
-            end_ms: s.end_ms.unwrap_or(now),
-            step_ms: s.step_ms(),
+            tab,
+            range_ms,
+            end_ms: end_ms.unwrap_or(now),
+            step_ms,
             scrape_interval_ms: interval,
         };
         pg.with(|p| run::evaluate(&p.store, &request))

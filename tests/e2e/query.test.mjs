@@ -55,6 +55,15 @@ test("a query run with Ctrl+Enter is drawn on the graph", async () => {
   await page.waitForTimeout(300);
   assert.ok((await drawnPixels(page, '[data-testid="graph"]')) > 5000, "the graph has drawn pixels");
   await page.screenshot({ path: path.join(SHOTS, "query-graph.png") });
+  // The Explain view: the tree, a sentence, and a node's own table on click.
+  await page.click('[data-testid="query-tab-explain"]');
+  const nodes = page.locator('[data-testid="explain-node"]');
+  await nodes.first().waitFor();
+  assert.equal(await nodes.count(), 3);
+  assert.match(await nodes.first().textContent(), /Sums the per-second rate over 5m of http_requests_total, keeping only the status label/);
+  await nodes.nth(1).locator(".explain-text").click();
+  await nodes.nth(1).locator('[data-testid="query-table"] tbody tr').first().waitFor();
+  await page.screenshot({ path: path.join(SHOTS, "query-explain.png") });
   await context.close();
 });
 

@@ -84,6 +84,22 @@ pub fn QueryPanel(
                 on:click=move |_| set_tab(tab)>{label}</button>
         }
     };
+    // A sub-expression's own result at the panel's time (the Explain view's tables).
+    let table_of = move |text: String| {
+        let (range_ms, end_ms, step_ms) =
+            state.with_untracked(|s| (s.range_ms, s.end_ms, s.step_ms()));
+        let now = pg.clock.get_untracked().now_ms;
+        let request = Request {
+            expr: text,
+            tab: Tab::Table,
+            range_ms,
+            end_ms: end_ms.unwrap_or(now),
+            step_ms,
+            scrape_interval_ms: 15_000,
+        };
+        pg.with(|p| run::evaluate(&p.store, &request))
+            .unwrap_or_default()
+    };
     let apply_fix = move |fixed: String| {
         expr.set(fixed.clone());
         state.update(|s| s.expr = fixed.clone());
@@ -190,7 +206,7 @@ pub fn QueryPanel(
                 Tab::Graph => view! {
                     <Chart spec=spec label=format!("Query {} over time", index + 1) testid="graph" file_name="query"/>
                 }.into_any(),
-                Tab::Explain => explain_view(outcome.into(), apply_fix).into_any(),
+                Tab::Explain => explain_view(outcome.into(), table_of, apply_fix).into_any(),
             }}
         </section>
     }
@@ -200,18 +216,30 @@ pub fn QueryPanel(
 /// clicking a node runs it on its own in this panel.
 fn explain_view(
     outcome: Signal<Outcome>,
+    table_of: impl Fn(String) -> Outcome + Copy + Send + Sync + 'static,
     run_text: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    // The node whose own table is open.
+    let open = RwSignal::new(None::<String>);
     view! {
         <ol class="explain-tree" data-testid="explain-tree">
             {move || outcome.with(|o| o.explain.clone()).into_iter().map(|row| {
-                let text = row.text.clone();
+                let (text, for_table, for_run) = (row.text.clone(), row.text.clone(), row.text.clone());
+                let is_open = move || open.with(|o| o.as_deref() == Some(text.as_str()));
                 view! {
                     <li data-testid="explain-node" style=format!("margin-left: {}rem", row.depth as f64 * 1.5)>
-                        <button type="button" class="explain-text" title="Run this sub-expression on its own"
-                            on:click=move |_| run_text(text.clone())><code>{row.text.clone()}</code></button>
+                        <button type="button" class="explain-text" title="Show this sub-expression's result"
+                            on:click=move |_| open.update(|o| {
+                                *o = if o.as_deref() == Some(for_table.as_str()) { None } else { Some(for_table.clone()) }
+                            })><code>{row.text.clone()}</code></button>
                         <span class="explain-result">{row.result}</span>
+                        <button type="button" class="explain-run" title="Make this the panel's query"
+                            on:click=move |_| run_text(for_run.clone())>"run alone"</button>
                         <p class="explain-sentence">{row.sentence}</p>
+                        {move || is_open().then(|| {
+                            let text = open.get_untracked().unwrap_or_default();
+                            ResultTable(Signal::derive(move || table_of(text.clone())))
+                        })}
                     </li>
                 }
             }).collect_view()}

@@ -69,6 +69,11 @@ impl Annotations {
         self.warnings.is_empty() && self.infos.is_empty()
     }
 
+    /// Every message, warnings first.
+    pub fn messages(&self) -> Vec<String> {
+        self.warnings.iter().chain(&self.infos).cloned().collect()
+    }
+
     pub(crate) fn push_warning(&mut self, message: String) {
         if !self.warnings.contains(&message) {
             self.warnings.push(message);

@@ -74,55 +74,6 @@ pub fn fit_canvas_to_box(canvas: &web_sys::HtmlCanvasElement) -> f64 {
     dpr
 }
 
-/// A time-series line chart that redraws whenever `series`, the theme or its size changes.
-/// `testid` names the wrapper element (the Query pane uses `graph`).
-#[component]
-pub fn TimeSeriesChart(
-    #[prop(into)] series: Signal<Vec<Series>>,
-    #[prop(into)] label: String,
-    testid: &'static str,
-) -> impl IntoView {
-    let canvas_ref = NodeRef::<Canvas>::new();
-    // Bumped by the ResizeObserver so the drawing effect reruns on layout changes.
-    let size_epoch = RwSignal::new(0u32);
-    let theme = use_context::<Theme>();
-
-    Effect::new(move |_| {
-        let Some(canvas) = canvas_ref.get() else {
-            return;
-        };
-        let observer_cb =
-            Closure::<dyn Fn()>::new(move || size_epoch.update(|n| *n = n.wrapping_add(1)));
-        if let Ok(observer) = web_sys::ResizeObserver::new(observer_cb.as_ref().unchecked_ref()) {
-            observer.observe(&canvas);
-            let observer = send_wrapper::SendWrapper::new(observer);
-            on_cleanup(move || observer.disconnect());
-        }
-        // Owned by the observer for the canvas's lifetime.
-        observer_cb.forget();
-    });
-
-    Effect::new(move |_| {
-        size_epoch.track();
-        let mode = theme.map(|t| t.mode.get());
-        let data = series.get();
-        let Some(canvas) = canvas_ref.get() else {
-            return;
-        };
-        let dpr = fit_canvas_to_box(&canvas);
-        let palette = Palette::from_element(&canvas, mode);
-        if let Err(err) = draw_time_series(&canvas, &data, &palette, dpr) {
-            leptos::logging::warn!("chart could not be drawn: {err}");
-        }
-    });
-
-    view! {
-        <div class="chart" data-testid=testid>
-            <canvas node_ref=canvas_ref role="img" aria-label=label></canvas>
-        </div>
-    }
-}
-
 /// Draws `spec` onto `canvas` (already sized in device pixels), by kind, every
 /// series shown; returns the plot's geometry (empty for Stat and Gauge).
 pub fn draw_chart(

@@ -101,13 +101,7 @@ fn evaluate(store: &Head, panel: &Panel, w: &Window, clock: fn() -> f64) -> Pane
             legend: None,
         },
         error: None,
-        notes: out
-            .annotations
-            .warnings
-            .iter()
-            .chain(&out.annotations.infos)
-            .cloned()
-            .collect(),
+        notes: out.annotations.messages(),
         eval_ms: 0.0,
     }
 }

@@ -167,13 +167,7 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
     };
     let mut outcome = Outcome {
         hints: hint_list,
-        notes: out
-            .annotations
-            .warnings
-            .iter()
-            .chain(&out.annotations.infos)
-            .cloned()
-            .collect(),
+        notes: out.annotations.messages(),
         ..Outcome::default()
     };
     let fmt = engine::format_value;

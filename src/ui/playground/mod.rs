@@ -230,6 +230,18 @@ impl Playground {
     }
 }
 
+/// Engine settings for queries in the page: a 10 s timeout on `performance.now()`,
+/// and at most 5 000 000 samples in memory (Prometheus allows 50 000 000, about
+/// 800 MB of points: more than a browser tab should hold).
+pub fn query_options() -> crate::promql::engine::Options {
+    crate::promql::engine::Options {
+        clock: Some(now_ms),
+        timeout_ms: Some(10_000.0),
+        max_samples: 5_000_000,
+        ..Default::default()
+    }
+}
+
 /// The run a shared link describes: settings (with speed), start and now.
 fn shared_run() -> Option<(RunSettings, i64, i64, u32)> {
     let (settings, speed) = saved::decode(&share::param("run")?);

@@ -126,11 +126,7 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
             };
         }
     };
-    let opts = Options {
-        clock: Some(now),
-        timeout_ms: Some(10_000.0),
-        ..Options::default()
-    };
+    let opts = crate::ui::playground::query_options();
     let hint_list = hints(src, &expr, req.scrape_interval_ms);
     if req.tab == Tab::Explain {
         let mut rows = Vec::new();

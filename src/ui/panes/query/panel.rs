@@ -192,12 +192,21 @@ pub fn QueryPanel(
                         prop:value=move || state.with(|s| s.legend.clone())
                         on:change=move |ev| state.update(|s| s.legend = event_target_value(&ev))/>
                 </label>
+                <label class="inline-field">"End (UTC) "
+                    <input type="datetime-local" step="1" data-testid="query-end-input"
+                        title="Empty: the end follows the live run"
+                        prop:value=move || state.with(|s| s.end_ms).map(utc_input_value).unwrap_or_default()
+                        on:change=move |ev| {
+                            let ms = js_sys::Date::parse(&format!("{}Z", event_target_value(&ev)));
+                            state.update(|s| s.end_ms = ms.is_finite().then_some(ms as i64));
+                        }/>
+                </label>
                 <button type="button" data-testid="query-end" title="Pin the end to the current time, or follow the live run again"
                     on:click=move |_| {
                         let now = pg.clock.get_untracked().now_ms;
                         state.update(|s| s.end_ms = if s.end_ms.is_some() { None } else { Some(now) });
                     }>
-                    {move || if state.with(|s| s.end_ms.is_some()) { "end: pinned (follow live)" } else { "end: now (pin)" }}
+                    {move || if state.with(|s| s.end_ms.is_some()) { "follow live" } else { "pin now" }}
                 </button>
                 <span class="query-stats" data-testid="query-stats">{move || outcome.with(|o| o.summary.clone())}</span>
             </div>
@@ -245,6 +254,14 @@ fn explain_view(
             }).collect_view()}
         </ol>
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` in UTC, as a `datetime-local` field shows it.
+fn utc_input_value(ms: i64) -> String {
+    let iso: String = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+        .to_iso_string()
+        .into();
+    iso.chars().take(19).collect()
 }
 
 /// A performance mark, for the benchmarks (Ctrl+Enter → chart drawn).

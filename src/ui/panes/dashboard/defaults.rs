@@ -92,14 +92,16 @@ fn latency_panels(histogram: &str) -> Vec<Panel> {
         Panel::new("Latency: p50, p95, p99", &quantiles(&buckets))
             .legend("{{quantile}}")
             .unit(Unit::Seconds),
+        // The values are observations per second; the buckets' bounds (seconds)
+        // label the rows.
         Panel::new("Latency distribution over time", &by_le)
             .kind(ChartKind::Heatmap)
             .legend("{{le}}")
-            .unit(Unit::Seconds),
+            .unit(Unit::PerSecond),
         Panel::new("Latency distribution now", &by_le)
             .kind(ChartKind::Bars)
             .legend("{{le}}")
-            .unit(Unit::Seconds),
+            .unit(Unit::PerSecond),
     ]
 }
 

@@ -241,3 +241,21 @@ pub(crate) fn bounds<'a>(
     }
     ((x0, x1), (y0, y1))
 }
+
+/// The distinct times of the finite points, ascending, and the smallest gap
+/// between two of them (infinite with fewer than two): the grid stacked areas
+/// and heatmap cells are laid on.
+pub(crate) fn time_grid<'a>(points: impl Iterator<Item = &'a (f64, f64)>) -> (Vec<f64>, f64) {
+    let mut times: Vec<f64> = points
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .map(|p| p.0)
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times.dedup();
+    let step = times
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|d| *d > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    (times, step)
+}

@@ -7,7 +7,7 @@
 
 use plotters::prelude::*;
 
-use super::frame::{self, Axes, Plot, px};
+use super::frame::{self, Axes, Plot, px, time_grid};
 use super::{ChartSeries, Palette, Unit};
 
 /// Per-bucket values over time.
@@ -68,19 +68,11 @@ pub fn buckets(series: &[ChartSeries]) -> Buckets {
         }
     }
     groups.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut times: Vec<f64> = groups
-        .iter()
-        .flat_map(|g| g.2.iter().flat_map(|p| p.iter()))
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .map(|p| p.0)
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times.dedup();
-    let step = times
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .filter(|d| *d > 0.0)
-        .fold(f64::INFINITY, f64::min);
+    let (times, step) = time_grid(
+        groups
+            .iter()
+            .flat_map(|g| g.2.iter().flat_map(|p| p.iter())),
+    );
     let step = if step.is_finite() { step } else { 60.0 };
     // Cumulative values per bucket and time (NaN: no series of the bucket has one).
     let cumulative: Vec<Vec<f64>> = groups

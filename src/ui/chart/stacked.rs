@@ -5,7 +5,7 @@
 
 use plotters::prelude::*;
 
-use super::frame::{self, Axes, Plot, px};
+use super::frame::{self, Axes, Plot, px, time_grid};
 use super::{Palette, Unit};
 
 /// The stack over the union of the series' timestamps.
@@ -46,19 +46,7 @@ impl Stack {
 /// Non-finite values count as missing. A break is placed where consecutive
 /// timestamps are more than 1.5 times the smallest spacing apart.
 pub fn stack(series: &[&[(f64, f64)]]) -> Stack {
-    let mut times: Vec<f64> = series
-        .iter()
-        .flat_map(|s| s.iter())
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .map(|p| p.0)
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times.dedup();
-    let step = times
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .filter(|d| *d > 0.0)
-        .fold(f64::INFINITY, f64::min);
+    let (times, step) = time_grid(series.iter().flat_map(|s| s.iter()));
     let break_before = (0..times.len())
         .map(|i| i > 0 && times[i] - times[i - 1] > step * 1.5)
         .collect();

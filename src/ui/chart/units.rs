@@ -19,6 +19,7 @@
 //! | `x_start_time_seconds`, `x_timestamp_seconds`, `x_created` (Unix times), `count(...)`, `up` | `None` |
 
 use super::Unit;
+use crate::promql::highlight::{TokenClass, highlight};
 
 /// What a metric name counts, from its suffixes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,111 +69,17 @@ fn bucket_unit(name: &str) -> Unit {
     }
 }
 
-const KEYWORDS: &[&str] = &[
-    "by",
-    "without",
-    "on",
-    "ignoring",
-    "group_left",
-    "group_right",
-    "bool",
-    "offset",
-    "and",
-    "or",
-    "unless",
-    "atan2",
-    "inf",
-    "nan",
-];
-
-/// Aggregation operators: calls even when a `by (...)` clause comes before the parenthesis.
-const AGGREGATORS: &[&str] = &[
-    "sum",
-    "avg",
-    "count",
-    "min",
-    "max",
-    "group",
-    "stddev",
-    "stdvar",
-    "topk",
-    "bottomk",
-    "quantile",
-    "count_values",
-    "limitk",
-    "limit_ratio",
-];
-
-/// The metric names (identifiers not followed by `(`) and function names of a
-/// PromQL expression, skipping strings, label matchers, ranges and grouping lists.
+/// The metric names and the function and aggregation names (in order) of a PromQL
+/// expression, from the editor's token classes (strings, label matchers, ranges and
+/// grouping lists are not names).
 fn scan(expr: &str) -> (Vec<&str>, Vec<&str>) {
-    let b = expr.as_bytes();
     let (mut names, mut calls) = (Vec::new(), Vec::new());
-    let mut i = 0;
-    let mut skip_group = false;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'"' | b'\'' | b'`' => {
-                i += 1;
-                while i < b.len() && b[i] != c {
-                    if b[i] == b'\\' && c != b'`' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'{' | b'[' => {
-                let close = if c == b'{' { b'}' } else { b']' };
-                while i < b.len() && b[i] != close {
-                    if b[i] == b'"' || b[i] == b'\'' {
-                        let q = b[i];
-                        i += 1;
-                        while i < b.len() && b[i] != q {
-                            i += if b[i] == b'\\' { 2 } else { 1 };
-                        }
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'(' if skip_group => {
-                while i < b.len() && b[i] != b')' {
-                    i += 1;
-                }
-                skip_group = false;
-                i += 1;
-            }
-            b'0'..=b'9' | b'.' => {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
-                    i += 1;
-                }
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' || c == b':' => {
-                let start = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b':')
-                {
-                    i += 1;
-                }
-                let word = &expr[start..i];
-                let mut j = i;
-                while j < b.len() && b[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                let lower = word.to_ascii_lowercase();
-                if KEYWORDS.contains(&lower.as_str()) {
-                    skip_group = matches!(
-                        lower.as_str(),
-                        "by" | "without" | "on" | "ignoring" | "group_left" | "group_right"
-                    );
-                } else if (j < b.len() && b[j] == b'(') || AGGREGATORS.contains(&lower.as_str()) {
-                    calls.push(word);
-                } else {
-                    names.push(word);
-                }
-            }
-            _ => i += 1,
+    for (span, class) in highlight(expr) {
+        let word = &expr[span.start..span.end];
+        match class {
+            TokenClass::MetricName => names.push(word),
+            TokenClass::Function | TokenClass::Aggregation => calls.push(word),
+            _ => {}
         }
     }
     (names, calls)

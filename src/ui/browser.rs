@@ -30,6 +30,14 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), Strin
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|e| format!("{e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let clicked = download_url(&url, file_name);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    clicked
+}
+
+/// Saves what `url` (an object or `data:` URL) holds as `file_name`, through a
+/// clicked download link.
+pub fn download_url(url: &str, file_name: &str) -> Result<(), String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -37,9 +45,8 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), Strin
         .create_element("a")
         .map_err(|e| format!("{e:?}"))?
         .unchecked_into();
-    anchor.set_href(&url);
+    anchor.set_href(url);
     anchor.set_download(file_name);
     anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }

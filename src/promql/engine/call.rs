@@ -76,7 +76,7 @@ impl Evaluator<'_, '_> {
             return self.instant_call(call, func, args, vec![m], true);
         }
         match matrix_arg {
-            Some(i) => self.range_call(call, func, args, i),
+            Some(i) => self.range_call(func, args, i),
             None => {
                 let mut inputs = Vec::with_capacity(args.len());
                 for a in args {
@@ -220,7 +220,6 @@ impl Evaluator<'_, '_> {
 
     fn range_call(
         &mut self,
-        call: &Expr,
         func: &'static Function,
         args: &[Expr],
         matrix_index: usize,
@@ -338,7 +337,6 @@ impl Evaluator<'_, '_> {
         if absent {
             return Ok(self.absent_over_time(&args[matrix_index], &steps, &found));
         }
-        let _ = call;
         Ok(out)
     }
 

@@ -1,7 +1,5 @@
 //! Exports: the canvas as PNG, the series as CSV.
 
-use wasm_bindgen::JsCast;
-
 use super::ChartSpec;
 
 /// One CSV field, quoted when it holds a comma, a quote or a line break.
@@ -57,17 +55,7 @@ pub fn file_name(base: &str, extension: &str) -> String {
 /// Offers the canvas's pixels as a PNG download.
 pub fn download_png(canvas: &web_sys::HtmlCanvasElement, file_name: &str) -> Result<(), String> {
     let url = canvas.to_data_url().map_err(|e| format!("{e:?}"))?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|e| format!("{e:?}"))?
-        .unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(file_name);
-    anchor.click();
-    Ok(())
+    crate::ui::browser::download_url(&url, file_name)
 }
 
 /// Offers the spec's series as a CSV download.

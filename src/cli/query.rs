@@ -160,17 +160,8 @@ pub fn api_timestamp(ms: i64) -> serde_json::Value {
 }
 
 /// A value as the API writes it: Go's `strconv.FormatFloat(v, 'f', -1, 64)`, with
-/// `NaN`, `+Inf`, `-Inf`.
-pub fn api_value(v: f64) -> String {
-    if v.is_nan() {
-        "NaN".into()
-    } else if v.is_infinite() {
-        if v > 0.0 { "+Inf" } else { "-Inf" }.into()
-    } else {
-        // Rust's Display is the shortest round-trip form without an exponent, as 'f', -1.
-        format!("{v}")
-    }
-}
+/// `NaN`, `+Inf`, `-Inf` (the engine's own formatting).
+pub use crate::promql::engine::format_value as api_value;
 
 fn metric(labels: &Labels) -> serde_json::Value {
     let map: serde_json::Map<String, serde_json::Value> = labels

@@ -19,13 +19,7 @@ pub fn to_csv(spec: &ChartSpec) -> String {
     for (s, name) in spec.series.iter().zip(spec.names()) {
         let name = field(&name);
         for &(t, v) in &s.points {
-            let v = if v.is_nan() {
-                "NaN".to_string()
-            } else if v.is_infinite() {
-                if v > 0.0 { "+Inf" } else { "-Inf" }.to_string()
-            } else {
-                format!("{v}")
-            };
+            let v = crate::promql::engine::format_value(v);
             out.push_str(&format!("{:.3},{name},{v}\n", t));
         }
     }

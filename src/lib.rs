@@ -6,13 +6,16 @@
 //! Core stages have no browser dependency and are tested natively; the two
 //! shells call into them: `ui` (Leptos, wasm32 only) and `cli` (native only).
 
+pub mod bench;
 pub mod client;
 pub mod expo;
 pub mod names;
+pub mod pipeline;
 pub mod promql;
 pub mod re;
 pub mod scrape;
 pub mod sim;
+pub mod time;
 pub mod tsdb;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -203,23 +203,17 @@ fn simulation_exposes_the_same_bytes_as_natively() {
 }
 
 #[wasm_bindgen_test]
-fn saved_run_settings_round_trip_and_tolerate_garbage() {
-    use promplay::ui::playground::RunSettings;
-    use promplay::ui::playground::saved::{decode, encode};
-    let mut settings = RunSettings::default();
-    settings.scenario = "flask_app".into();
-    settings.seed = 42;
-    settings.instances = 3;
-    settings.controls.error_ratio = 0.25;
-    let (back, speed) = decode(&encode(&settings, 60));
-    assert_eq!((back, speed), (settings, 60));
-    // An old or damaged value keeps what it can and defaults the rest.
-    let (partial, speed) = decode("scenario=nope;seed=7;instances=99;errors=NaN;speed=3;junk");
-    assert_eq!(partial.scenario, "api");
-    assert_eq!(partial.seed, 7);
-    assert_eq!(partial.instances, RunSettings::default().instances);
-    assert_eq!(partial.controls, RunSettings::default().controls);
-    assert_eq!(speed, 1);
+fn a_timeline_builds_the_same_store_as_natively() {
+    assert_eq!(
+        fingerprints::timeline_store_fingerprint(fingerprints::DURATION_MS),
+        fingerprints::TIMELINE_STORE,
+        "the pipeline's store in the browser"
+    );
+    assert_eq!(
+        fingerprints::timeline_store_fingerprint(7_777),
+        fingerprints::TIMELINE_STORE,
+        "advanced in steps, in the browser"
+    );
 }
 
 /// The engine in the page: regex matchers and label_replace run on regex-lite

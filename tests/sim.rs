@@ -575,14 +575,3 @@ fn python_sources_name_every_metric() {
         }
     }
 }
-
-#[test]
-fn backfill_speed() {
-    let (advance, scrape, size) = promplay::sim::measure_backfill("api", 3, 15_000);
-    println!(
-        "api, 3 instances, 24 h at 15 s: advance {:.1} ms, scrape {:.1} ms, body {size} bytes",
-        advance * 1000.0,
-        scrape * 1000.0
-    );
-    assert!(size > 1000);
-}

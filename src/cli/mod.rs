@@ -49,7 +49,7 @@ enum Command {
         #[arg(long, default_value_t = 1_000)]
         samples: usize,
     },
-    /// Time the PromQL benchmark queries over simulated `api` data (see src/promql/bench.rs).
+    /// Time the PromQL benchmark queries over simulated `api` data (see src/bench/promql.rs).
     #[command(hide = true)]
     BenchPromql {
         /// Instances of `api` (about 125 series each).
@@ -100,7 +100,7 @@ where
         Some(Command::Query(args)) => query::run(args),
         Some(Command::TestPromql(args)) => test_promql::run(args),
         Some(Command::BenchStore { series, samples }) => {
-            print!("{}", crate::tsdb::bench::run(series, samples));
+            print!("{}", crate::bench::store::run(series, samples));
             ExitCode::SUCCESS
         }
         Some(Command::BenchPromql {
@@ -122,8 +122,8 @@ fn bench_promql(
     runs: usize,
     data: Option<&std::path::Path>,
 ) -> ExitCode {
-    use crate::promql::bench;
-    use crate::scrape::parse_duration_ms;
+    use crate::bench::promql as bench;
+    use crate::time::parse_duration_ms;
     fn now_ms() -> f64 {
         use std::sync::OnceLock;
         use std::time::Instant;

@@ -12,10 +12,9 @@ use serde_json::json;
 
 use crate::promql::engine::{self, Annotations, ErrorKind, EvalError, Value};
 use crate::promql::parse;
-use crate::scrape::{import_exposition, parse_duration_ms};
+use crate::scrape::import_exposition;
+use crate::time::{parse_duration_ms, parse_time_ms};
 use crate::tsdb::{Head, Labels};
-
-use super::simulate::parse_time_ms;
 
 /// Prometheus's cap on a range query's steps (`/api/v1/query_range`).
 const MAX_POINTS_PER_SERIES: i64 = 11_000;

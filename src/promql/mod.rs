@@ -8,7 +8,6 @@
 //! ```
 
 pub mod ast;
-pub mod bench;
 pub mod complete;
 pub mod docs;
 pub mod engine;

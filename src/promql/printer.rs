@@ -222,33 +222,7 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
-/// Milliseconds as a Prometheus duration: `1h30m`, `5m`, `100ms`, `0s`.
-pub fn format_duration(ms: i64) -> String {
-    if ms == 0 {
-        return "0s".to_string();
-    }
-    let mut rest = ms.unsigned_abs();
-    let mut out = String::new();
-    if ms < 0 {
-        out.push('-');
-    }
-    for (unit, size) in [
-        ("y", 365 * 86_400_000u64),
-        ("w", 7 * 86_400_000),
-        ("d", 86_400_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1000),
-        ("ms", 1),
-    ] {
-        if rest >= size {
-            out.push_str(&(rest / size).to_string());
-            out.push_str(unit);
-            rest %= size;
-        }
-    }
-    out
-}
+pub use crate::time::format_duration;
 
 /// A double-quoted string with Go escapes that the lexer reads back.
 pub fn quote(s: &str) -> String {

@@ -39,6 +39,21 @@ impl ScrapeManager {
         self.config.sample_limit = limit;
     }
 
+    /// A new interval from `now_ms` on: each target's next scrape is the first of its
+    /// slots in the new interval after `now_ms` (as Prometheus restarts a scrape loop
+    /// whose interval changed on reload, without stale markers).
+    pub fn set_interval(&mut self, interval_ms: i64, now_ms: i64) {
+        self.config.interval_ms = interval_ms.max(1);
+        for i in 0..self.targets.len() {
+            let (job, instance) = (
+                &self.targets[i].status.job,
+                &self.targets[i].status.instance,
+            );
+            let next = self.first_scrape(job, instance, now_ms + 1);
+            self.targets[i].status.next_scrape_ms = next;
+        }
+    }
+
     /// The first scrape time at or after `now_ms` in the target's slot of the interval.
     fn first_scrape(&self, job: &str, instance: &str, now_ms: i64) -> i64 {
         let interval = self.config.interval_ms;

@@ -9,7 +9,7 @@ mod manager;
 mod scrape_loop;
 mod target;
 
-pub use config::{ScrapeConfig, parse_duration_ms};
+pub use config::ScrapeConfig;
 pub use import::{ImportReport, import_exposition};
 pub use manager::ScrapeManager;
 pub use scrape_loop::{REPORT_SERIES, series_labels};

@@ -411,38 +411,6 @@ impl Simulation {
     }
 }
 
-/// Times a 24-hour backfill: `instances` instances of `scenario`, scraped every
-/// `interval_ms` (advance, then scrape each target in text format). Returns
-/// (seconds spent advancing, seconds spent scraping, bytes of the last body).
-/// Native only (it reads the wall clock); `tests/sim.rs` prints it.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn measure_backfill(scenario: &str, instances: usize, interval_ms: i64) -> (f64, f64, usize) {
-    use std::time::Instant;
-    let start_ms = 1_700_000_000_000;
-    let mut config = SimConfig::new(scenario, 1, start_ms);
-    config.instances = instances;
-    let Ok(mut sim) = Simulation::new(config) else {
-        return (0.0, 0.0, 0);
-    };
-    let targets = sim.targets().len();
-    let (mut advancing, mut scraping, mut size) = (0.0, 0.0, 0);
-    let mut t = start_ms;
-    while t < start_ms + 86_400_000 {
-        t += interval_ms;
-        let started = Instant::now();
-        sim.advance_to(t);
-        advancing += started.elapsed().as_secs_f64();
-        let started = Instant::now();
-        for target in 0..targets {
-            if let Ok(body) = sim.scrape(target, Format::Text) {
-                size = body.len();
-            }
-        }
-        scraping += started.elapsed().as_secs_f64();
-    }
-    (advancing, scraping, size)
-}
-
 /// The most instances a run has (80 of `api` are about 10 000 series: the PromQL
 /// benchmark's large case).
 pub const MAX_INSTANCES: usize = 100;

@@ -18,12 +18,10 @@
 //! ```
 //!
 //! Time is always passed in: nothing here reads a clock, so it runs the same in the
-//! browser and natively (only `bench` measures, natively).
+//! browser and natively (the benchmarks that measure it are in `crate::bench`).
 
 use std::fmt;
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod bench;
 pub mod chunkenc;
 mod head;
 pub mod labels;

@@ -5,28 +5,7 @@ use leptos::prelude::*;
 
 use crate::ui::playground::{Playground, SPEEDS, VirtualClock};
 
-/// `2024-05-01 13:45:10 UTC` of a Unix time in ms.
-pub fn format_utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
-}
+pub use crate::time::format_utc;
 
 #[component]
 pub fn ClockBar() -> impl IntoView {
@@ -74,20 +53,5 @@ pub fn ClockBar() -> impl IntoView {
             })}
             {move || playground.error.get().map(|e| view! { <span class="clock-error">{e}</span> })}
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_utc;
-
-    #[test]
-    fn utc_formatting() {
-        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(format_utc(1_714_521_600_000), "2024-05-01 00:00:00 UTC");
-        assert_eq!(
-            format_utc(951_825_600_000 + 3_723_000),
-            "2000-02-29 13:02:03 UTC"
-        );
     }
 }

@@ -1,4 +1,4 @@
-//! The PromQL benchmark (src/promql/bench.rs) compiled to wasm and run in
+//! The PromQL benchmark (src/bench/promql.rs) compiled to wasm and run in
 //! headless Chromium, to compare with the native figures of
 //! `promplay bench-promql` on the same data. Run by hand (release):
 //!
@@ -12,7 +12,7 @@
 //! The instance count is read at build time (`PROMPLAY_BENCH_INSTANCES`, default 8).
 #![cfg(target_arch = "wasm32")]
 
-use promplay::promql::bench;
+use promplay::bench::promql as bench;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -12,3 +12,24 @@ pub const PINNED: &[(&str, usize, u64)] = &[
     ("api", 2, 0x96b8_029b_c0de_eaa9),
     ("batch", 1, 0xbec1_4155_bcfd_b710),
 ];
+
+/// A run with a timeline (an outage and two control changes), built through the
+/// pipeline: its store's fingerprint, pinned natively and in the page.
+pub const TIMELINE: &str = "3m outage 5m\n10m traffic 40\n20m errors 0.2";
+pub const TIMELINE_INSTANCES: usize = 2;
+pub const TIMELINE_STORE: u64 = 0xf220_54b1_1fb2_0f21;
+
+/// The store of that run after `DURATION_MS`, advanced in steps of `step_ms`.
+pub fn timeline_store_fingerprint(step_ms: i64) -> u64 {
+    use promplay::pipeline::{Options, Pipeline, Run, Timeline};
+    let mut run = Run::new("api", 1, START_MS, TIMELINE_INSTANCES);
+    run.timeline = Timeline::parse(TIMELINE, START_MS).unwrap();
+    let mut pipeline = Pipeline::new(run, Options::default()).unwrap();
+    let end = START_MS + DURATION_MS;
+    let mut t = START_MS;
+    while t < end {
+        t = (t + step_ms).min(end);
+        pipeline.advance_to(t);
+    }
+    pipeline.store().fingerprint()
+}

@@ -20,7 +20,7 @@ use std::fmt;
 
 use crate::expo::textparse::{Format, parse_series};
 use crate::promql::{Expr, ParseError};
-use crate::scrape::parse_duration_ms;
+use crate::time::parse_duration_ms;
 use crate::tsdb::{Head, Labels};
 
 pub use runner::{Failure, FileReport, RunOptions, run_commands, run_file, test_engine_options};

@@ -98,7 +98,7 @@ fn duration_text(ms: i64) -> String {
 }
 
 fn parse_duration(text: &str) -> Option<i64> {
-    crate::scrape::parse_duration_ms(text)
+    crate::time::parse_duration_ms(text)
         .ok()
         .filter(|&ms| ms > 0)
 }

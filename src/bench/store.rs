@@ -15,8 +15,8 @@
 
 use std::time::Instant;
 
-use super::rng::SplitMix64;
-use super::{Head, Labels};
+use crate::tsdb::rng::SplitMix64;
+use crate::tsdb::{Head, Labels};
 
 /// What `run` measured.
 #[derive(Clone, Debug, PartialEq)]

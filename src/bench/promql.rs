@@ -7,12 +7,9 @@
 //! 125 series per instance), the same run `promplay simulate` writes for
 //! Prometheus (`tests/bench/promql_vs_prometheus.sh`).
 
-use crate::expo::textparse::Format;
-use crate::scrape::{ScrapeConfig, ScrapeManager};
-use crate::sim::{Controls, SimConfig, Simulation};
+use crate::pipeline::{self, Pipeline, Run};
+use crate::promql::engine::{self, Options, Value};
 use crate::tsdb::Head;
-
-use super::engine::{self, Options, Value};
 
 /// The benchmark's queries: the list, as a dashboard would run them.
 pub const QUERIES: [(&str, &str); 5] = [
@@ -37,19 +34,11 @@ pub const START_MS: i64 = 1_714_521_600_000; // 2024-05-01T00:00:00Z
 
 /// The simulated store: `instances` × api for `duration_ms`, scraped every 15 s.
 pub fn api_store(instances: usize, duration_ms: i64) -> Head {
-    let mut sim = Simulation::new(SimConfig {
-        scenario: "api".into(),
-        seed: 1,
-        start_ms: START_MS,
-        instances,
-        controls: Controls::for_scenario("api"),
-    })
-    .expect("the api scenario exists");
-    let mut store = Head::default();
-    let mut scraper = ScrapeManager::new(ScrapeConfig::default(), Format::OpenMetrics);
-    scraper.sync_targets(&sim, &mut store, START_MS);
-    scraper.run_until(&mut sim, &mut store, START_MS + duration_ms - 1);
-    store
+    let run = Run::new("api", 1, START_MS, instances);
+    let mut pipeline =
+        Pipeline::new(run, pipeline::Options::default()).expect("the api scenario exists");
+    pipeline.advance_to(START_MS + duration_ms - 1);
+    pipeline.into_store()
 }
 
 /// One query's timing.
@@ -77,7 +66,7 @@ pub fn time_queries(
     QUERIES
         .iter()
         .map(|&(name, query)| {
-            let expr = super::parse(query).expect("the benchmark queries parse");
+            let expr = crate::promql::parse(query).expect("the benchmark queries parse");
             let mut times = Vec::with_capacity(runs);
             let mut result_series = 0;
             // One warm-up run, not counted (caches; in the page, wasm tier-up).

@@ -1,0 +1,291 @@
+//! The pipeline assembled once: a [`Run`] (scenario, seed, start, starting settings
+//! and a timeline of events) driven along virtual time through simulation →
+//! scrape → store, with retention. The page, `promplay simulate`, the benchmarks
+//! and the tests all build their data here; nothing else wires the stages together.
+//!
+//! The same run gives the same store however time is advanced: events apply at
+//! their own times (after the scrapes at that time, so an event at `t` changes only
+//! what comes after `t`), and retention runs at whole virtual minutes.
+//!
+//! ```
+//! use promplay::pipeline::{Options, Pipeline, Run, Timeline};
+//!
+//! let mut run = Run::new("api", 1, 1_714_521_600_000, 2);
+//! run.timeline = Timeline::parse("5m outage 5m\n7m traffic 40", run.start_ms).unwrap();
+//! let mut whole = Pipeline::new(run.clone(), Options::default()).unwrap();
+//! whole.advance_to(run.start_ms + 15 * 60_000);
+//! let mut stepped = Pipeline::new(run.clone(), Options::default()).unwrap();
+//! for minute in 1..=15 {
+//!     stepped.advance_to(run.start_ms + minute * 60_000);
+//! }
+//! assert_eq!(whole.store().fingerprint(), stepped.store().fingerprint());
+//! ```
+
+mod describe;
+mod run;
+mod timeline;
+
+pub use describe::EventRow;
+pub use run::{Run, Settings};
+pub use timeline::{Change, Event, MAX_EVENTS, Timeline, TimelineError};
+
+use crate::expo::textparse::Format;
+use crate::scrape::{ScrapeConfig, ScrapeManager, TargetStatus};
+use crate::sim::{PythonSource, ScenarioInfo, SimConfig, Simulation, TargetSpec};
+use crate::tsdb::{self, Head, retention_target};
+
+/// Retention passes run at whole virtual minutes.
+const RETENTION_EVERY_MS: i64 = 60_000;
+
+/// How the store is kept and what the scrapes ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Drop samples older than this (time retention).
+    pub retention_ms: Option<i64>,
+    /// Keep the store under this many bytes (retention aims a little lower, so the
+    /// appends of one minute between passes do not carry it over).
+    pub max_bytes: Option<usize>,
+    /// The exposition format the scrapes negotiate (Prometheus prefers OpenMetrics).
+    pub format: Format,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            retention_ms: None,
+            max_bytes: None,
+            format: Format::OpenMetrics,
+        }
+    }
+}
+
+/// What one `advance_to` did, so views refresh only when their data changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Advanced {
+    /// Scrapes performed (each appends samples, or `up` 0).
+    pub scrapes: usize,
+    /// Timeline events applied (settings may have changed).
+    pub events: usize,
+    /// Retention passes run.
+    pub retention_passes: usize,
+}
+
+/// A running pipeline.
+pub struct Pipeline {
+    run: Run,
+    options: Options,
+    sim: Simulation,
+    scraper: ScrapeManager,
+    store: Head,
+    /// The settings in effect now.
+    settings: Settings,
+    /// How many of the timeline's events have been applied.
+    applied: usize,
+    now_ms: i64,
+    /// The largest store seen just before a retention pass.
+    peak_bytes: usize,
+}
+
+impl Pipeline {
+    /// Starts `run` at its start time (events at the start apply at once).
+    pub fn new(run: Run, options: Options) -> Result<Pipeline, String> {
+        let settings = run.initial.clone();
+        let sim = Simulation::new(SimConfig {
+            scenario: run.scenario.clone(),
+            seed: run.seed,
+            start_ms: run.start_ms,
+            instances: settings.instances,
+            controls: settings.controls.clone(),
+        })
+        .map_err(|e| e.to_string())?;
+        let store = Head::new(tsdb::Options {
+            retention_ms: options.retention_ms,
+            max_bytes: options.max_bytes.map(retention_target),
+            ..tsdb::Options::default()
+        });
+        let config = ScrapeConfig {
+            interval_ms: settings.interval_ms,
+            sample_limit: settings.sample_limit,
+            ..ScrapeConfig::default()
+        };
+        let scraper = ScrapeManager::new(config, options.format);
+        let mut pipeline = Pipeline {
+            now_ms: run.start_ms,
+            run,
+            options,
+            sim,
+            scraper,
+            store,
+            settings,
+            applied: 0,
+            peak_bytes: 0,
+        };
+        let start = pipeline.now_ms;
+        pipeline
+            .scraper
+            .sync_targets(&pipeline.sim, &mut pipeline.store, start);
+        pipeline.apply_due_events();
+        Ok(pipeline)
+    }
+
+    /// Runs the simulation, the scrapes, the events and retention up to `t_ms`
+    /// (an earlier time does nothing: virtual time never goes back).
+    pub fn advance_to(&mut self, t_ms: i64) -> Advanced {
+        let mut done = Advanced::default();
+        while self.now_ms < t_ms {
+            let next_event = self
+                .run
+                .timeline
+                .events()
+                .get(self.applied)
+                .map(|e| e.at_ms)
+                .filter(|&at| at > self.now_ms);
+            let next_retention = self
+                .retains()
+                .then(|| (self.now_ms.div_euclid(RETENTION_EVERY_MS) + 1) * RETENTION_EVERY_MS);
+            let stop = [next_event, next_retention]
+                .into_iter()
+                .flatten()
+                .fold(t_ms, i64::min);
+            done.scrapes += self.scraper.run_until(&mut self.sim, &mut self.store, stop);
+            self.sim.advance_to(stop);
+            self.now_ms = stop;
+            if next_retention == Some(stop) {
+                self.peak_bytes = self.peak_bytes.max(self.store.bytes());
+                self.store.apply_retention(stop);
+                done.retention_passes += 1;
+            }
+            done.events += self.apply_due_events();
+        }
+        done
+    }
+
+    fn retains(&self) -> bool {
+        self.options.retention_ms.is_some() || self.options.max_bytes.is_some()
+    }
+
+    /// Applies the events due at or before now, in order; returns how many.
+    fn apply_due_events(&mut self) -> usize {
+        let mut count = 0;
+        while let Some(event) = self.run.timeline.events().get(self.applied)
+            && event.at_ms <= self.now_ms
+        {
+            let change = event.change.clone();
+            self.apply(&change);
+            self.applied += 1;
+            count += 1;
+        }
+        count
+    }
+
+    /// One change at the current time: only what comes after now sees it.
+    fn apply(&mut self, change: &Change) {
+        let now = self.now_ms;
+        self.settings.apply(change);
+        match *change {
+            Change::Traffic(_) | Change::ErrorRatio(_) | Change::Latency(_) => {
+                self.sim.set_controls(self.settings.controls.clone())
+            }
+            Change::Outage { duration_ms } => self.sim.start_outage(duration_ms),
+            Change::SlowRelease { duration_ms } => self.sim.deploy_slow_release(duration_ms),
+            Change::Instances(n) => {
+                self.sim.set_instances(n);
+                // New targets are first scraped after now; gone ones go stale after now.
+                self.scraper
+                    .sync_targets(&self.sim, &mut self.store, now + 1);
+            }
+            Change::ScrapeInterval(ms) => self.scraper.set_interval(ms, now),
+            Change::SampleLimit(n) => self.scraper.set_sample_limit(n),
+        }
+    }
+
+    /// Adds `change` to the timeline at `at_ms` (now or later: the past never
+    /// changes); at now it applies at once. Returns the event's index.
+    pub fn add_event(&mut self, at_ms: i64, change: Change) -> Result<usize, String> {
+        if at_ms < self.now_ms {
+            return Err("an event cannot be added in the past".into());
+        }
+        let index = self.run.timeline.insert(Event { at_ms, change })?;
+        self.apply_due_events();
+        Ok(index)
+    }
+
+    /// Removes an event that has not happened yet.
+    pub fn remove_event(&mut self, index: usize) -> Result<Event, String> {
+        if index < self.applied {
+            return Err("this event has already happened: the past never changes".into());
+        }
+        self.run
+            .timeline
+            .remove(index)
+            .ok_or_else(|| format!("no event {index}"))
+    }
+
+    /// The run: scenario, seed, start, starting settings and timeline so far.
+    pub fn run(&self) -> &Run {
+        &self.run
+    }
+
+    /// The settings in effect now.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    /// The timeline's events in words, with which are still to come.
+    pub fn event_rows(&self) -> Vec<EventRow> {
+        describe::describe(&self.run, self.now_ms, |i| i < self.applied)
+    }
+
+    /// Whether the event at `index` has happened (applied).
+    pub fn is_past(&self, index: usize) -> bool {
+        index < self.applied
+    }
+
+    pub fn store(&self) -> &Head {
+        &self.store
+    }
+
+    /// The store, for a caller done with the pipeline (a benchmark's data).
+    pub fn into_store(self) -> Head {
+        self.store
+    }
+
+    /// The largest store seen before a retention pass (0 without retention).
+    pub fn peak_bytes(&self) -> usize {
+        self.peak_bytes
+    }
+
+    /// The scrape targets as the Targets pane shows them.
+    pub fn targets(&self) -> Vec<TargetStatus> {
+        self.scraper.targets()
+    }
+
+    /// The endpoints the simulation offers.
+    pub fn target_specs(&self) -> Vec<TargetSpec> {
+        self.sim.targets()
+    }
+
+    /// What target `index` would answer to a scrape right now (nothing is stored).
+    pub fn peek_scrape(&mut self, index: usize, format: Format) -> Result<String, String> {
+        self.sim.scrape(index, format)
+    }
+
+    pub fn scenario(&self) -> &'static ScenarioInfo {
+        self.sim.scenario()
+    }
+
+    pub fn python_source(&self) -> &PythonSource {
+        self.sim.python_source()
+    }
+
+    pub fn in_outage(&self) -> bool {
+        self.sim.in_outage()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,218 @@
+//! What a run is made of: the scenario, the seed, the start, the settings it starts
+//! with and its timeline. The same `Run` gives the same store everywhere; its link
+//! form (`run=…&t0=…&tl=…`) is how the page's address and storage carry it.
+
+use crate::sim::{Controls, scenarios};
+
+use super::timeline::{Change, Timeline, TimelineError};
+
+/// Settings that events change: the state of a run at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub instances: usize,
+    pub interval_ms: i64,
+    /// 0: no limit.
+    pub sample_limit: usize,
+    pub controls: Controls,
+}
+
+impl Settings {
+    /// A scenario's defaults: its controls, `instances` instances, scraped every 15 s.
+    pub fn for_scenario(scenario: &str, instances: usize) -> Settings {
+        Settings {
+            instances: instances.clamp(1, super::timeline::MAX_INSTANCES),
+            interval_ms: 15_000,
+            sample_limit: 0,
+            controls: Controls::for_scenario(scenario),
+        }
+    }
+
+    /// These settings after `change` (incidents change no setting).
+    pub fn apply(&mut self, change: &Change) {
+        match *change {
+            Change::Traffic(v) => self.controls.traffic_rate = v,
+            Change::ErrorRatio(v) => self.controls.error_ratio = v,
+            Change::Latency(v) => self.controls.latency_multiplier = v,
+            Change::Instances(n) => self.instances = n,
+            Change::ScrapeInterval(ms) => self.interval_ms = ms,
+            Change::SampleLimit(n) => self.sample_limit = n,
+            Change::Outage { .. } | Change::SlowRelease { .. } => {}
+        }
+    }
+}
+
+/// A run: everything its data follows from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub scenario: String,
+    pub seed: u64,
+    /// Virtual start, Unix ms.
+    pub start_ms: i64,
+    /// The settings at the start.
+    pub initial: Settings,
+    pub timeline: Timeline,
+}
+
+impl Run {
+    /// A run of `scenario` with its defaults and an empty timeline.
+    pub fn new(scenario: &str, seed: u64, start_ms: i64, instances: usize) -> Run {
+        Run {
+            scenario: scenario.to_string(),
+            seed,
+            start_ms,
+            initial: Settings::for_scenario(scenario, instances),
+            timeline: Timeline::default(),
+        }
+    }
+
+    /// The `run` value of the link: scenario, seed and the starting settings, as
+    /// `scenario=api;seed=1;instances=2;interval_ms=15000;traffic=5;errors=0.01;latency=1`
+    /// (`sample_limit` only when set).
+    pub fn settings_text(&self) -> String {
+        let (s, c) = (&self.initial, &self.initial.controls);
+        let mut text = format!(
+            "scenario={};seed={};instances={};interval_ms={};traffic={};errors={};latency={}",
+            self.scenario,
+            self.seed,
+            s.instances,
+            s.interval_ms,
+            c.traffic_rate,
+            c.error_ratio,
+            c.latency_multiplier
+        );
+        if s.sample_limit > 0 {
+            text.push_str(&format!(";sample_limit={}", s.sample_limit));
+        }
+        text
+    }
+
+    /// The link's key/value pairs (values unencoded): `run`, `t0` and, with events, `tl`.
+    pub fn link_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![
+            ("run", self.settings_text()),
+            ("t0", self.start_ms.to_string()),
+        ];
+        if !self.timeline.is_empty() {
+            pairs.push(("tl", self.timeline.to_link(self.start_ms)));
+        }
+        pairs
+    }
+
+    /// Reads a link's `run`, `t0` and `tl` values. The settings text is read
+    /// leniently (an unknown or broken value keeps its default, so an old saved
+    /// state never breaks the page); a timeline that does not read is an error.
+    pub fn from_link(
+        settings: &str,
+        start_ms: i64,
+        timeline: Option<&str>,
+    ) -> Result<Run, TimelineError> {
+        let mut run = Run::from_settings_text(settings, start_ms);
+        if let Some(text) = timeline {
+            run.timeline = Timeline::parse(text, start_ms)?;
+        }
+        Ok(run)
+    }
+
+    /// The scenario, seed and settings of a `run` value (see `settings_text`),
+    /// defaults where a value is missing or broken; the page's first run is
+    /// `api` with 2 instances.
+    pub fn from_settings_text(text: &str, start_ms: i64) -> Run {
+        let known = |name: &str| scenarios().iter().any(|s| s.name == name);
+        // The scenario first: its defaults are the base the other values change.
+        let scenario = text
+            .split(';')
+            .find_map(|kv| kv.strip_prefix("scenario="))
+            .filter(|name| known(name))
+            .unwrap_or("api");
+        let mut run = Run::new(scenario, 1, start_ms, 2);
+        let s = &mut run.initial;
+        for (key, value) in text.split(';').filter_map(|kv| kv.split_once('=')) {
+            let number = value
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v >= 0.0);
+            match (key, number) {
+                ("seed", _) => run.seed = value.parse().unwrap_or(run.seed),
+                ("instances", Some(v)) if (1.0..=10.0).contains(&v) => s.instances = v as usize,
+                ("interval_ms", Some(v)) if (1000.0..=3_600_000.0).contains(&v) => {
+                    s.interval_ms = v as i64
+                }
+                ("sample_limit", Some(v)) if v <= 100_000_000.0 => s.sample_limit = v as usize,
+                ("traffic", Some(v)) if v <= 10_000.0 => s.controls.traffic_rate = v,
+                ("errors", Some(v)) if v <= 1.0 => s.controls.error_ratio = v,
+                ("latency", Some(v)) if (0.01..=100.0).contains(&v) => {
+                    s.controls.latency_multiplier = v
+                }
+                _ => {}
+            }
+        }
+        run
+    }
+
+    /// The settings in effect at `t_ms` (events at `t_ms` included).
+    pub fn settings_at(&self, t_ms: i64) -> Settings {
+        let mut settings = self.initial.clone();
+        for event in self
+            .timeline
+            .events()
+            .iter()
+            .take_while(|e| e.at_ms <= t_ms)
+        {
+            settings.apply(&event.change);
+        }
+        settings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_link_round_trips() {
+        let mut run = Run::new("flask_app", 42, 1_714_521_600_000, 3);
+        run.initial.controls.error_ratio = 0.25;
+        run.initial.sample_limit = 500;
+        run.timeline = Timeline::parse("1m outage 5m\n2m traffic 40", run.start_ms).unwrap();
+        let pairs = run.link_pairs();
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.clone())
+        };
+        let back = Run::from_link(
+            &get("run").unwrap(),
+            get("t0").unwrap().parse().unwrap(),
+            get("tl").as_deref(),
+        )
+        .unwrap();
+        assert_eq!(back, run);
+        assert_eq!(get("tl").unwrap(), "1m:outage:5m,2m:traffic:40");
+    }
+
+    #[test]
+    fn broken_settings_keep_their_defaults() {
+        let run = Run::from_settings_text(
+            "scenario=nope;seed=7;instances=99;errors=NaN;speed=3;junk",
+            0,
+        );
+        assert_eq!(run.scenario, "api");
+        assert_eq!(run.seed, 7);
+        assert_eq!(run.initial, Settings::for_scenario("api", 2));
+        let bad = Run::from_link("scenario=api", 0, Some("1m traffic lots"));
+        assert_eq!(bad.unwrap_err().col, 12);
+    }
+
+    #[test]
+    fn settings_at_a_time_follow_the_events() {
+        let mut run = Run::new("api", 1, 0, 2);
+        run.timeline = Timeline::parse("1m traffic 40\n2m instances 3", 0).unwrap();
+        assert_eq!(
+            run.settings_at(59_999).controls.traffic_rate,
+            run.initial.controls.traffic_rate
+        );
+        assert_eq!(run.settings_at(60_000).controls.traffic_rate, 40.0);
+        assert_eq!(run.settings_at(200_000).instances, 3);
+    }
+}

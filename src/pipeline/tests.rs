@@ -1,0 +1,184 @@
+use super::*;
+use crate::tsdb::{Matcher, is_stale_nan};
+
+const T0: i64 = 1_714_521_600_000; // 2024-05-01T00:00:00Z
+
+fn run_with(timeline: &str) -> Run {
+    let mut run = Run::new("api", 1, T0, 2);
+    run.timeline = Timeline::parse(timeline, T0).unwrap();
+    run
+}
+
+fn advanced(run: &Run, steps: &[i64]) -> Pipeline {
+    let mut p = Pipeline::new(run.clone(), Options::default()).unwrap();
+    for &t in steps {
+        p.advance_to(t);
+    }
+    p
+}
+
+/// Every sample of every series as (labels, t, value bits), at or before `until`.
+fn samples_until(store: &Head, until: i64) -> Vec<(String, i64, u64)> {
+    let every = Matcher::regex("__name__", ".+").unwrap();
+    let mut out = Vec::new();
+    for r in store.select(&[every]) {
+        let labels = store.labels(r).unwrap().to_string();
+        for (t, v) in store.iter(r, i64::MIN, until) {
+            out.push((labels.clone(), t, v.to_bits()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn one_step_or_many_give_the_same_store() {
+    let run = run_with("3m outage 4m\n5m30s traffic 40\n9m errors 0.2");
+    let end = T0 + 15 * 60_000;
+    let whole = advanced(&run, &[end]);
+    let seconds: Vec<i64> = (1..=900).map(|s| T0 + s * 1000).collect();
+    let by_second = advanced(&run, &seconds);
+    let odd: Vec<i64> = (1..=90).map(|i| T0 + i * 9_999).chain([end]).collect();
+    let by_odd_steps = advanced(&run, &odd);
+    assert_eq!(whole.store().fingerprint(), by_second.store().fingerprint());
+    assert_eq!(
+        whole.store().fingerprint(),
+        by_odd_steps.store().fingerprint()
+    );
+    assert_eq!(whole.settings().controls.traffic_rate, 40.0);
+    assert_eq!(whole.settings().controls.error_ratio, 0.2);
+}
+
+#[test]
+fn a_control_moved_at_t_leaves_the_past_unchanged() {
+    let t = T0 + 10 * 60_000 + 7_000;
+    let end = T0 + 20 * 60_000;
+    let before = advanced(&run_with(""), &[end]);
+    let after = advanced(&run_with("10m7s traffic 80"), &[end]);
+    let (a, b) = (
+        samples_until(before.store(), t),
+        samples_until(after.store(), t),
+    );
+    assert!(a.len() > 1000);
+    assert_eq!(a, b, "samples at or before the change differ");
+    assert_ne!(
+        samples_until(before.store(), end),
+        samples_until(after.store(), end),
+        "the change made no difference after it"
+    );
+}
+
+#[test]
+fn an_event_added_live_replays_the_same_from_the_link() {
+    // The sender: runs, pauses at 7m, starts an outage, runs on, moves a control.
+    let mut live = Pipeline::new(run_with(""), Options::default()).unwrap();
+    live.advance_to(T0 + 7 * 60_000);
+    live.add_event(
+        live.now_ms(),
+        Change::Outage {
+            duration_ms: 300_000,
+        },
+    )
+    .unwrap();
+    live.advance_to(T0 + 9 * 60_000 + 500);
+    live.add_event(live.now_ms(), Change::Traffic(40.0))
+        .unwrap();
+    live.advance_to(T0 + 20 * 60_000);
+    // The receiver: the run the link carries, built in one go.
+    let pairs = live.run().link_pairs();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let shared = Run::from_link(
+        &get("run").unwrap(),
+        get("t0").unwrap().parse().unwrap(),
+        get("tl").as_deref(),
+    )
+    .unwrap();
+    assert_eq!(&shared, live.run());
+    let replay = advanced(&shared, &[T0 + 20 * 60_000]);
+    assert_eq!(replay.store().fingerprint(), live.store().fingerprint());
+}
+
+#[test]
+fn the_past_is_fixed_and_the_future_removable() {
+    let mut p = Pipeline::new(run_with("10m traffic 1"), Options::default()).unwrap();
+    p.advance_to(T0 + 5 * 60_000);
+    assert!(p.add_event(T0, Change::Traffic(2.0)).is_err());
+    let later = p.add_event(T0 + 8 * 60_000, Change::Instances(3)).unwrap();
+    assert_eq!(later, 0, "ordered by time");
+    let rows = p.event_rows();
+    assert!(rows.iter().all(|r| r.future));
+    p.remove_event(later).unwrap();
+    assert_eq!(p.run().timeline.len(), 1);
+    p.advance_to(T0 + 11 * 60_000);
+    assert!(p.remove_event(0).is_err());
+    assert!(!p.event_rows()[0].future);
+}
+
+#[test]
+fn instances_interval_and_sample_limit_change_the_targets() {
+    let run = run_with("2m instances 3\n4m interval 30s\n6m sample_limit 10\n8m instances 1");
+    let mut p = Pipeline::new(run, Options::default()).unwrap();
+    p.advance_to(T0 + 3 * 60_000);
+    assert_eq!(p.targets().len(), 3);
+    let up = |p: &Pipeline, instance: &str, from: i64, to: i64| -> Vec<(i64, f64)> {
+        let m = [
+            Matcher::equal("__name__", "up"),
+            Matcher::equal("instance", instance),
+        ];
+        let r = p.store().select(&m);
+        r.first()
+            .map(|&r| p.store().iter(r, from, to).collect())
+            .unwrap_or_default()
+    };
+    // The third instance is scraped only after it started.
+    let third = up(&p, "api-3:8080", i64::MIN, i64::MAX);
+    assert!(!third.is_empty() && third[0].0 > T0 + 2 * 60_000);
+    p.advance_to(T0 + 6 * 60_000);
+    let after_interval = up(&p, "api-1:8080", T0 + 4 * 60_000 + 1, T0 + 6 * 60_000);
+    assert_eq!(after_interval.len(), 4, "every 30 s: {after_interval:?}");
+    p.advance_to(T0 + 7 * 60_000);
+    let limited = up(&p, "api-1:8080", T0 + 6 * 60_000 + 1, i64::MAX);
+    assert!(limited.iter().all(|&(_, v)| v == 0.0), "{limited:?}");
+    p.advance_to(T0 + 9 * 60_000);
+    assert_eq!(p.targets().len(), 1);
+    // Stopped instances' series go stale just after the event.
+    let gone = up(&p, "api-2:8080", T0 + 8 * 60_000, i64::MAX);
+    assert!(
+        gone.iter()
+            .any(|&(t, v)| t == T0 + 8 * 60_000 + 1 && is_stale_nan(v)),
+        "{gone:?}"
+    );
+}
+
+#[test]
+fn retention_keeps_the_store_under_its_budget() {
+    let options = Options {
+        max_bytes: Some(200_000),
+        ..Options::default()
+    };
+    let mut p = Pipeline::new(run_with(""), options).unwrap();
+    let advanced = p.advance_to(T0 + 3 * 3_600_000);
+    assert_eq!(advanced.retention_passes, 180);
+    assert!(p.store().bytes() <= 200_000, "{}", p.store().bytes());
+    assert!(p.peak_bytes() > 0);
+}
+
+#[test]
+fn advancing_reports_what_changed() {
+    let mut p = Pipeline::new(run_with("1m traffic 9"), Options::default()).unwrap();
+    let nothing = p.advance_to(T0 + 1000);
+    assert_eq!(nothing, Advanced::default());
+    let some = p.advance_to(T0 + 2 * 60_000);
+    assert_eq!(some.events, 1);
+    assert!(some.scrapes >= 14);
+    assert_eq!(
+        p.advance_to(T0),
+        Advanced::default(),
+        "time never goes back"
+    );
+}

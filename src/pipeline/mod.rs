@@ -22,10 +22,12 @@
 //! ```
 
 mod describe;
+mod link;
 mod run;
 mod timeline;
 
 pub use describe::EventRow;
+pub use link::{Link, LinkError, MAX_LINK_CHARS, MAX_REPLAY_MS};
 pub use run::{Run, Settings};
 pub use timeline::{Change, Event, MAX_EVENTS, Timeline, TimelineError};
 
@@ -200,10 +202,24 @@ impl Pipeline {
     }
 
     /// Adds `change` to the timeline at `at_ms` (now or later: the past never
-    /// changes); at now it applies at once. Returns the event's index.
+    /// changes); at now it applies at once. A setting changed again at the same
+    /// moment (a slider moved twice while paused) replaces the first change, which
+    /// comes to the same data and keeps links short. Returns the event's index.
     pub fn add_event(&mut self, at_ms: i64, change: Change) -> Result<usize, String> {
         if at_ms < self.now_ms {
             return Err("an event cannot be added in the past".into());
+        }
+        let events = self.run.timeline.events();
+        if at_ms == self.now_ms
+            && change.is_setting()
+            && self.applied == events.len()
+            && events
+                .last()
+                .is_some_and(|last| last.at_ms == at_ms && last.change.kind() == change.kind())
+        {
+            self.run.timeline.replace_last(change.clone());
+            self.apply(&change);
+            return Ok(self.applied - 1);
         }
         let index = self.run.timeline.insert(Event { at_ms, change })?;
         self.apply_due_events();

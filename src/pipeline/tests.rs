@@ -182,3 +182,40 @@ fn advancing_reports_what_changed() {
         "time never goes back"
     );
 }
+
+#[test]
+fn a_setting_changed_twice_at_one_moment_is_one_event() {
+    let mut live = Pipeline::new(run_with(""), Options::default()).unwrap();
+    live.advance_to(T0 + 5 * 60_000);
+    let now = live.now_ms();
+    for v in [20.0, 30.0, 40.0] {
+        live.add_event(now, Change::Traffic(v)).unwrap();
+    }
+    for n in [4, 1, 3] {
+        live.add_event(now, Change::Instances(n)).unwrap();
+    }
+    for limit in [10, 0] {
+        live.add_event(now, Change::SampleLimit(limit)).unwrap();
+    }
+    live.add_event(
+        now,
+        Change::Outage {
+            duration_ms: 60_000,
+        },
+    )
+    .unwrap();
+    live.add_event(
+        now,
+        Change::Outage {
+            duration_ms: 60_000,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        live.run().timeline.to_link(T0),
+        "5m:traffic:40,5m:instances:4,5m:instances:1,5m:instances:3,5m:sample_limit:0,5m:outage:1m,5m:outage:1m"
+    );
+    live.advance_to(T0 + 10 * 60_000);
+    let replay = advanced(&live.run().clone(), &[T0 + 10 * 60_000]);
+    assert_eq!(replay.store().fingerprint(), live.store().fingerprint());
+}

@@ -130,6 +130,17 @@ impl Change {
         }
     }
 
+    /// Whether two of its kind at the same moment come to the same as the second
+    /// alone: true of controls, the interval and the sample limit; not of incidents
+    /// (each starts one) nor of instances (4 then 2 stops instances 3 and 4, and 2
+    /// then 4 starts new ones with fresh metrics).
+    pub fn is_setting(&self) -> bool {
+        !matches!(
+            self,
+            Change::Outage { .. } | Change::SlowRelease { .. } | Change::Instances(_)
+        )
+    }
+
     /// The value in the text form.
     pub fn value_text(&self) -> String {
         match *self {
@@ -257,6 +268,13 @@ impl Timeline {
         let index = self.events.partition_point(|e| e.at_ms <= event.at_ms);
         self.events.insert(index, event);
         Ok(index)
+    }
+
+    /// Replaces the last event's change (see `Pipeline::add_event`).
+    pub(crate) fn replace_last(&mut self, change: Change) {
+        if let Some(last) = self.events.last_mut() {
+            last.change = change;
+        }
     }
 
     pub(crate) fn remove(&mut self, index: usize) -> Option<Event> {

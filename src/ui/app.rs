@@ -10,6 +10,7 @@ use super::panes::Pane;
 use super::playground::provide_playground;
 use super::storage;
 use super::theme::{ThemeToggle, provide_theme};
+use super::timeline::TimelineList;
 
 const STORAGE_KEY: &str = "pane";
 
@@ -109,6 +110,7 @@ pub fn App() -> impl IntoView {
             <ThemeToggle/>
         </header>
         <ClockBar/>
+        <TimelineList/>
         <nav class="tabs" role="tablist" aria-label="Panes" on:keydown=on_tab_key>
             {tabs}
         </nav>

@@ -28,8 +28,10 @@ pub fn ClockBar() -> impl IntoView {
         })
         .collect_view();
     let backfill = move |_| {
-        let settings = playground.with(|p| p.settings.clone()).unwrap_or_default();
-        playground.backfill(settings, hours.get_untracked());
+        let (scenario, seed) = playground
+            .read(|p| (p.run().scenario.clone(), p.run().seed))
+            .unwrap_or_else(|| ("api".into(), 1));
+        playground.new_run(&scenario, seed, hours.get_untracked());
     };
     view! {
         <div class="clock-bar" data-testid="clock-bar">
@@ -45,13 +47,15 @@ pub fn ClockBar() -> impl IntoView {
                     <option value="24">"24 hours"</option>
                 </select>
             </label>
-            <button type="button" data-testid="backfill" on:click=backfill disabled=move || playground.backfill.get().is_some()>
+            <button type="button" data-testid="backfill" on:click=backfill
+                title="Starts a new run that many hours before now, with the settings in effect now and an empty timeline" disabled=move || playground.backfill.get().is_some()>
                 "Backfill"
             </button>
             {move || playground.backfill.get().map(|p| view! {
                 <progress data-testid="backfill-progress" max="1" value=p title="Backfilling"></progress>
             })}
-            {move || playground.error.get().map(|e| view! { <span class="clock-error">{e}</span> })}
+            {move || playground.error.get().map(|e| view! { <span class="clock-error" data-testid="clock-error">{e}</span> })}
+            {move || playground.link_warning.get().map(|w| view! { <span class="clock-error" data-testid="link-warning">{w}</span> })}
         </div>
     }
 }

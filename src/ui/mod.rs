@@ -11,6 +11,7 @@ pub mod playground;
 pub mod share;
 pub mod storage;
 pub mod theme;
+pub mod timeline;
 
 pub use app::App;
 

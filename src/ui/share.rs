@@ -62,3 +62,10 @@ pub fn update(owns: impl Fn(&str) -> bool, new: &[String]) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
+
+/// The page's whole address as it is now.
+pub fn href() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}

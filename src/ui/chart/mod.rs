@@ -29,7 +29,7 @@ pub use hover::{Hover, HoverRow, hover_at, is_visible, nearest_index};
 pub use legend::{legend_name, prometheus_name};
 pub use lines::{Series, break_gaps, draw_time_series, format_clock};
 pub use palette::Palette;
-pub use spec::{ChartKind, ChartSeries, ChartSpec, Unit};
+pub use spec::{ChartKind, ChartMarker, ChartSeries, ChartSpec, Unit, markers};
 pub use stacked::{Stack, stack};
 pub use stat::last_value;
 pub use units::short as format_short;
@@ -160,6 +160,14 @@ fn has_legend(kind: ChartKind) -> bool {
     matches!(kind, ChartKind::Lines | ChartKind::Stacked)
 }
 
+/// Whether the kind's x axis is time (markers apply).
+fn has_time_axis(kind: ChartKind) -> bool {
+    matches!(
+        kind,
+        ChartKind::Lines | ChartKind::Stacked | ChartKind::Heatmap
+    )
+}
+
 /// A colour swatch's style for palette index `i`.
 fn swatch(i: usize) -> String {
     format!("background: var(--chart-series-{})", i % 6 + 1)
@@ -235,6 +243,8 @@ pub fn Chart(
         names.with(|n| visibility(n, iso.as_deref()))
     });
     let plot = StoredValue::new(Plot::default());
+    // The geometry of the last drawing, for the markers laid over it.
+    let drawn = RwSignal::new(Plot::default());
     let mouse_x = StoredValue::new(None::<f64>);
     let hover = RwSignal::new(None::<HoverView>);
     let base_name = file_name.unwrap_or_else(|| "chart".to_string());
@@ -284,6 +294,9 @@ pub fn Chart(
         match spec.with(|s| draw_chart_visible(&canvas, s, &vis, &palette, dpr)) {
             Ok(p) => {
                 plot.set_value(p);
+                if drawn.get_untracked() != p {
+                    drawn.set(p);
+                }
                 // For the benchmarks: query submitted → chart drawn.
                 if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
                     let _ = perf.mark("chart-drawn");
@@ -349,6 +362,29 @@ pub fn Chart(
         })
     };
 
+    let markers = move || {
+        let p = drawn.get();
+        if !has_time_axis(kind.get()) || !p.has_area() {
+            return None;
+        }
+        let (_, top, _, height) = p.css_rect();
+        let items = spec.with(|s| s.markers.clone()).into_iter().map(|m| {
+            let (line, span) = m.placement(p.x_range);
+            let title = m.text.clone();
+            view! {
+                {span.map(|(a, b)| {
+                    let (x, w) = (p.css_x_of(a), p.css_x_of(b) - p.css_x_of(a));
+                    view! { <div class="chart-marker-span" style=format!("left:{x:.1}px;top:{top:.1}px;width:{w:.1}px;height:{height:.1}px")></div> }
+                })}
+                {line.map(|t| view! {
+                    <div class="chart-marker" data-testid="chart-marker" title=title.clone() aria-label=title.clone()
+                        style=format!("left:{:.1}px;top:{top:.1}px;height:{height:.1}px", p.css_x_of(t))></div>
+                })}
+            }
+        }).collect_view();
+        Some(items)
+    };
+
     let legend = move || {
         if !has_legend(kind.get()) {
             return None;
@@ -405,6 +441,7 @@ pub fn Chart(
                         hover.set(None);
                     }
                 ></canvas>
+                {markers}
                 {hover_box}
                 <div class="chart-export">
                     <button

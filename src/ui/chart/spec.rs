@@ -60,6 +60,44 @@ pub struct ChartSpec {
     /// A Grafana-style legend template (`{{method}} {{path}}`); `None` or empty:
     /// each series' `name` (see [`ChartSeries::display_name`]).
     pub legend: Option<String>,
+    /// Moments marked on the time axis (the run's events), for kinds with one.
+    pub markers: Vec<ChartMarker>,
+}
+
+/// A moment on the time axis, drawn as Grafana draws annotations: a dashed line
+/// with a tooltip, and a shaded span when it lasts (an incident).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChartMarker {
+    /// Unix seconds.
+    pub t: f64,
+    /// Where its span ends, Unix seconds.
+    pub until: Option<f64>,
+    /// The tooltip: `10:05:00 outage started (5m)`.
+    pub text: String,
+}
+
+/// The run's events as chart markers.
+pub fn markers(rows: &[crate::pipeline::EventRow]) -> Vec<ChartMarker> {
+    rows.iter()
+        .map(|row| ChartMarker {
+            t: row.at_ms as f64 / 1000.0,
+            until: row.until_ms.map(|ms| ms as f64 / 1000.0),
+            text: format!("{} {}", row.time, row.text),
+        })
+        .collect()
+}
+
+impl ChartMarker {
+    /// Where it shows on an x axis spanning `x_range` (Unix seconds): the line's
+    /// time if inside, and the span clipped to the axis if it overlaps.
+    pub fn placement(&self, (x0, x1): (f64, f64)) -> (Option<f64>, Option<(f64, f64)>) {
+        let line = (x0..=x1).contains(&self.t).then_some(self.t);
+        let span = self
+            .until
+            .filter(|&until| self.t < x1 && until > x0)
+            .map(|until| (self.t.max(x0), until.min(x1)));
+        (line, span)
+    }
 }
 
 impl ChartSpec {

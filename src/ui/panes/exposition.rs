@@ -30,21 +30,22 @@ pub fn ExpositionPane() -> impl IntoView {
         );
     });
 
-    // The body at the current virtual time (recomputed whenever the pipeline moves on).
+    // The body at the current virtual time, read again whenever a scrape stored
+    // samples (not at every tick of the clock).
     let body = Memo::new(move |_| {
         let (i, f) = (target.get(), format.get());
-        playground.version.track();
+        playground.data.track();
         playground
-            .update_untracked(|p| {
+            .peek(|p| {
                 // A scenario with fewer targets than before: show its first one.
-                let i = if i < p.sim.targets().len() { i } else { 0 };
-                p.sim.scrape(i, f)
+                let i = if i < p.target_specs().len() { i } else { 0 };
+                p.peek_scrape(i, f)
             })
             .unwrap_or_else(|| Err("the simulation is starting".into()))
     });
     let target_options = move || {
         playground
-            .with(|p| p.sim.targets())
+            .read_run(|p| p.target_specs())
             .unwrap_or_default()
             .into_iter()
             .enumerate()

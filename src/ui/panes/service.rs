@@ -1,15 +1,19 @@
-//! The Service pane: which simulated service runs (scenario, seed, instances), its
-//! live controls (traffic, errors, latency, outages, a slow release), and the
-//! Python prometheus_client code it mirrors, with the lines behind each metric marked.
+//! The Service pane: which simulated service runs (scenario, seed: a new run), its
+//! live controls (traffic, errors, latency, instances, outages, a slow release: each
+//! an event on the run's timeline, from now on), and the Python prometheus_client
+//! code it mirrors, with the lines behind each metric marked.
 
 use leptos::prelude::*;
 
-use crate::sim::scenarios;
-use crate::ui::playground::{FIRST_VISIT_HOURS, Playground, RunSettings};
+use crate::pipeline::{Change, Settings};
+use crate::sim::{PythonSource, scenarios};
+use crate::ui::playground::{FIRST_VISIT_HOURS, Playground};
 
 /// How long the buttons' incidents last, in virtual time.
 const OUTAGE_MS: i64 = 5 * 60_000;
 const SLOW_RELEASE_MS: i64 = 15 * 60_000;
+/// When an incident starts: now, or this many virtual minutes from now.
+const DELAYS_MIN: [i64; 4] = [0, 1, 5, 15];
 
 #[component]
 fn Slider(
@@ -41,89 +45,109 @@ fn Slider(
     }
 }
 
+/// The scenario's Python, with the lines of the chosen metric marked.
+#[component]
+fn PythonListing(source: PythonSource) -> impl IntoView {
+    let highlighted = RwSignal::new(None::<&'static str>);
+    let marks = source.metric_lines.clone();
+    let lines = source
+        .code
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let n = i + 1;
+            let metric = marks
+                .iter()
+                .find(|(_, lines)| lines.contains(&n))
+                .map(|(m, _)| *m);
+            let active = move || {
+                let chosen = highlighted.get();
+                metric.is_some() && (chosen.is_none() || chosen == metric)
+            };
+            view! {
+                <div class="src-line" class:src-metric=active data-metric=metric.unwrap_or("")>
+                    <span class="line-no">{n}</span>
+                    <span>{line.to_string()}</span>
+                </div>
+            }
+        })
+        .collect_view();
+    let legend = marks
+        .iter()
+        .map(|(metric, _)| {
+            let m = *metric;
+            view! {
+                <button
+                    type="button"
+                    class="metric-chip"
+                    aria-pressed=move || (highlighted.get() == Some(m)).to_string()
+                    on:click=move |_| highlighted.update(|h| *h = if *h == Some(m) { None } else { Some(m) })
+                >
+                    {m}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="metric-legend">{legend}</div>
+        <div class="python-source" data-testid="python-source">
+            <div class="src-file">{source.file_name}</div>
+            {lines}
+        </div>
+    }
+}
+
 #[component]
 pub fn ServicePane() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let settings = move || playground.with(|p| p.settings.clone()).unwrap_or_default();
-    // The fields follow the settings, not every scrape (which would undo typing).
-    let shown = Memo::new(move |_| settings());
-    let restart = move |change: Box<dyn Fn(&mut RunSettings)>| {
-        let mut s = settings();
-        change(&mut s);
-        playground.backfill(s, FIRST_VISIT_HOURS);
-    };
-    let set_control = move |change: fn(&mut crate::sim::Controls, f64), v: f64| {
-        playground.update(|p| {
-            let mut controls = p.sim.controls().clone();
-            change(&mut controls, v);
-            p.sim.set_controls(controls.clone());
-            p.settings.controls = controls;
-        });
-        playground.save();
-    };
-    let control = move |get: fn(&crate::sim::Controls) -> f64| {
-        Signal::derive(move || playground.with(|p| get(p.sim.controls())).unwrap_or(0.0))
+    // What the run is (a new run changes it) and the settings in effect now (events
+    // change them): the fields follow these, not every scrape, which would undo typing.
+    let identity = Memo::new(move |_| {
+        playground
+            .read_run(|p| (p.run().scenario.clone(), p.run().seed))
+            .unwrap_or_else(|| ("api".into(), 1))
+    });
+    let settings = Memo::new(move |_| {
+        playground
+            .read_run(|p| p.settings().clone())
+            .unwrap_or_else(|| Settings::for_scenario("api", 2))
+    });
+    let control = move |get: fn(&Settings) -> f64| Signal::derive(move || settings.with(get));
+    let delay_min = RwSignal::new(0i64);
+    let incident = move |change: Change| {
+        let now = playground.clock.get_untracked().now_ms;
+        playground.add_event(now + delay_min.get_untracked() * 60_000, change);
     };
     let scenario_options = scenarios()
         .iter()
         .map(|s| view! { <option value=s.name>{s.title}</option> })
         .collect_view();
     let description = move || {
-        let name = settings().scenario;
+        let name = identity.get().0;
         scenarios()
             .iter()
             .find(|s| s.name == name)
             .map(|s| s.description)
             .unwrap_or("")
     };
-    let highlighted = RwSignal::new(None::<&'static str>);
+    // The listing is rebuilt only when the scenario changes.
     let source = move || {
-        playground.with(|p| {
-            let src = p.sim.python_source();
-            let marks = src.metric_lines.clone();
-            let chosen = highlighted.get();
-            let metric_of = |n: usize| marks.iter().find(|(_, lines)| lines.contains(&n)).map(|(m, _)| *m);
-            let lines = src
-                .code
-                .lines()
-                .enumerate()
-                .map(|(i, line)| {
-                    let n = i + 1;
-                    let metric = metric_of(n);
-                    let active = metric.is_some() && (chosen.is_none() || chosen == metric);
-                    view! {
-                        <div class="src-line" class:src-metric=active data-metric=metric.unwrap_or("")>
-                            <span class="line-no">{n}</span>
-                            <span>{line.to_string()}</span>
-                        </div>
-                    }
-                })
-                .collect_view();
-            let legend = marks
-                .iter()
-                .map(|(metric, _)| {
-                    let m = *metric;
-                    view! {
-                        <button
-                            type="button"
-                            class="metric-chip"
-                            aria-pressed=move || (highlighted.get() == Some(m)).to_string()
-                            on:click=move |_| highlighted.update(|h| *h = if *h == Some(m) { None } else { Some(m) })
-                        >
-                            {m}
-                        </button>
-                    }
-                })
-                .collect_view();
-            view! {
-                <div class="metric-legend">{legend}</div>
-                <div class="python-source" data-testid="python-source">
-                    <div class="src-file">{src.file_name}</div>
-                    {lines}
-                </div>
-            }
-        })
+        identity.track();
+        playground
+            .read(|p| p.python_source().clone())
+            .map(|source| view! { <PythonListing source=source/> })
     };
+    let delay_options = DELAYS_MIN
+        .iter()
+        .map(|&m| {
+            let label = if m == 0 {
+                "now".to_string()
+            } else {
+                format!("in {m} min")
+            };
+            view! { <option value=m.to_string()>{label}</option> }
+        })
+        .collect_view();
 
     view! {
         <section class="service">
@@ -134,10 +158,10 @@ pub fn ServicePane() -> impl IntoView {
                     "Scenario "
                     <select
                         data-testid="scenario"
-                        prop:value=move || shown.get().scenario
+                        prop:value=move || identity.get().0
                         on:change=move |ev| {
                             let name = event_target_value(&ev);
-                            restart(Box::new(move |s| s.scenario = name.clone()));
+                            playground.new_run(&name, identity.get_untracked().1, FIRST_VISIT_HOURS);
                         }
                     >
                         {scenario_options}
@@ -149,10 +173,10 @@ pub fn ServicePane() -> impl IntoView {
                         type="number"
                         min="0"
                         data-testid="seed"
-                        prop:value=move || shown.get().seed.to_string()
+                        prop:value=move || identity.get().1.to_string()
                         on:change=move |ev| {
                             let seed = event_target_value(&ev).parse().unwrap_or(1);
-                            restart(Box::new(move |s| s.seed = seed));
+                            playground.new_run(&identity.get_untracked().0, seed, FIRST_VISIT_HOURS);
                         }
                     />
                 </label>
@@ -163,34 +187,43 @@ pub fn ServicePane() -> impl IntoView {
                         min="1"
                         max="10"
                         data-testid="instances"
-                        prop:value=move || shown.get().instances.to_string()
+                        prop:value=move || settings.get().instances.to_string()
                         on:change=move |ev| {
                             let n: usize = event_target_value(&ev).parse().unwrap_or(1).clamp(1, 10);
-                            let now = playground.clock.get_untracked().now_ms;
-                            playground.update(|p| {
-                                p.sim.set_instances(n);
-                                p.settings.instances = n;
-                                p.scraper.sync_targets(&p.sim, &mut p.store, now);
-                            });
-                            playground.save();
+                            if n != settings.get_untracked().instances {
+                                playground.change_now(Change::Instances(n));
+                            }
                         }
                     />
                 </label>
             </div>
+            <p class="pane-intro note">
+                "Changing the scenario or the seed starts a new run (its timeline starts empty). "
+                "Every other change is an event on the run's timeline: it applies from now on and never rewrites the past."
+            </p>
             <div class="controls">
                 <Slider label="Traffic (requests/s per instance)" testid="traffic" min=0.0 max=200.0 step=1.0
-                    value=control(|c| c.traffic_rate) on_change=move |v| set_control(|c, v| c.traffic_rate = v, v)/>
+                    value=control(|s| s.controls.traffic_rate) on_change=move |v| playground.change_now(Change::Traffic(v))/>
                 <Slider label="Error ratio" testid="error-ratio" min=0.0 max=1.0 step=0.01
-                    value=control(|c| c.error_ratio) on_change=move |v| set_control(|c, v| c.error_ratio = v, v)/>
+                    value=control(|s| s.controls.error_ratio) on_change=move |v| playground.change_now(Change::ErrorRatio(v))/>
                 <Slider label="Latency multiplier" testid="latency" min=0.1 max=10.0 step=0.1
-                    value=control(|c| c.latency_multiplier) on_change=move |v| set_control(|c, v| c.latency_multiplier = v, v)/>
+                    value=control(|s| s.controls.latency_multiplier) on_change=move |v| playground.change_now(Change::Latency(v))/>
                 <div class="incident-buttons">
-                    <button type="button" data-testid="start-outage" on:click=move |_| { playground.update(|p| p.sim.start_outage(OUTAGE_MS)); }>
+                    <button type="button" data-testid="start-outage"
+                        on:click=move |_| incident(Change::Outage { duration_ms: OUTAGE_MS })>
                         "Start an outage (5 min)"
                     </button>
-                    <button type="button" data-testid="slow-release" on:click=move |_| { playground.update(|p| p.sim.deploy_slow_release(SLOW_RELEASE_MS)); }>
+                    <button type="button" data-testid="slow-release"
+                        on:click=move |_| incident(Change::SlowRelease { duration_ms: SLOW_RELEASE_MS })>
                         "Deploy a slow release (15 min)"
                     </button>
+                    <label>
+                        "starting "
+                        <select data-testid="incident-delay"
+                            on:change=move |ev| delay_min.set(event_target_value(&ev).parse().unwrap_or(0))>
+                            {delay_options}
+                        </select>
+                    </label>
                 </div>
             </div>
             <h3>"The Python code this service mirrors"</h3>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::pipeline::Change;
 use crate::scrape::Health;
 use crate::ui::clock_bar::format_utc;
 use crate::ui::playground::Playground;
@@ -23,7 +24,7 @@ pub fn TargetsPane() -> impl IntoView {
     let rows = move || {
         let now = playground.clock.get().now_ms;
         playground
-            .with(|p| p.targets())
+            .read_data(|p| p.targets())
             .unwrap_or_default()
             .into_iter()
             .map(|t| {
@@ -51,8 +52,8 @@ pub fn TargetsPane() -> impl IntoView {
             .collect_view()
     };
     let store_stats = move || {
-        playground.with(|p| {
-            let s = p.store.stats(5);
+        playground.read_data(|p| {
+            let s = p.store().stats(5);
             format!(
                 "Store: {} series, {} samples, {:.1} MB ({:.2} bytes per sample)",
                 s.series,
@@ -63,8 +64,8 @@ pub fn TargetsPane() -> impl IntoView {
         })
     };
     let tsdb_status = move || {
-        playground.with(|p| {
-            let s = p.store.stats(8);
+        playground.read_data(|p| {
+            let s = p.store().stats(8);
             let list = |rows: Vec<(String, usize)>| {
                 rows.into_iter()
                     .map(|(name, n)| view! { <tr><td><code>{name}</code></td><td class="num">{n}</td></tr> })
@@ -84,11 +85,11 @@ pub fn TargetsPane() -> impl IntoView {
             }
         })
     };
-    // Only a change of the limit itself may rewrite the field: every scrape bumps
-    // the playground's version, and re-setting the value then would undo typing.
+    // Only a change of the limit itself may rewrite the field (re-setting the value
+    // on every scrape would undo typing).
     let sample_limit = Memo::new(move |_| {
         playground
-            .with(|p| p.scraper.config().sample_limit)
+            .read_run(|p| p.settings().sample_limit)
             .unwrap_or(0)
     });
     view! {
@@ -107,10 +108,12 @@ pub fn TargetsPane() -> impl IntoView {
                     prop:value=move || sample_limit.get().to_string()
                     on:change=move |ev| {
                         let limit = event_target_value(&ev).parse().unwrap_or(0);
-                        playground.update(|p| p.scraper.set_sample_limit(limit));
+                        if limit != sample_limit.get_untracked() {
+                            playground.change_now(Change::SampleLimit(limit));
+                        }
                     }
                 />
-                " (0: no limit; a scrape with more samples fails and stores nothing, as in Prometheus)"
+                " (0: no limit; a scrape with more samples fails and stores nothing, as in Prometheus; a change is an event on the timeline)"
             </label>
             <table class="targets-table" data-testid="targets-table">
                 <thead>

@@ -1,9 +1,12 @@
-//! The running pipeline the panes share: simulation → scraper → store, driven by
-//! the virtual clock. It lives in the page (not in signals: it is large and
-//! mutable); a `version` signal tells views when it changed.
+//! The page's handle on the run: the core's [`Pipeline`] (held in the page, not in
+//! signals: it is large and mutable), driven by the virtual clock, with signals that
+//! tell views what changed: `data` when samples were stored, `run` when the settings
+//! or the timeline changed. Reads are untracked unless a view asks for one of them.
+//!
+//! The address and storage always hold the run as a [`Link`] (rewritten a frame
+//! after any change), so a reload or a shared link replays exactly what was shown.
 
 mod clock;
-pub mod saved;
 
 pub use clock::{SPEEDS, VirtualClock};
 
@@ -13,12 +16,9 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::expo::textparse::Format;
-use crate::scrape::{ScrapeConfig, ScrapeManager, TargetStatus};
-use crate::sim::{Controls, SimConfig, Simulation};
-use crate::tsdb::{Head, Options, retention_target};
+use crate::pipeline::{Change, Link, MAX_LINK_CHARS, Options, Pipeline, Run};
 use crate::ui::browser::{now_ms, sleep_ms};
-use crate::ui::share;
+use crate::ui::{share, storage};
 
 /// How often the live clock ticks (wall time).
 const TICK: Duration = Duration::from_millis(250);
@@ -32,77 +32,16 @@ pub const FIRST_VISIT_HOURS: i64 = 1;
 const RETENTION_MS: i64 = 26 * 3_600_000;
 /// Byte budget of the store in the page.
 pub const STORE_BYTE_BUDGET: usize = 64 << 20;
+/// The storage key of the run (a `Link`'s storage form).
+const STORAGE_KEY: &str = "run.link";
+/// The address keys the run owns.
+const LINK_KEYS: [&str; 5] = ["run", "t0", "tl", "now", "speed"];
 
-/// Everything a run is made from; the same settings give the same data.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunSettings {
-    pub scenario: String,
-    pub seed: u64,
-    pub instances: usize,
-    pub interval_ms: i64,
-    pub controls: Controls,
-}
-
-impl Default for RunSettings {
-    fn default() -> Self {
-        RunSettings {
-            scenario: "api".into(),
-            seed: 1,
-            instances: 2,
-            interval_ms: 15_000,
-            controls: Controls::for_scenario("api"),
-        }
-    }
-}
-
-pub struct Pipeline {
-    pub settings: RunSettings,
-    /// When the run began (virtual ms): with the settings, it fixes all the data.
-    pub start_ms: i64,
-    pub sim: Simulation,
-    pub scraper: ScrapeManager,
-    pub store: Head,
-}
-
-impl Pipeline {
-    pub fn start(settings: RunSettings, start_ms: i64) -> Result<Pipeline, String> {
-        let sim = Simulation::new(SimConfig {
-            scenario: settings.scenario.clone(),
-            seed: settings.seed,
-            start_ms,
-            instances: settings.instances,
-            controls: settings.controls.clone(),
-        })
-        .map_err(|e| e.to_string())?;
-        let mut store = Head::new(Options {
-            retention_ms: Some(RETENTION_MS),
-            max_bytes: Some(retention_target(STORE_BYTE_BUDGET)),
-            ..Options::default()
-        });
-        let config = ScrapeConfig {
-            interval_ms: settings.interval_ms,
-            ..ScrapeConfig::default()
-        };
-        let mut scraper = ScrapeManager::new(config, Format::OpenMetrics);
-        scraper.sync_targets(&sim, &mut store, start_ms);
-        Ok(Pipeline {
-            settings,
-            start_ms,
-            sim,
-            scraper,
-            store,
-        })
-    }
-
-    /// Runs simulation and scrapes up to `t_ms`.
-    pub fn run_until(&mut self, t_ms: i64) {
-        self.scraper.run_until(&mut self.sim, &mut self.store, t_ms);
-        self.sim.advance_to(t_ms);
-        self.store.apply_retention(t_ms);
-    }
-
-    pub fn targets(&self) -> Vec<TargetStatus> {
-        self.scraper.targets()
+fn page_options() -> Options {
+    Options {
+        retention_ms: Some(RETENTION_MS),
+        max_bytes: Some(STORE_BYTE_BUDGET),
+        ..Options::default()
     }
 }
 
@@ -110,55 +49,103 @@ impl Pipeline {
 #[derive(Clone, Copy)]
 pub struct Playground {
     pipeline: StoredValue<Option<Pipeline>, LocalStorage>,
-    /// Bumped whenever the pipeline changed (new scrapes, new settings).
-    pub version: RwSignal<u64>,
+    /// Bumped when samples were stored or dropped (scrapes, retention, a new run).
+    pub data: RwSignal<u64>,
+    /// Bumped when the run's settings or timeline changed (events, a new run).
+    pub run: RwSignal<u64>,
     pub clock: RwSignal<VirtualClock>,
     /// Progress of a running backfill (0..1), or None.
     pub backfill: RwSignal<Option<f64>>,
     pub error: RwSignal<Option<String>>,
+    /// Set when the address is longer than common servers accept.
+    pub link_warning: RwSignal<Option<String>>,
     backfill_generation: RwSignal<u64>,
+    link_pending: StoredValue<bool>,
 }
 
 impl Playground {
-    /// Runs `f` on the pipeline, if there is one.
-    pub fn with<R>(&self, f: impl FnOnce(&Pipeline) -> R) -> Option<R> {
-        self.version.track();
+    /// Reads the pipeline without tracking anything: a view that should follow the
+    /// data or the run tracks `data` or `run` itself (or uses the two below).
+    pub fn read<R>(&self, f: impl FnOnce(&Pipeline) -> R) -> Option<R> {
         self.pipeline.with_value(|p| p.as_ref().map(f))
     }
 
-    /// Runs `f` on the pipeline mutably without telling the views (for reads that
-    /// need `&mut`, like rendering a scrape body for display).
-    pub fn update_untracked<R>(&self, f: impl FnOnce(&mut Pipeline) -> R) -> Option<R> {
+    /// Reads the pipeline and re-runs the caller when samples are stored.
+    pub fn read_data<R>(&self, f: impl FnOnce(&Pipeline) -> R) -> Option<R> {
+        self.data.track();
+        self.read(f)
+    }
+
+    /// Reads the pipeline and re-runs the caller when the run's settings or timeline change.
+    pub fn read_run<R>(&self, f: impl FnOnce(&Pipeline) -> R) -> Option<R> {
+        self.run.track();
+        self.read(f)
+    }
+
+    /// Mutable access that changes no data (a scrape body rendered for display).
+    pub fn peek<R>(&self, f: impl FnOnce(&mut Pipeline) -> R) -> Option<R> {
         self.pipeline
             .try_update_value(|p| p.as_mut().map(f))
             .flatten()
     }
 
-    /// Changes the pipeline (and tells the views).
-    pub fn update<R>(&self, f: impl FnOnce(&mut Pipeline) -> R) -> Option<R> {
-        let result = self
-            .pipeline
-            .try_update_value(|p| p.as_mut().map(f))
-            .flatten();
-        self.version.update(|v| *v += 1);
-        result
+    /// Adds an event to the timeline at `at_ms` (now, or later), and tells the views.
+    pub fn add_event(&self, at_ms: i64, change: Change) {
+        match self.peek(|p| p.add_event(at_ms, change)) {
+            Some(Err(e)) => self.error.set(Some(e)),
+            Some(Ok(_)) => {
+                self.error.set(None);
+                self.run.update(|v| *v += 1);
+                self.schedule_link();
+            }
+            None => {}
+        }
     }
 
-    /// Starts a new run `hours` before now and fills it in, in slices, without
+    /// Adds an event now.
+    pub fn change_now(&self, change: Change) {
+        let now = self.read(Pipeline::now_ms).unwrap_or_default();
+        self.add_event(now, change);
+    }
+
+    /// Removes an event that has not happened yet.
+    pub fn remove_event(&self, index: usize) {
+        if let Some(Err(e)) = self.peek(|p| p.remove_event(index)) {
+            self.error.set(Some(e));
+        }
+        self.run.update(|v| *v += 1);
+        self.schedule_link();
+    }
+
+    /// Starts a new run `hours` before now with `run`'s scenario, seed and the
+    /// settings in effect now, and an empty timeline; fills it in, in slices, without
     /// freezing the page; then the live clock carries on from now.
-    pub fn backfill(&self, settings: RunSettings, hours: i64) {
-        let end = self.clock.get_untracked().now_ms;
-        self.backfill_between(settings, end - hours * 3_600_000, end);
+    pub fn new_run(&self, scenario: &str, seed: u64, hours: i64) {
+        let now = self.clock.get_untracked().now_ms;
+        let start = now - hours * 3_600_000;
+        let settings = self.read(|p| {
+            let mut s = p.settings().clone();
+            if p.run().scenario != scenario {
+                let defaults = crate::pipeline::Settings::for_scenario(scenario, s.instances);
+                s.controls = defaults.controls;
+            }
+            s
+        });
+        let mut run = Run::new(scenario, seed, start, 2);
+        if let Some(settings) = settings {
+            run.initial = settings;
+        }
+        self.replay(run, now);
     }
 
-    /// Starts a new run at `start` and fills it in up to `end` (the clock's now).
-    pub fn backfill_between(&self, settings: RunSettings, start: i64, end: i64) {
+    /// Builds `run` up to `end` (the clock's new now), in slices.
+    pub fn replay(&self, run: Run, end: i64) {
         let me = *self;
+        let start = run.start_ms;
         self.clock.update(|c| c.now_ms = end);
         let generation = self.backfill_generation.get_untracked() + 1;
         self.backfill_generation.set(generation);
-        saved::save(&settings, self.clock.get_untracked().speed);
-        match Pipeline::start(settings, start) {
+        match Pipeline::new(run, page_options()) {
             Ok(p) => self.pipeline.set_value(Some(p)),
             Err(e) => {
                 self.error.set(Some(e));
@@ -166,6 +153,9 @@ impl Playground {
             }
         }
         self.error.set(None);
+        self.run.update(|v| *v += 1);
+        self.data.update(|v| *v += 1);
+        self.schedule_link();
         self.backfill.set(Some(0.0));
         spawn_local(async move {
             let mut at = start;
@@ -175,58 +165,89 @@ impl Playground {
                     at = (at + BACKFILL_STEP_MS).min(end);
                     me.pipeline.update_value(|p| {
                         if let Some(p) = p.as_mut() {
-                            p.run_until(at);
+                            p.advance_to(at);
                         }
                     });
                 }
                 me.backfill
                     .set(Some((at - start) as f64 / (end - start).max(1) as f64));
-                me.version.update(|v| *v += 1);
+                me.data.update(|v| *v += 1);
                 sleep_ms(0).await;
                 if me.backfill_generation.get_untracked() != generation {
                     return;
                 }
             }
+            me.run.update(|v| *v += 1);
             me.backfill.set(None);
         });
     }
 
-    /// Writes the run (settings, start, virtual now, speed) into the address.
-    fn write_link(&self) {
-        if self.backfill.get_untracked().is_some() {
-            return;
-        }
-        let clock = self.clock.get_untracked();
-        let Some((settings, start)) = self
-            .pipeline
-            .with_value(|p| p.as_ref().map(|p| (p.settings.clone(), p.start_ms)))
-        else {
+    /// Runs the pipeline up to `t_ms`, telling the views only what changed.
+    fn advance(&self, t_ms: i64) {
+        let Some(done) = self.peek(|p| p.advance_to(t_ms)) else {
             return;
         };
-        let pairs = [
+        if done.scrapes > 0 || done.retention_passes > 0 {
+            self.data.update(|v| *v += 1);
+        }
+        if done.events > 0 {
+            self.run.update(|v| *v += 1);
+        }
+    }
+
+    /// The run as a link at the clock's now.
+    fn link(&self) -> Option<Link> {
+        let clock = self.clock.get_untracked();
+        self.read(|p| Link {
+            run: p.run().clone(),
+            now_ms: clock.now_ms,
+            speed: clock.speed,
+        })
+    }
+
+    /// Rewrites the address and storage at the next frame (once, however many
+    /// changes come before it).
+    fn schedule_link(&self) {
+        if self.link_pending.get_value() {
+            return;
+        }
+        self.link_pending.set_value(true);
+        let me = *self;
+        request_animation_frame(move || {
+            me.link_pending.set_value(false);
+            me.write_link();
+        });
+    }
+
+    fn write_link(&self) {
+        let Some(link) = self.link() else {
+            return;
+        };
+        let pairs: Vec<String> = link
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| match k {
+                // Its characters need no escaping; escaped, a long timeline triples.
+                "tl" => format!("tl={v}"),
+                _ => format!("{k}={}", share::encode(&v)),
+            })
+            .collect();
+        share::update(|k| LINK_KEYS.contains(&k), &pairs);
+        storage::save(STORAGE_KEY, &link.to_storage());
+        let length = share::href().len();
+        let warning = (length > MAX_LINK_CHARS).then(|| {
             format!(
-                "run={}",
-                share::encode(&saved::encode(&settings, clock.speed))
-            ),
-            format!("t0={start}"),
-            format!("now={}", clock.now_ms),
-        ];
-        share::update(|k| matches!(k, "run" | "t0" | "now"), &pairs);
+                "This page's address is {length} characters long: more than the {MAX_LINK_CHARS} many servers and chat programs accept. It opens in browsers, but may be cut when shared; remove future events or start a new run."
+            )
+        });
+        if self.link_warning.get_untracked() != warning {
+            self.link_warning.set(warning);
+        }
     }
 
     pub fn set_speed(&self, speed: u32) {
         self.clock.update(|c| c.speed = speed);
-        self.save();
-    }
-
-    /// Keeps the current settings and speed for the next visit.
-    pub fn save(&self) {
-        if let Some(settings) = self
-            .pipeline
-            .with_value(|p| p.as_ref().map(|p| p.settings.clone()))
-        {
-            saved::save(&settings, self.clock.get_untracked().speed);
-        }
+        self.schedule_link();
     }
 }
 
@@ -242,45 +263,49 @@ pub fn query_options() -> crate::promql::engine::Options {
     }
 }
 
-/// The run a shared link describes: settings (with speed), start and now.
-fn shared_run() -> Option<(RunSettings, i64, i64, u32)> {
-    let (settings, speed) = saved::decode(&share::param("run")?);
-    let start: i64 = share::param("t0")?.parse().ok()?;
-    let now: i64 = share::param("now")?.parse().ok()?;
-    // At most a day of backfill, as the page's own choices.
-    (start < now && now - start <= 24 * 3_600_000).then_some((settings, start, now, speed))
-}
-
-/// Creates the playground for the page: the saved settings (on a first visit the
-/// `api` scenario) with the last hour backfilled, then the clock running.
+/// Creates the playground for the page: the run in the address (a shared link or a
+/// reload), else the one in storage, else a new `api` run with the last hour
+/// backfilled; then the clock runs.
 pub fn provide_playground() -> Playground {
     let wall_now = js_sys::Date::now() as i64;
-    let (settings, speed) = saved::load();
     let playground = Playground {
         pipeline: StoredValue::new_local(None),
-        version: RwSignal::new(0),
+        data: RwSignal::new(0),
+        run: RwSignal::new(0),
         clock: RwSignal::new(VirtualClock {
             now_ms: wall_now,
-            speed,
+            speed: 1,
         }),
         backfill: RwSignal::new(None),
         error: RwSignal::new(None),
+        link_warning: RwSignal::new(None),
         backfill_generation: RwSignal::new(0),
+        link_pending: StoredValue::new(false),
     };
     provide_context(playground);
-    match shared_run() {
-        // A shared link: the very run it was made from, up to the moment it shows.
-        Some((settings, start, now, speed)) => {
+    let from_address = Link::read(share::param);
+    let from_storage = || storage::load(STORAGE_KEY).and_then(|text| Link::from_storage(&text));
+    match from_address.or_else(from_storage) {
+        Some(Ok(link)) => {
+            let speed = if SPEEDS.contains(&link.speed) {
+                link.speed
+            } else {
+                1
+            };
             playground.clock.update(|c| c.speed = speed);
-            playground.backfill_between(settings, start, now);
+            playground.replay(link.run, link.now_ms);
         }
-        None => playground.backfill(settings, FIRST_VISIT_HOURS),
-    }
-    // Keep the address a link to this run (at most once a second).
-    if let Ok(handle) =
-        set_interval_with_handle(move || playground.write_link(), Duration::from_secs(1))
-    {
-        on_cleanup(move || handle.clear());
+        other => {
+            playground.replay(
+                Run::new("api", 1, wall_now - FIRST_VISIT_HOURS * 3_600_000, 2),
+                wall_now,
+            );
+            if let Some(Err(e)) = other {
+                playground
+                    .error
+                    .set(Some(format!("{e}: a new run started instead.")));
+            }
+        }
     }
 
     let last_wall = Cell::new(now_ms());
@@ -297,7 +322,8 @@ pub fn provide_playground() -> Playground {
             }
             let t = clock.tick(elapsed, 2_000.0);
             playground.clock.set(clock);
-            playground.update(|p| p.run_until(t));
+            playground.advance(t);
+            playground.schedule_link();
         },
         TICK,
     ) {

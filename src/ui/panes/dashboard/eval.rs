@@ -99,6 +99,7 @@ fn evaluate(store: &Head, panel: &Panel, w: &Window, clock: fn() -> f64) -> Pane
             max: None,
             // The names above already follow the panel's legend template.
             legend: None,
+            markers: Vec::new(),
         },
         error: None,
         notes: out.annotations.messages(),

@@ -20,7 +20,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
 use crate::ui::browser::{now_ms, sleep_ms};
-use crate::ui::chart::Chart;
+use crate::ui::chart::{Chart, markers};
 use crate::ui::playground::Playground;
 
 use editor::PanelEditor;
@@ -52,8 +52,9 @@ async fn after_pending_effects() {
 #[component]
 pub fn DashboardPane() -> impl IntoView {
     let pg = expect_context::<Playground>();
-    let scenario = Memo::new(move |_| pg.with(|p| p.settings.scenario.clone()));
-    let scrape_interval = Memo::new(move |_| pg.with(|p| p.settings.interval_ms));
+    let scenario = Memo::new(move |_| pg.read_run(|p| p.run().scenario.clone()));
+    let scrape_interval = Memo::new(move |_| pg.read_run(|p| p.settings().interval_ms));
+    let events = Memo::new(move |_| markers(&pg.read_run(|p| p.event_rows()).unwrap_or_default()));
     let backfilling = Memo::new(move |_| pg.backfill.get().is_some());
     let range_ms = RwSignal::new(saved::load_range());
     Effect::new(move |_| saved::save_range(range_ms.get()));
@@ -121,7 +122,7 @@ pub fn DashboardPane() -> impl IntoView {
                 let Some(panel) = slot.panel.try_get_untracked() else {
                     continue;
                 };
-                let outcome = untrack(|| pg.with(|p| evaluate_panel(&p.store, &panel, &w, now_ms)));
+                let outcome = pg.read(|p| evaluate_panel(p.store(), &panel, &w, now_ms));
                 let drawing = now_ms();
                 if slot.outcome.try_set(outcome).is_some() {
                     continue; // the panel was removed meanwhile
@@ -188,9 +189,12 @@ pub fn DashboardPane() -> impl IntoView {
             persist();
         });
         let spec = Signal::derive(move || {
-            slot.outcome
+            let mut spec = slot
+                .outcome
                 .with(|o| o.as_ref().map(|o| o.spec.clone()))
-                .unwrap_or_default()
+                .unwrap_or_default();
+            spec.markers = events.get();
+            spec
         });
         let label = slot.panel.with_untracked(|p| p.title.clone());
         view! {

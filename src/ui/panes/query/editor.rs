@@ -126,7 +126,7 @@ pub fn QueryEditor(
         };
         let text = area.value();
         let cursor = byte_offset(&text, area.selection_start().ok().flatten().unwrap_or(0));
-        let found = pg.with(|p| complete(&text, cursor, &StoreSchema(&p.store)));
+        let found = pg.read(|p| complete(&text, cursor, &StoreSchema(p.store())));
         let show = found.filter(|c| {
             !c.items.is_empty()
                 && (explicit

@@ -4,11 +4,11 @@
 
 use leptos::prelude::*;
 
-use crate::ui::chart::{Chart, ChartKind, ChartSpec, Unit};
+use crate::ui::chart::{Chart, ChartKind, ChartSpec, Unit, markers};
 use crate::ui::playground::Playground;
 
 use super::editor::QueryEditor;
-use super::run::{self, Outcome, RANGES, Request};
+use super::run::{self, Outcome, RANGES, Request, Timed};
 use super::state::{PanelState, Resolution, Tab};
 use super::table::ResultTable;
 
@@ -45,21 +45,40 @@ pub fn QueryPanel(
     };
     // What the result depends on besides the query (not the text being typed).
     let view = Memo::new(move |_| state.with(|s| (s.tab, s.range_ms, s.end_ms, s.step_ms())));
-    let outcome = Memo::new(move |_| {
-        let (tab, range_ms, end_ms, step_ms) = view.get();
-        let now = pg.clock.get().now_ms;
-        let interval = pg.with(|p| p.settings.interval_ms).unwrap_or(15_000);
+    // The evaluation time: pinned, or the live clock aligned down to the step (as
+    // the dashboard's window), so a panel following now runs once a step, not at
+    // every tick; samples after it cannot change the result.
+    let end = Memo::new(move |_| {
+        let (_, _, pinned, step) = view.get();
+        pinned.unwrap_or_else(|| {
+            let now = pg.clock.get().now_ms;
+            now - now.rem_euclid(step)
+        })
+    });
+    let timed = Memo::new(move |_| {
+        let (tab, range_ms, _, step_ms) = view.get();
+        let end_ms = end.get();
+        let expr = submitted.get();
+        // A new run (or the end of its backfill) replaced the data.
+        pg.run.track();
+        let interval = pg.read(|p| p.settings().interval_ms).unwrap_or(15_000);
         let request = Request {
-            expr: submitted.get(),
+            expr,
             tab,
             range_ms,
-            end_ms: end_ms.unwrap_or(now),
+            end_ms,
             step_ms,
             scrape_interval_ms: interval,
         };
-        pg.with(|p| run::evaluate(&p.store, &request))
-            .unwrap_or_else(|| Outcome::error_only("The playground has no running service yet."))
+        Timed::measure(|| {
+            pg.read(|p| run::evaluate(p.store(), &request))
+                .unwrap_or_else(|| {
+                    Outcome::error_only("The playground has no running service yet.")
+                })
+        })
     });
+    let outcome = Memo::new(move |_| timed.with(|t| t.value.clone()));
+    let events = Memo::new(move |_| pg.read_run(|p| p.event_rows()).unwrap_or_default());
     let error_span =
         Signal::derive(move || outcome.with(|o| o.error.as_ref().and_then(|e| e.span)));
     let spec = Signal::derive(move || {
@@ -73,6 +92,7 @@ pub fn QueryPanel(
             unit: Unit::for_metric(&submitted.get()),
             series: outcome.with(|o| o.series.clone()),
             legend: (!legend.is_empty()).then_some(legend),
+            markers: markers(&events.get()),
             ..ChartSpec::default()
         }
     });
@@ -97,7 +117,7 @@ pub fn QueryPanel(
             step_ms,
             scrape_interval_ms: 15_000,
         };
-        pg.with(|p| run::evaluate(&p.store, &request))
+        pg.read(|p| run::evaluate(p.store(), &request))
             .unwrap_or_default()
     };
     let apply_fix = move |fixed: String| {
@@ -208,7 +228,14 @@ pub fn QueryPanel(
                     }>
                     {move || if state.with(|s| s.end_ms.is_some()) { "follow live" } else { "pin now" }}
                 </button>
-                <span class="query-stats" data-testid="query-stats">{move || outcome.with(|o| o.summary.clone())}</span>
+                <span class="query-stats" data-testid="query-stats">{move || timed.with(|t| {
+                    let s = &t.value.summary;
+                    if s.ends_with("result") || s.ends_with("results") {
+                        format!("{s}, evaluated in {:.1} ms", t.ms)
+                    } else {
+                        s.clone()
+                    }
+                })}</span>
             </div>
             {move || match state.with(|s| s.tab) {
                 Tab::Table => ResultTable(outcome.into()).into_any(),

@@ -140,7 +140,6 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
             ..Outcome::default()
         };
     }
-    let started = now();
     let step = req.step_ms.max(1);
     let end = req.end_ms - req.end_ms.rem_euclid(step);
     let result = match req.tab {
@@ -154,7 +153,6 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
         }
         _ => engine::instant_query(store, src, &expr, req.end_ms, &opts),
     };
-    let elapsed = now() - started;
     let out = match result {
         Ok(out) => out,
         Err(e) => {
@@ -201,11 +199,34 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
         }
     }
     let n = outcome.rows.len();
-    outcome.summary = format!(
-        "{n} {}, evaluated in {elapsed:.1} ms",
-        if n == 1 { "result" } else { "results" }
-    );
+    outcome.summary = format!("{n} {}", if n == 1 { "result" } else { "results" });
     outcome
+}
+
+/// A value with how long it took to compute. Equal values compare equal whatever
+/// the time, so a memo holding one wakes its views only when the value changed.
+#[derive(Clone, Debug, Default)]
+pub struct Timed<T> {
+    pub value: T,
+    pub ms: f64,
+}
+
+impl<T: PartialEq> PartialEq for Timed<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T> Timed<T> {
+    /// Runs `f`, timing it with `performance.now()`.
+    pub fn measure(f: impl FnOnce() -> T) -> Timed<T> {
+        let started = now();
+        let value = f();
+        Timed {
+            value,
+            ms: now() - started,
+        }
+    }
 }
 
 fn flatten(

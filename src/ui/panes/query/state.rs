@@ -91,10 +91,7 @@ impl PanelState {
 }
 
 fn duration_text(ms: i64) -> String {
-    crate::promql::format(&crate::promql::Expr {
-        span: Default::default(),
-        kind: crate::promql::ExprKind::Duration(ms),
-    })
+    crate::time::format_duration(ms)
 }
 
 fn parse_duration(text: &str) -> Option<i64> {

@@ -96,7 +96,7 @@ impl Playground {
             Some(Ok(_)) => {
                 self.error.set(None);
                 self.run.update(|v| *v += 1);
-                self.schedule_link();
+                self.write_link();
             }
             None => {}
         }
@@ -114,7 +114,7 @@ impl Playground {
             self.error.set(Some(e));
         }
         self.run.update(|v| *v += 1);
-        self.schedule_link();
+        self.write_link();
     }
 
     /// Starts a new run `hours` before now with `run`'s scenario, seed and the
@@ -155,7 +155,7 @@ impl Playground {
         self.error.set(None);
         self.run.update(|v| *v += 1);
         self.data.update(|v| *v += 1);
-        self.schedule_link();
+        self.write_link();
         self.backfill.set(Some(0.0));
         spawn_local(async move {
             let mut at = start;
@@ -206,7 +206,8 @@ impl Playground {
     }
 
     /// Rewrites the address and storage at the next frame (once, however many
-    /// changes come before it).
+    /// clock ticks come before it). A user's change writes them at once instead, so
+    /// a link copied, or a reload, right after it has it.
     fn schedule_link(&self) {
         if self.link_pending.get_value() {
             return;
@@ -247,7 +248,7 @@ impl Playground {
 
     pub fn set_speed(&self, speed: u32) {
         self.clock.update(|c| c.speed = speed);
-        self.schedule_link();
+        self.write_link();
     }
 }
 

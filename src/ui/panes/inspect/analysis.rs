@@ -105,15 +105,15 @@ pub async fn analyse(
         if done {
             break;
         }
-        progress.set(Some(parser.bytes_done() as f64 / bytes.len().max(1) as f64));
+        progress.try_set(Some(parser.bytes_done() as f64 / bytes.len().max(1) as f64));
         sleep_ms(0).await;
-        if generation.get_untracked() != mine {
+        if generation.try_get_untracked() != Some(mine) {
             return None;
         }
     }
     let parsed = parser.finish();
     sleep_ms(0).await;
-    if generation.get_untracked() != mine {
+    if generation.try_get_untracked() != Some(mine) {
         return None;
     }
     let problems = if parsed.families.is_empty() {

@@ -110,14 +110,15 @@ pub fn InspectPane() -> impl IntoView {
         let shared: Arc<str> = Arc::from(current);
         spawn_local(async move {
             sleep_ms(DEBOUNCE_MS).await;
-            if generation.get_untracked() != mine {
+            // A newer text, or the pane was closed meanwhile (its signals are gone).
+            if generation.try_get_untracked() != Some(mine) {
                 return;
             }
             progress.set(Some(0.0));
             if let Some(result) = analyse(shared, fmt, generation, mine, progress).await {
-                selected.set(None);
-                analysis.set(Some(Arc::new(result)));
-                progress.set(None);
+                selected.try_set(None);
+                analysis.try_set(Some(Arc::new(result)));
+                progress.try_set(None);
             }
         });
     });

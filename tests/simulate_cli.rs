@@ -136,3 +136,76 @@ fn bad_arguments_are_explained() {
     let out = simulate(&["--start", "0", "--interval", "fast"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a duration"));
 }
+
+#[test]
+fn a_timeline_file_changes_the_run_from_its_times() {
+    let dir = std::env::temp_dir().join(format!("promplay-timeline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("incident.timeline");
+    std::fs::write(
+        &file,
+        "# an outage, then more traffic\n3m outage 4m\n5m   traffic 40\n",
+    )
+    .unwrap();
+    let args = |timeline: Option<&'static str>| -> Vec<&'static str> {
+        let mut a = vec![
+            "--start",
+            "2024-05-01T00:00:00Z",
+            "--duration",
+            "10m",
+            "--instances",
+            "2",
+        ];
+        if let Some(t) = timeline {
+            a.extend(["--timeline", t]);
+        }
+        a
+    };
+    let path: &'static str = Box::leak(file.to_str().unwrap().to_string().into_boxed_str());
+    let plain = simulate(&args(None));
+    let with = simulate(&args(Some(path)));
+    assert!(with.status.success(), "{}", String::from_utf8_lossy(&with.stderr));
+    let (plain, with) = (
+        String::from_utf8(plain.stdout).unwrap(),
+        String::from_utf8(with.stdout).unwrap(),
+    );
+    // Up to the outage (3m = 1714521780 s) the samples are the same, after it they differ.
+    let until = |text: &str, t: f64| -> Vec<String> {
+        text.lines()
+            .filter(|l| {
+                l.rsplit(' ')
+                    .next()
+                    .and_then(|ts| ts.parse::<f64>().ok())
+                    .is_some_and(|ts| ts <= t)
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(until(&plain, 1_714_521_780.0), until(&with, 1_714_521_780.0));
+    assert_ne!(plain, with);
+    // The fingerprint in the report is the store's: the same file gives the same one.
+    let report = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .unwrap()
+            .to_string()
+    };
+    let again = simulate(&args(Some(path)));
+    assert!(report(&again).contains("fingerprint=0x"));
+    assert_eq!(
+        report(&again),
+        report(&simulate(&args(Some(path))))
+    );
+
+    // A broken file: its path, line and column, what was expected; exit code 1.
+    std::fs::write(&file, "3m outage 4m\n5m traffik 40\n").unwrap();
+    let broken = simulate(&args(Some(path)));
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains("incident.timeline:2:4: unknown event \"traffik\"; expected one of traffic"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -102,7 +102,6 @@ test("a share link opens the same series values on a fresh page", async () => {
   await input.press("Control+Enter");
   await page.click('[data-testid="query-tab-table"]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="query-table"] tbody tr').length > 0);
-  await page.waitForTimeout(1500); // the address is rewritten once a second
   const rows = await page.locator('[data-testid="query-table"] tbody tr').allTextContents();
   const link = page.url();
   assert.match(link, /g0\.expr=/);

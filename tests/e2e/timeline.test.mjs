@@ -16,7 +16,7 @@ const SHOTS = path.join(here, "screenshots");
 
 let server;
 let browser;
-let longestLink = 0;
+let longestLink = 0; // of the links made by clicking (the synthetic 700-event one apart)
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(DIST, "index.html")), `no release build at ${DIST} (bash .ci/test makes one)`);
@@ -26,7 +26,7 @@ before(async () => {
 });
 
 after(async () => {
-  console.log(`longest share link in these tests: ${longestLink} characters`);
+  console.log(`longest share link made by clicking in these tests: ${longestLink} characters`);
   await browser?.close();
   await server?.close();
 });
@@ -170,5 +170,25 @@ test("a future incident is listed and removable; a broken timeline says why", as
   const fresh = await openFresh(broken);
   const error = await fresh.page.textContent('[data-testid="clock-error"]');
   assert.match(error, /timeline does not read: 1:4: unknown event "trafic"/);
+  await fresh.context.close();
+});
+
+test("a link too long for common servers is reported, not cut", async () => {
+  const { context, page } = await openPage(browser, server.url + "#service");
+  await backfillDone(page);
+  await page.click('[data-testid="speed-0"]');
+  const url = new URL(page.url());
+  const t0 = Number(url.searchParams.get("t0"));
+  // 700 control changes, one a second from the start: about 10 000 characters.
+  const events = Array.from({ length: 700 }, (_, i) => `${i + 1}s:traffic:${(i % 40) + 1}`).join(",");
+  const long = `${url.origin}${url.pathname}?run=${url.searchParams.get("run")}&t0=${t0}&tl=${events}&now=${t0 + 3_600_000}&speed=0#service`;
+  await context.close();
+  const fresh = await openFresh(long);
+  const warning = await fresh.page.textContent('[data-testid="link-warning"]');
+  assert.match(warning, /address is \d+ characters long: more than the 8000/);
+  const kept = new URL(fresh.page.url()).search;
+  assert.ok(kept.includes("11m40s:traffic:20"), "every event is still in the address");
+  console.log(`a 700-event link: ${fresh.page.url().length} characters, reported as too long`);
+  assert.equal(await fresh.page.locator('[data-testid="timeline-event"]').count(), 700);
   await fresh.context.close();
 });

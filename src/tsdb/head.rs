@@ -253,44 +253,32 @@ impl Head {
         range
     }
 
-    /// A hash (FNV-1a, 64 bits) of everything stored: every series' labels, in label
+    /// A hash (xxHash64) of everything stored: every series' labels, in label
     /// order, and its samples' timestamps and value bits. Equal stores give equal
     /// fingerprints on every platform, so tests pin it natively and in the page.
     pub fn fingerprint(&self) -> u64 {
         let mut series: Vec<&MemSeries> = self.series.iter().flatten().map(|s| &**s).collect();
         series.sort_by(|a, b| a.labels.cmp(&b.labels));
-        let mut hash = Fnv1a::default();
+        let mut hash = xxhash_rust::xxh64::Xxh64::new(0);
+        let mut buf = Vec::with_capacity(16 * 1024);
         for s in series {
             for (name, value) in s.labels.iter() {
-                hash.write(name.as_bytes());
-                hash.write(&[0xff]);
-                hash.write(value.as_bytes());
-                hash.write(&[0xfe]);
+                buf.extend_from_slice(name.as_bytes());
+                buf.push(0xff);
+                buf.extend_from_slice(value.as_bytes());
+                buf.push(0xfe);
             }
             for (t, v) in s.iter(i64::MIN, i64::MAX) {
-                hash.write(&t.to_le_bytes());
-                hash.write(&v.to_bits().to_le_bytes());
+                buf.extend_from_slice(&t.to_le_bytes());
+                buf.extend_from_slice(&v.to_bits().to_le_bytes());
+                if buf.len() >= 16 * 1024 - 16 {
+                    hash.update(&buf);
+                    buf.clear();
+                }
             }
-            hash.write(&[0xfd]);
+            buf.push(0xfd);
         }
-        hash.0
-    }
-}
-
-/// FNV-1a, 64 bits: simple, and the same everywhere.
-struct Fnv1a(u64);
-
-impl Default for Fnv1a {
-    fn default() -> Fnv1a {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv1a {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= b as u64;
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
+        hash.update(&buf);
+        hash.digest()
     }
 }

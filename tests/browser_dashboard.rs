@@ -4,9 +4,7 @@
 //! wasm-bindgen-test in headless Chromium (`bash .ci/test`; see README).
 #![cfg(target_arch = "wasm32")]
 
-use promplay::expo::textparse::Format;
-use promplay::scrape::{ScrapeConfig, ScrapeManager};
-use promplay::sim::{Controls, SimConfig, Simulation};
+use promplay::pipeline::{Options, Pipeline, Run};
 use promplay::tsdb::Head;
 use promplay::ui::chart::{ChartKind, Unit};
 use promplay::ui::panes::dashboard::defaults::default_dashboard;
@@ -164,23 +162,11 @@ fn storage_round_trip_and_fallback() {
 
 /// `scenario` with one instance, scraped every 15 s for `duration_ms`.
 fn store_of(scenario: &str, duration_ms: i64) -> Head {
-    let mut sim = Simulation::new(SimConfig {
-        scenario: scenario.into(),
-        seed: 1,
-        start_ms: START_MS,
-        instances: 1,
-        controls: Controls::for_scenario(scenario),
-    })
-    .expect("the scenario exists");
-    let mut store = Head::default();
-    let config = ScrapeConfig {
-        interval_ms: SCRAPE_MS,
-        ..ScrapeConfig::default()
-    };
-    let mut scraper = ScrapeManager::new(config, Format::OpenMetrics);
-    scraper.sync_targets(&sim, &mut store, START_MS);
-    scraper.run_until(&mut sim, &mut store, START_MS + duration_ms);
-    store
+    let mut run = Run::new(scenario, 1, START_MS, 1);
+    run.initial.interval_ms = SCRAPE_MS;
+    let mut pipeline = Pipeline::new(run, Options::default()).expect("the scenario exists");
+    pipeline.advance_to(START_MS + duration_ms);
+    pipeline.into_store()
 }
 
 #[wasm_bindgen_test]

@@ -2,46 +2,46 @@
 //! staleness, failures, the sample limit, honor_labels, and determinism.
 
 use promplay::expo::textparse::{Format, SampleStream};
-use promplay::scrape::{Health, ScrapeConfig, ScrapeManager, series_labels};
-use promplay::sim::{SimConfig, Simulation};
-use promplay::tsdb::{Head, Labels, Matcher, is_stale_nan};
+use promplay::pipeline::{self, Change, Pipeline, Timeline};
+use promplay::scrape::{Health, series_labels};
+use promplay::tsdb::{Labels, Matcher, is_stale_nan};
 
 const START: i64 = 1_714_521_600_000; // 2024-05-01T00:00:00Z
 const MIN: i64 = 60_000;
 
+/// A run through the pipeline (the one place the stages are put together), with
+/// the scraper's view of it.
 struct Run {
-    sim: Simulation,
-    scraper: ScrapeManager,
-    store: Head,
+    pipeline: Pipeline,
 }
 
-fn run(scenario: &str, instances: usize, config: ScrapeConfig) -> Run {
-    let mut cfg = SimConfig::new(scenario, 7, START);
-    cfg.instances = instances;
-    let sim = Simulation::new(cfg).unwrap();
-    let mut store = Head::default();
-    let mut scraper = ScrapeManager::new(config, Format::OpenMetrics);
-    scraper.sync_targets(&sim, &mut store, START);
+/// `scenario` with `instances` instances, seed 7, and these events (file form).
+fn run_with(scenario: &str, instances: usize, events: &str, options: pipeline::Options) -> Run {
+    let mut run = pipeline::Run::new(scenario, 7, START, instances);
+    run.timeline = Timeline::parse(events, START).unwrap();
     Run {
-        sim,
-        scraper,
-        store,
+        pipeline: Pipeline::new(run, options).unwrap(),
     }
+}
+
+fn run(scenario: &str, instances: usize) -> Run {
+    run_with(scenario, instances, "", pipeline::Options::default())
 }
 
 impl Run {
     fn until(&mut self, t: i64) {
-        self.scraper.run_until(&mut self.sim, &mut self.store, t);
+        self.pipeline.advance_to(t);
     }
 
     fn series(&self, matchers: &[Matcher]) -> Vec<(Labels, Vec<(i64, f64)>)> {
-        self.store
+        let store = self.pipeline.store();
+        store
             .select(matchers)
             .into_iter()
             .map(|r| {
                 (
-                    self.store.labels(r).unwrap().clone(),
-                    self.store.iter(r, i64::MIN, i64::MAX).collect(),
+                    store.labels(r).unwrap().clone(),
+                    store.iter(r, i64::MIN, i64::MAX).collect(),
                 )
             })
             .collect()
@@ -57,7 +57,7 @@ impl Run {
 
 #[test]
 fn scraped_series_carry_job_and_instance_and_up_is_written() {
-    let mut r = run("api", 2, ScrapeConfig::default());
+    let mut r = run("api", 2);
     r.until(START + 10 * MIN);
     let up = r.series(&[Matcher::equal("__name__", "up")]);
     assert_eq!(up.len(), 2);
@@ -90,11 +90,11 @@ fn scraped_series_carry_job_and_instance_and_up_is_written() {
 
 #[test]
 fn samples_scraped_counts_the_body_and_series_added_only_new_series() {
-    let mut r = run("hello_world", 1, ScrapeConfig::default());
+    let mut r = run("hello_world", 1);
     r.until(START + 2 * MIN);
     let scraped = r.series(&[Matcher::equal("__name__", "scrape_samples_scraped")]);
     let added = r.series(&[Matcher::equal("__name__", "scrape_series_added")]);
-    let body = r.sim.scrape(0, Format::OpenMetrics).unwrap();
+    let body = r.pipeline.peek_scrape(0, Format::OpenMetrics).unwrap();
     let lines = SampleStream::new(body.as_bytes(), Format::OpenMetrics).count() as f64;
     assert_eq!(scraped[0].1.last().unwrap().1, lines);
     assert!(added[0].1[0].1 > 0.0, "the first scrape adds every series");
@@ -107,7 +107,7 @@ fn samples_scraped_counts_the_body_and_series_added_only_new_series() {
 
 #[test]
 fn a_series_that_disappears_gets_a_stale_marker() {
-    let mut r = run("api", 1, ScrapeConfig::default());
+    let mut r = run("api", 1);
     r.until(START + 3 * MIN);
     let intermittent = r.series(&[Matcher::equal("__name__", "intermittent_metric")]);
     assert_eq!(intermittent.len(), 1);
@@ -131,13 +131,10 @@ fn a_series_that_disappears_gets_a_stale_marker() {
 
 #[test]
 fn a_failing_target_is_down_and_all_its_series_go_stale() {
-    let mut r = run("api", 2, ScrapeConfig::default());
-    r.until(START + 2 * MIN);
-    r.sim.advance_to(START + 2 * MIN);
-    r.sim.start_outage(8 * MIN);
+    let mut r = run_with("api", 2, "2m outage 8m", pipeline::Options::default());
     r.until(START + 10 * MIN);
     let down: Vec<_> = r
-        .scraper
+        .pipeline
         .targets()
         .into_iter()
         .filter(|t| t.last_error.is_some() || t.health == Health::Down)
@@ -171,16 +168,9 @@ fn a_failing_target_is_down_and_all_its_series_go_stale() {
 
 #[test]
 fn sample_limit_fails_the_scrape_with_prometheus_message_and_stores_nothing() {
-    let mut r = run(
-        "api",
-        1,
-        ScrapeConfig {
-            sample_limit: 10,
-            ..ScrapeConfig::default()
-        },
-    );
+    let mut r = run_with("api", 1, "0s sample_limit 10", pipeline::Options::default());
     r.until(START + MIN);
-    let target = &r.scraper.targets()[0];
+    let target = &r.pipeline.targets()[0];
     assert_eq!(target.health, Health::Down);
     assert_eq!(target.last_error.as_deref(), Some("sample limit exceeded"));
     assert!(
@@ -198,9 +188,9 @@ fn sample_limit_fails_the_scrape_with_prometheus_message_and_stores_nothing() {
 
 #[test]
 fn pushgateway_is_scraped_with_honor_labels() {
-    let mut r = run("batch", 2, ScrapeConfig::default());
+    let mut r = run("batch", 2);
     r.until(START + 30 * MIN);
-    let target = &r.scraper.targets()[0];
+    let target = &r.pipeline.targets()[0];
     assert!(target.honor_labels);
     let pushed = r.series(&[Matcher::equal("__name__", "push_time_seconds")]);
     assert!(!pushed.is_empty());
@@ -230,42 +220,36 @@ fn clashing_labels_become_exported_without_honor_labels() {
 
 #[test]
 fn removed_targets_get_stale_markers() {
-    let mut r = run("api", 2, ScrapeConfig::default());
+    let mut r = run("api", 2);
     r.until(START + 2 * MIN);
-    r.sim.set_instances(1);
-    r.scraper
-        .sync_targets(&r.sim, &mut r.store, START + 2 * MIN + 1);
+    r.pipeline
+        .add_event(START + 2 * MIN, Change::Instances(1))
+        .unwrap();
     r.until(START + 4 * MIN);
     let up = r.series(&[
         Matcher::equal("__name__", "up"),
         Matcher::equal("instance", "api-2:8080"),
     ]);
     assert!(is_stale_nan(up[0].1.last().unwrap().1));
-    assert_eq!(r.scraper.targets().len(), 1);
+    assert_eq!(r.pipeline.targets().len(), 1);
 }
 
 #[test]
 fn same_scenario_and_seed_give_identical_stores() {
-    let mut a = run("api", 2, ScrapeConfig::default());
-    let mut b = run("api", 2, ScrapeConfig::default());
+    let mut a = run("api", 2);
+    let mut b = run("api", 2);
     a.until(START + 20 * MIN);
     // The other run gets there in many small steps.
     for step in 1..=40 {
         b.until(START + step * 30_000);
     }
     assert_eq!(a.dump(), b.dump());
-    let mut other_seed = {
-        let mut cfg = SimConfig::new("api", 8, START);
-        cfg.instances = 2;
-        let sim = Simulation::new(cfg).unwrap();
-        let mut store = Head::default();
-        let mut scraper = ScrapeManager::new(ScrapeConfig::default(), Format::OpenMetrics);
-        scraper.sync_targets(&sim, &mut store, START);
-        Run {
-            sim,
-            scraper,
-            store,
-        }
+    let mut other_seed = Run {
+        pipeline: Pipeline::new(
+            pipeline::Run::new("api", 8, START, 2),
+            pipeline::Options::default(),
+        )
+        .unwrap(),
     };
     other_seed.until(START + 20 * MIN);
     assert_ne!(a.dump(), other_seed.dump());
@@ -273,14 +257,16 @@ fn same_scenario_and_seed_give_identical_stores() {
 
 #[test]
 fn series_removed_by_retention_come_back_on_the_next_scrape() {
-    let mut r = run("hello_world", 1, ScrapeConfig::default());
+    // A byte budget of nothing: each retention pass (every virtual minute) drops
+    // every chunk and so every series.
+    let options = pipeline::Options {
+        max_bytes: Some(1),
+        ..pipeline::Options::default()
+    };
+    let mut r = run_with("hello_world", 1, "", options);
     r.until(START + 2 * MIN);
-    // A byte budget of nothing: retention drops every chunk and so every series.
-    r.store.set_retention(None, Some(1));
-    r.store.apply_retention(START + 2 * MIN);
-    assert_eq!(r.store.num_series(), 0);
-    r.store.set_retention(None, None);
-    r.until(START + 3 * MIN);
+    assert_eq!(r.pipeline.store().num_series(), 0);
+    r.until(START + 2 * MIN + 30_000);
     let up = r.series(&[Matcher::equal("__name__", "up")]);
     assert_eq!(up.len(), 1, "up is written again");
     assert!(!up[0].1.is_empty());

@@ -164,7 +164,11 @@ fn a_timeline_file_changes_the_run_from_its_times() {
     let path: &'static str = Box::leak(file.to_str().unwrap().to_string().into_boxed_str());
     let plain = simulate(&args(None));
     let with = simulate(&args(Some(path)));
-    assert!(with.status.success(), "{}", String::from_utf8_lossy(&with.stderr));
+    assert!(
+        with.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
     let (plain, with) = (
         String::from_utf8(plain.stdout).unwrap(),
         String::from_utf8(with.stdout).unwrap(),
@@ -181,7 +185,10 @@ fn a_timeline_file_changes_the_run_from_its_times() {
             .map(str::to_string)
             .collect()
     };
-    assert_eq!(until(&plain, 1_714_521_780.0), until(&with, 1_714_521_780.0));
+    assert_eq!(
+        until(&plain, 1_714_521_780.0),
+        until(&with, 1_714_521_780.0)
+    );
     assert_ne!(plain, with);
     // The fingerprint in the report is the store's: the same file gives the same one.
     let report = |out: &std::process::Output| {
@@ -193,10 +200,7 @@ fn a_timeline_file_changes_the_run_from_its_times() {
     };
     let again = simulate(&args(Some(path)));
     assert!(report(&again).contains("fingerprint=0x"));
-    assert_eq!(
-        report(&again),
-        report(&simulate(&args(Some(path))))
-    );
+    assert_eq!(report(&again), report(&simulate(&args(Some(path)))));
 
     // A broken file: its path, line and column, what was expected; exit code 1.
     std::fs::write(&file, "3m outage 4m\n5m traffik 40\n").unwrap();
@@ -204,7 +208,8 @@ fn a_timeline_file_changes_the_run_from_its_times() {
     assert_eq!(broken.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&broken.stderr);
     assert!(
-        stderr.contains("incident.timeline:2:4: unknown event \"traffik\"; expected one of traffic"),
+        stderr
+            .contains("incident.timeline:2:4: unknown event \"traffik\"; expected one of traffic"),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);

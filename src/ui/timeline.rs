@@ -9,8 +9,16 @@ use crate::ui::playground::Playground;
 pub fn TimelineList() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let rows = Memo::new(move |_| playground.read_run(|p| p.event_rows()).unwrap_or_default());
-    // Whether each event is still in the future moves with the clock, not only the run.
-    let now = Memo::new(move |_| playground.clock.get().now_ms);
+    // Which events are still to come moves with the clock: a memo of the flags, so
+    // the list is rebuilt when one flips, not at every tick.
+    let future = Memo::new(move |_| {
+        let now = playground.clock.get().now_ms;
+        rows.with(|rows| {
+            rows.iter()
+                .map(|row| row.future && row.at_ms >= now)
+                .collect::<Vec<bool>>()
+        })
+    });
     let summary = move || match rows.with(Vec::len) {
         0 => {
             "Timeline: no events yet (changes you make to the service are listed here)".to_string()
@@ -19,11 +27,11 @@ pub fn TimelineList() -> impl IntoView {
         n => format!("Timeline: {n} events"),
     };
     let items = move || {
-        let now = now.get();
+        let flags = future.get();
         rows.get()
             .into_iter()
-            .map(|row| {
-                let future = row.future && row.at_ms >= now;
+            .zip(flags)
+            .map(|(row, future)| {
                 let index = row.index;
                 let label = format!("Remove the event at {}: {}", row.time, row.text);
                 view! {

@@ -3,8 +3,9 @@
 //! tell views what changed: `data` when samples were stored, `run` when the settings
 //! or the timeline changed. Reads are untracked unless a view asks for one of them.
 //!
-//! The address and storage always hold the run as a [`Link`] (rewritten a frame
-//! after any change), so a reload or a shared link replays exactly what was shown.
+//! The address and storage always hold the run as a [`Link`] (rewritten at once
+//! after any change, and every second while the clock runs), so a reload or a
+//! shared link replays exactly what was shown.
 
 mod clock;
 
@@ -34,6 +35,8 @@ const RETENTION_MS: i64 = 26 * 3_600_000;
 pub const STORE_BYTE_BUDGET: usize = 64 << 20;
 /// The storage key of the run (a `Link`'s storage form).
 const STORAGE_KEY: &str = "run.link";
+/// While the clock runs, the address's `now` is rewritten this often (wall ms).
+const LINK_EVERY_MS: f64 = 1000.0;
 /// The address keys the run owns.
 const LINK_KEYS: [&str; 5] = ["run", "t0", "tl", "now", "speed"];
 
@@ -60,7 +63,8 @@ pub struct Playground {
     /// Set when the address is longer than common servers accept.
     pub link_warning: RwSignal<Option<String>>,
     backfill_generation: RwSignal<u64>,
-    link_pending: StoredValue<bool>,
+    /// When the address was last written (`performance.now()`).
+    last_link_write: StoredValue<f64>,
 }
 
 impl Playground {
@@ -102,10 +106,9 @@ impl Playground {
         }
     }
 
-    /// Adds an event now.
+    /// Adds an event at the clock's now (during a backfill the run catches up to it).
     pub fn change_now(&self, change: Change) {
-        let now = self.read(Pipeline::now_ms).unwrap_or_default();
-        self.add_event(now, change);
+        self.add_event(self.clock.get_untracked().now_ms, change);
     }
 
     /// Removes an event that has not happened yet.
@@ -205,22 +208,11 @@ impl Playground {
         })
     }
 
-    /// Rewrites the address and storage at the next frame (once, however many
-    /// clock ticks come before it). A user's change writes them at once instead, so
-    /// a link copied, or a reload, right after it has it.
-    fn schedule_link(&self) {
-        if self.link_pending.get_value() {
-            return;
-        }
-        self.link_pending.set_value(true);
-        let me = *self;
-        request_animation_frame(move || {
-            me.link_pending.set_value(false);
-            me.write_link();
-        });
-    }
-
+    /// Rewrites the address and storage: at once after a user's change (so a link
+    /// copied, or a reload, right after it has it), and while the clock runs at most
+    /// once a wall second (`history.replaceState` costs a millisecond or two).
     fn write_link(&self) {
+        self.last_link_write.set_value(now_ms());
         let Some(link) = self.link() else {
             return;
         };
@@ -281,7 +273,7 @@ pub fn provide_playground() -> Playground {
         error: RwSignal::new(None),
         link_warning: RwSignal::new(None),
         backfill_generation: RwSignal::new(0),
-        link_pending: StoredValue::new(false),
+        last_link_write: StoredValue::new(0.0),
     };
     provide_context(playground);
     let from_address = Link::read(share::param);
@@ -324,7 +316,9 @@ pub fn provide_playground() -> Playground {
             let t = clock.tick(elapsed, 2_000.0);
             playground.clock.set(clock);
             playground.advance(t);
-            playground.schedule_link();
+            if wall - playground.last_link_write.get_value() >= LINK_EVERY_MS {
+                playground.write_link();
+            }
         },
         TICK,
     ) {

@@ -625,3 +625,94 @@ async fn chart_component_legend_isolates_and_hover_reads_out() {
     drop(handle);
     host.remove();
 }
+
+#[wasm_bindgen_test]
+fn markers_are_placed_and_clipped_to_the_axis() {
+    let outage = ChartMarker {
+        t: 100.0,
+        until: Some(400.0),
+        text: "outage".into(),
+    };
+    assert_eq!(
+        outage.placement((0.0, 1000.0)),
+        (Some(100.0), Some((100.0, 400.0)))
+    );
+    // Started before the axis and still on: the span only, clipped.
+    assert_eq!(
+        outage.placement((200.0, 1000.0)),
+        (None, Some((200.0, 400.0)))
+    );
+    assert_eq!(outage.placement((500.0, 1000.0)), (None, None));
+    let change = ChartMarker {
+        t: 50.0,
+        until: None,
+        text: "traffic".into(),
+    };
+    assert_eq!(change.placement((0.0, 10.0)), (None, None));
+    assert_eq!(change.placement((0.0, 50.0)), (Some(50.0), None));
+}
+
+#[wasm_bindgen_test]
+async fn events_are_drawn_as_markers_with_tooltips() {
+    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    host.set_attribute("style", "width:600px").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let mut s = spec(ChartKind::Lines, Unit::PerSecond, two_lines());
+    // Two events inside the 80 × 15 s of data, one after it.
+    let (early, late) = (T0 + 300.0, T0 + 900.0);
+    s.markers = vec![
+        ChartMarker {
+            t: early,
+            until: Some(early + 300.0),
+            text: "10:05:00 outage started (5m)".into(),
+        },
+        ChartMarker {
+            t: late,
+            until: None,
+            text: "10:15:00 traffic 10 → 40/s".into(),
+        },
+        ChartMarker {
+            t: T0 + 100_000.0,
+            until: None,
+            text: "outside".into(),
+        },
+    ];
+    let spec_signal = RwSignal::new(s);
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        view! { <Chart spec=spec_signal label="markers" testid="marker-chart"/> }
+    });
+    tick().await;
+    let root: web_sys::Element = host.clone().unchecked_into();
+    let markers = root
+        .query_selector_all("[data-testid=chart-marker]")
+        .unwrap();
+    assert_eq!(markers.length(), 2, "the one outside the axis is not drawn");
+    let marker = |i: u32| -> web_sys::HtmlElement { markers.item(i).unwrap().unchecked_into() };
+    assert_eq!(
+        marker(0).get_attribute("title").as_deref(),
+        Some("10:05:00 outage started (5m)")
+    );
+    let x = |m: web_sys::HtmlElement| m.get_bounding_client_rect().left();
+    assert!(x(marker(0)) < x(marker(1)), "in time order along the axis");
+    // The later one is about twice as far from the start as the earlier one.
+    let canvas = query(&root, "canvas").unwrap().get_bounding_client_rect();
+    let (a, b) = (x(marker(0)) - canvas.left(), x(marker(1)) - canvas.left());
+    assert!(b > a + 50.0, "{a} {b}");
+    assert_eq!(
+        root.query_selector_all(".chart-marker-span")
+            .unwrap()
+            .length(),
+        1
+    );
+    // Kinds without a time axis draw none.
+    spec_signal.update(|s| s.kind = ChartKind::Stat);
+    tick().await;
+    assert_eq!(
+        root.query_selector_all("[data-testid=chart-marker]")
+            .unwrap()
+            .length(),
+        0
+    );
+    drop(handle);
+    host.remove();
+}

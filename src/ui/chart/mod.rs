@@ -374,11 +374,11 @@ pub fn Chart(
             view! {
                 {span.map(|(a, b)| {
                     let (x, w) = (p.css_x_of(a), p.css_x_of(b) - p.css_x_of(a));
-                    view! { <div class="chart-marker-span" style=format!("left:{x:.1}px;top:{top:.1}px;width:{w:.1}px;height:{height:.1}px")></div> }
+                    view! { <div class="chart-marker-span" style=format!("position:absolute;left:{x:.1}px;top:{top:.1}px;width:{w:.1}px;height:{height:.1}px")></div> }
                 })}
                 {line.map(|t| view! {
                     <div class="chart-marker" data-testid="chart-marker" title=title.clone() aria-label=title.clone()
-                        style=format!("left:{:.1}px;top:{top:.1}px;height:{height:.1}px", p.css_x_of(t))></div>
+                        style=format!("position:absolute;left:{:.1}px;top:{top:.1}px;height:{height:.1}px", p.css_x_of(t))></div>
                 })}
             }
         }).collect_view();

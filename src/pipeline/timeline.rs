@@ -285,11 +285,14 @@ impl Timeline {
     /// offsets count from `start_ms`.
     pub fn parse(text: &str, start_ms: i64) -> Result<Timeline, TimelineError> {
         // Count first, so a huge text is refused before anything is stored.
-        let pieces = text.split(['\n', ',']).filter(|p| {
-            let p = p.split('#').next().unwrap_or("");
-            !p.trim().is_empty()
-        });
-        if pieces.count() > MAX_EVENTS {
+        let pieces: usize = text
+            .split('\n')
+            .map(|line| {
+                let content = line.split('#').next().unwrap_or("");
+                content.split(',').filter(|p| !p.trim().is_empty()).count()
+            })
+            .sum();
+        if pieces > MAX_EVENTS {
             return Err(TimelineError {
                 line: 1,
                 col: 1,

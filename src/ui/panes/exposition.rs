@@ -36,7 +36,7 @@ pub fn ExpositionPane() -> impl IntoView {
         let (i, f) = (target.get(), format.get());
         playground.data.track();
         playground
-            .peek(|p| {
+            .with_mut(|p| {
                 // A scenario with fewer targets than before: show its first one.
                 let i = if i < p.target_specs().len() { i } else { 0 };
                 p.peek_scrape(i, f)

@@ -86,8 +86,9 @@ impl Playground {
         self.read(f)
     }
 
-    /// Mutable access that changes no data (a scrape body rendered for display).
-    pub fn peek<R>(&self, f: impl FnOnce(&mut Pipeline) -> R) -> Option<R> {
+    /// Mutable access that tells no view: the caller bumps `data` or `run` for what
+    /// it changed (nothing, for a scrape body rendered for display).
+    pub fn with_mut<R>(&self, f: impl FnOnce(&mut Pipeline) -> R) -> Option<R> {
         self.pipeline
             .try_update_value(|p| p.as_mut().map(f))
             .flatten()
@@ -95,7 +96,7 @@ impl Playground {
 
     /// Adds an event to the timeline at `at_ms` (now, or later), and tells the views.
     pub fn add_event(&self, at_ms: i64, change: Change) {
-        match self.peek(|p| p.add_event(at_ms, change)) {
+        match self.with_mut(|p| p.add_event(at_ms, change)) {
             Some(Err(e)) => self.error.set(Some(e)),
             Some(Ok(_)) => {
                 self.error.set(None);
@@ -113,16 +114,17 @@ impl Playground {
 
     /// Removes an event that has not happened yet.
     pub fn remove_event(&self, index: usize) {
-        if let Some(Err(e)) = self.peek(|p| p.remove_event(index)) {
+        if let Some(Err(e)) = self.with_mut(|p| p.remove_event(index)) {
             self.error.set(Some(e));
         }
         self.run.update(|v| *v += 1);
         self.write_link();
     }
 
-    /// Starts a new run `hours` before now with `run`'s scenario, seed and the
-    /// settings in effect now, and an empty timeline; fills it in, in slices, without
-    /// freezing the page; then the live clock carries on from now.
+    /// Starts a new run of `scenario` with `seed`, `hours` before now, with the
+    /// settings in effect now (a new scenario's own controls) and an empty timeline;
+    /// fills it in, in slices, without freezing the page; then the live clock
+    /// carries on from now.
     pub fn new_run(&self, scenario: &str, seed: u64, hours: i64) {
         let now = self.clock.get_untracked().now_ms;
         let start = now - hours * 3_600_000;
@@ -187,7 +189,7 @@ impl Playground {
 
     /// Runs the pipeline up to `t_ms`, telling the views only what changed.
     fn advance(&self, t_ms: i64) {
-        let Some(done) = self.peek(|p| p.advance_to(t_ms)) else {
+        let Some(done) = self.with_mut(|p| p.advance_to(t_ms)) else {
             return;
         };
         if done.scrapes > 0 || done.retention_passes > 0 {

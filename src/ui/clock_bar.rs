@@ -33,6 +33,22 @@ pub fn ClockBar() -> impl IntoView {
             .unwrap_or_else(|| ("api".into(), 1));
         playground.new_run(&scenario, seed, hours.get_untracked());
     };
+    // Writes the exact link now (the address trails a running clock by a few
+    // seconds) and puts it on the clipboard.
+    let copied = RwSignal::new(false);
+    let copy_link = move |_| {
+        let href = playground.write_link();
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&href);
+        }
+        copied.set(true);
+        set_timeout(
+            move || {
+                copied.try_set(false);
+            },
+            std::time::Duration::from_secs(2),
+        );
+    };
     view! {
         <div class="clock-bar" data-testid="clock-bar">
             <span class="virtual-time" data-testid="virtual-time" title="Simulated time">
@@ -50,6 +66,10 @@ pub fn ClockBar() -> impl IntoView {
             <button type="button" data-testid="backfill" on:click=backfill
                 title="Starts a new run that many hours before now, with the settings in effect now and an empty timeline" disabled=move || playground.backfill.get().is_some()>
                 "Backfill"
+            </button>
+            <button type="button" data-testid="copy-link" on:click=copy_link
+                title="Copy a link that replays this run up to this moment, in any browser">
+                {move || if copied.get() { "Link copied" } else { "Copy link" }}
             </button>
             {move || playground.backfill.get().map(|p| view! {
                 <progress data-testid="backfill-progress" max="1" value=p title="Backfilling"></progress>

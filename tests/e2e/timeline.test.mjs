@@ -94,7 +94,12 @@ test("an outage is in the link: a fresh browser sees the same error ratio", asyn
   assert.match(await marker.first().getAttribute("title"), /outage started \(5m\)/);
   await page.screenshot({ path: path.join(SHOTS, "timeline-outage-sender.png") });
   await page.click('[data-testid="query-tab-table"]');
+  // "Copy link" puts the address, written that moment, on the clipboard.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.click('[data-testid="copy-link"]');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
   const link = await shareLink(page);
+  assert.equal(copied, link);
   assert.match(link, /tl=\d+[a-z0-9]*:outage:5m/);
   assert.deepEqual(problems, []);
   await context.close();

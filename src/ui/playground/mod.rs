@@ -4,7 +4,7 @@
 //! or the timeline changed. Reads are untracked unless a view asks for one of them.
 //!
 //! The address and storage always hold the run as a [`Link`] (rewritten at once
-//! after any change, and every second while the clock runs), so a reload or a
+//! after any change, and every few seconds while the clock runs), so a reload or a
 //! shared link replays exactly what was shown.
 
 mod clock;
@@ -35,8 +35,9 @@ const RETENTION_MS: i64 = 26 * 3_600_000;
 pub const STORE_BYTE_BUDGET: usize = 64 << 20;
 /// The storage key of the run (a `Link`'s storage form).
 const STORAGE_KEY: &str = "run.link";
-/// While the clock runs, the address's `now` is rewritten this often (wall ms).
-const LINK_EVERY_MS: f64 = 1000.0;
+/// While the clock runs, the address's `now` is rewritten this often (wall ms):
+/// `history.replaceState` costs the page about 4 ms of main-thread work each time.
+const LINK_EVERY_MS: f64 = 5000.0;
 /// The address keys the run owns.
 const LINK_KEYS: [&str; 5] = ["run", "t0", "tl", "now", "speed"];
 
@@ -211,12 +212,12 @@ impl Playground {
     }
 
     /// Rewrites the address and storage: at once after a user's change (so a link
-    /// copied, or a reload, right after it has it), and while the clock runs at most
-    /// once a wall second (`history.replaceState` costs a millisecond or two).
-    fn write_link(&self) {
+    /// copied, or a reload, right after it has it), and every few seconds while the
+    /// clock runs (see `LINK_EVERY_MS`). Returns the address.
+    pub fn write_link(&self) -> String {
         self.last_link_write.set_value(now_ms());
         let Some(link) = self.link() else {
-            return;
+            return share::href();
         };
         let pairs: Vec<String> = link
             .pairs()
@@ -229,7 +230,8 @@ impl Playground {
             .collect();
         share::update(|k| LINK_KEYS.contains(&k), &pairs);
         storage::save(STORAGE_KEY, &link.to_storage());
-        let length = share::href().len();
+        let href = share::href();
+        let length = href.len();
         let warning = (length > MAX_LINK_CHARS).then(|| {
             format!(
                 "This page's address is {length} characters long: more than the {MAX_LINK_CHARS} many servers and chat programs accept. It opens in browsers, but may be cut when shared; remove future events or start a new run."
@@ -238,6 +240,7 @@ impl Playground {
         if self.link_warning.get_untracked() != warning {
             self.link_warning.set(warning);
         }
+        href
     }
 
     pub fn set_speed(&self, speed: u32) {
@@ -319,7 +322,7 @@ pub fn provide_playground() -> Playground {
             playground.clock.set(clock);
             playground.advance(t);
             if wall - playground.last_link_write.get_value() >= LINK_EVERY_MS {
-                playground.write_link();
+                let _ = playground.write_link();
             }
         },
         TICK,

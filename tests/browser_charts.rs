@@ -716,3 +716,31 @@ async fn events_are_drawn_as_markers_with_tooltips() {
     drop(handle);
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_hundred_chart_mounts_leave_no_resize_observer_behind() {
+    let before = live_size_watches();
+    for _ in 0..100 {
+        let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+        host.set_attribute("style", "width:300px").unwrap();
+        document().body().unwrap().append_child(&host).unwrap();
+        let s = RwSignal::new(spec(ChartKind::Lines, Unit::PerSecond, two_lines()));
+        let handle = leptos::mount::mount_to(host.clone(), move || {
+            view! { <Chart spec=s label="leak" testid="leak-chart"/> }
+        });
+        promplay::ui::browser::sleep_ms(0).await;
+        assert_eq!(
+            live_size_watches(),
+            before + 1,
+            "the mounted chart watches its size"
+        );
+        drop(handle);
+        host.remove();
+    }
+    promplay::ui::browser::sleep_ms(0).await;
+    assert_eq!(
+        live_size_watches(),
+        before,
+        "every unmounted chart freed its observer"
+    );
+}

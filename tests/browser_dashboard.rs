@@ -12,6 +12,7 @@ use promplay::ui::panes::dashboard::eval::evaluate_panel;
 use promplay::ui::panes::dashboard::interval::{
     Window, promql_duration, rate_interval_ms, substitute, window,
 };
+use promplay::ui::panes::dashboard::live_panel_slots;
 use promplay::ui::panes::dashboard::model::{Dashboard, Panel, apply_legend, decode, encode};
 use promplay::ui::panes::dashboard::saved;
 use promplay::ui::storage;
@@ -306,16 +307,31 @@ async fn the_pane_evaluates_and_draws_every_default_panel() {
     assert!(saved_text.contains("\nquery sum(up\n"), "{saved_text}");
     assert_eq!(saved::load("api").panels[0].query, "sum(up");
     // Add a panel, then reset: the default again, nothing saved.
+    let live = live_panel_slots();
     click(&query_all("[data-testid=dashboard-add]")[0]);
     promplay::ui::browser::sleep_ms(200).await;
     assert_eq!(
         query_all("[data-testid=dashboard-panel]").len(),
         expected + 1
     );
+    assert_eq!(live_panel_slots(), live + 1);
     assert_eq!(saved::load("api").panels.len(), expected + 1);
+    // Removing a panel frees its signals (its evaluation, if still running, stops).
+    // (A new panel opens with its editor shown.)
+    click(query_all("[data-testid=panel-remove]").last().unwrap());
+    promplay::ui::browser::sleep_ms(100).await;
+    assert_eq!(query_all("[data-testid=dashboard-panel]").len(), expected);
+    assert_eq!(
+        live_panel_slots(),
+        live,
+        "the removed panel's signals are disposed"
+    );
+    click(&query_all("[data-testid=dashboard-add]")[0]);
+    promplay::ui::browser::sleep_ms(200).await;
     click(&query_all("[data-testid=dashboard-reset]")[0]);
     promplay::ui::browser::sleep_ms(300).await;
     assert_eq!(query_all("[data-testid=dashboard-panel]").len(), expected);
+    assert_eq!(live_panel_slots(), live, "a reset disposes every old panel");
     assert!(query_all("[data-testid=panel-error]").is_empty());
     assert_eq!(storage::load(&saved::storage_key("api")), None);
     handle.forget();

@@ -159,3 +159,27 @@ test("'graph this' on a counter line opens the Query pane with its rate", async 
   await page.waitForFunction(() => /^[1-9]\d* results?/.test(document.querySelector('[data-testid="query-stats"]')?.textContent ?? ""));
   await context.close();
 });
+
+test("every panel can be removed while there are two or more", async () => {
+  const { context, page, problems } = await openPage(browser, server.url + "#query");
+  await backfillDone(page);
+  const removers = () => page.locator('[data-testid="remove-panel"]').count();
+  const panels = () => page.locator('[data-testid="query-panel"]').count();
+  assert.equal(await panels(), 1);
+  assert.equal(await removers(), 0, "the only panel cannot be removed");
+  await page.click('[data-testid="add-panel"]');
+  assert.equal(await panels(), 2);
+  assert.equal(await removers(), 2, "the first panel gets a remove button too");
+  await page.click('[data-testid="add-panel"]');
+  assert.equal(await removers(), 3);
+  await page.locator('[data-testid="remove-panel"]').first().click();
+  assert.equal(await panels(), 2);
+  assert.equal(await removers(), 2);
+  await page.locator('[data-testid="remove-panel"]').nth(1).click();
+  assert.equal(await panels(), 1);
+  assert.equal(await removers(), 0);
+  assert.match(page.url(), /g0\.expr=/);
+  assert.doesNotMatch(page.url(), /g1\.expr=/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -34,6 +34,8 @@ pub use stacked::{Stack, stack};
 pub use stat::last_value;
 pub use units::short as format_short;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -132,6 +134,41 @@ pub fn draw_chart_visible(
             palette,
             dpr,
         ),
+    }
+}
+
+/// Resize observers alive (their closures not yet freed): the leak test reads it.
+static LIVE_SIZE_WATCHES: AtomicUsize = AtomicUsize::new(0);
+
+/// How many charts' resize observers are alive.
+pub fn live_size_watches() -> usize {
+    LIVE_SIZE_WATCHES.load(Ordering::Relaxed)
+}
+
+/// A `ResizeObserver` on one element and the closure it calls: dropping it
+/// disconnects the observer and frees the closure (nothing is leaked per chart).
+struct SizeWatch {
+    observer: web_sys::ResizeObserver,
+    _callback: Closure<dyn Fn()>,
+}
+
+impl SizeWatch {
+    fn new(element: &web_sys::Element, on_resize: impl Fn() + 'static) -> Option<SizeWatch> {
+        let callback = Closure::<dyn Fn()>::new(on_resize);
+        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        observer.observe(element);
+        LIVE_SIZE_WATCHES.fetch_add(1, Ordering::Relaxed);
+        Some(SizeWatch {
+            observer,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for SizeWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+        LIVE_SIZE_WATCHES.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -253,14 +290,14 @@ pub fn Chart(
         let Some(canvas) = canvas_ref.get() else {
             return;
         };
-        let observer_cb =
-            Closure::<dyn Fn()>::new(move || size_epoch.update(|n| *n = n.wrapping_add(1)));
-        if let Ok(observer) = web_sys::ResizeObserver::new(observer_cb.as_ref().unchecked_ref()) {
-            observer.observe(&canvas);
-            let observer = send_wrapper::SendWrapper::new(observer);
-            on_cleanup(move || observer.disconnect());
+        // Redraw when the canvas's box changes; the watch (observer and closure)
+        // goes with the chart.
+        if let Some(watch) = SizeWatch::new(&canvas, move || {
+            size_epoch.try_update(|n| *n = n.wrapping_add(1));
+        }) {
+            let watch = send_wrapper::SendWrapper::new(watch);
+            on_cleanup(move || drop(watch));
         }
-        observer_cb.forget();
     });
 
     // Recomputes the readout for the last mouse position (after a move or a redraw).

@@ -15,6 +15,8 @@ pub mod interval;
 pub mod model;
 pub mod saved;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
@@ -38,6 +40,37 @@ struct Slot {
     outcome: RwSignal<Option<PanelOutcome>>,
     draw_ms: RwSignal<Option<f64>>,
     editing: RwSignal<bool>,
+}
+
+/// Panels whose signals are alive (created and not yet disposed): a test reads it.
+static LIVE_SLOTS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many dashboard panels hold signals.
+pub fn live_panel_slots() -> usize {
+    LIVE_SLOTS.load(Ordering::Relaxed)
+}
+
+impl Slot {
+    fn new(id: u64, panel: Panel) -> Slot {
+        LIVE_SLOTS.fetch_add(1, Ordering::Relaxed);
+        Slot {
+            id,
+            panel: RwSignal::new(panel),
+            outcome: RwSignal::new(None),
+            draw_ms: RwSignal::new(None),
+            editing: RwSignal::new(false),
+        }
+    }
+
+    /// Frees the panel's signals once it is removed: work still in flight for it
+    /// (an evaluation) then finds them gone and stops.
+    fn dispose(self) {
+        self.panel.dispose();
+        self.outcome.dispose();
+        self.draw_ms.dispose();
+        self.editing.dispose();
+        LIVE_SLOTS.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Waits until the effects woken so far (the chart's redraw) have run: they are
@@ -76,17 +109,13 @@ pub fn DashboardPane() -> impl IntoView {
     let new_slot = move |panel: Panel| {
         let id = next_id.get_value();
         next_id.set_value(id + 1);
-        Slot {
-            id,
-            panel: RwSignal::new(panel),
-            outcome: RwSignal::new(None),
-            draw_ms: RwSignal::new(None),
-            editing: RwSignal::new(false),
-        }
+        Slot::new(id, panel)
     };
     let show = move |scenario: &str, dashboard: Dashboard| {
         title.set(dashboard.title);
+        let old = slots.get_untracked();
         slots.set(dashboard.panels.into_iter().map(new_slot).collect());
+        old.into_iter().for_each(Slot::dispose);
         loaded_for.set(Some(scenario.to_string()));
     };
     let persist = move || {
@@ -157,7 +186,12 @@ pub fn DashboardPane() -> impl IntoView {
         backfilling.track();
         refresh_all();
     });
-    on_cleanup(move || generation.update_value(|g| *g += 1));
+    on_cleanup(move || {
+        generation.update_value(|g| *g += 1);
+        if let Some(all) = slots.try_get_untracked() {
+            all.into_iter().for_each(Slot::dispose);
+        }
+    });
 
     let add_panel = move |_| {
         let slot = new_slot(Panel::new("New panel", "sum(up)"));
@@ -186,6 +220,7 @@ pub fn DashboardPane() -> impl IntoView {
         });
         let on_remove = Callback::new(move |()| {
             slots.update(|s| s.retain(|x| x.id != slot.id));
+            slot.dispose();
             persist();
         });
         // A memo: an evaluation with the same result (the timing aside) draws nothing.

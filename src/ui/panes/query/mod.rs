@@ -92,14 +92,18 @@ pub fn QueryPane() -> impl IntoView {
 
     view! {
         <div class="query-panels">
-            <For each=move || panels.get().into_iter().enumerate() key=|(_, (id, _))| *id let((index, (id, state)))>
+            // Keyed by id: a panel keeps its component (and its signals) while others
+            // come and go, so what depends on the others (its place, whether it may
+            // be removed) is a signal, not a value fixed when it was created.
+            <For each=move || panels.get() key=|(id, _)| *id let((id, state))>
                 <QueryPanel
                     state=state
-                    index=index
+                    index=Signal::derive(move || panels.with(|p| p.iter().position(|(pid, _)| *pid == id).unwrap_or(0)))
+                    removable=Signal::derive(move || panels.with(|p| p.len() > 1))
                     history=history
-                    on_remove=(index > 0 || panels.with_untracked(|p| p.len()) > 1).then(|| Callback::new(move |()| {
+                    on_remove=Callback::new(move |()| {
                         panels.update(|p| p.retain(|(pid, _)| *pid != id));
-                    }))
+                    })
                 />
             </For>
         </div>

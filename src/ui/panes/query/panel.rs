@@ -16,8 +16,13 @@ use super::table::ResultTable;
 pub fn QueryPanel(
     /// The panel's settings (shared with the pane, which saves them).
     state: RwSignal<PanelState>,
-    index: usize,
-    on_remove: Option<Callback<()>>,
+    /// Its place among the panels (it moves when an earlier one is removed).
+    #[prop(into)]
+    index: Signal<usize>,
+    /// Whether it may be removed (not when it is the only panel).
+    #[prop(into)]
+    removable: Signal<bool>,
+    on_remove: Callback<()>,
     history: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let pg = expect_context::<Playground>();
@@ -145,10 +150,10 @@ pub fn QueryPanel(
                     <option value="">"History"</option>
                     {move || history.get().into_iter().map(|q| view! { <option value=q.clone()>{q.clone()}</option> }).collect_view()}
                 </select>
-                {on_remove.map(|remove| view! {
-                    <button type="button" class="remove-panel" title="Remove this panel"
-                        on:click=move |_| remove.run(())>"×"</button>
-                })}
+                <Show when=move || removable.get()>
+                    <button type="button" class="remove-panel" data-testid="remove-panel" title="Remove this panel"
+                        on:click=move |_| on_remove.run(())>"×"</button>
+                </Show>
             </div>
             {move || outcome.with(|o| o.error.clone()).map(|e| view! {
                 <div class="query-error" data-testid="query-error" role="alert">
@@ -240,7 +245,7 @@ pub fn QueryPanel(
             {move || match state.with(|s| s.tab) {
                 Tab::Table => ResultTable(outcome.into()).into_any(),
                 Tab::Graph => view! {
-                    <Chart spec=spec label=format!("Query {} over time", index + 1) testid="graph" file_name="query"/>
+                    <Chart spec=spec label=format!("Query {} over time", index.get_untracked() + 1) testid="graph" file_name="query"/>
                 }.into_any(),
                 Tab::Explain => explain_view(outcome.into(), table_of, apply_fix).into_any(),
             }}

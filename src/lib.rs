@@ -17,6 +17,7 @@ pub mod scrape;
 pub mod sim;
 pub mod time;
 pub mod tsdb;
+pub mod views;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

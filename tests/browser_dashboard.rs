@@ -6,7 +6,6 @@
 
 use promplay::pipeline::{Options, Pipeline, Run};
 use promplay::tsdb::Head;
-use promplay::ui::chart::{ChartKind, Unit};
 use promplay::ui::panes::dashboard::defaults::default_dashboard;
 use promplay::ui::panes::dashboard::eval::evaluate_panel;
 use promplay::ui::panes::dashboard::interval::{
@@ -16,6 +15,7 @@ use promplay::ui::panes::dashboard::live_panel_slots;
 use promplay::ui::panes::dashboard::model::{Dashboard, Panel, apply_legend, decode, encode};
 use promplay::ui::panes::dashboard::saved;
 use promplay::ui::storage;
+use promplay::views::chart::{ChartKind, Unit};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

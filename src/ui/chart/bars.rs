@@ -4,25 +4,8 @@
 use plotters::prelude::*;
 
 use super::frame::{self, Axes, Plot, px};
-use super::heatmap::buckets;
 use super::{ChartSeries, Palette, Unit};
-
-/// `(le as spelled, per-bucket value)` at the last timestamp with any value.
-pub fn last_distribution(series: &[ChartSeries]) -> Vec<(String, f64)> {
-    let b = buckets(series);
-    let Some(row) = b
-        .counts
-        .iter()
-        .rev()
-        .find(|row| row.iter().any(|v| v.is_finite()))
-    else {
-        return Vec::new();
-    };
-    b.labels
-        .into_iter()
-        .zip(row.iter().map(|v| if v.is_finite() { *v } else { 0.0 }))
-        .collect()
-}
+use crate::views::chart::last_distribution;
 
 pub(crate) fn draw_bars(
     canvas: &web_sys::HtmlCanvasElement,

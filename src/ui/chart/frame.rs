@@ -168,7 +168,7 @@ pub(crate) fn frame<'a>(
         .build_cartesian_2d(axes.x.0..axes.x.1, axes.y.0..axes.y.1)
         .map_err(err)?;
     let unit = axes.unit;
-    let x_fmt = |x: &f64| super::lines::format_clock(*x);
+    let x_fmt = |x: &f64| crate::views::chart::format_clock(*x);
     let y_fmt = move |y: &f64| unit.format(*y);
     let mut mesh = chart.configure_mesh();
     mesh.light_line_style(palette.grid.mix(0.35).stroke_width(px(dpr, 1.0)))
@@ -240,22 +240,4 @@ pub(crate) fn bounds<'a>(
         y1 += pad;
     }
     ((x0, x1), (y0, y1))
-}
-
-/// The distinct times of the finite points, ascending, and the smallest gap
-/// between two of them (infinite with fewer than two): the grid stacked areas
-/// and heatmap cells are laid on.
-pub(crate) fn time_grid<'a>(points: impl Iterator<Item = &'a (f64, f64)>) -> (Vec<f64>, f64) {
-    let mut times: Vec<f64> = points
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
-        .map(|p| p.0)
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times.dedup();
-    let step = times
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .filter(|d| *d > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    (times, step)
 }

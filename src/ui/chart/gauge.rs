@@ -5,45 +5,13 @@
 use plotters::prelude::*;
 
 use super::frame::{self, Plot, px};
-use super::stat::{fit_font, last_value};
+use super::stat::fit_font;
 use super::{Palette, Unit};
+use crate::views::chart::{gauge_fraction, gauge_range, last_value};
 
 /// The arc's sweep in degrees, starting lower left, clockwise to lower right.
 const SWEEP: f64 = 240.0;
 const START: f64 = 210.0;
-
-/// The gauge's bounds: the given ones, else the unit's natural range, else 0 to
-/// the largest finite value of `points` (1 when nothing positive was seen).
-pub fn gauge_range(
-    min: Option<f64>,
-    max: Option<f64>,
-    unit: Unit,
-    points: &[(f64, f64)],
-) -> (f64, f64) {
-    let natural = unit.natural_range();
-    let lo = min.or(natural.map(|r| r.0)).unwrap_or(0.0);
-    let hi = max.or(natural.map(|r| r.1)).unwrap_or_else(|| {
-        points
-            .iter()
-            .map(|p| p.1)
-            .filter(|v| v.is_finite())
-            .fold(f64::MIN, f64::max)
-    });
-    if hi.is_finite() && hi > lo {
-        (lo, hi)
-    } else {
-        (lo, lo + 1.0)
-    }
-}
-
-/// Where `value` sits between `lo` and `hi`, clamped to 0..=1.
-pub fn gauge_fraction(value: f64, (lo, hi): (f64, f64)) -> f64 {
-    if value.is_finite() {
-        ((value - lo) / (hi - lo)).clamp(0.0, 1.0)
-    } else {
-        0.0
-    }
-}
 
 /// A thick arc from fraction `f0` to `f1` of the sweep, as a polygon.
 fn arc(cx: f64, cy: f64, r: f64, thickness: f64, f0: f64, f1: f64) -> Vec<(i32, i32)> {

@@ -3,9 +3,9 @@
 
 use plotters::prelude::*;
 
-use super::downsample::downsample;
 use super::frame::{self, Axes, Plot, px};
 use super::{Palette, Unit};
+use crate::views::chart::{break_gaps, downsample, finite_runs};
 
 /// One line: its legend name and its points `(unix seconds, value)` in time order.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,39 +68,4 @@ pub(crate) fn draw_lines(
     }
     root.present().map_err(frame::err)?;
     Ok(plot)
-}
-
-/// `points` with a NaN point inserted where a step is missing (consecutive
-/// points more than 1.5 times the smallest spacing apart), so the line breaks
-/// there as in Prometheus's graph rather than bridging the gap.
-pub fn break_gaps(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
-    let step = points
-        .windows(2)
-        .map(|w| w[1].0 - w[0].0)
-        .filter(|d| *d > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    if points.len() < 3 || !step.is_finite() {
-        return points.to_vec();
-    }
-    let mut out = Vec::with_capacity(points.len() + 8);
-    for (i, &p) in points.iter().enumerate() {
-        if i > 0 && p.0 - points[i - 1].0 > step * 1.5 {
-            out.push((points[i - 1].0 + step, f64::NAN));
-        }
-        out.push(p);
-    }
-    out
-}
-
-/// The maximal runs of consecutive finite points.
-pub(crate) fn finite_runs(points: &[(f64, f64)]) -> impl Iterator<Item = &[(f64, f64)]> {
-    points
-        .split(|(x, y)| !x.is_finite() || !y.is_finite())
-        .filter(|run| !run.is_empty())
-}
-
-/// `HH:MM:SS` of a Unix time, in UTC (the playground's clock is UTC everywhere).
-pub fn format_clock(unix_seconds: f64) -> String {
-    let s = unix_seconds.rem_euclid(86_400.0) as u64;
-    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }

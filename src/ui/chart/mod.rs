@@ -5,34 +5,18 @@
 //! and hands back the plot's geometry ([`Plot`]) for mapping the mouse to time.
 
 mod bars;
-mod downsample;
 mod export;
 mod frame;
 mod gauge;
 mod heatmap;
-mod hover;
-mod legend;
 mod lines;
 mod palette;
-mod spec;
 mod stacked;
 mod stat;
-mod units;
 
-pub use bars::last_distribution;
-pub use downsample::downsample;
-pub use export::{file_name, to_csv};
 pub use frame::Plot;
-pub use gauge::{gauge_fraction, gauge_range};
-pub use heatmap::{Buckets, buckets, heat_fraction, parse_le};
-pub use hover::{Hover, HoverRow, hover_at, is_visible, nearest_index};
-pub use legend::{legend_name, prometheus_name};
-pub use lines::{Series, break_gaps, draw_time_series, format_clock};
+pub use lines::{Series, draw_time_series};
 pub use palette::Palette;
-pub use spec::{ChartKind, ChartMarker, ChartSeries, ChartSpec, Unit, markers};
-pub use stacked::{Stack, stack};
-pub use stat::last_value;
-pub use units::short as format_short;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -42,6 +26,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::theme::Theme;
+use crate::views::chart::{
+    ChartKind, ChartSeries, ChartSpec, Hover, Unit, format_clock, hover_at, is_visible,
+    toggle_isolation, visibility,
+};
 
 /// Canvas size in device pixels for a CSS box of `css_w × css_h` at ratio `dpr`.
 pub fn device_size(css_w: f64, css_h: f64, dpr: f64) -> (u32, u32) {
@@ -169,26 +157,6 @@ impl Drop for SizeWatch {
     fn drop(&mut self) {
         self.observer.disconnect();
         LIVE_SIZE_WATCHES.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-/// Which series are shown when the one named `isolated` is isolated: only that
-/// one (and any of the same name), or all when nothing is isolated or the name is
-/// no longer there.
-pub fn visibility(names: &[String], isolated: Option<&str>) -> Vec<bool> {
-    match isolated {
-        Some(k) if names.iter().any(|n| n == k) => names.iter().map(|n| n == k).collect(),
-        _ => vec![true; names.len()],
-    }
-}
-
-/// A click on legend entry `clicked`: isolates it, or shows all again when it
-/// was the isolated one (Prometheus's and Grafana's legend).
-pub fn toggle_isolation(current: Option<&str>, clicked: &str) -> Option<String> {
-    if current == Some(clicked) {
-        None
-    } else {
-        Some(clicked.to_string())
     }
 }
 
@@ -347,8 +315,8 @@ pub fn Chart(
         update_hover();
     });
 
-    let png_name = export::file_name(&base_name, "png");
-    let csv_name = export::file_name(&base_name, "csv");
+    let png_name = crate::views::chart::file_name(&base_name, "png");
+    let csv_name = crate::views::chart::file_name(&base_name, "csv");
     let export_png = move |_| {
         if let Some(canvas) = canvas_ref.get_untracked()
             && let Err(err) = export::download_png(&canvas, &png_name)

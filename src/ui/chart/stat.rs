@@ -3,18 +3,9 @@
 
 use plotters::prelude::*;
 
-use super::downsample::downsample;
 use super::frame::{self, Plot, px};
 use super::{Palette, Unit};
-
-/// The last finite point of `points`.
-pub fn last_value(points: &[(f64, f64)]) -> Option<(f64, f64)> {
-    points
-        .iter()
-        .rev()
-        .find(|(x, y)| x.is_finite() && y.is_finite())
-        .copied()
-}
+use crate::views::chart::{downsample, last_value};
 
 /// Font size in device pixels for `text` to fill about `w × h` without overflowing.
 pub(crate) fn fit_font(text: &str, w: f64, h: f64) -> f64 {

@@ -4,7 +4,7 @@
 //! get the signals they can show, plus what the scraper records about them.
 
 use super::model::{Dashboard, Panel};
-use crate::ui::chart::{ChartKind, Unit};
+use crate::views::chart::{ChartKind, Unit};
 
 /// The default dashboard for `scenario` (a generic one for unknown names).
 pub fn default_dashboard(scenario: &str) -> Dashboard {

@@ -8,7 +8,7 @@ use super::model::{Panel, apply_legend};
 use crate::promql::engine::{self, Options, Value};
 use crate::promql::{self, ParseError};
 use crate::tsdb::Head;
-use crate::ui::chart::{ChartSeries, ChartSpec};
+use crate::views::chart::{ChartSeries, ChartSpec};
 
 /// A panel's last evaluation.
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -22,8 +22,9 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
 use crate::ui::browser::{now_ms, sleep_ms};
-use crate::ui::chart::{Chart, markers};
+use crate::ui::chart::Chart;
 use crate::ui::playground::Playground;
+use crate::views::chart::markers;
 
 use editor::PanelEditor;
 use eval::{PanelOutcome, evaluate_panel};

@@ -21,7 +21,7 @@
 //! unreadable, and the page falls back to the default dashboard rather than
 //! showing half of a dashboard it misread.
 
-use crate::ui::chart::{ChartKind, Unit};
+use crate::views::chart::{ChartKind, Unit};
 
 /// The first line of the saved form; a new layout gets a new number.
 pub const FORMAT_HEADER: &str = "promplay-dashboard 1";

@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::ui::chart::{Chart, ChartKind, ChartSpec, Unit, markers};
+use crate::ui::chart::Chart;
 use crate::ui::playground::Playground;
+use crate::views::chart::{ChartKind, ChartSpec, Unit, markers};
 
 use super::editor::QueryEditor;
 use super::run::{self, Outcome, RANGES, Request, Timed};

@@ -6,7 +6,7 @@ use crate::promql::explain::{ExplainNode, explain};
 use crate::promql::hints::{Hint, hints};
 use crate::promql::{self, ParseError};
 use crate::tsdb::Head;
-use crate::ui::chart::ChartSeries;
+use crate::views::chart::ChartSeries;
 
 use super::state::Tab;
 

@@ -1,8 +1,7 @@
 //! The hover readout: which timestamp the mouse is nearest, and each visible
 //! series' value there.
 
-use super::heatmap::buckets;
-use super::{ChartKind, ChartSpec};
+use super::{ChartKind, ChartSpec, buckets};
 
 /// One line of the readout.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,4 +114,24 @@ pub fn hover_at(spec: &ChartSpec, visible: &[bool], t: f64) -> Option<Hover> {
         })
         .collect();
     Some(Hover { time, rows })
+}
+
+/// Which series are shown when the one named `isolated` is isolated: only that
+/// one (and any of the same name), or all when nothing is isolated or the name is
+/// no longer there.
+pub fn visibility(names: &[String], isolated: Option<&str>) -> Vec<bool> {
+    match isolated {
+        Some(k) if names.iter().any(|n| n == k) => names.iter().map(|n| n == k).collect(),
+        _ => vec![true; names.len()],
+    }
+}
+
+/// A click on legend entry `clicked`: isolates it, or shows all again when it
+/// was the isolated one (Prometheus's and Grafana's legend).
+pub fn toggle_isolation(current: Option<&str>, clicked: &str) -> Option<String> {
+    if current == Some(clicked) {
+        None
+    } else {
+        Some(clicked.to_string())
+    }
 }

@@ -1,0 +1,381 @@
+//! The chart view models (src/views/chart/), natively: buckets, units, legend
+//! names, downsampling, gaps, stacking, hover lookup, isolation, gauges, CSV and
+//! markers. The drawing itself is tested in the browser (tests/browser_charts.rs).
+
+use promplay::views::chart::*;
+
+const T0: f64 = 1_700_000_000.0;
+
+fn series(name: &str, labels: &[(&str, &str)], points: Vec<(f64, f64)>) -> ChartSeries {
+    ChartSeries {
+        name: name.into(),
+        labels: labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        points,
+    }
+}
+
+fn wave(n: usize, f: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|i| (T0 + i as f64 * 15.0, f(i as f64)))
+        .collect()
+}
+
+/// Cumulative bucket rates over time: most observations under 0.1, a shift to
+/// slower buckets half way.
+fn histogram(n: usize) -> Vec<ChartSeries> {
+    let les = ["0.05", "0.1", "0.25", "0.5", "1", "+Inf"];
+    // Per-bucket shares before and after the shift.
+    let before = [5.0, 20.0, 3.0, 1.0, 0.5, 0.1];
+    let after = [0.5, 2.0, 4.0, 15.0, 8.0, 1.0];
+    les.iter()
+        .enumerate()
+        .map(|(k, le)| {
+            let points = (0..n)
+                .map(|i| {
+                    let shares = if i < n / 2 { &before } else { &after };
+                    (T0 + i as f64 * 15.0, shares[..=k].iter().sum::<f64>())
+                })
+                .collect();
+            series(
+                &format!("le={le}"),
+                &[("__name__", "x_seconds_bucket"), ("le", le)],
+                points,
+            )
+        })
+        .collect()
+}
+
+fn spec(kind: ChartKind, unit: Unit, series: Vec<ChartSeries>) -> ChartSpec {
+    ChartSpec::new(kind, unit, series)
+}
+
+fn two_lines() -> Vec<ChartSeries> {
+    vec![
+        series(
+            "",
+            &[("__name__", "reqs"), ("method", "GET"), ("path", "/api")],
+            wave(80, |i| 10.0 + 5.0 * (i / 6.0).sin()),
+        ),
+        series(
+            "",
+            &[("__name__", "reqs"), ("method", "POST"), ("path", "/login")],
+            wave(80, |i| 4.0 + (i / 4.0).cos()),
+        ),
+    ]
+}
+
+#[test]
+fn buckets_become_per_bucket_counts() {
+    let at = |v: f64| vec![(T0, v), (T0 + 15.0, v * 2.0)];
+    let data = vec![
+        series("", &[("le", "+Inf")], at(10.0)),
+        series("", &[("le", "0.5")], at(7.0)),
+        series("", &[("le", "0.1")], at(3.0)),
+        // A second instance of the same bucket is summed in.
+        series("", &[("le", "0.1"), ("instance", "b")], at(1.0)),
+        // Not a bucket: ignored.
+        series("", &[("job", "x")], at(100.0)),
+    ];
+    let b = buckets(&data);
+    assert_eq!(b.les, [0.1, 0.5, f64::INFINITY]);
+    assert_eq!(b.times, [T0, T0 + 15.0]);
+    assert_eq!(b.step, 15.0);
+    assert_eq!(b.counts[0], [4.0, 3.0, 3.0]);
+    assert_eq!(b.counts[1], [8.0, 6.0, 6.0]);
+    // A non-monotonic cumulative value (a scrape between bucket updates) clamps at 0.
+    let odd = vec![
+        series("", &[("le", "1")], vec![(T0, 5.0)]),
+        series("", &[("le", "2")], vec![(T0, 4.0)]),
+    ];
+    assert_eq!(buckets(&odd).counts[0], [5.0, 0.0]);
+    assert_eq!(parse_le("+Inf"), Some(f64::INFINITY));
+    assert_eq!(parse_le("0.005"), Some(0.005));
+    assert_eq!(parse_le("x"), None);
+    // Bars: the distribution at the last timestamp.
+    assert_eq!(
+        last_distribution(&data),
+        vec![
+            ("0.1".to_string(), 8.0),
+            ("0.5".to_string(), 6.0),
+            ("+Inf".to_string(), 6.0)
+        ]
+    );
+    assert!(heat_fraction(1.0, 4.0) == 0.5 && heat_fraction(0.0, 0.0) == 0.0);
+}
+
+#[test]
+fn units_format_with_auto_scaling() {
+    let cases: &[(Unit, f64, &str)] = &[
+        (Unit::Seconds, 0.0, "0 s"),
+        (Unit::Seconds, 0.00000025, "250 ns"),
+        (Unit::Seconds, 0.00035, "350 µs"),
+        (Unit::Seconds, 0.35, "350 ms"),
+        (Unit::Seconds, 0.9999, "1 s"),
+        (Unit::Seconds, 1.5, "1.5 s"),
+        (Unit::Seconds, 90.0, "1.5 min"),
+        (Unit::Seconds, 7200.0, "2 h"),
+        (Unit::Seconds, 3.0 * 86_400.0, "3 d"),
+        (Unit::Seconds, -0.25, "-250 ms"),
+        (Unit::Bytes, 512.0, "512 B"),
+        (Unit::Bytes, 1536.0, "1.5 KiB"),
+        (Unit::Bytes, 10.0 * 1024.0 * 1024.0, "10 MiB"),
+        (Unit::Bytes, 3.0 * 1024.0 * 1024.0 * 1024.0, "3 GiB"),
+        (Unit::BytesPerSecond, 2048.0, "2 KiB/s"),
+        (Unit::Ratio, 0.425, "42.5%"),
+        (Unit::Ratio, 1.0, "100%"),
+        (Unit::Percent, 42.0, "42%"),
+        (Unit::PerSecond, 1234.0, "1.23k/s"),
+        (Unit::PerSecond, 2_500_000.0, "2.5M/s"),
+        (Unit::PerSecond, 0.05, "0.05/s"),
+        (Unit::PerSecond, 12.345, "12.3/s"),
+        (Unit::None, 1500.0, "1.5k"),
+        (Unit::None, 0.001234, "0.00123"),
+        (Unit::None, 42.0, "42"),
+        (Unit::None, f64::NAN, "NaN"),
+        (Unit::Seconds, f64::INFINITY, "+Inf"),
+        (Unit::Bytes, f64::NEG_INFINITY, "-Inf"),
+    ];
+    for &(unit, v, want) in cases {
+        assert_eq!(unit.format(v), want, "{unit:?} {v}");
+    }
+}
+
+#[test]
+fn units_are_guessed_from_names_and_functions() {
+    let cases: &[(&str, Unit)] = &[
+        ("http_request_duration_seconds", Unit::Seconds),
+        ("process_resident_memory_bytes", Unit::Bytes),
+        ("cache_hit_ratio", Unit::Ratio),
+        ("cpu_usage_percent", Unit::Percent),
+        ("up", Unit::None),
+        ("http_requests_total", Unit::None),
+        ("rate(http_requests_total[5m])", Unit::PerSecond),
+        (
+            "sum by (path) (irate(http_requests_total{job=\"api\"}[1m]))",
+            Unit::PerSecond,
+        ),
+        (
+            "rate(node_network_receive_bytes_total[5m])",
+            Unit::BytesPerSecond,
+        ),
+        ("rate(process_cpu_seconds_total[1m])", Unit::Ratio),
+        (
+            "sum by (le) (rate(http_request_duration_seconds_bucket[5m]))",
+            Unit::PerSecond,
+        ),
+        (
+            "rate(http_request_duration_seconds_count[5m])",
+            Unit::PerSecond,
+        ),
+        (
+            "rate(http_request_duration_seconds_sum[5m]) / rate(http_request_duration_seconds_count[5m])",
+            Unit::Seconds,
+        ),
+        (
+            "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))",
+            Unit::Seconds,
+        ),
+        ("increase(http_response_size_bytes_total[1h])", Unit::Bytes),
+        ("increase(http_requests_total[1h])", Unit::None),
+        ("avg_over_time(queue_latency_seconds[5m])", Unit::Seconds),
+        ("time() - process_start_time_seconds", Unit::Seconds),
+        ("process_start_time_seconds", Unit::None),
+        ("count(http_request_duration_seconds)", Unit::None),
+        ("count by (job) (process_resident_memory_bytes)", Unit::None),
+        (
+            "max by (instance) (process_resident_memory_bytes{job=~\"a_seconds\"})",
+            Unit::Bytes,
+        ),
+    ];
+    for &(expr, want) in cases {
+        assert_eq!(Unit::for_metric(expr), want, "{expr}");
+    }
+    assert_eq!(Unit::Ratio.natural_range(), Some((0.0, 1.0)));
+    assert_eq!(Unit::Bytes.natural_range(), None);
+}
+
+#[test]
+fn legend_templates_and_prometheus_names() {
+    let labels: Vec<(String, String)> = [
+        ("__name__", "http_requests_total"),
+        ("method", "GET"),
+        ("path", "/api"),
+        ("code", "200"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(legend_name("{{method}} {{path}}", &labels), "GET /api");
+    assert_eq!(legend_name("{{ code }}: {{missing}}!", &labels), "200: !");
+    assert_eq!(legend_name("{{__name__}}", &labels), "http_requests_total");
+    assert_eq!(legend_name("plain", &labels), "plain");
+    assert_eq!(legend_name("open {{method", &labels), "open {{method");
+    assert_eq!(
+        prometheus_name(&labels),
+        r#"http_requests_total{code="200", method="GET", path="/api"}"#
+    );
+    let quoted = vec![("q".to_string(), "a\"b\\".to_string())];
+    assert_eq!(prometheus_name(&quoted), r#"{q="a\"b\\"}"#);
+    assert_eq!(prometheus_name(&labels[..1]), "http_requests_total");
+    assert_eq!(prometheus_name(&[]), "{}");
+
+    let mut s = spec(ChartKind::Lines, Unit::None, two_lines());
+    assert_eq!(
+        s.names(),
+        [
+            r#"reqs{method="GET", path="/api"}"#,
+            r#"reqs{method="POST", path="/login"}"#
+        ]
+    );
+    s.legend = Some("{{method}} {{path}}".into());
+    assert_eq!(s.names(), ["GET /api", "POST /login"]);
+    s.legend = Some("  ".into());
+    s.series[0].name = "given".into();
+    assert_eq!(s.names()[0], "given");
+}
+
+#[test]
+fn downsampling_keeps_minima_and_maxima() {
+    let mut points = wave(10_000, |i| (i / 50.0).sin());
+    points[4321].1 = 100.0;
+    points[777].1 = -50.0;
+    points[9000].1 = f64::NAN;
+    let out = downsample(&points, 200);
+    assert!(out.len() <= 2 * 200 + 1, "{} points", out.len());
+    assert!(out.iter().any(|p| p.1 == 100.0), "the spike survives");
+    assert!(out.iter().any(|p| p.1 == -50.0), "the dip survives");
+    assert!(out.iter().any(|p| p.1.is_nan()), "the gap survives");
+    assert!(
+        out.windows(2).all(|w| w[0].0 <= w[1].0),
+        "still in time order"
+    );
+    assert_eq!(out.first(), points.first());
+    // Few points: unchanged.
+    let few = wave(50, |i| i);
+    assert_eq!(downsample(&few, 200), few);
+}
+
+#[test]
+fn lines_break_where_steps_are_missing() {
+    let points = [
+        (0.0, 1.0),
+        (15.0, 2.0),
+        (60.0, 3.0),
+        (75.0, 4.0),
+        (80.0, 5.0),
+    ];
+    let out = break_gaps(&points);
+    // The smallest spacing is 5 s: every wider gap breaks.
+    let breaks: Vec<f64> = out.iter().filter(|p| p.1.is_nan()).map(|p| p.0).collect();
+    assert_eq!(breaks, [5.0, 20.0, 65.0]);
+    let even = wave(10, |i| i);
+    assert_eq!(break_gaps(&even), even);
+}
+
+#[test]
+fn stacking_fills_missing_with_zero_only_where_others_have_points() {
+    let a = [(0.0, 1.0), (15.0, 2.0), (30.0, 3.0), (90.0, 1.0)];
+    let b = [(15.0, 10.0), (30.0, f64::NAN), (45.0, 5.0), (90.0, 2.0)];
+    let st = stack(&[&a, &b]);
+    assert_eq!(st.times, [0.0, 15.0, 30.0, 45.0, 90.0]);
+    assert_eq!(st.tops[0], [1.0, 2.0, 3.0, 0.0, 1.0]);
+    assert_eq!(st.tops[1], [1.0, 12.0, 3.0, 5.0, 3.0]);
+    assert_eq!(st.bottom(1, 1), 2.0);
+    // No series has points at 60 and 75: the stack breaks there.
+    assert_eq!(st.runs(), [0..4, 4..5]);
+}
+
+#[test]
+fn hover_reads_values_at_the_nearest_timestamp() {
+    let mut s = spec(ChartKind::Lines, Unit::PerSecond, two_lines());
+    s.legend = Some("{{method}}".into());
+    let t = T0 + 150.0;
+    let h = hover_at(&s, &[], t + 6.0).unwrap();
+    assert_eq!(h.time, t);
+    assert_eq!(
+        h.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ["GET", "POST"]
+    );
+    assert_eq!(h.rows[0].value, s.series[0].points[10].1);
+    assert_eq!(h.rows[1].color, Some(1));
+    let h = hover_at(&s, &[false, true], t).unwrap();
+    assert_eq!(h.rows.len(), 1);
+    assert_eq!(h.rows[0].name, "POST");
+    // Heatmaps list the buckets, +Inf first; stat has no time axis.
+    let heat = spec(ChartKind::Heatmap, Unit::PerSecond, histogram(4));
+    let h = hover_at(&heat, &[], T0).unwrap();
+    assert_eq!(h.rows[0].name, "le +Inf");
+    assert_eq!(h.rows.len(), 6);
+    assert!(hover_at(&spec(ChartKind::Stat, Unit::None, two_lines()), &[], T0).is_none());
+    assert_eq!(nearest_index(&[1.0, 2.0, 4.0], 2.9), Some(1));
+    assert_eq!(nearest_index(&[1.0, 2.0, 4.0], 3.1), Some(2));
+    assert_eq!(nearest_index(&[], 3.1), None);
+}
+
+#[test]
+fn isolation_and_gauge_helpers() {
+    let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(visibility(&names, None), [true, true, true]);
+    assert_eq!(visibility(&names, Some("b")), [false, true, false]);
+    assert_eq!(visibility(&names, Some("gone")), [true, true, true]);
+    assert_eq!(toggle_isolation(None, "b").as_deref(), Some("b"));
+    assert_eq!(toggle_isolation(Some("b"), "b"), None);
+    assert_eq!(toggle_isolation(Some("a"), "b").as_deref(), Some("b"));
+
+    let pts = [(0.0, 2.0), (1.0, 8.0), (2.0, 4.0)];
+    assert_eq!(gauge_range(None, None, Unit::Ratio, &pts), (0.0, 1.0));
+    assert_eq!(gauge_range(None, None, Unit::None, &pts), (0.0, 8.0));
+    assert_eq!(
+        gauge_range(Some(2.0), Some(6.0), Unit::Ratio, &pts),
+        (2.0, 6.0)
+    );
+    assert_eq!(gauge_range(None, None, Unit::None, &[]), (0.0, 1.0));
+    assert_eq!(gauge_fraction(4.0, (0.0, 8.0)), 0.5);
+    assert_eq!(gauge_fraction(40.0, (0.0, 8.0)), 1.0);
+    assert_eq!(last_value(&[(1.0, 2.0), (2.0, f64::NAN)]), Some((1.0, 2.0)));
+}
+
+#[test]
+fn csv_export_quotes_names() {
+    let mut s = spec(ChartKind::Lines, Unit::None, two_lines());
+    s.series.truncate(1);
+    s.series[0].points = vec![(T0, 1.5), (T0 + 15.0, f64::NAN)];
+    let csv = to_csv(&s);
+    assert_eq!(
+        csv,
+        "time,series,value\n\
+         1700000000.000,\"reqs{method=\"\"GET\"\", path=\"\"/api\"\"}\",1.5\n\
+         1700000015.000,\"reqs{method=\"\"GET\"\", path=\"\"/api\"\"}\",NaN\n"
+    );
+    assert_eq!(file_name("p99 latency/api", "png"), "p99_latency_api.png");
+    assert_eq!(file_name("", "csv"), "chart.csv");
+}
+
+#[test]
+fn markers_are_placed_and_clipped_to_the_axis() {
+    let outage = ChartMarker {
+        t: 100.0,
+        until: Some(400.0),
+        text: "outage".into(),
+    };
+    assert_eq!(
+        outage.placement((0.0, 1000.0)),
+        (Some(100.0), Some((100.0, 400.0)))
+    );
+    // Started before the axis and still on: the span only, clipped.
+    assert_eq!(
+        outage.placement((200.0, 1000.0)),
+        (None, Some((200.0, 400.0)))
+    );
+    assert_eq!(outage.placement((500.0, 1000.0)), (None, None));
+    let change = ChartMarker {
+        t: 50.0,
+        until: None,
+        text: "traffic".into(),
+    };
+    assert_eq!(change.placement((0.0, 10.0)), (None, None));
+    assert_eq!(change.placement((0.0, 50.0)), (Some(50.0), None));
+}

@@ -2,3 +2,18 @@
 //! tables and panes show, computed from the pipeline's data. `ui` renders them.
 
 pub mod chart;
+pub mod dashboard;
+pub mod query;
+
+/// Engine settings for queries from the views: a 10 s timeout on `clock` (the
+/// page's `performance.now()`), and at most 5 000 000 samples in memory
+/// (Prometheus allows 50 000 000, about 800 MB of points: more than a browser tab
+/// should hold).
+pub fn query_options(clock: fn() -> f64) -> crate::promql::engine::Options {
+    crate::promql::engine::Options {
+        clock: Some(clock),
+        timeout_ms: Some(10_000.0),
+        max_samples: 5_000_000,
+        ..Default::default()
+    }
+}

@@ -249,16 +249,9 @@ impl Playground {
     }
 }
 
-/// Engine settings for queries in the page: a 10 s timeout on `performance.now()`,
-/// and at most 5 000 000 samples in memory (Prometheus allows 50 000 000, about
-/// 800 MB of points: more than a browser tab should hold).
+/// Engine settings for queries in the page (see `views::query_options`).
 pub fn query_options() -> crate::promql::engine::Options {
-    crate::promql::engine::Options {
-        clock: Some(now_ms),
-        timeout_ms: Some(10_000.0),
-        max_samples: 5_000_000,
-        ..Default::default()
-    }
+    crate::views::query_options(now_ms)
 }
 
 /// Creates the playground for the page: the run in the address (a shared link or a

@@ -5,7 +5,9 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-use super::model::{KINDS, Panel, UNITS, kind_from_name, kind_name, unit_from_name, unit_name};
+use crate::views::dashboard::model::{
+    KINDS, Panel, UNITS, kind_from_name, kind_name, unit_from_name, unit_name,
+};
 
 #[component]
 pub fn PanelEditor(

@@ -8,11 +8,7 @@
 //! one after another when the window moves by a step (or a backfill finished),
 //! so each panel's draw time is its own and the page gets a turn in between.
 
-pub mod defaults;
 mod editor;
-pub mod eval;
-pub mod interval;
-pub mod model;
 pub mod saved;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,10 +22,10 @@ use crate::ui::chart::Chart;
 use crate::ui::playground::Playground;
 use crate::views::chart::markers;
 
+use crate::views::dashboard::eval::{PanelOutcome, evaluate_panel};
+use crate::views::dashboard::interval::{RANGES, Window, promql_duration, rate_interval_ms};
+use crate::views::dashboard::model::{Dashboard, Panel};
 use editor::PanelEditor;
-use eval::{PanelOutcome, evaluate_panel};
-use interval::{RANGES, Window, promql_duration, rate_interval_ms};
-use model::{Dashboard, Panel};
 
 /// One panel on the page: its definition and its last results, each a signal so
 /// editing one panel redraws only that one.
@@ -94,7 +90,7 @@ pub fn DashboardPane() -> impl IntoView {
     Effect::new(move |_| saved::save_range(range_ms.get()));
     let window = Memo::new(move |_| {
         let interval = scrape_interval.get()?;
-        Some(interval::window(
+        Some(crate::views::dashboard::interval::window(
             pg.clock.get().now_ms,
             range_ms.get(),
             interval,
@@ -206,7 +202,10 @@ pub fn DashboardPane() -> impl IntoView {
     let reset = move |_| {
         if let Some(name) = scenario.get_untracked() {
             saved::forget(&name);
-            show(&name, defaults::default_dashboard(&name));
+            show(
+                &name,
+                crate::views::dashboard::defaults::default_dashboard(&name),
+            );
             refresh_all();
         }
     };

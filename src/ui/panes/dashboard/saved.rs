@@ -1,12 +1,12 @@
 //! The dashboard kept across reloads: one per scenario (each service has its own
 //! metric names), in `ui::storage` under `dashboard.<scenario>`, in the text form
-//! of [`super::model`]. A saved text the page cannot read (an older layout, a
+//! of [`crate::views::dashboard::model`]. A saved text the page cannot read (an older layout, a
 //! hand edit gone wrong) gives the default dashboard rather than a broken page.
 
-use super::defaults::default_dashboard;
-use super::interval::RANGES;
-use super::model::{Dashboard, decode, encode};
 use crate::ui::storage;
+use crate::views::dashboard::defaults::default_dashboard;
+use crate::views::dashboard::interval::RANGES;
+use crate::views::dashboard::model::{Dashboard, decode, encode};
 
 const RANGE_KEY: &str = "dashboard.range";
 /// The range a first visit shows.

@@ -5,16 +5,14 @@
 
 mod editor;
 mod panel;
-mod run;
-pub mod state;
 mod table;
 
 use leptos::prelude::*;
 
 use crate::ui::{share, storage};
 
+use crate::views::query::state::{PanelState, from_params, to_params};
 use panel::QueryPanel;
-use state::{PanelState, from_params, to_params};
 
 const PANELS_KEY: &str = "query.panels";
 const HISTORY_KEY: &str = "query.history";

@@ -9,9 +9,10 @@ use crate::ui::playground::Playground;
 use crate::views::chart::{ChartKind, ChartSpec, Unit, markers};
 
 use super::editor::QueryEditor;
-use super::run::{self, Outcome, RANGES, Request, Timed};
-use super::state::{PanelState, Resolution, Tab};
 use super::table::ResultTable;
+use crate::ui::browser::now_ms;
+use crate::views::query::run::{self, Outcome, RANGES, Request, Timed};
+use crate::views::query::state::{PanelState, Resolution, Tab};
 
 #[component]
 pub fn QueryPanel(
@@ -76,8 +77,8 @@ pub fn QueryPanel(
             step_ms,
             scrape_interval_ms: interval,
         };
-        Timed::measure(|| {
-            pg.read(|p| run::evaluate(p.store(), &request))
+        Timed::measure(now_ms, || {
+            pg.read(|p| run::evaluate(p.store(), &request, now_ms))
                 .unwrap_or_else(|| {
                     Outcome::error_only("The playground has no running service yet.")
                 })
@@ -123,7 +124,7 @@ pub fn QueryPanel(
             step_ms,
             scrape_interval_ms: 15_000,
         };
-        pg.read(|p| run::evaluate(p.store(), &request))
+        pg.read(|p| run::evaluate(p.store(), &request, now_ms))
             .unwrap_or_default()
     };
     let apply_fix = move |fixed: String| {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::run::Outcome;
+use crate::views::query::run::Outcome;
 
 #[allow(non_snake_case)]
 pub fn ResultTable(outcome: Signal<Outcome>) -> impl IntoView {

@@ -65,7 +65,7 @@ fn evaluate(store: &Head, panel: &Panel, w: &Window, clock: fn() -> f64) -> Pane
     let opts = Options {
         clock: Some(clock),
         timeout_ms: Some(TIMEOUT_MS),
-        ..crate::ui::playground::query_options()
+        ..crate::views::query_options(clock)
     };
     let out = match engine::range_query(store, &src, &expr, w.start_ms, w.end_ms, w.step_ms, &opts)
     {

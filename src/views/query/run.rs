@@ -85,10 +85,6 @@ impl Outcome {
     }
 }
 
-fn now() -> f64 {
-    crate::ui::browser::now_ms()
-}
-
 /// The source line of a parse error with `^~~~` under its span.
 fn caret_context(src: &str, e: &ParseError) -> String {
     let line_text = src.lines().nth(e.line - 1).unwrap_or("");
@@ -102,7 +98,8 @@ fn caret_context(src: &str, e: &ParseError) -> String {
     )
 }
 
-pub fn evaluate(store: &Head, req: &Request) -> Outcome {
+/// Runs `req` on `store`; `clock` (milliseconds) bounds the evaluation time.
+pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
     let src = req.expr.trim_end();
     if src.trim().is_empty() {
         return Outcome {
@@ -126,7 +123,7 @@ pub fn evaluate(store: &Head, req: &Request) -> Outcome {
             };
         }
     };
-    let opts = crate::ui::playground::query_options();
+    let opts = crate::views::query_options(clock);
     let hint_list = hints(src, &expr, req.scrape_interval_ms);
     if req.tab == Tab::Explain {
         let mut rows = Vec::new();
@@ -218,13 +215,13 @@ impl<T: PartialEq> PartialEq for Timed<T> {
 }
 
 impl<T> Timed<T> {
-    /// Runs `f`, timing it with `performance.now()`.
-    pub fn measure(f: impl FnOnce() -> T) -> Timed<T> {
-        let started = now();
+    /// Runs `f`, timing it with `clock` (milliseconds).
+    pub fn measure(clock: fn() -> f64, f: impl FnOnce() -> T) -> Timed<T> {
+        let started = clock();
         let value = f();
         Timed {
             value,
-            ms: now() - started,
+            ms: clock() - started,
         }
     }
 }

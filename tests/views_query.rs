@@ -1,0 +1,101 @@
+//! The query panel's models natively (src/views/query/): the Prometheus-UI URL
+//! form of the panels, and a query run on a store and shaped for the table, the
+//! graph and the explain tree.
+
+use promplay::pipeline::{Options, Pipeline, Run};
+use promplay::views::query::run::{Request, Timed, evaluate};
+use promplay::views::query::state::{PanelState, Resolution, Tab, from_params, to_params};
+
+const START_MS: i64 = 1_714_521_600_000;
+
+fn clock() -> f64 {
+    0.0
+}
+
+/// Percent-decoding good enough for these tests (the page uses the browser's).
+fn decode(s: &str) -> Option<String> {
+    Some(
+        s.replace("%20", " ")
+            .replace("%5B", "[")
+            .replace("%5D", "]"),
+    )
+}
+
+#[test]
+fn panels_round_trip_through_the_url_form() {
+    let panels = vec![
+        PanelState::default(),
+        PanelState {
+            expr: "up".into(),
+            tab: Tab::Table,
+            range_ms: 6 * 3_600_000,
+            end_ms: Some(START_MS),
+            resolution: Resolution::High,
+            stacked: true,
+            legend: "{{instance}}".into(),
+        },
+    ];
+    let text = to_params(&panels, |s| s.to_string());
+    assert!(text.contains("g1.range_input=6h"), "{text}");
+    assert_eq!(from_params(&text, |s| Some(s.to_string())), panels);
+    // Prometheus UI's own links open, unknown keys and broken values are ignored.
+    let prom = from_params(
+        "?g0.expr=rate(x%5B5m%5D)&g0.tab=1&g0.range_input=1h&g0.foo=bar&g0.res=huge&g99.expr=y",
+        decode,
+    );
+    assert_eq!(prom.len(), 1);
+    assert_eq!(prom[0].expr, "rate(x[5m])");
+    assert_eq!(prom[0].tab, Tab::Table);
+    assert_eq!(prom[0].resolution, Resolution::Medium);
+    assert_eq!(PanelState::default().step_ms(), 14_000);
+}
+
+#[test]
+fn a_query_is_shaped_for_the_table_and_the_graph() {
+    let mut pipeline = Pipeline::new(Run::new("api", 1, START_MS, 2), Options::default()).unwrap();
+    let end = START_MS + 30 * 60_000;
+    pipeline.advance_to(end);
+    let request = |expr: &str, tab| Request {
+        expr: expr.into(),
+        tab,
+        range_ms: 10 * 60_000,
+        end_ms: end,
+        step_ms: 60_000,
+        scrape_interval_ms: 15_000,
+    };
+    let table = evaluate(
+        pipeline.store(),
+        &request("sum by (instance) (up)", Tab::Table),
+        clock,
+    );
+    assert_eq!(table.error, None);
+    assert_eq!(table.summary, "2 results");
+    assert_eq!(table.rows[0].labels, "{instance=\"api-1:8080\"}");
+    assert_eq!(table.rows[0].value, "1");
+    let graph = evaluate(pipeline.store(), &request("up", Tab::Graph), clock);
+    assert_eq!(graph.series.len(), 2);
+    assert_eq!(
+        graph.series[0].points.len(),
+        11,
+        "10 minutes at 1 m steps, both ends"
+    );
+    // A parse error: position, and a caret under the offending text.
+    let broken = evaluate(pipeline.store(), &request("sum(up", Tab::Table), clock);
+    let error = broken.error.unwrap();
+    assert!(
+        error.message.starts_with("parse error at line 1, column 7"),
+        "{}",
+        error.message
+    );
+    assert_eq!(error.context, "sum(up\n      ^");
+    // Equal results compare equal whatever they took.
+    let a = Timed {
+        value: table.clone(),
+        ms: 1.0,
+    };
+    let b = Timed {
+        value: table,
+        ms: 9.0,
+    };
+    assert_eq!(a, b);
+}

@@ -50,3 +50,47 @@ pub fn download_url(url: &str, file_name: &str) -> Result<(), String> {
     anchor.click();
     Ok(())
 }
+
+/// "The latest request wins" for async work that spans several turns of the
+/// event loop: each start takes a [`Ticket`]; work whose ticket is no longer the
+/// newest (a newer start, or `cancel`, or its owner disposed) stops at its next check.
+#[derive(Clone, Copy)]
+pub struct Latest(leptos::prelude::StoredValue<u64>);
+
+/// One start of some async work (see [`Latest`]).
+#[derive(Clone, Copy)]
+pub struct Ticket {
+    latest: Latest,
+    number: u64,
+}
+
+impl Latest {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Latest {
+        Latest(leptos::prelude::StoredValue::new(0))
+    }
+
+    /// A new ticket: every earlier one stops being current.
+    pub fn next(&self) -> Ticket {
+        use leptos::prelude::*;
+        self.0.update_value(|n| *n += 1);
+        Ticket {
+            latest: *self,
+            number: self.0.get_value(),
+        }
+    }
+
+    /// Makes every ticket handed out so far stale.
+    pub fn cancel(&self) {
+        use leptos::prelude::*;
+        self.0.try_update_value(|n| *n += 1);
+    }
+}
+
+impl Ticket {
+    /// Whether this is still the newest start (false once the owner is gone).
+    pub fn is_current(&self) -> bool {
+        use leptos::prelude::*;
+        self.latest.0.try_get_value() == Some(self.number)
+    }
+}

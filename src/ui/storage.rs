@@ -31,3 +31,23 @@ pub fn remove(name: &str) {
         let _ = s.remove_item(&format!("{KEY_PREFIX}{name}"));
     }
 }
+
+/// A signal kept in storage under `name`: its saved value (`decode`d; `default`
+/// when there is none or it does not read), written back (`encode`d) whenever it
+/// changes. For values a pane must find again after a reload or a remount.
+pub fn persisted<T>(
+    name: &'static str,
+    default: T,
+    decode: fn(&str) -> Option<T>,
+    encode: fn(&T) -> String,
+) -> leptos::prelude::RwSignal<T>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    use leptos::prelude::*;
+    let value = RwSignal::new(load(name).and_then(|s| decode(&s)).unwrap_or(default));
+    Effect::new(move |_| {
+        save(name, &value.with(encode));
+    });
+    value
+}

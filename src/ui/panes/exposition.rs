@@ -14,21 +14,26 @@ const FORMAT_KEY: &str = "exposition.format";
 pub fn ExpositionPane() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let target = RwSignal::new(0usize);
-    let format = RwSignal::new(match storage::load(FORMAT_KEY).as_deref() {
-        Some("text") => Format::Text,
-        _ => Format::OpenMetrics,
-    });
-    let selected = RwSignal::new(None::<usize>);
-    Effect::new(move |_| {
-        storage::save(
-            FORMAT_KEY,
-            if format.get() == Format::Text {
+    let format = storage::persisted(
+        FORMAT_KEY,
+        Format::OpenMetrics,
+        |s| {
+            Some(if s == "text" {
+                Format::Text
+            } else {
+                Format::OpenMetrics
+            })
+        },
+        |f| {
+            if *f == Format::Text {
                 "text"
             } else {
                 "openmetrics"
-            },
-        );
-    });
+            }
+            .to_string()
+        },
+    );
+    let selected = RwSignal::new(None::<usize>);
 
     // The body at the current virtual time, read again whenever a scrape stored
     // samples (not at every tick of the clock).

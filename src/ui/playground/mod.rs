@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::pipeline::{Change, Link, MAX_LINK_CHARS, Options, Pipeline, Run};
-use crate::ui::browser::{now_ms, sleep_ms};
+use crate::ui::browser::{Latest, now_ms, sleep_ms};
 use crate::ui::{share, storage};
 
 /// How often the live clock ticks (wall time).
@@ -63,7 +63,8 @@ pub struct Playground {
     pub error: RwSignal<Option<String>>,
     /// Set when the address is longer than common servers accept.
     pub link_warning: RwSignal<Option<String>>,
-    backfill_generation: RwSignal<u64>,
+    /// The newest replay: an older one still filling in stops.
+    replays: Latest,
     /// When the address was last written (`performance.now()`).
     last_link_write: StoredValue<f64>,
 }
@@ -149,8 +150,7 @@ impl Playground {
         let me = *self;
         let start = run.start_ms;
         self.clock.update(|c| c.now_ms = end);
-        let generation = self.backfill_generation.get_untracked() + 1;
-        self.backfill_generation.set(generation);
+        let ticket = self.replays.next();
         match Pipeline::new(run, page_options()) {
             Ok(p) => self.pipeline.set_value(Some(p)),
             Err(e) => {
@@ -179,7 +179,7 @@ impl Playground {
                     .set(Some((at - start) as f64 / (end - start).max(1) as f64));
                 me.data.update(|v| *v += 1);
                 sleep_ms(0).await;
-                if me.backfill_generation.get_untracked() != generation {
+                if !ticket.is_current() {
                     return;
                 }
             }
@@ -270,7 +270,7 @@ pub fn provide_playground() -> Playground {
         backfill: RwSignal::new(None),
         error: RwSignal::new(None),
         link_warning: RwSignal::new(None),
-        backfill_generation: RwSignal::new(0),
+        replays: Latest::new(),
         last_link_write: StoredValue::new(0.0),
     };
     provide_context(playground);

@@ -24,15 +24,10 @@ pub struct PanelOutcome {
 /// Queries may not run longer than this; a dashboard has many panels.
 const TIMEOUT_MS: f64 = 5_000.0;
 
+/// The message and the caret line under it, as the Query pane shows them.
 fn parse_error_message(query: &str, e: &ParseError) -> String {
-    let line = query.lines().nth(e.line - 1).unwrap_or("");
-    format!(
-        "parse error at line {}, column {}: {}\n{line}\n{}^",
-        e.line,
-        e.col,
-        e.message,
-        " ".repeat(e.col - 1)
-    )
+    let shown = crate::views::query::run::parse_error(query, e);
+    format!("{}\n{}", shown.message, shown.context)
 }
 
 /// Evaluates `panel` over `w`; `clock` is a millisecond clock for the timing and

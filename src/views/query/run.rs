@@ -85,17 +85,25 @@ impl Outcome {
     }
 }
 
-/// The source line of a parse error with `^~~~` under its span.
-fn caret_context(src: &str, e: &ParseError) -> String {
+/// A parse error as the views show it: where and what, and the source line with
+/// `^~~~` under the offending text (the Query pane and the dashboard alike).
+pub fn parse_error(src: &str, e: &ParseError) -> QueryError {
     let line_text = src.lines().nth(e.line - 1).unwrap_or("");
     let width = src
         .get(e.span.start..e.span.end)
         .map_or(1, |s| s.chars().count().max(1));
-    format!(
-        "{line_text}\n{}^{}",
-        " ".repeat(e.col - 1),
-        "~".repeat(width - 1)
-    )
+    QueryError {
+        message: format!(
+            "parse error at line {}, column {}: {}",
+            e.line, e.col, e.message
+        ),
+        context: format!(
+            "{line_text}\n{}^{}",
+            " ".repeat(e.col - 1),
+            "~".repeat(width - 1)
+        ),
+        span: Some((e.span.start, e.span.end)),
+    }
 }
 
 /// Runs `req` on `store`; `clock` (milliseconds) bounds the evaluation time.
@@ -111,14 +119,7 @@ pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
         Ok(e) => e,
         Err(e) => {
             return Outcome {
-                error: Some(QueryError {
-                    message: format!(
-                        "parse error at line {}, column {}: {}",
-                        e.line, e.col, e.message
-                    ),
-                    context: caret_context(src, &e),
-                    span: Some((e.span.start, e.span.end)),
-                }),
+                error: Some(parse_error(src, &e)),
                 ..Outcome::default()
             };
         }

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
-use crate::ui::browser::{now_ms, sleep_ms};
+use crate::ui::browser::{Latest, now_ms, sleep_ms};
 use crate::ui::chart::Chart;
 use crate::ui::playground::Playground;
 use crate::views::chart::markers;
@@ -86,8 +86,7 @@ pub fn DashboardPane() -> impl IntoView {
     let scrape_interval = Memo::new(move |_| pg.read_run(|p| p.settings().interval_ms));
     let events = Memo::new(move |_| markers(&pg.read_run(|p| p.event_rows()).unwrap_or_default()));
     let backfilling = Memo::new(move |_| pg.backfill.get().is_some());
-    let range_ms = RwSignal::new(saved::load_range());
-    Effect::new(move |_| saved::save_range(range_ms.get()));
+    let range_ms = saved::range();
     let window = Memo::new(move |_| {
         let interval = scrape_interval.get()?;
         Some(crate::views::dashboard::interval::window(
@@ -130,19 +129,14 @@ pub fn DashboardPane() -> impl IntoView {
         saved::save(&scenario, &dashboard);
     };
 
-    // Evaluation. A full refresh bumps the generation; an older one still running
+    // Evaluation. A full refresh takes a new ticket; an older one still running
     // stops at its next panel.
-    let generation = StoredValue::new(0u64);
+    let refreshes = Latest::new();
     let evaluate = move |targets: Vec<Slot>, w: Window, full: bool| {
-        let mine = if full {
-            generation.update_value(|g| *g += 1);
-            Some(generation.get_value())
-        } else {
-            None
-        };
+        let ticket = full.then(|| refreshes.next());
         spawn_local(async move {
             for slot in targets {
-                if mine.is_some_and(|g| generation.try_get_value() != Some(g)) {
+                if ticket.is_some_and(|t| !t.is_current()) {
                     return;
                 }
                 let Some(panel) = slot.panel.try_get_untracked() else {
@@ -184,7 +178,7 @@ pub fn DashboardPane() -> impl IntoView {
         refresh_all();
     });
     on_cleanup(move || {
-        generation.update_value(|g| *g += 1);
+        refreshes.cancel();
         if let Some(all) = slots.try_get_untracked() {
             all.into_iter().for_each(Slot::dispose);
         }

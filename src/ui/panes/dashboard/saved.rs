@@ -32,13 +32,16 @@ pub fn forget(scenario: &str) {
     storage::remove(&storage_key(scenario));
 }
 
-pub fn load_range() -> i64 {
-    storage::load(RANGE_KEY)
-        .and_then(|s| s.parse::<i64>().ok())
-        .filter(|r| RANGES.iter().any(|(ms, _)| ms == r))
-        .unwrap_or(DEFAULT_RANGE_MS)
-}
-
-pub fn save_range(range_ms: i64) {
-    storage::save(RANGE_KEY, &range_ms.to_string());
+/// The window's range, kept across reloads (a range the pane no longer offers: the default).
+pub fn range() -> leptos::prelude::RwSignal<i64> {
+    storage::persisted(
+        RANGE_KEY,
+        DEFAULT_RANGE_MS,
+        |s| {
+            s.parse::<i64>()
+                .ok()
+                .filter(|r| RANGES.iter().any(|(ms, _)| ms == r))
+        },
+        i64::to_string,
+    )
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::expo::lint::{self, Problem};
 use crate::expo::textparse::{Format, ParseOptions, Parsed, Parser};
 use crate::expo::{MetricFamily, convert};
-use crate::ui::browser::{now_ms, sleep_ms};
+use crate::ui::browser::{Ticket, now_ms, sleep_ms};
 
 /// How long one slice of parsing may run before yielding to the page.
 const SLICE_BUDGET_MS: f64 = 12.0;
@@ -79,12 +79,11 @@ pub fn lintable(parsed: &Parsed) -> Cow<'_, [MetricFamily]> {
 }
 
 /// Analyses `text` in slices, reporting progress (0..1); returns `None` if
-/// `generation` moved on meanwhile (a newer text superseded this one).
+/// `ticket` stopped being current meanwhile (a newer text superseded this one).
 pub async fn analyse(
     text: Arc<str>,
     format: Option<Format>,
-    generation: RwSignal<u64>,
-    mine: u64,
+    ticket: Ticket,
     progress: RwSignal<Option<f64>>,
 ) -> Option<Analysis> {
     let started = now_ms();
@@ -107,13 +106,13 @@ pub async fn analyse(
         }
         progress.try_set(Some(parser.bytes_done() as f64 / bytes.len().max(1) as f64));
         sleep_ms(0).await;
-        if generation.try_get_untracked() != Some(mine) {
+        if !ticket.is_current() {
             return None;
         }
     }
     let parsed = parser.finish();
     sleep_ms(0).await;
-    if generation.try_get_untracked() != Some(mine) {
+    if !ticket.is_current() {
         return None;
     }
     let problems = if parsed.families.is_empty() {

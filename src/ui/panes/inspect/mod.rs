@@ -16,7 +16,7 @@ use crate::expo::convert::to_canonical;
 use crate::expo::encode::{openmetrics, text as text_encoder};
 use crate::expo::explain::explain_line;
 use crate::expo::textparse::Format;
-use crate::ui::browser::{download, sleep_ms};
+use crate::ui::browser::{Latest, download, sleep_ms};
 use crate::ui::storage;
 use analysis::{Analysis, analyse};
 use line_view::LineView;
@@ -71,7 +71,7 @@ pub fn InspectPane() -> impl IntoView {
     );
     let analysis = RwSignal::new(None::<Arc<Analysis>>);
     let progress = RwSignal::new(None::<f64>);
-    let generation = RwSignal::new(0u64);
+    let analyses = Latest::new();
     let selected = RwSignal::new(None::<usize>);
     let notice = RwSignal::new(None::<String>);
     let fetch_status = RwSignal::new(None::<(bool, String)>);
@@ -105,17 +105,16 @@ pub fn InspectPane() -> impl IntoView {
             )));
         }
         storage::save(FORMAT_KEY, format_choice_name(fmt));
-        let mine = generation.get_untracked() + 1;
-        generation.set(mine);
+        let ticket = analyses.next();
         let shared: Arc<str> = Arc::from(current);
         spawn_local(async move {
             sleep_ms(DEBOUNCE_MS).await;
             // A newer text, or the pane was closed meanwhile (its signals are gone).
-            if generation.try_get_untracked() != Some(mine) {
+            if !ticket.is_current() {
                 return;
             }
             progress.set(Some(0.0));
-            if let Some(result) = analyse(shared, fmt, generation, mine, progress).await {
+            if let Some(result) = analyse(shared, fmt, ticket, progress).await {
                 selected.try_set(None);
                 analysis.try_set(Some(Arc::new(result)));
                 progress.try_set(None);

@@ -69,10 +69,11 @@ pub fn QueryPane() -> impl IntoView {
             .collect(),
     );
     let next_id = StoredValue::new(panels.with_untracked(|p| p.len() as u32));
-    let history: RwSignal<Vec<String>> = RwSignal::new(
-        storage::load(HISTORY_KEY)
-            .map(|s| s.lines().map(str::to_string).collect())
-            .unwrap_or_default(),
+    let history = storage::persisted(
+        HISTORY_KEY,
+        Vec::new(),
+        |s| Some(s.lines().map(str::to_string).collect()),
+        |h| h.join("\n"),
     );
     Effect::new(move |_| {
         let states: Vec<PanelState> = panels.with(|p| p.iter().map(|(_, s)| s.get()).collect());
@@ -81,7 +82,6 @@ pub fn QueryPane() -> impl IntoView {
         let pairs: Vec<String> = params.split('&').map(str::to_string).collect();
         share::update(panel_key, &pairs);
     });
-    Effect::new(move |_| storage::save(HISTORY_KEY, &history.get().join("\n")));
     let add_panel = move |_| {
         let id = next_id.get_value();
         next_id.set_value(id + 1);

@@ -2,7 +2,8 @@
 //!
 //! The pipeline is the architecture (see ARCHITECTURE.md):
 //! simulation (`sim`, instrumented through `client`) → exposition text (`expo`) →
-//! scrape (`scrape`) → store (`tsdb`) → PromQL → views.
+//! scrape (`scrape`) → store (`tsdb`) → PromQL (`promql`) → view models (`views`),
+//! the first stages wired together once, on a run's timeline, by `pipeline`.
 //! Core stages have no browser dependency and are tested natively; the two
 //! shells call into them: `ui` (Leptos, wasm32 only) and `cli` (native only).
 

@@ -109,7 +109,11 @@ fn utf16_len(s: &str) -> u32 {
 
 #[component]
 pub fn QueryEditor(
-    expr: RwSignal<String>,
+    /// The text shown (the panel's).
+    #[prop(into)]
+    text: Signal<String>,
+    /// Called with the new text on every edit (typing, an accepted completion).
+    on_input: Callback<String>,
     /// Byte span of the parse error to underline.
     #[prop(into)]
     error_span: Signal<Option<(usize, usize)>>,
@@ -147,7 +151,7 @@ pub fn QueryEditor(
         );
         let new_text = format!("{}{}{}", &text[..a], item.insert, &text[b..]);
         let caret = utf16_len(&text[..a]) + utf16_len(&item.insert);
-        expr.set(new_text.clone());
+        on_input.run(new_text.clone());
         area.set_value(&new_text);
         let _ = area.set_selection_range(caret, caret);
         let _ = area.focus();
@@ -208,7 +212,7 @@ pub fn QueryEditor(
     view! {
         <div class="editor">
             <pre class="editor-highlight" aria-hidden="true">
-                {move || segments(&expr.get(), error_span.get()).into_iter().map(|(text, class)| view! {
+                {move || segments(&text.get(), error_span.get()).into_iter().map(|(text, class)| view! {
                     <span class=class>{text}</span>
                 }).collect_view()}
                 // Keeps the last line's height when the text ends with a newline.
@@ -223,8 +227,8 @@ pub fn QueryEditor(
                 autocomplete="off"
                 aria-autocomplete="list"
                 placeholder="rate(http_requests_total[5m])"
-                prop:value=move || expr.get()
-                on:input=move |ev| expr.set(event_target_value(&ev))
+                prop:value=move || text.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))
                 on:keydown=on_keydown
                 on:keyup=on_keyup
                 on:blur=move |_| {

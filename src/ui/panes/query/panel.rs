@@ -28,20 +28,18 @@ pub fn QueryPanel(
     history: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let pg = expect_context::<Playground>();
-    let expr = RwSignal::new(state.get_untracked().expr);
-    // The query that runs: set by Execute / Ctrl+Enter, then re-evaluated as the
-    // store changes (a graph ending "now" follows the live simulation).
-    let submitted = RwSignal::new(state.get_untracked().expr);
-    // Typed text is kept (storage, address) before it runs, so a reload keeps it.
-    Effect::new(move |_| {
-        let typed = expr.get();
-        if state.with_untracked(|s| s.expr != typed) {
-            state.update(|s| s.expr = typed);
+    // The typed text is the panel state's (kept in storage and the address before
+    // it runs, so a reload keeps it); what runs is set by Execute / Ctrl+Enter and
+    // re-evaluated as the store changes (a graph ending "now" follows the run).
+    let typed = Memo::new(move |_| state.with(|s| s.expr.clone()));
+    let set_typed = move |text: String| {
+        if state.with_untracked(|s| s.expr != text) {
+            state.update(|s| s.expr = text);
         }
-    });
+    };
+    let submitted = RwSignal::new(state.get_untracked().expr);
     let execute = move || {
-        let text = expr.get_untracked();
-        state.update(|s| s.expr = text.clone());
+        let text = typed.get_untracked();
         submitted.set(text.clone());
         history.update(|h| {
             h.retain(|q| *q != text);
@@ -128,8 +126,7 @@ pub fn QueryPanel(
             .unwrap_or_default()
     };
     let apply_fix = move |fixed: String| {
-        expr.set(fixed.clone());
-        state.update(|s| s.expr = fixed.clone());
+        set_typed(fixed.clone());
         submitted.set(fixed);
     };
 
@@ -138,14 +135,14 @@ pub fn QueryPanel(
             <div class="query-editor">
                 <div class="field">
                     <span>"PromQL expression (Ctrl+Enter runs it, Ctrl+Space completes)"</span>
-                    <QueryEditor expr=expr error_span=error_span on_run=Callback::new(move |()| execute())/>
+                    <QueryEditor text=typed on_input=Callback::new(set_typed) error_span=error_span on_run=Callback::new(move |()| execute())/>
                 </div>
                 <button type="button" data-testid="run-query" on:click=move |_| execute()>"Execute"</button>
                 <select class="history" data-testid="query-history" aria-label="Query history"
                     on:change=move |ev| {
                         let q = event_target_value(&ev);
                         if !q.is_empty() {
-                            expr.set(q);
+                            set_typed(q);
                             execute();
                         }
                     }>

@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod dashboard;
+pub mod exposition;
 pub mod query;
 
 /// Engine settings for queries from the views: a 10 s timeout on `clock` (the

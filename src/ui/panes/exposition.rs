@@ -7,6 +7,7 @@ use crate::expo::explain::{explain_line, graph_query};
 use crate::expo::textparse::{Format, LineKind, ParseOptions, parse};
 use crate::ui::playground::Playground;
 use crate::ui::storage;
+use crate::views::exposition::highlight_line;
 
 const FORMAT_KEY: &str = "exposition.format";
 
@@ -134,72 +135,4 @@ pub fn ExpositionPane() -> impl IntoView {
             {lines}
         </section>
     }
-}
-
-/// A sample or metadata line cut into classed runs: `# TYPE`/`# HELP` keyword,
-/// metric name, label names, label values, value and timestamp.
-fn highlight_line(line: &str) -> Vec<(String, &'static str)> {
-    if let Some(rest) = line.strip_prefix('#') {
-        let mut words = rest.splitn(3, ' ');
-        let (_, keyword, tail) = (words.next(), words.next(), words.next());
-        return match (keyword, tail) {
-            (Some(k @ ("TYPE" | "HELP" | "UNIT")), Some(tail)) => {
-                let (name, text) = tail.split_once(' ').unwrap_or((tail, ""));
-                vec![
-                    (format!("# {k} "), "tok-keyword"),
-                    (name.to_string(), "tok-metric"),
-                    (format!(" {text}").trim_end().to_string(), "tok-comment"),
-                ]
-            }
-            _ => vec![(line.to_string(), "tok-comment")],
-        };
-    }
-    let name_end = line.find(['{', ' ']).unwrap_or(line.len());
-    let mut out = vec![(line[..name_end].to_string(), "tok-metric")];
-    let mut rest = &line[name_end..];
-    if rest.starts_with('{')
-        && let Some(close) = rest.rfind('}')
-    {
-        let labels = &rest[..=close];
-        // Names before `=`, quoted values after, the rest punctuation.
-        let mut in_value = false;
-        let mut run = String::new();
-        let mut class = "tok-punct";
-        let mut escaped = false;
-        for c in labels.chars() {
-            let next_class = if in_value {
-                "tok-string"
-            } else if c.is_alphanumeric() || c == '_' {
-                "tok-label"
-            } else {
-                "tok-punct"
-            };
-            if next_class != class && !run.is_empty() {
-                out.push((std::mem::take(&mut run), class));
-            }
-            class = next_class;
-            run.push(c);
-            if c == '"' && !escaped {
-                if in_value {
-                    out.push((std::mem::take(&mut run), "tok-string"));
-                    class = "tok-punct";
-                }
-                in_value = !in_value;
-            }
-            escaped = c == '\\' && !escaped;
-        }
-        if !run.is_empty() {
-            out.push((run, class));
-        }
-        rest = &rest[close + 1..];
-    }
-    let mut parts = rest.trim_start().splitn(2, ' ');
-    if let Some(value) = parts.next().filter(|v| !v.is_empty()) {
-        out.push((" ".into(), ""));
-        out.push((value.to_string(), "tok-number"));
-    }
-    if let Some(tail) = parts.next() {
-        out.push((format!(" {tail}"), "tok-comment"));
-    }
-    out
 }

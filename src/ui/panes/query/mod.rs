@@ -3,6 +3,7 @@
 //! The panels live in the URL in Prometheus UI's form (`?g0.expr=...&g0.tab=0`),
 //! so a copied link opens the same queries, and in storage across reloads.
 
+mod controls;
 mod editor;
 mod panel;
 mod table;

@@ -8,11 +8,12 @@ use crate::ui::chart::Chart;
 use crate::ui::playground::Playground;
 use crate::views::chart::{ChartKind, ChartSpec, Unit, markers};
 
+use super::controls::{Messages, PanelControls};
 use super::editor::QueryEditor;
 use super::table::ResultTable;
 use crate::ui::browser::now_ms;
-use crate::views::query::run::{self, Outcome, RANGES, Request, Timed};
-use crate::views::query::state::{PanelState, Resolution, Tab};
+use crate::views::query::run::{self, Outcome, Request, Timed};
+use crate::views::query::state::{PanelState, Tab};
 
 #[component]
 pub fn QueryPanel(
@@ -101,14 +102,6 @@ pub fn QueryPanel(
             ..ChartSpec::default()
         }
     });
-    let set_tab = move |tab: Tab| state.update(|s| s.tab = tab);
-    let tab_button = move |tab: Tab, label: &'static str, testid: &'static str| {
-        view! {
-            <button type="button" role="tab" data-testid=testid
-                aria-selected=move || (state.with(|s| s.tab) == tab).to_string()
-                on:click=move |_| set_tab(tab)>{label}</button>
-        }
-    };
     // A sub-expression's own result at the panel's time (the Explain view's tables).
     let table_of = move |text: String| {
         let (range_ms, end_ms, step_ms) =
@@ -129,6 +122,17 @@ pub fn QueryPanel(
         set_typed(fixed.clone());
         submitted.set(fixed);
     };
+
+    let stats = Signal::derive(move || {
+        timed.with(|t| {
+            let s = &t.value.summary;
+            if s.ends_with("result") || s.ends_with("results") {
+                format!("{s}, evaluated in {:.1} ms", t.ms)
+            } else {
+                s.clone()
+            }
+        })
+    });
 
     view! {
         <section class="query-panel" data-testid="query-panel">
@@ -154,93 +158,8 @@ pub fn QueryPanel(
                         on:click=move |_| on_remove.run(())>"×"</button>
                 </Show>
             </div>
-            {move || outcome.with(|o| o.error.clone()).map(|e| view! {
-                <div class="query-error" data-testid="query-error" role="alert">
-                    <pre class="error-context">{e.context}</pre>
-                    <span>{e.message}</span>
-                </div>
-            })}
-            {move || outcome.with(|o| o.hints.clone()).into_iter().map(|h| {
-                let fix = h.fix.clone();
-                view! {
-                    <p class="query-hint" data-testid="query-hint">
-                        <span>{h.message}</span>
-                        {fix.map(|f| {
-                            let (title, shown) = (f.clone(), f.clone());
-                            view! {
-                                <button type="button" class="hint-fix" data-testid="hint-fix"
-                                    title=title on:click=move |_| apply_fix(f.clone())>
-                                    "Fix: " <code>{shown}</code>
-                                </button>
-                            }
-                        })}
-                    </p>
-                }
-            }).collect_view()}
-            {move || outcome.with(|o| o.notes.clone()).into_iter().map(|n| view! {
-                <p class="query-note">{n}</p>
-            }).collect_view()}
-            <div class="query-controls" role="tablist">
-                {tab_button(Tab::Graph, "Graph", "query-tab-graph")}
-                {tab_button(Tab::Table, "Table", "query-tab-table")}
-                {tab_button(Tab::Explain, "Explain", "query-tab-explain")}
-                <label class="inline-field">"Range "
-                    <select data-testid="query-range" on:change=move |ev| {
-                        if let Ok(ms) = event_target_value(&ev).parse() { state.update(|s| s.range_ms = ms) }
-                    }>
-                        {RANGES.iter().map(|(ms, label)| view! {
-                            <option value=ms.to_string() selected=move || state.with(|s| s.range_ms) == *ms>{*label}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label class="inline-field">"Resolution "
-                    <select data-testid="query-resolution" on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if let Some(r) = Resolution::ALL.into_iter().find(|r| r.name() == v) { state.update(|s| s.resolution = r) }
-                    }>
-                        {Resolution::ALL.into_iter().map(|r| view! {
-                            <option value=r.name() selected=move || state.with(|s| s.resolution) == r>
-                                {format!("{} (range/{})", r.name(), r.points())}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label class="inline-field">
-                    <input type="checkbox" data-testid="query-stacked"
-                        prop:checked=move || state.with(|s| s.stacked)
-                        on:change=move |ev| state.update(|s| s.stacked = event_target_checked(&ev))/>
-                    " stacked"
-                </label>
-                <label class="inline-field">"Legend "
-                    <input type="text" data-testid="query-legend" placeholder="{{path}}" size="14"
-                        prop:value=move || state.with(|s| s.legend.clone())
-                        on:change=move |ev| state.update(|s| s.legend = event_target_value(&ev))/>
-                </label>
-                <label class="inline-field">"End (UTC) "
-                    <input type="datetime-local" step="1" data-testid="query-end-input"
-                        title="Empty: the end follows the live run"
-                        prop:value=move || state.with(|s| s.end_ms).map(utc_input_value).unwrap_or_default()
-                        on:change=move |ev| {
-                            let ms = js_sys::Date::parse(&format!("{}Z", event_target_value(&ev)));
-                            state.update(|s| s.end_ms = ms.is_finite().then_some(ms as i64));
-                        }/>
-                </label>
-                <button type="button" data-testid="query-end" title="Pin the end to the current time, or follow the live run again"
-                    on:click=move |_| {
-                        let now = pg.clock.get_untracked().now_ms;
-                        state.update(|s| s.end_ms = if s.end_ms.is_some() { None } else { Some(now) });
-                    }>
-                    {move || if state.with(|s| s.end_ms.is_some()) { "follow live" } else { "pin now" }}
-                </button>
-                <span class="query-stats" data-testid="query-stats">{move || timed.with(|t| {
-                    let s = &t.value.summary;
-                    if s.ends_with("result") || s.ends_with("results") {
-                        format!("{s}, evaluated in {:.1} ms", t.ms)
-                    } else {
-                        s.clone()
-                    }
-                })}</span>
-            </div>
+            <Messages outcome=outcome on_fix=Callback::new(apply_fix)/>
+            <PanelControls state=state stats=stats/>
             {move || match state.with(|s| s.tab) {
                 Tab::Table => ResultTable(outcome.into()).into_any(),
                 Tab::Graph => view! {
@@ -285,14 +204,6 @@ fn explain_view(
             }).collect_view()}
         </ol>
     }
-}
-
-/// `YYYY-MM-DDTHH:MM:SS` in UTC, as a `datetime-local` field shows it.
-fn utc_input_value(ms: i64) -> String {
-    let iso: String = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
-        .to_iso_string()
-        .into();
-    iso.chars().take(19).collect()
 }
 
 /// A performance mark, for the benchmarks (Ctrl+Enter → chart drawn).

@@ -217,38 +217,7 @@ pub fn DashboardPane() -> impl IntoView {
             slot.dispose();
             persist();
         });
-        // A memo: an evaluation with the same result (the timing aside) draws nothing.
-        let spec = Memo::new(move |_| {
-            let mut spec = slot
-                .outcome
-                .with(|o| o.as_ref().map(|o| o.spec.clone()))
-                .unwrap_or_default();
-            spec.markers = events.get();
-            spec
-        });
-        let label = slot.panel.with_untracked(|p| p.title.clone());
-        view! {
-            <article class="dashboard-panel" data-testid="dashboard-panel">
-                <header class="dashboard-panel-header">
-                    <h3>{move || slot.panel.with(|p| p.title.clone())}</h3>
-                    <button type="button" class="small" data-testid="panel-edit"
-                        aria-expanded=move || slot.editing.get().to_string()
-                        on:click=move |_| slot.editing.update(|e| *e = !*e)>
-                        {move || if slot.editing.get() { "Done" } else { "Edit" }}
-                    </button>
-                </header>
-                <Show when=move || slot.editing.get()>
-                    <PanelEditor panel=slot.panel on_edit on_apply on_remove/>
-                </Show>
-                <Chart spec=spec label=label testid="panel-chart"/>
-                {move || slot.outcome.with(|o| o.as_ref().and_then(|o| o.error.clone())).map(|e| view! {
-                    <pre class="panel-error" data-testid="panel-error" role="alert">{e}</pre>
-                })}
-                {move || slot.outcome.with(|o| o.as_ref().map(|o| o.notes.clone()).unwrap_or_default())
-                    .into_iter().map(|n| view! { <p class="panel-note">{n}</p> }).collect_view()}
-                <p class="panel-timing" data-testid="panel-timing">{move || timing_text(slot)}</p>
-            </article>
-        }
+        view! { <DashboardPanel entry=slot markers=events on_edit on_apply on_remove/> }
     };
 
     view! {
@@ -278,6 +247,51 @@ pub fn DashboardPane() -> impl IntoView {
         {move || slots.with(Vec::is_empty).then(|| view! {
             <p class="notice">"No panels: add one, or reset to the default dashboard."</p>
         })}
+    }
+}
+
+/// One panel: its title and Edit button, the editor when open, the chart (with the
+/// run's events as markers), its error and notes, and its timings.
+#[component]
+fn DashboardPanel(
+    entry: Slot,
+    #[prop(into)] markers: Signal<Vec<crate::views::chart::ChartMarker>>,
+    on_edit: Callback<()>,
+    on_apply: Callback<()>,
+    on_remove: Callback<()>,
+) -> impl IntoView {
+    let slot = entry;
+    // A memo: an evaluation with the same result (the timing aside) draws nothing.
+    let spec = Memo::new(move |_| {
+        let mut spec = slot
+            .outcome
+            .with(|o| o.as_ref().map(|o| o.spec.clone()))
+            .unwrap_or_default();
+        spec.markers = markers.get();
+        spec
+    });
+    let label = slot.panel.with_untracked(|p| p.title.clone());
+    view! {
+        <article class="dashboard-panel" data-testid="dashboard-panel">
+            <header class="dashboard-panel-header">
+                <h3>{move || slot.panel.with(|p| p.title.clone())}</h3>
+                <button type="button" class="small" data-testid="panel-edit"
+                    aria-expanded=move || slot.editing.get().to_string()
+                    on:click=move |_| slot.editing.update(|e| *e = !*e)>
+                    {move || if slot.editing.get() { "Done" } else { "Edit" }}
+                </button>
+            </header>
+            <Show when=move || slot.editing.get()>
+                <PanelEditor panel=slot.panel on_edit on_apply on_remove/>
+            </Show>
+            <Chart spec=spec label=label testid="panel-chart"/>
+            {move || slot.outcome.with(|o| o.as_ref().and_then(|o| o.error.clone())).map(|e| view! {
+                <pre class="panel-error" data-testid="panel-error" role="alert">{e}</pre>
+            })}
+            {move || slot.outcome.with(|o| o.as_ref().map(|o| o.notes.clone()).unwrap_or_default())
+                .into_iter().map(|n| view! { <p class="panel-note">{n}</p> }).collect_view()}
+            <p class="panel-timing" data-testid="panel-timing">{move || timing_text(slot)}</p>
+        </article>
     }
 }
 

@@ -5,6 +5,7 @@
 mod analysis;
 mod fetch;
 mod line_view;
+mod parts;
 mod report;
 
 use std::sync::Arc;
@@ -14,17 +15,14 @@ use leptos::task::spawn_local;
 
 use crate::expo::convert::to_canonical;
 use crate::expo::encode::{openmetrics, text as text_encoder};
-use crate::expo::explain::explain_line;
 use crate::expo::textparse::Format;
 use crate::ui::browser::{Latest, download, sleep_ms};
 use crate::ui::storage;
 use analysis::{Analysis, analyse};
-use line_view::LineView;
-use report::{ErrorList, FamilyTable, LintList};
+use parts::{FetchBar, InspectResults};
 
 const TEXT_KEY: &str = "inspect.text";
 const FORMAT_KEY: &str = "inspect.format";
-const URL_KEY: &str = "inspect.url";
 /// Texts above this are not saved (localStorage holds about 5 MB per site).
 const MAX_SAVED_BYTES: usize = 2_000_000;
 /// Typing pauses this long before the text is analysed again.
@@ -66,16 +64,11 @@ fn format_choice_name(f: Option<Format>) -> &'static str {
 pub fn InspectPane() -> impl IntoView {
     let text = RwSignal::new(storage::load(TEXT_KEY).unwrap_or_default());
     let format = RwSignal::new(storage::load(FORMAT_KEY).and_then(|s| format_choice_from(&s)));
-    let url = RwSignal::new(
-        storage::load(URL_KEY).unwrap_or_else(|| "http://127.0.0.1:9100/metrics".into()),
-    );
     let analysis = RwSignal::new(None::<Arc<Analysis>>);
     let progress = RwSignal::new(None::<f64>);
     let analyses = Latest::new();
     let selected = RwSignal::new(None::<usize>);
     let notice = RwSignal::new(None::<String>);
-    let fetch_status = RwSignal::new(None::<(bool, String)>);
-    let fetching = RwSignal::new(false);
     let before_conversion = RwSignal::new(None::<String>);
 
     // The editor shows `text`, but is not written back what was just typed into it:
@@ -140,32 +133,6 @@ pub fn InspectPane() -> impl IntoView {
         input.set_value("");
     };
 
-    let run_fetch = move || {
-        let target = url.get_untracked();
-        storage::save(URL_KEY, &target);
-        fetching.set(true);
-        fetch_status.set(Some((true, format!("Fetching {target} …"))));
-        spawn_local(async move {
-            match fetch::fetch_metrics(&target, 10_000).await {
-                Ok(fetched) => {
-                    let size = fetched.body.len();
-                    if fetched.format.is_some() {
-                        format.set(fetched.format);
-                    }
-                    text.set(fetched.body);
-                    let mut message = format!("Fetched {size} bytes from {target}.");
-                    if let Some(note) = fetched.note {
-                        message.push(' ');
-                        message.push_str(&note);
-                    }
-                    fetch_status.set(Some((true, message)));
-                }
-                Err(explanation) => fetch_status.set(Some((false, explanation))),
-            }
-            fetching.set(false);
-        });
-    };
-
     let convert = move |_| {
         let Some(a) = analysis.get_untracked() else {
             return;
@@ -199,33 +166,6 @@ pub fn InspectPane() -> impl IntoView {
         if let Err(e) = download(name, mime, &text.get_untracked()) {
             notice.set(Some(format!("The download failed: {e}")));
         }
-    };
-
-    let summary = move || {
-        analysis.get().map(|a| {
-            format!(
-                "{}: {} families, {} samples, {} error{}, {} lint problem{} ({} lines in {:.0} ms)",
-                a.parsed.format.name(),
-                a.parsed.families.len(),
-                a.sample_count(),
-                a.parsed.errors.len(),
-                if a.parsed.errors.len() == 1 { "" } else { "s" },
-                a.problems.len(),
-                if a.problems.len() == 1 { "" } else { "s" },
-                a.parsed.lines.len(),
-                a.elapsed_ms
-            )
-        })
-    };
-    let explanation = move || {
-        let a = analysis.get()?;
-        let line = selected.get()?;
-        Some(view! {
-            <div class="explanation" data-testid="line-explanation">
-                <strong>{format!("Line {line}: ")}</strong>
-                {explain_line(&a.parsed, line)}
-            </div>
-        })
     };
 
     view! {
@@ -265,19 +205,7 @@ pub fn InspectPane() -> impl IntoView {
                 </Show>
                 <button type="button" data-testid="download" on:click=download_text>"Download"</button>
             </div>
-            <form class="fetch-bar" on:submit=move |ev| { ev.prevent_default(); run_fetch(); }>
-                <input
-                    type="url"
-                    data-testid="fetch-url"
-                    aria-label="URL of a /metrics endpoint"
-                    prop:value=move || url.get()
-                    on:input=move |ev| url.set(event_target_value(&ev))
-                />
-                <button type="submit" data-testid="fetch" disabled=move || fetching.get()>"Fetch"</button>
-            </form>
-            {move || fetch_status.get().map(|(ok, message)| view! {
-                <p class="fetch-status" class:fetch-error=!ok data-testid="fetch-status">{message}</p>
-            })}
+            <FetchBar text=text format=format/>
             <div class="drop-zone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
                 <textarea
                     data-testid="inspect-input"
@@ -297,16 +225,7 @@ pub fn InspectPane() -> impl IntoView {
             {move || progress.get().map(|p| view! {
                 <progress data-testid="inspect-progress" max="1" value=p></progress>
             })}
-            <p class="summary" data-testid="inspect-summary">{summary}</p>
-            {move || analysis.get().map(|a| view! {
-                <div class="inspect-results">
-                    <ErrorList analysis=a.clone() selected=selected/>
-                    <LineView analysis=a.clone() selected=selected/>
-                    {explanation}
-                    <LintList analysis=a.clone()/>
-                    <FamilyTable analysis=a selected=selected/>
-                </div>
-            })}
+            <InspectResults analysis=analysis selected=selected/>
         </section>
     }
 }

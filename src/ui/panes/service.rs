@@ -97,6 +97,120 @@ fn PythonListing(source: PythonSource) -> impl IntoView {
     }
 }
 
+/// The run's identity (scenario and seed: a new run) and its instance count (an event).
+#[component]
+fn RunFields(
+    #[prop(into)] identity: Signal<(String, u64)>,
+    #[prop(into)] settings: Signal<Settings>,
+) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let scenario_options = scenarios()
+        .iter()
+        .map(|s| view! { <option value=s.name>{s.title}</option> })
+        .collect_view();
+    view! {
+        <div class="service-settings">
+            <label>
+                "Scenario "
+                <select
+                    data-testid="scenario"
+                    prop:value=move || identity.get().0
+                    on:change=move |ev| {
+                        let name = event_target_value(&ev);
+                        playground.new_run(&name, identity.get_untracked().1, FIRST_VISIT_HOURS);
+                    }
+                >
+                    {scenario_options}
+                </select>
+            </label>
+            <label>
+                "Seed "
+                <input
+                    type="number"
+                    min="0"
+                    data-testid="seed"
+                    prop:value=move || identity.get().1.to_string()
+                    on:change=move |ev| {
+                        let seed = event_target_value(&ev).parse().unwrap_or(1);
+                        playground.new_run(&identity.get_untracked().0, seed, FIRST_VISIT_HOURS);
+                    }
+                />
+            </label>
+            <label>
+                "Instances "
+                <input
+                    type="number"
+                    min="1"
+                    max="10"
+                    data-testid="instances"
+                    prop:value=move || settings.get().instances.to_string()
+                    on:change=move |ev| {
+                        let n: usize = event_target_value(&ev).parse().unwrap_or(1).clamp(1, 10);
+                        if n != settings.get_untracked().instances {
+                            playground.change_now(Change::Instances(n));
+                        }
+                    }
+                />
+            </label>
+        </div>
+        <p class="pane-intro note">
+            "Changing the scenario or the seed starts a new run (its timeline starts empty). "
+            "Every other change is an event on the run's timeline: it applies from now on and never rewrites the past."
+        </p>
+    }
+}
+
+/// The live controls and incidents, each change an event at now (incidents
+/// optionally a few minutes later).
+#[component]
+fn Controls(#[prop(into)] settings: Signal<Settings>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let control = move |get: fn(&Settings) -> f64| Signal::derive(move || settings.with(get));
+    let delay_min = RwSignal::new(0i64);
+    let incident = move |change: Change| {
+        let now = playground.clock.get_untracked().now_ms;
+        playground.add_event(now + delay_min.get_untracked() * 60_000, change);
+    };
+    let delay_options = DELAYS_MIN
+        .iter()
+        .map(|&m| {
+            let label = if m == 0 {
+                "now".to_string()
+            } else {
+                format!("in {m} min")
+            };
+            view! { <option value=m.to_string()>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="controls">
+            <Slider label="Traffic (requests/s per instance)" testid="traffic" min=0.0 max=200.0 step=1.0
+                value=control(|s| s.controls.traffic_rate) on_change=move |v| playground.change_now(Change::Traffic(v))/>
+            <Slider label="Error ratio" testid="error-ratio" min=0.0 max=1.0 step=0.01
+                value=control(|s| s.controls.error_ratio) on_change=move |v| playground.change_now(Change::ErrorRatio(v))/>
+            <Slider label="Latency multiplier" testid="latency" min=0.1 max=10.0 step=0.1
+                value=control(|s| s.controls.latency_multiplier) on_change=move |v| playground.change_now(Change::Latency(v))/>
+            <div class="incident-buttons">
+                <button type="button" data-testid="start-outage"
+                    on:click=move |_| incident(Change::Outage { duration_ms: OUTAGE_MS })>
+                    "Start an outage (5 min)"
+                </button>
+                <button type="button" data-testid="slow-release"
+                    on:click=move |_| incident(Change::SlowRelease { duration_ms: SLOW_RELEASE_MS })>
+                    "Deploy a slow release (15 min)"
+                </button>
+                <label>
+                    "starting "
+                    <select data-testid="incident-delay"
+                        on:change=move |ev| delay_min.set(event_target_value(&ev).parse().unwrap_or(0))>
+                        {delay_options}
+                    </select>
+                </label>
+            </div>
+        </div>
+    }
+}
+
 #[component]
 pub fn ServicePane() -> impl IntoView {
     let playground = expect_context::<Playground>();
@@ -112,16 +226,6 @@ pub fn ServicePane() -> impl IntoView {
             .read_run(|p| p.settings().clone())
             .unwrap_or_else(|| Settings::for_scenario("api", 2))
     });
-    let control = move |get: fn(&Settings) -> f64| Signal::derive(move || settings.with(get));
-    let delay_min = RwSignal::new(0i64);
-    let incident = move |change: Change| {
-        let now = playground.clock.get_untracked().now_ms;
-        playground.add_event(now + delay_min.get_untracked() * 60_000, change);
-    };
-    let scenario_options = scenarios()
-        .iter()
-        .map(|s| view! { <option value=s.name>{s.title}</option> })
-        .collect_view();
     let description = move || {
         let name = identity.get().0;
         scenarios()
@@ -137,95 +241,12 @@ pub fn ServicePane() -> impl IntoView {
             .read(|p| p.python_source().clone())
             .map(|source| view! { <PythonListing source=source/> })
     };
-    let delay_options = DELAYS_MIN
-        .iter()
-        .map(|&m| {
-            let label = if m == 0 {
-                "now".to_string()
-            } else {
-                format!("in {m} min")
-            };
-            view! { <option value=m.to_string()>{label}</option> }
-        })
-        .collect_view();
-
     view! {
         <section class="service">
             <h2>"The simulated service"</h2>
             <p class="pane-intro">{description}</p>
-            <div class="service-settings">
-                <label>
-                    "Scenario "
-                    <select
-                        data-testid="scenario"
-                        prop:value=move || identity.get().0
-                        on:change=move |ev| {
-                            let name = event_target_value(&ev);
-                            playground.new_run(&name, identity.get_untracked().1, FIRST_VISIT_HOURS);
-                        }
-                    >
-                        {scenario_options}
-                    </select>
-                </label>
-                <label>
-                    "Seed "
-                    <input
-                        type="number"
-                        min="0"
-                        data-testid="seed"
-                        prop:value=move || identity.get().1.to_string()
-                        on:change=move |ev| {
-                            let seed = event_target_value(&ev).parse().unwrap_or(1);
-                            playground.new_run(&identity.get_untracked().0, seed, FIRST_VISIT_HOURS);
-                        }
-                    />
-                </label>
-                <label>
-                    "Instances "
-                    <input
-                        type="number"
-                        min="1"
-                        max="10"
-                        data-testid="instances"
-                        prop:value=move || settings.get().instances.to_string()
-                        on:change=move |ev| {
-                            let n: usize = event_target_value(&ev).parse().unwrap_or(1).clamp(1, 10);
-                            if n != settings.get_untracked().instances {
-                                playground.change_now(Change::Instances(n));
-                            }
-                        }
-                    />
-                </label>
-            </div>
-            <p class="pane-intro note">
-                "Changing the scenario or the seed starts a new run (its timeline starts empty). "
-                "Every other change is an event on the run's timeline: it applies from now on and never rewrites the past."
-            </p>
-            <div class="controls">
-                <Slider label="Traffic (requests/s per instance)" testid="traffic" min=0.0 max=200.0 step=1.0
-                    value=control(|s| s.controls.traffic_rate) on_change=move |v| playground.change_now(Change::Traffic(v))/>
-                <Slider label="Error ratio" testid="error-ratio" min=0.0 max=1.0 step=0.01
-                    value=control(|s| s.controls.error_ratio) on_change=move |v| playground.change_now(Change::ErrorRatio(v))/>
-                <Slider label="Latency multiplier" testid="latency" min=0.1 max=10.0 step=0.1
-                    value=control(|s| s.controls.latency_multiplier) on_change=move |v| playground.change_now(Change::Latency(v))/>
-                <div class="incident-buttons">
-                    <button type="button" data-testid="start-outage"
-                        on:click=move |_| incident(Change::Outage { duration_ms: OUTAGE_MS })>
-                        "Start an outage (5 min)"
-                    </button>
-                    <button type="button" data-testid="slow-release"
-                        on:click=move |_| incident(Change::SlowRelease { duration_ms: SLOW_RELEASE_MS })>
-                        "Deploy a slow release (15 min)"
-                    </button>
-                    <label>
-                        "starting "
-                        <select data-testid="incident-delay"
-                            on:change=move |ev| delay_min.set(event_target_value(&ev).parse().unwrap_or(0))>
-                            {delay_options}
-                        </select>
-                    </label>
-                </div>
-            </div>
+            <RunFields identity=identity settings=settings/>
+            <Controls settings=settings/>
             <h3>"The Python code this service mirrors"</h3>
             <p class="pane-intro">"Lines that create or update a metric are marked; pick a metric to see only its lines."</p>
             {source}

@@ -184,7 +184,7 @@ pub fn DashboardPane() -> impl IntoView {
         }
     });
 
-    let add_panel = move |_| {
+    let add_panel = move || {
         let slot = new_slot(Panel::new("New panel", "sum(up)"));
         slot.editing.set(true);
         slots.update(|s| s.push(slot));
@@ -193,7 +193,7 @@ pub fn DashboardPane() -> impl IntoView {
             evaluate(vec![slot], w, false);
         }
     };
-    let reset = move |_| {
+    let reset = move || {
         if let Some(name) = scenario.get_untracked() {
             saved::forget(&name);
             show(
@@ -221,6 +221,31 @@ pub fn DashboardPane() -> impl IntoView {
     };
 
     view! {
+        <DashboardToolbar title=title range_ms=range_ms window=window
+            on_add=Callback::new(move |()| add_panel()) on_reset=Callback::new(move |()| reset())/>
+        {move || backfilling.get().then(|| view! {
+            <p class="notice">"Filling in the past; the panels follow when it is done."</p>
+        })}
+        {move || pg.error.get().map(|e| view! { <p class="panel-error" role="alert">{e}</p> })}
+        <div class="dashboard-grid" data-testid="dashboard-grid">
+            <For each=move || slots.get() key=|slot| slot.id children=panel_view/>
+        </div>
+        {move || slots.with(Vec::is_empty).then(|| view! {
+            <p class="notice">"No panels: add one, or reset to the default dashboard."</p>
+        })}
+    }
+}
+
+/// The title, the window's range and step, and Add panel / Reset to default.
+#[component]
+fn DashboardToolbar(
+    #[prop(into)] title: Signal<String>,
+    range_ms: RwSignal<i64>,
+    #[prop(into)] window: Signal<Option<Window>>,
+    on_add: Callback<()>,
+    on_reset: Callback<()>,
+) -> impl IntoView {
+    view! {
         <div class="dashboard-toolbar">
             <h2 class="dashboard-title" data-testid="dashboard-title">{move || title.get()}</h2>
             <label class="inline-field">
@@ -234,19 +259,9 @@ pub fn DashboardPane() -> impl IntoView {
                 </select>
             </label>
             <span class="dashboard-step" data-testid="dashboard-step">{move || step_text(window.get())}</span>
-            <button type="button" data-testid="dashboard-add" on:click=add_panel>"Add panel"</button>
-            <button type="button" data-testid="dashboard-reset" on:click=reset>"Reset to default"</button>
+            <button type="button" data-testid="dashboard-add" on:click=move |_| on_add.run(())>"Add panel"</button>
+            <button type="button" data-testid="dashboard-reset" on:click=move |_| on_reset.run(())>"Reset to default"</button>
         </div>
-        {move || backfilling.get().then(|| view! {
-            <p class="notice">"Filling in the past; the panels follow when it is done."</p>
-        })}
-        {move || pg.error.get().map(|e| view! { <p class="panel-error" role="alert">{e}</p> })}
-        <div class="dashboard-grid" data-testid="dashboard-grid">
-            <For each=move || slots.get() key=|slot| slot.id children=panel_view/>
-        </div>
-        {move || slots.with(Vec::is_empty).then(|| view! {
-            <p class="notice">"No panels: add one, or reset to the default dashboard."</p>
-        })}
     }
 }
 

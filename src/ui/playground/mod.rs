@@ -249,11 +249,6 @@ impl Playground {
     }
 }
 
-/// Engine settings for queries in the page (see `views::query_options`).
-pub fn query_options() -> crate::promql::engine::Options {
-    crate::views::query_options(now_ms)
-}
-
 /// Creates the playground for the page: the run in the address (a shared link or a
 /// reload), else the one in storage, else a new `api` run with the last hour
 /// backfilled; then the clock runs.

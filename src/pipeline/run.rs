@@ -125,25 +125,25 @@ impl Run {
             .filter(|name| known(name))
             .unwrap_or("api");
         let mut run = Run::new(scenario, 1, start_ms, 2);
-        let s = &mut run.initial;
         for (key, value) in text.split(';').filter_map(|kv| kv.split_once('=')) {
-            let number = value
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite() && *v >= 0.0);
-            match (key, number) {
-                ("seed", _) => run.seed = value.parse().unwrap_or(run.seed),
-                ("instances", Some(v)) if (1.0..=10.0).contains(&v) => s.instances = v as usize,
-                ("interval_ms", Some(v)) if (1000.0..=3_600_000.0).contains(&v) => {
-                    s.interval_ms = v as i64
+            // Values are checked against the timeline's table of kinds, so a link
+            // and an event accept the same ranges.
+            let change = match key {
+                "seed" => {
+                    run.seed = value.parse().unwrap_or(run.seed);
+                    continue;
                 }
-                ("sample_limit", Some(v)) if v <= 100_000_000.0 => s.sample_limit = v as usize,
-                ("traffic", Some(v)) if v <= 10_000.0 => s.controls.traffic_rate = v,
-                ("errors", Some(v)) if v <= 1.0 => s.controls.error_ratio = v,
-                ("latency", Some(v)) if (0.01..=100.0).contains(&v) => {
-                    s.controls.latency_multiplier = v
-                }
-                _ => {}
+                // The page offers 1 to 10 instances.
+                "instances" => match value.parse::<usize>() {
+                    Ok(n) if (1..=10).contains(&n) => Ok(Change::Instances(n)),
+                    _ => continue,
+                },
+                "interval_ms" => Change::parse("interval", &format!("{value}ms")),
+                "traffic" | "errors" | "latency" | "sample_limit" => Change::parse(key, value),
+                _ => continue,
+            };
+            if let Ok(change) = change {
+                run.initial.apply(&change);
             }
         }
         run

@@ -8,7 +8,7 @@ use crate::ui::playground::Playground;
 #[component]
 pub fn TimelineList() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let rows = Memo::new(move |_| playground.read_run(|p| p.event_rows()).unwrap_or_default());
+    let rows = playground.events;
     // Which events are still to come moves with the clock: a memo of the flags, so
     // the list is rebuilt when one flips, not at every tick.
     let future = Memo::new(move |_| {

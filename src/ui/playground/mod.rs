@@ -17,7 +17,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::pipeline::{Change, Link, MAX_LINK_CHARS, Options, Pipeline, Run};
+use crate::pipeline::{Change, EventRow, Link, MAX_LINK_CHARS, Options, Pipeline, Run};
 use crate::ui::browser::{Latest, now_ms, sleep_ms};
 use crate::ui::{share, storage};
 
@@ -57,6 +57,9 @@ pub struct Playground {
     pub data: RwSignal<u64>,
     /// Bumped when the run's settings or timeline changed (events, a new run).
     pub run: RwSignal<u64>,
+    /// The run's events in words, recomputed when the run changes (the timeline
+    /// list and every chart's markers read this one list).
+    pub events: Memo<Vec<EventRow>>,
     pub clock: RwSignal<VirtualClock>,
     /// Progress of a running backfill (0..1), or None.
     pub backfill: RwSignal<Option<f64>>,
@@ -254,10 +257,19 @@ impl Playground {
 /// backfilled; then the clock runs.
 pub fn provide_playground() -> Playground {
     let wall_now = js_sys::Date::now() as i64;
+    let pipeline = StoredValue::new_local(None::<Pipeline>);
+    let run = RwSignal::new(0);
+    let events = Memo::new(move |_| {
+        run.track();
+        pipeline
+            .with_value(|p| p.as_ref().map(Pipeline::event_rows))
+            .unwrap_or_default()
+    });
     let playground = Playground {
-        pipeline: StoredValue::new_local(None),
+        pipeline,
         data: RwSignal::new(0),
-        run: RwSignal::new(0),
+        run,
+        events,
         clock: RwSignal::new(VirtualClock {
             now_ms: wall_now,
             speed: 1,

@@ -84,7 +84,7 @@ pub fn DashboardPane() -> impl IntoView {
     let pg = expect_context::<Playground>();
     let scenario = Memo::new(move |_| pg.read_run(|p| p.run().scenario.clone()));
     let scrape_interval = Memo::new(move |_| pg.read_run(|p| p.settings().interval_ms));
-    let events = Memo::new(move |_| markers(&pg.read_run(|p| p.event_rows()).unwrap_or_default()));
+    let events = Memo::new(move |_| markers(&pg.events.get()));
     let backfilling = Memo::new(move |_| pg.backfill.get().is_some());
     let range_ms = saved::range();
     let window = Memo::new(move |_| {

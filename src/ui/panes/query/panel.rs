@@ -84,7 +84,6 @@ pub fn QueryPanel(
         })
     });
     let outcome = Memo::new(move |_| timed.with(|t| t.value.clone()));
-    let events = Memo::new(move |_| pg.read_run(|p| p.event_rows()).unwrap_or_default());
     let error_span =
         Signal::derive(move || outcome.with(|o| o.error.as_ref().and_then(|e| e.span)));
     let spec = Signal::derive(move || {
@@ -98,7 +97,7 @@ pub fn QueryPanel(
             unit: Unit::for_metric(&submitted.get()),
             series: outcome.with(|o| o.series.clone()),
             legend: (!legend.is_empty()).then_some(legend),
-            markers: markers(&events.get()),
+            markers: markers(&pg.events.get()),
             ..ChartSpec::default()
         }
     });

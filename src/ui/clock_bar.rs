@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::ui::playground::{Playground, SPEEDS, VirtualClock};
 
-pub use crate::time::format_utc;
+use crate::time::format_utc;
 
 #[component]
 pub fn ClockBar() -> impl IntoView {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::pipeline::Change;
 use crate::scrape::Health;
-use crate::ui::clock_bar::format_utc;
+use crate::time::format_utc;
 use crate::ui::playground::Playground;
 
 /// "12.3s ago" in virtual time.

@@ -1,83 +1,157 @@
-//! Exposition text as the Exposition pane shows it: each line cut into classed
-//! runs for highlighting (the classes are the PromQL highlighter's `tok-*` ones).
+//! Exposition text as the Exposition and Inspect panes show it: line by line
+//! (indexed, so a 10 MB text shows line n without being split), each line marked
+//! (metadata, error) and cut into classed runs for highlighting (the classes are
+//! the PromQL highlighter's `tok-*` ones).
+
+use std::sync::Arc;
+
+use crate::expo::textparse::{LineKind, Parsed, TokenKind, line_tokens};
+
+/// What the line view needs of a text: its lines by number (1-based) and how each is marked.
+pub trait LineSource: Send + Sync {
+    fn line_count(&self) -> usize;
+    /// Line `n` without its newline; empty past the end.
+    fn line(&self, n: usize) -> &str;
+    fn mark(&self, n: usize) -> LineMark;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineMark {
+    Plain,
+    /// `# HELP`, `# TYPE`, `# UNIT`, `# EOF`.
+    Metadata,
+    Error,
+}
+
+impl LineMark {
+    /// How the parser classified line `n`.
+    pub fn of(parsed: &Parsed, n: usize) -> LineMark {
+        match n.checked_sub(1).and_then(|i| parsed.lines.get(i)) {
+            Some(LineKind::Error) => LineMark::Error,
+            Some(LineKind::Help(_) | LineKind::Type(_) | LineKind::Unit(_) | LineKind::Eof) => {
+                LineMark::Metadata
+            }
+            _ => LineMark::Plain,
+        }
+    }
+
+    pub fn class(self) -> &'static str {
+        match self {
+            LineMark::Plain => "",
+            LineMark::Metadata => "line-meta",
+            LineMark::Error => "line-error",
+        }
+    }
+}
+
+/// Where each line of a text starts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        if text.ends_with('\n') {
+            starts.pop();
+        }
+        LineIndex { starts }
+    }
+
+    /// Lines in the text; an empty text has one (empty) line.
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Line `n` (1-based) of `text`, the text this index was built from.
+    pub fn line<'a>(&self, text: &'a str, n: usize) -> &'a str {
+        let Some(&start) = n.checked_sub(1).and_then(|i| self.starts.get(i)) else {
+            return "";
+        };
+        let end = match self.starts.get(n) {
+            Some(&next) => next - 1,
+            None => text.len() - usize::from(text.ends_with('\n')),
+        };
+        text.get(start..end.max(start)).unwrap_or("")
+    }
+}
+
+/// A text and what the parser made of it, as a line source.
+pub struct ParsedText {
+    pub text: Arc<str>,
+    pub index: LineIndex,
+    pub parsed: Parsed,
+}
+
+impl ParsedText {
+    pub fn new(text: Arc<str>, parsed: Parsed) -> ParsedText {
+        ParsedText {
+            index: LineIndex::new(&text),
+            text,
+            parsed,
+        }
+    }
+}
+
+impl LineSource for ParsedText {
+    fn line_count(&self) -> usize {
+        self.index.count()
+    }
+
+    fn line(&self, n: usize) -> &str {
+        self.index.line(&self.text, n)
+    }
+
+    fn mark(&self, n: usize) -> LineMark {
+        LineMark::of(&self.parsed, n)
+    }
+}
 
 /// A sample or metadata line cut into classed runs: `# TYPE`/`# HELP` keyword,
-/// metric name, label names, label values, value and timestamp.
+/// metric name, label names, label values, value and timestamp, where the
+/// parser's own tokenizer cuts them.
 pub fn highlight_line(line: &str) -> Vec<(String, &'static str)> {
-    if let Some(rest) = line.strip_prefix('#') {
-        let mut words = rest.splitn(3, ' ');
-        let (_, keyword, tail) = (words.next(), words.next(), words.next());
-        return match (keyword, tail) {
-            (Some(k @ ("TYPE" | "HELP" | "UNIT")), Some(tail)) => {
-                let (name, text) = tail.split_once(' ').unwrap_or((tail, ""));
-                vec![
-                    (format!("# {k} "), "tok-keyword"),
-                    (name.to_string(), "tok-metric"),
-                    (format!(" {text}").trim_end().to_string(), "tok-comment"),
-                ]
-            }
-            _ => vec![(line.to_string(), "tok-comment")],
-        };
+    line_tokens(line)
+        .into_iter()
+        .map(|token| (line[token.span].to_string(), token_class(token.kind)))
+        .collect()
+}
+
+fn token_class(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Keyword => "tok-keyword",
+        TokenKind::MetricName => "tok-metric",
+        TokenKind::LabelName => "tok-label",
+        TokenKind::LabelValue => "tok-string",
+        TokenKind::Punct => "tok-punct",
+        TokenKind::Value => "tok-number",
+        TokenKind::Blank => "",
+        TokenKind::Rest => "tok-comment",
     }
-    let name_end = line.find(['{', ' ']).unwrap_or(line.len());
-    let mut out = vec![(line[..name_end].to_string(), "tok-metric")];
-    let mut rest = &line[name_end..];
-    if rest.starts_with('{')
-        && let Some(close) = rest.rfind('}')
-    {
-        let labels = &rest[..=close];
-        // Names before `=`, quoted values after, the rest punctuation.
-        let mut in_value = false;
-        let mut run = String::new();
-        let mut class = "tok-punct";
-        let mut escaped = false;
-        for c in labels.chars() {
-            // A value's quotes belong to the string, as in the PromQL highlighter.
-            let opening = c == '"' && !in_value;
-            let next_class = if in_value || opening {
-                "tok-string"
-            } else if c.is_alphanumeric() || c == '_' {
-                "tok-label"
-            } else {
-                "tok-punct"
-            };
-            if next_class != class && !run.is_empty() {
-                out.push((std::mem::take(&mut run), class));
-            }
-            class = next_class;
-            run.push(c);
-            if c == '"' && !escaped {
-                if in_value {
-                    out.push((std::mem::take(&mut run), "tok-string"));
-                    class = "tok-punct";
-                }
-                in_value = !in_value;
-            }
-            escaped = c == '\\' && !escaped;
-        }
-        if !run.is_empty() {
-            out.push((run, class));
-        }
-        rest = &rest[close + 1..];
-    }
-    let trimmed = rest.trim_start();
-    let gap = &rest[..rest.len() - trimmed.len()];
-    let mut parts = trimmed.splitn(2, ' ');
-    if let Some(value) = parts.next().filter(|v| !v.is_empty()) {
-        if !gap.is_empty() {
-            out.push((gap.to_string(), ""));
-        }
-        out.push((value.to_string(), "tok-number"));
-    }
-    if let Some(tail) = parts.next() {
-        out.push((format!(" {tail}"), "tok-comment"));
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::highlight_line;
+    use super::{LineIndex, highlight_line};
+
+    #[test]
+    fn lines_by_number() {
+        let index = LineIndex::new("a\nbc\n\nd\n");
+        assert_eq!(index.count(), 4);
+        let text = "a\nbc\n\nd\n";
+        let lines: Vec<&str> = (0..=5).map(|n| index.line(text, n)).collect();
+        assert_eq!(lines, ["", "a", "bc", "", "d", ""]);
+        assert_eq!(LineIndex::new("").count(), 1);
+        assert_eq!(LineIndex::new("x").line("x", 1), "x");
+        assert_eq!(LineIndex::new("x\r\n").line("x\r\n", 1), "x\r");
+    }
 
     fn classes(line: &str) -> Vec<(String, &'static str)> {
         highlight_line(line)

@@ -48,3 +48,29 @@ export async function openPage(browser, url, contextOptions = {}) {
   }
   return { context, page, problems };
 }
+
+/// The first line of the line view inside `scope` whose text matches `pattern`,
+/// scrolling the view down (and round again from the top) until one is in the DOM:
+/// the view renders only the lines in sight.
+export async function lineMatching(page, scope, pattern) {
+  const handle = await page.waitForFunction(
+    ({ scope, source, flags }) => {
+      const view = document.querySelector(`${scope} [data-testid="line-view"]`);
+      if (!view) return null;
+      const re = new RegExp(source, flags);
+      const line = [...view.querySelectorAll(".line")]
+        .sort((a, b) => a.dataset.line - b.dataset.line)
+        .find((l) => re.test(l.querySelector(".line-text").textContent));
+      if (line) {
+        line.scrollIntoView({ block: "center" });
+        return line.dataset.line;
+      }
+      const atEnd = view.scrollTop + view.clientHeight >= view.scrollHeight - 1;
+      view.scrollTop = atEnd ? 0 : view.scrollTop + view.clientHeight / 2;
+      return null;
+    },
+    { scope, source: pattern.source, flags: pattern.flags },
+    { polling: 100 },
+  );
+  return page.locator(`${scope} [data-line="${await handle.jsonValue()}"]`);
+}

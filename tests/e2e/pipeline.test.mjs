@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveDist } from "./server.mjs";
-import { launch, openPage } from "./browser.mjs";
+import { launch, lineMatching, openPage } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
@@ -84,14 +84,19 @@ test("the virtual clock runs at the chosen speed and pauses", async () => {
 test("the Exposition pane shows the live /metrics in both formats and explains a line", async () => {
   const { context, page } = await openPage(browser, server.url + "#exposition");
   await backfillDone(page);
-  const text = () => page.textContent('[data-testid="exposition-text"]');
-  await page.waitForFunction(() => document.querySelector('[data-testid="exposition-text"]')?.textContent.includes("# EOF"));
-  assert.match(await text(), /# TYPE http_requests counter/);
-  assert.match(await text(), /http_requests_total\{method="GET",path="[^"]+",status="200"\} \d/);
+  const scope = '[data-testid="exposition-text"]';
+  await lineMatching(page, scope, /^# EOF$/);
+  await lineMatching(page, scope, /^# TYPE http_requests counter$/);
+  await lineMatching(page, scope, /^http_requests_total\{method="GET",path="[^"]+",status="200"\} \d/);
   await page.selectOption('[data-testid="exposition-format"]', "text");
-  await page.waitForFunction(() => document.querySelector('[data-testid="exposition-text"]').textContent.includes("# TYPE http_requests_total counter"));
-  assert.doesNotMatch(await text(), /# EOF/);
-  await page.click('[data-testid="exposition-text"] .expo-line >> text=/^http_request_duration_seconds_bucket/');
+  await lineMatching(page, scope, /^# TYPE http_requests_total counter$/);
+  const lastLine = await page.evaluate(() => {
+    const view = document.querySelector('[data-testid="exposition-text"] [data-testid="line-view"]');
+    view.scrollTop = view.scrollHeight;
+    return new Promise((done) => setTimeout(() => done([...view.querySelectorAll(".line-text")].map((l) => l.textContent).pop()), 300));
+  });
+  assert.notEqual(lastLine, "# EOF", "text 0.0.4 has no # EOF");
+  await (await lineMatching(page, scope, /^http_request_duration_seconds_bucket/)).click();
   assert.match(await page.textContent('[data-testid="line-explanation"]'), /Histogram bucket/);
   await page.screenshot({ path: path.join(SHOTS, "exposition-live.png") });
   await context.close();

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveDist } from "./server.mjs";
-import { launch, openPage } from "./browser.mjs";
+import { launch, lineMatching, openPage } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
@@ -150,8 +150,7 @@ test("the dashboard draws the four golden signals, the heatmap included", async 
 test("'graph this' on a counter line opens the Query pane with its rate", async () => {
   const { context, page } = await openPage(browser, server.url + "#exposition");
   await backfillDone(page);
-  await page.waitForFunction(() => document.querySelector('[data-testid="exposition-text"]')?.textContent.includes("# EOF"));
-  await page.locator('[data-testid="exposition-text"] .expo-line', { hasText: /^http_requests_total\{/ }).first().click();
+  await (await lineMatching(page, '[data-testid="exposition-text"]', /^http_requests_total\{/)).click();
   await page.click('[data-testid="graph-this"]');
   await page.waitForFunction(() => location.hash === "#query");
   const value = await page.inputValue('[data-testid="query-input"]');

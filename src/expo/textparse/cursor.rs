@@ -148,39 +148,40 @@ impl<'a> Cursor<'a> {
     /// sequences are kept as written, as Prometheus does. Must be valid UTF-8.
     pub fn quoted_string(&mut self, unterminated: &'static str) -> Result<String, ParseError> {
         let open = self.pos;
-        self.expect_byte(b'"', "'\"'")?;
-        let mut out: Vec<u8> = Vec::new();
+        if self.peek() != Some(b'"') {
+            return Err(self.expected("'\"'"));
+        }
+        if !self.skip_quoted() {
+            return Err(self.expected(unterminated));
+        }
+        let raw = &self.line[open + 1..self.pos - 1];
+        let bytes = if raw.contains(&b'\\') {
+            unescape_help(raw, true)
+        } else {
+            raw.to_vec()
+        };
+        String::from_utf8(bytes)
+            .map_err(|_| self.invalid_at(open, "invalid UTF-8 in a quoted string"))
+    }
+
+    /// Moves over a double-quoted string (at the cursor) and its escapes, without
+    /// decoding it; false when the line ends before the closing quote. The parser and
+    /// the Exposition pane's highlighter both cut strings here.
+    pub fn skip_quoted(&mut self) -> bool {
+        if !self.eat(b'"') {
+            return false;
+        }
         loop {
             match self.peek() {
-                None => return Err(self.expected(unterminated)),
+                None => return false,
                 Some(b'"') => {
                     self.pos += 1;
-                    break;
+                    return true;
                 }
-                Some(b'\\') => {
-                    match self.line.get(self.pos + 1) {
-                        Some(b'\\') => out.push(b'\\'),
-                        Some(b'"') => out.push(b'"'),
-                        Some(b'n') => out.push(b'\n'),
-                        Some(&other) => {
-                            out.push(b'\\');
-                            out.push(other);
-                        }
-                        None => {
-                            self.pos += 1;
-                            return Err(self.expected(unterminated));
-                        }
-                    }
-                    self.pos += 2;
-                }
-                Some(b) => {
-                    out.push(b);
-                    self.pos += 1;
-                }
+                Some(b'\\') => self.pos = (self.pos + 2).min(self.line.len()),
+                Some(_) => self.pos += 1,
             }
         }
-        String::from_utf8(out)
-            .map_err(|_| self.invalid_at(open, "invalid UTF-8 in a quoted string"))
     }
 
     /// A label set after its `{`, up to and including `}`. A quoted string without

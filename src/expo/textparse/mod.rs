@@ -11,11 +11,13 @@ mod om_rules;
 mod openmetrics;
 mod promtext;
 mod stream;
+mod tokens;
 
 pub use cursor::{is_legacy_label_name, is_legacy_metric_name};
 pub use error::{ErrorKind, ParseError};
 pub use families::FamilyLines;
 pub use stream::{RawSample, SampleStream, parse_series};
+pub use tokens::{Token, TokenKind, line_tokens};
 
 use crate::expo::MetricFamily;
 use cursor::{Cursor, Dialect};

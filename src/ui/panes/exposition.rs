@@ -1,43 +1,47 @@
 //! The simulated service's live `/metrics` text, as a scrape would fetch it right
 //! now (virtual time), in text 0.0.4 or OpenMetrics; click a line to have it explained.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::expo::explain::{explain_line, graph_query};
-use crate::expo::textparse::{Format, LineKind, ParseOptions, parse};
+use crate::expo::textparse::{Format, ParseOptions, parse};
+use crate::ui::line_view::{LineExplanation, LineView};
 use crate::ui::playground::Playground;
 use crate::ui::storage;
-use crate::views::exposition::highlight_line;
+use crate::views::exposition::{LineSource, ParsedText};
 
 const FORMAT_KEY: &str = "exposition.format";
+/// Lines in view: a whole small service fits; a big one scrolls.
+const VISIBLE_LINES: usize = 28;
+
+fn format_from(s: &str) -> Option<Format> {
+    Some(if s == "text" {
+        Format::Text
+    } else {
+        Format::OpenMetrics
+    })
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Text => "text",
+        Format::OpenMetrics => "openmetrics",
+    }
+}
 
 #[component]
 pub fn ExpositionPane() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let target = RwSignal::new(0usize);
-    let format = storage::persisted(
-        FORMAT_KEY,
-        Format::OpenMetrics,
-        |s| {
-            Some(if s == "text" {
-                Format::Text
-            } else {
-                Format::OpenMetrics
-            })
-        },
-        |f| {
-            if *f == Format::Text {
-                "text"
-            } else {
-                "openmetrics"
-            }
-            .to_string()
-        },
-    );
+    let format = storage::persisted(FORMAT_KEY, Format::OpenMetrics, format_from, |f| {
+        format_name(*f).to_string()
+    });
     let selected = RwSignal::new(None::<usize>);
 
     // The body at the current virtual time, read again whenever a scrape stored
-    // samples (not at every tick of the clock).
+    // samples (not at every tick of the clock), and parsed when it changed.
     let body = Memo::new(move |_| {
         let (i, f) = (target.get(), format.get());
         playground.data.track();
@@ -49,6 +53,50 @@ pub fn ExpositionPane() -> impl IntoView {
             })
             .unwrap_or_else(|| Err("the simulation is starting".into()))
     });
+    let document = Memo::new_with_compare(
+        move |_| {
+            let text = body.get().unwrap_or_default();
+            let options = ParseOptions {
+                format: Some(format.get_untracked()),
+                strict: false,
+            };
+            let parsed = parse(text.as_bytes(), options);
+            Arc::new(ParsedText::new(Arc::from(text), parsed))
+        },
+        // A new body is always a new document; comparing them would cost a second pass.
+        |_, _| true,
+    );
+    let lines = Signal::derive(move || document.get() as Arc<dyn LineSource>);
+
+    view! {
+        <section class="exposition-pane">
+            <h2>"/metrics, live"</h2>
+            <p class="pane-intro">
+                "What the scraper reads from the simulated service at this moment of virtual time. "
+                "Click a line to see what it means."
+            </p>
+            <ExpositionToolbar target=target format=format/>
+            <Show
+                when=move || body.with(|b| b.is_ok())
+                fallback=move || view! {
+                    <p class="fetch-status fetch-error">
+                        {move || body.get().err().map(|e| format!("This scrape would fail: {e}"))}
+                    </p>
+                }
+            >
+                <div class="exposition" data-testid="exposition-text" aria-label="Exposition text">
+                    <LineView lines=lines selected=selected visible=VISIBLE_LINES/>
+                </div>
+                <SelectedLine document=document selected=selected/>
+            </Show>
+        </section>
+    }
+}
+
+/// Which target's body to show, and in which format.
+#[component]
+fn ExpositionToolbar(target: RwSignal<usize>, format: RwSignal<Format>) -> impl IntoView {
+    let playground = expect_context::<Playground>();
     let target_options = move || {
         playground
             .read_run(|p| p.target_specs())
@@ -58,81 +106,57 @@ pub fn ExpositionPane() -> impl IntoView {
             .map(|(i, t)| view! { <option value=i.to_string()>{format!("{} / {}", t.job, t.instance)}</option> })
             .collect_view()
     };
-    let lines = move || {
-        match body.get() {
-        Err(error) => view! { <p class="fetch-status fetch-error">{format!("This scrape would fail: {error}")}</p> }.into_any(),
-        Ok(text) => {
-            let parsed = parse(text.as_bytes(), ParseOptions { format: Some(format.get()), strict: false });
-            let explanation = selected.get().map(|n| {
-                view! {
-                    <div class="explanation" data-testid="line-explanation">
-                        <strong>{format!("Line {n}: ")}</strong>
-                        {explain_line(&parsed, n)}
-                        {graph_query(&parsed, n).map(|q| {
-                            let shown = q.clone();
-                            view! {
-                                <button type="button" class="graph-this" data-testid="graph-this"
-                                    on:click=move |_| super::query::open_in_query_pane(&q)>
-                                    "Graph this: " <code>{shown}</code>
-                                </button>
-                            }
-                        })}
-                    </div>
-                }
-            });
-            let rows = text
-                .lines()
-                .enumerate()
-                .map(|(i, line)| {
-                    let n = i + 1;
-                    let kind = parsed.lines.get(i).copied();
-                    let class = match kind {
-                        Some(LineKind::Help(_) | LineKind::Type(_) | LineKind::Unit(_)) => "expo-line expo-meta",
-                        Some(LineKind::Eof) => "expo-line expo-meta",
-                        _ => "expo-line",
-                    };
-                    view! {
-                        <div class=class class:line-selected=move || selected.get() == Some(n) on:click=move |_| selected.set(Some(n))>
-                            {highlight_line(line).into_iter().map(|(text, class)| view! { <span class=class>{text}</span> }).collect_view()}
-                        </div>
-                    }
-                })
-                .collect_view();
-            view! {
-                {explanation}
-                <div class="exposition" data-testid="exposition-text" aria-label="Exposition text">{rows}</div>
-            }
-            .into_any()
-        }
-    }
-    };
     view! {
-        <section class="exposition-pane">
-            <h2>"/metrics, live"</h2>
-            <p class="pane-intro">
-                "What the scraper reads from the simulated service at this moment of virtual time. "
-                "Click a line to see what it means."
-            </p>
-            <div class="toolbar">
-                <label>
-                    "Target "
-                    <select data-testid="exposition-target" on:change=move |ev| target.set(event_target_value(&ev).parse().unwrap_or(0))>
-                        {target_options}
-                    </select>
-                </label>
-                <label>
-                    "Format "
-                    <select
-                        data-testid="exposition-format"
-                        prop:value=move || if format.get() == Format::Text { "text" } else { "openmetrics" }
-                        on:change=move |ev| format.set(if event_target_value(&ev) == "text" { Format::Text } else { Format::OpenMetrics })
-                    >
-                        <option value="openmetrics">"OpenMetrics 1.0"</option>
-                        <option value="text">"text 0.0.4"</option>
-                    </select>
-                </label>
-            </div>
-            {lines}
-        </section>
+        <div class="toolbar">
+            <label>
+                "Target "
+                <select
+                    data-testid="exposition-target"
+                    prop:value=move || target.get().to_string()
+                    on:change=move |ev| target.set(event_target_value(&ev).parse().unwrap_or(0))
+                >
+                    {target_options}
+                </select>
+            </label>
+            <label>
+                "Format "
+                <select
+                    data-testid="exposition-format"
+                    prop:value=move || format_name(format.get())
+                    on:change=move |ev| format.set(format_from(&event_target_value(&ev)).unwrap_or(Format::OpenMetrics))
+                >
+                    <option value="openmetrics">"OpenMetrics 1.0"</option>
+                    <option value="text">"text 0.0.4"</option>
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// The selected line explained, with "Graph this" where the line is a series.
+#[component]
+fn SelectedLine(
+    document: Memo<Arc<ParsedText>>,
+    selected: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    move || {
+        let n = selected.get()?;
+        let doc = document.get();
+        let explanation = explain_line(&doc.parsed, n);
+        Some(match graph_query(&doc.parsed, n) {
+            Some(query) => {
+                let shown = query.clone();
+                view! {
+                    <LineExplanation n=n explanation=explanation>
+                        <button type="button" class="graph-this" data-testid="graph-this"
+                            on:click=move |_| super::query::open_in_query_pane(&query)>
+                            "Graph this: " <code>{shown}</code>
+                        </button>
+                    </LineExplanation>
+                }
+                .into_any()
+            }
+            None => view! { <LineExplanation n=n explanation=explanation/> }.into_any(),
+        })
     }
 }

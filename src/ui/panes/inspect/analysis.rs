@@ -11,6 +11,7 @@ use crate::expo::lint::{self, Problem};
 use crate::expo::textparse::{Format, ParseOptions, Parsed, Parser};
 use crate::expo::{MetricFamily, convert};
 use crate::ui::browser::{Ticket, now_ms, sleep_ms};
+use crate::views::exposition::{LineIndex, LineMark, LineSource};
 
 /// How long one slice of parsing may run before yielding to the page.
 const SLICE_BUDGET_MS: f64 = 12.0;
@@ -20,53 +21,30 @@ const LINES_PER_CHECK: usize = 100;
 /// Everything the pane shows about one text.
 pub struct Analysis {
     pub text: Arc<str>,
-    /// Byte offset where each line starts.
-    pub line_starts: Vec<usize>,
+    pub index: LineIndex,
     pub parsed: Parsed,
     pub problems: Vec<Problem>,
     pub elapsed_ms: f64,
 }
 
 impl Analysis {
-    pub fn line_count(&self) -> usize {
-        self.parsed.lines.len().max(1)
-    }
-
-    /// The text of line `n` (1-based), without its newline.
-    pub fn line(&self, n: usize) -> &str {
-        let Some(&start) = n.checked_sub(1).and_then(|i| self.line_starts.get(i)) else {
-            return "";
-        };
-        let end = self
-            .line_starts
-            .get(n)
-            .map(|&e| e - 1)
-            .unwrap_or(self.text.len());
-        self.text.get(start..end.max(start)).unwrap_or("")
-    }
-
     pub fn sample_count(&self) -> usize {
         self.parsed.families.iter().map(|f| f.samples.len()).sum()
     }
-
-    /// The lines that have errors, for highlighting.
-    pub fn has_error(&self, n: usize) -> bool {
-        self.parsed.lines.get(n.wrapping_sub(1)) == Some(&crate::expo::textparse::LineKind::Error)
-    }
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    let mut starts = vec![0];
-    starts.extend(
-        text.bytes()
-            .enumerate()
-            .filter(|&(_, b)| b == b'\n')
-            .map(|(i, _)| i + 1),
-    );
-    if text.ends_with('\n') {
-        starts.pop();
+impl LineSource for Analysis {
+    fn line_count(&self) -> usize {
+        self.index.count()
     }
-    starts
+
+    fn line(&self, n: usize) -> &str {
+        self.index.line(&self.text, n)
+    }
+
+    fn mark(&self, n: usize) -> LineMark {
+        LineMark::of(&self.parsed, n)
+    }
 }
 
 /// The families as promtool would lint them (text 0.0.4 naming); borrowed when
@@ -120,10 +98,9 @@ pub async fn analyse(
     } else {
         lint::lint(&lintable(&parsed))
     };
-    let starts = line_starts(&text);
     Some(Analysis {
+        index: LineIndex::new(&text),
         text,
-        line_starts: starts,
         parsed,
         problems,
         elapsed_ms: now_ms() - started,

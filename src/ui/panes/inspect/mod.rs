@@ -4,7 +4,6 @@
 
 mod analysis;
 mod fetch;
-mod line_view;
 mod parts;
 mod report;
 

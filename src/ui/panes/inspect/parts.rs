@@ -9,11 +9,12 @@ use leptos::task::spawn_local;
 
 use super::analysis::Analysis;
 use super::fetch;
-use super::line_view::LineView;
 use super::report::{ErrorList, FamilyTable, LintList};
 use crate::expo::explain::explain_line;
 use crate::expo::textparse::Format;
+use crate::ui::line_view::{LineExplanation, LineView};
 use crate::ui::storage;
+use crate::views::exposition::LineSource;
 
 const URL_KEY: &str = "inspect.url";
 
@@ -98,12 +99,7 @@ pub fn InspectResults(
     let explanation = move || {
         let a = analysis.get()?;
         let line = selected.get()?;
-        Some(view! {
-            <div class="explanation" data-testid="line-explanation">
-                <strong>{format!("Line {line}: ")}</strong>
-                {explain_line(&a.parsed, line)}
-            </div>
-        })
+        Some(view! { <LineExplanation n=line explanation=explain_line(&a.parsed, line)/> })
     };
 
     view! {
@@ -111,7 +107,7 @@ pub fn InspectResults(
         {move || analysis.get().map(|a| view! {
             <div class="inspect-results">
                 <ErrorList analysis=a.clone() selected=selected/>
-                <LineView analysis=a.clone() selected=selected/>
+                <LineView lines=Signal::stored(a.clone() as Arc<dyn LineSource>) selected=selected/>
                 {explanation}
                 <LintList analysis=a.clone()/>
                 <FamilyTable analysis=a selected=selected/>

@@ -4,7 +4,8 @@
 //! wasm-bindgen-test in headless Chromium (`bash .ci/test`; see README).
 #![cfg(target_arch = "wasm32")]
 
-use promplay::ui::panes::dashboard::{live_panel_slots, saved};
+use promplay::ui::keyed::live_keyed_items;
+use promplay::ui::panes::dashboard::saved;
 use promplay::ui::storage;
 use promplay::views::dashboard::defaults::default_dashboard;
 use wasm_bindgen_test::*;
@@ -115,14 +116,14 @@ async fn the_pane_evaluates_and_draws_every_default_panel() {
     assert!(saved_text.contains("\nquery sum(up\n"), "{saved_text}");
     assert_eq!(saved::load("api").panels[0].query, "sum(up");
     // Add a panel, then reset: the default again, nothing saved.
-    let live = live_panel_slots();
+    let live = live_keyed_items();
     click(&query_all("[data-testid=dashboard-add]")[0]);
     promplay::ui::browser::sleep_ms(200).await;
     assert_eq!(
         query_all("[data-testid=dashboard-panel]").len(),
         expected + 1
     );
-    assert_eq!(live_panel_slots(), live + 1);
+    assert_eq!(live_keyed_items(), live + 1);
     assert_eq!(saved::load("api").panels.len(), expected + 1);
     // Removing a panel frees its signals (its evaluation, if still running, stops).
     // (A new panel opens with its editor shown.)
@@ -130,7 +131,7 @@ async fn the_pane_evaluates_and_draws_every_default_panel() {
     promplay::ui::browser::sleep_ms(100).await;
     assert_eq!(query_all("[data-testid=dashboard-panel]").len(), expected);
     assert_eq!(
-        live_panel_slots(),
+        live_keyed_items(),
         live,
         "the removed panel's signals are disposed"
     );
@@ -139,8 +140,69 @@ async fn the_pane_evaluates_and_draws_every_default_panel() {
     click(&query_all("[data-testid=dashboard-reset]")[0]);
     promplay::ui::browser::sleep_ms(300).await;
     assert_eq!(query_all("[data-testid=dashboard-panel]").len(), expected);
-    assert_eq!(live_panel_slots(), live, "a reset disposes every old panel");
+    assert_eq!(live_keyed_items(), live, "a reset disposes every old panel");
     assert!(query_all("[data-testid=panel-error]").is_empty());
     assert_eq!(storage::load(&saved::storage_key("api")), None);
     handle.forget();
+}
+
+/// The Query pane's panels are a keyed list: with two or three panels every one
+/// has a remove button (also the first, created when it was alone), removing one
+/// releases its signals, and unmounting the pane releases the rest.
+#[wasm_bindgen_test]
+async fn query_panels_are_keyed_and_released() {
+    use leptos::prelude::*;
+    storage::remove("query.panels");
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    host.set_attribute("id", "query-host").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let host: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(host);
+    let before = live_keyed_items();
+    let handle = leptos::mount::mount_to(host, || {
+        promplay::ui::playground::provide_playground();
+        view! { <promplay::ui::panes::query::QueryPane/> }
+    });
+    let panels = || query_all("#query-host [data-testid=query-panel]").len();
+    let remove_buttons = || query_all("#query-host [data-testid=remove-panel]");
+    let settle = || promplay::ui::browser::sleep_ms(50);
+    settle().await;
+    assert_eq!(panels(), 1);
+    assert!(
+        remove_buttons().is_empty(),
+        "the only panel cannot be removed"
+    );
+    assert_eq!(live_keyed_items(), before + 1);
+    for expected in [2, 3] {
+        click(&query_all("#query-host [data-testid=add-panel]")[0]);
+        settle().await;
+        assert_eq!(panels(), expected);
+        assert_eq!(
+            remove_buttons().len(),
+            expected,
+            "every panel has a remove button"
+        );
+    }
+    assert_eq!(live_keyed_items(), before + 3);
+    click(&remove_buttons()[0]);
+    settle().await;
+    assert_eq!(panels(), 2);
+    assert_eq!(remove_buttons().len(), 2);
+    assert_eq!(
+        live_keyed_items(),
+        before + 2,
+        "the removed panel is released"
+    );
+    click(&remove_buttons()[1]);
+    settle().await;
+    assert_eq!(panels(), 1);
+    assert!(remove_buttons().is_empty());
+    drop(handle);
+    settle().await;
+    assert_eq!(
+        live_keyed_items(),
+        before,
+        "unmounting releases every panel"
+    );
+    storage::remove("query.panels");
 }

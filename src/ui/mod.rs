@@ -5,6 +5,7 @@ mod app;
 pub mod browser;
 pub mod chart;
 pub mod clock_bar;
+pub mod keyed;
 pub mod line_view;
 pub mod panes;
 pub mod panic_banner;

@@ -11,14 +11,13 @@
 mod editor;
 pub mod saved;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
 use crate::ui::browser::{Latest, now_ms, sleep_ms};
 use crate::ui::chart::Chart;
+use crate::ui::keyed::{Keyed, Release};
 use crate::ui::playground::Playground;
 use crate::views::chart::markers;
 
@@ -31,42 +30,31 @@ use editor::PanelEditor;
 /// editing one panel redraws only that one.
 #[derive(Clone, Copy)]
 struct Slot {
-    /// Stable while the panel exists (the list is keyed by it).
-    id: u64,
     panel: RwSignal<Panel>,
     outcome: RwSignal<Option<PanelOutcome>>,
     draw_ms: RwSignal<Option<f64>>,
     editing: RwSignal<bool>,
 }
 
-/// Panels whose signals are alive (created and not yet disposed): a test reads it.
-static LIVE_SLOTS: AtomicUsize = AtomicUsize::new(0);
-
-/// How many dashboard panels hold signals.
-pub fn live_panel_slots() -> usize {
-    LIVE_SLOTS.load(Ordering::Relaxed)
-}
-
 impl Slot {
-    fn new(id: u64, panel: Panel) -> Slot {
-        LIVE_SLOTS.fetch_add(1, Ordering::Relaxed);
+    fn new(panel: Panel) -> Slot {
         Slot {
-            id,
             panel: RwSignal::new(panel),
             outcome: RwSignal::new(None),
             draw_ms: RwSignal::new(None),
             editing: RwSignal::new(false),
         }
     }
+}
 
-    /// Frees the panel's signals once it is removed: work still in flight for it
-    /// (an evaluation) then finds them gone and stops.
-    fn dispose(self) {
+impl Release for Slot {
+    /// Work still in flight for a removed panel (an evaluation) finds its signals
+    /// gone and stops.
+    fn release(self) {
         self.panel.dispose();
         self.outcome.dispose();
         self.draw_ms.dispose();
         self.editing.dispose();
-        LIVE_SLOTS.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -99,19 +87,11 @@ pub fn DashboardPane() -> impl IntoView {
     // The dashboard shown and the scenario it belongs to (set together, so a
     // save never writes one service's panels under another's key).
     let title = RwSignal::new(String::new());
-    let slots = RwSignal::new(Vec::<Slot>::new());
+    let slots = Keyed::<Slot>::new([]);
     let loaded_for = RwSignal::new(None::<String>);
-    let next_id = StoredValue::new(0u64);
-    let new_slot = move |panel: Panel| {
-        let id = next_id.get_value();
-        next_id.set_value(id + 1);
-        Slot::new(id, panel)
-    };
     let show = move |scenario: &str, dashboard: Dashboard| {
         title.set(dashboard.title);
-        let old = slots.get_untracked();
-        slots.set(dashboard.panels.into_iter().map(new_slot).collect());
-        old.into_iter().for_each(Slot::dispose);
+        slots.replace(dashboard.panels.into_iter().map(Slot::new));
         loaded_for.set(Some(scenario.to_string()));
     };
     let persist = move || {
@@ -121,7 +101,7 @@ pub fn DashboardPane() -> impl IntoView {
         let dashboard = Dashboard {
             title: title.get_untracked(),
             panels: slots
-                .get_untracked()
+                .items_untracked()
                 .iter()
                 .filter_map(|s| s.panel.try_get_untracked())
                 .collect(),
@@ -158,7 +138,7 @@ pub fn DashboardPane() -> impl IntoView {
         if let Some(w) = window.get_untracked()
             && !backfilling.get_untracked()
         {
-            evaluate(slots.get_untracked(), w, true);
+            evaluate(slots.items_untracked(), w, true);
         }
     };
 
@@ -177,17 +157,12 @@ pub fn DashboardPane() -> impl IntoView {
         backfilling.track();
         refresh_all();
     });
-    on_cleanup(move || {
-        refreshes.cancel();
-        if let Some(all) = slots.try_get_untracked() {
-            all.into_iter().for_each(Slot::dispose);
-        }
-    });
+    on_cleanup(move || refreshes.cancel());
 
     let add_panel = move || {
-        let slot = new_slot(Panel::new("New panel", "sum(up)"));
+        let slot = Slot::new(Panel::new("New panel", "sum(up)"));
         slot.editing.set(true);
-        slots.update(|s| s.push(slot));
+        slots.push(slot);
         persist();
         if let Some(w) = window.get_untracked() {
             evaluate(vec![slot], w, false);
@@ -204,7 +179,7 @@ pub fn DashboardPane() -> impl IntoView {
         }
     };
 
-    let panel_view = move |slot: Slot| {
+    let panel_view = move |(key, slot): (u64, Slot)| {
         let on_edit = Callback::new(move |()| persist());
         let on_apply = Callback::new(move |()| {
             persist();
@@ -213,8 +188,7 @@ pub fn DashboardPane() -> impl IntoView {
             }
         });
         let on_remove = Callback::new(move |()| {
-            slots.update(|s| s.retain(|x| x.id != slot.id));
-            slot.dispose();
+            slots.remove(key);
             persist();
         });
         view! { <DashboardPanel entry=slot markers=events on_edit on_apply on_remove/> }
@@ -228,9 +202,9 @@ pub fn DashboardPane() -> impl IntoView {
         })}
         {move || pg.error.get().map(|e| view! { <p class="panel-error" role="alert">{e}</p> })}
         <div class="dashboard-grid" data-testid="dashboard-grid">
-            <For each=move || slots.get() key=|slot| slot.id children=panel_view/>
+            <For each=move || slots.entries() key=|(key, _)| *key children=panel_view/>
         </div>
-        {move || slots.with(Vec::is_empty).then(|| view! {
+        {move || slots.is_empty().then(|| view! {
             <p class="notice">"No panels: add one, or reset to the default dashboard."</p>
         })}
     }

@@ -65,25 +65,41 @@ pub fn InspectPane() -> impl IntoView {
     let format = RwSignal::new(storage::load(FORMAT_KEY).and_then(|s| format_choice_from(&s)));
     let analysis = RwSignal::new(None::<Arc<Analysis>>);
     let progress = RwSignal::new(None::<f64>);
-    let analyses = Latest::new();
     let selected = RwSignal::new(None::<usize>);
     let notice = RwSignal::new(None::<String>);
-    let before_conversion = RwSignal::new(None::<String>);
+    keep_and_analyse(text, format, notice, progress, analysis, selected);
 
-    // The editor shows `text`, but is not written back what was just typed into it:
-    // re-setting a megabyte value costs the browser a long re-layout.
-    let editor = NodeRef::<leptos::html::Textarea>::new();
-    let typed = StoredValue::new(false);
-    Effect::new(move |_| {
-        let current = text.get();
-        if typed.get_value() {
-            typed.set_value(false);
-        } else if let Some(el) = editor.get() {
-            el.set_value(&current);
-        }
-    });
+    view! {
+        <section class="inspect">
+            <h2>"Inspect exposition text"</h2>
+            <p class="pane-intro">
+                "Paste the text of any /metrics endpoint, drop or open a file, or fetch a URL. It is parsed as "
+                "Prometheus text 0.0.4 or OpenMetrics (errors point at line and column), linted with "
+                "promtool's rules, and every line can be explained."
+            </p>
+            <InspectToolbar text=text format=format analysis=analysis notice=notice/>
+            <FetchBar text=text format=format/>
+            <InspectEditor text=text notice=notice/>
+            {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
+            {move || progress.get().map(|p| view! {
+                <progress data-testid="inspect-progress" max="1" value=p></progress>
+            })}
+            <InspectResults analysis=analysis selected=selected/>
+        </section>
+    }
+}
 
-    // Keep the text across reloads (when it fits), and analyse it after a pause in typing.
+/// Keeps the text across reloads (when it fits), and analyses it after a pause in
+/// typing; a newer text supersedes an analysis still running.
+fn keep_and_analyse(
+    text: RwSignal<String>,
+    format: RwSignal<Option<Format>>,
+    notice: RwSignal<Option<String>>,
+    progress: RwSignal<Option<f64>>,
+    analysis: RwSignal<Option<Arc<Analysis>>>,
+    selected: RwSignal<Option<usize>>,
+) {
+    let analyses = Latest::new();
     Effect::new(move |_| {
         let current = text.get();
         let fmt = format.get();
@@ -113,17 +129,17 @@ pub fn InspectPane() -> impl IntoView {
             }
         });
     });
+}
 
-    let on_drop = move |ev: leptos::ev::DragEvent| {
-        ev.prevent_default();
-        let file = ev
-            .data_transfer()
-            .and_then(|d| d.files())
-            .and_then(|files| files.get(0));
-        if let Some(file) = file {
-            load_file(file, text, notice);
-        }
-    };
+/// Format, open a file, the example, conversion (with undo) and download.
+#[component]
+fn InspectToolbar(
+    text: RwSignal<String>,
+    format: RwSignal<Option<Format>>,
+    analysis: RwSignal<Option<Arc<Analysis>>>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let before_conversion = RwSignal::new(None::<String>);
     let on_file_chosen = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         if let Some(file) = input.files().and_then(|files| files.get(0)) {
@@ -131,7 +147,6 @@ pub fn InspectPane() -> impl IntoView {
         }
         input.set_value("");
     };
-
     let convert = move |_| {
         let Some(a) = analysis.get_untracked() else {
             return;
@@ -151,81 +166,90 @@ pub fn InspectPane() -> impl IntoView {
         }
     };
     let download_text = move |_| {
-        let detected = analysis
-            .get_untracked()
-            .map(|a| a.parsed.format)
-            .unwrap_or(Format::Text);
-        let (name, mime) = match detected {
-            Format::Text => ("metrics.prom", "text/plain; version=0.0.4; charset=utf-8"),
-            Format::OpenMetrics => (
-                "metrics.om.txt",
-                "application/openmetrics-text; version=1.0.0; charset=utf-8",
-            ),
+        let detected =
+            analysis.with_untracked(|a| a.as_ref().map_or(Format::Text, |a| a.parsed.format));
+        let name = match detected {
+            Format::Text => "metrics.prom",
+            Format::OpenMetrics => "metrics.om.txt",
         };
-        if let Err(e) = download(name, mime, &text.get_untracked()) {
+        if let Err(e) = download(name, detected.content_type(), &text.get_untracked()) {
             notice.set(Some(format!("The download failed: {e}")));
         }
     };
-
     view! {
-        <section class="inspect">
-            <h2>"Inspect exposition text"</h2>
-            <p class="pane-intro">
-                "Paste the text of any /metrics endpoint, drop or open a file, or fetch a URL. It is parsed as "
-                "Prometheus text 0.0.4 or OpenMetrics (errors point at line and column), linted with "
-                "promtool's rules, and every line can be explained."
-            </p>
-            <div class="toolbar">
-                <label>
-                    "Format "
-                    <select
-                        data-testid="inspect-format"
-                        on:change=move |ev| format.set(format_choice_from(&event_target_value(&ev)))
-                        prop:value=move || format_choice_name(format.get())
-                    >
-                        <option value="auto">"detect"</option>
-                        <option value="text">"text 0.0.4"</option>
-                        <option value="openmetrics">"OpenMetrics"</option>
-                    </select>
-                </label>
-                <label class="file-button">
-                    "Open file…"
-                    <input type="file" accept=".txt,.prom,.om,text/plain" on:change=on_file_chosen/>
-                </label>
-                <button type="button" on:click=move |_| text.set(EXAMPLE.to_string())>"Load example"</button>
-                <button type="button" data-testid="convert" on:click=convert disabled=move || analysis.with(|a| a.as_ref().is_none_or(|a| a.parsed.families.is_empty()))>
-                    {move || match analysis.get().map(|a| a.parsed.format) {
-                        Some(Format::OpenMetrics) => "Convert to text 0.0.4",
-                        _ => "Convert to OpenMetrics",
-                    }}
-                </button>
-                <Show when=move || before_conversion.with(|b| b.is_some())>
-                    <button type="button" on:click=undo_conversion>"Undo conversion"</button>
-                </Show>
-                <button type="button" data-testid="download" on:click=download_text>"Download"</button>
-            </div>
-            <FetchBar text=text format=format/>
-            <div class="drop-zone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
-                <textarea
-                    data-testid="inspect-input"
-                    class="code-input"
-                    rows="12"
-                    spellcheck="false"
-                    aria-label="Exposition text"
-                    placeholder="Paste /metrics text here, or drop a file"
-                    node_ref=editor
-                    on:input=move |ev| {
-                        typed.set_value(true);
-                        text.set(event_target_value(&ev));
-                    }
-                ></textarea>
-            </div>
-            {move || notice.get().map(|n| view! { <p class="notice">{n}</p> })}
-            {move || progress.get().map(|p| view! {
-                <progress data-testid="inspect-progress" max="1" value=p></progress>
-            })}
-            <InspectResults analysis=analysis selected=selected/>
-        </section>
+        <div class="toolbar">
+            <label>
+                "Format "
+                <select
+                    data-testid="inspect-format"
+                    on:change=move |ev| format.set(format_choice_from(&event_target_value(&ev)))
+                    prop:value=move || format_choice_name(format.get())
+                >
+                    <option value="auto">"detect"</option>
+                    <option value="text">"text 0.0.4"</option>
+                    <option value="openmetrics">"OpenMetrics"</option>
+                </select>
+            </label>
+            <label class="file-button">
+                "Open file…"
+                <input type="file" accept=".txt,.prom,.om,text/plain" on:change=on_file_chosen/>
+            </label>
+            <button type="button" on:click=move |_| text.set(EXAMPLE.to_string())>"Load example"</button>
+            <button type="button" data-testid="convert" on:click=convert disabled=move || analysis.with(|a| a.as_ref().is_none_or(|a| a.parsed.families.is_empty()))>
+                {move || match analysis.with(|a| a.as_ref().map(|a| a.parsed.format)) {
+                    Some(Format::OpenMetrics) => "Convert to text 0.0.4",
+                    _ => "Convert to OpenMetrics",
+                }}
+            </button>
+            <Show when=move || before_conversion.with(|b| b.is_some())>
+                <button type="button" on:click=undo_conversion>"Undo conversion"</button>
+            </Show>
+            <button type="button" data-testid="download" on:click=download_text>"Download"</button>
+        </div>
+    }
+}
+
+/// The text area, which also takes a dropped file.
+#[component]
+fn InspectEditor(text: RwSignal<String>, notice: RwSignal<Option<String>>) -> impl IntoView {
+    // The editor shows `text`, but is not written back what was just typed into it:
+    // re-setting a megabyte value costs the browser a long re-layout.
+    let editor = NodeRef::<leptos::html::Textarea>::new();
+    let typed = StoredValue::new(false);
+    Effect::new(move |_| {
+        let current = text.get();
+        if typed.get_value() {
+            typed.set_value(false);
+        } else if let Some(el) = editor.get() {
+            el.set_value(&current);
+        }
+    });
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        let file = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|files| files.get(0));
+        if let Some(file) = file {
+            load_file(file, text, notice);
+        }
+    };
+    view! {
+        <div class="drop-zone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <textarea
+                data-testid="inspect-input"
+                class="code-input"
+                rows="12"
+                spellcheck="false"
+                aria-label="Exposition text"
+                placeholder="Paste /metrics text here, or drop a file"
+                node_ref=editor
+                on:input=move |ev| {
+                    typed.set_value(true);
+                    text.set(event_target_value(&ev));
+                }
+            ></textarea>
+        </div>
     }
 }
 

@@ -62,8 +62,7 @@ pub fn FetchBar(text: RwSignal<String>, format: RwSignal<Option<Format>>) -> imp
                 type="url"
                 data-testid="fetch-url"
                 aria-label="URL of a /metrics endpoint"
-                prop:value=move || url.get()
-                on:input=move |ev| url.set(event_target_value(&ev))
+                bind:value=url
             />
             <button type="submit" data-testid="fetch" disabled=move || fetching.get()>"Fetch"</button>
         </form>

@@ -10,6 +10,7 @@ mod table;
 
 use leptos::prelude::*;
 
+use crate::ui::keyed::Keyed;
 use crate::ui::{share, storage};
 
 use crate::views::query::state::{PanelState, from_params, to_params};
@@ -62,14 +63,7 @@ pub fn open_in_query_pane(expr: &str) {
 
 #[component]
 pub fn QueryPane() -> impl IntoView {
-    let panels: RwSignal<Vec<(u32, RwSignal<PanelState>)>> = RwSignal::new(
-        initial_panels()
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| (i as u32, RwSignal::new(p)))
-            .collect(),
-    );
-    let next_id = StoredValue::new(panels.with_untracked(|p| p.len() as u32));
+    let panels = Keyed::new(initial_panels().into_iter().map(RwSignal::new));
     let history = storage::persisted(
         HISTORY_KEY,
         Vec::new(),
@@ -77,35 +71,26 @@ pub fn QueryPane() -> impl IntoView {
         |h| h.join("\n"),
     );
     Effect::new(move |_| {
-        let states: Vec<PanelState> = panels.with(|p| p.iter().map(|(_, s)| s.get()).collect());
+        let states: Vec<PanelState> = panels.with_items(|all| all.map(|s| s.get()).collect());
         let params = to_params(&states, share::encode);
         storage::save(PANELS_KEY, &params);
         let pairs: Vec<String> = params.split('&').map(str::to_string).collect();
         share::update(panel_key, &pairs);
     });
-    let add_panel = move |_| {
-        let id = next_id.get_value();
-        next_id.set_value(id + 1);
-        panels.update(|p| p.push((id, RwSignal::new(PanelState::default()))));
-    };
 
     view! {
         <div class="query-panels">
-            // Keyed by id: a panel keeps its component (and its signals) while others
-            // come and go, so what depends on the others (its place, whether it may
-            // be removed) is a signal, not a value fixed when it was created.
-            <For each=move || panels.get() key=|(id, _)| *id let((id, state))>
+            <For each=move || panels.entries() key=|(key, _)| *key let((key, state))>
                 <QueryPanel
                     state=state
-                    index=Signal::derive(move || panels.with(|p| p.iter().position(|(pid, _)| *pid == id).unwrap_or(0)))
-                    removable=Signal::derive(move || panels.with(|p| p.len() > 1))
+                    index=Signal::derive(move || panels.position(key).unwrap_or(0))
+                    removable=Signal::derive(move || panels.len() > 1)
                     history=history
-                    on_remove=Callback::new(move |()| {
-                        panels.update(|p| p.retain(|(pid, _)| *pid != id));
-                    })
+                    on_remove=Callback::new(move |()| panels.remove(key))
                 />
             </For>
         </div>
-        <button type="button" class="add-panel" data-testid="add-panel" on:click=add_panel>"Add panel"</button>
+        <button type="button" class="add-panel" data-testid="add-panel"
+            on:click=move |_| { panels.push(RwSignal::new(PanelState::default())); }>"Add panel"</button>
     }
 }

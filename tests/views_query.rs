@@ -1,8 +1,13 @@
 //! The query panel's models natively (src/views/query/): the Prometheus-UI URL
 //! form of the panels, and a query run on a store and shaped for the table, the
-//! graph and the explain tree.
+//! graph and the explain tree, and the editor's highlighting, completion and keys.
 
 use promplay::pipeline::{Options, Pipeline, Run};
+use promplay::promql::ast::Span;
+use promplay::promql::complete::complete;
+use promplay::views::query::editor::{
+    ListKey, StoreSchema, accept, byte_offset, list_key, opens, refreshes_on_keyup, segments,
+};
 use promplay::views::query::run::{Request, Timed, evaluate};
 use promplay::views::query::state::{PanelState, Resolution, Tab, from_params, to_params};
 
@@ -98,4 +103,64 @@ fn a_query_is_shaped_for_the_table_and_the_graph() {
         ms: 9.0,
     };
     assert_eq!(a, b);
+}
+
+#[test]
+fn the_editor_underlines_the_error_and_keeps_every_character() {
+    let text = "sum(rate(x[5m])";
+    let runs = segments(text, Some((15, 15)));
+    let joined: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        joined,
+        format!("{text} "),
+        "an error at the end underlines an added space"
+    );
+    assert_eq!(runs.last().unwrap().1, "err-underline");
+    let runs = segments("rate(é_x[5m])", Some((5, 9)));
+    let underlined: String = runs
+        .iter()
+        .filter(|(_, c)| c.contains("err-underline"))
+        .map(|(t, _)| t.as_str())
+        .collect();
+    assert_eq!(underlined, "é_x");
+    assert!(runs.iter().any(|(t, c)| t == "rate" && c.contains("tok-")));
+}
+
+#[test]
+fn completion_opens_accepts_and_is_driven_by_keys() {
+    let mut pipeline = Pipeline::new(Run::new("api", 7, START_MS, 1), Options::default()).unwrap();
+    pipeline.advance_to(START_MS + 60_000);
+    let text = "rate(http_req";
+    let found = complete(text, text.len(), &StoreSchema(pipeline.store()));
+    assert!(opens(&found, text, text.len(), false), "a word being typed");
+    let item = found
+        .items
+        .iter()
+        .find(|i| i.insert.starts_with("http_requests_total"))
+        .expect("the store's metric names are offered");
+    let (new_text, caret) = accept(text, found.replace, &item.insert);
+    assert_eq!(new_text, format!("rate({}", item.insert));
+    assert_eq!(caret as usize, new_text.encode_utf16().count());
+    // After a space nothing opens unless asked (Ctrl+Space).
+    let found = complete("sum ", 4, &StoreSchema(pipeline.store()));
+    assert!(!opens(&found, "sum ", 4, false));
+    assert_eq!(opens(&found, "sum ", 4, true), !found.items.is_empty());
+    // Carets: the DOM counts UTF-16 units, the text bytes.
+    assert_eq!(byte_offset("é😀x", 1), 2);
+    assert_eq!(byte_offset("é😀x", 3), 6);
+    assert_eq!(byte_offset("é😀x", 99), 7);
+    assert_eq!(
+        accept("aé", Span { start: 2, end: 9 }, "b"),
+        ("ab".to_string(), 2)
+    );
+    // Keys while the list is open.
+    assert_eq!(list_key("ArrowDown", 3, 2), ListKey::Select(0));
+    assert_eq!(list_key("ArrowUp", 3, 0), ListKey::Select(2));
+    assert_eq!(list_key("Tab", 3, 5), ListKey::Accept(2));
+    assert_eq!(list_key("Escape", 3, 0), ListKey::Close);
+    assert_eq!(list_key("a", 3, 0), ListKey::Pass);
+    assert_eq!(list_key("Enter", 0, 0), ListKey::Pass);
+    assert!(refreshes_on_keyup("a", false));
+    assert!(!refreshes_on_keyup("ArrowDown", false));
+    assert!(!refreshes_on_keyup("c", true));
 }

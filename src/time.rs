@@ -167,9 +167,27 @@ pub fn format_time_of_day(ms: i64) -> String {
     format!("{:02}:{:02}:{:02}", rem / 3600, rem / 60 % 60, rem % 60)
 }
 
+/// How long before `now_ms` something happened, as the Targets page says it:
+/// `12.3s ago`, `4.0m ago`.
+pub fn format_ago(now_ms: i64, then_ms: i64) -> String {
+    let s = (now_ms - then_ms) as f64 / 1000.0;
+    if s < 60.0 {
+        format!("{s:.1}s ago")
+    } else {
+        format!("{:.1}m ago", s / 60.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ago_in_seconds_then_minutes() {
+        assert_eq!(format_ago(10_000, 7_700), "2.3s ago");
+        assert_eq!(format_ago(300_000, 60_000), "4.0m ago");
+        assert_eq!(format_ago(5, 5), "0.0s ago");
+    }
 
     #[test]
     fn durations_as_prometheus_writes_them() {

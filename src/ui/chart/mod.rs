@@ -183,26 +183,13 @@ pub fn Chart(
         let iso = isolated.get();
         names.with(|n| visibility(n, iso.as_deref()))
     });
-    let plot = StoredValue::new(Plot::default());
-    // The geometry of the last drawing, for the markers laid over it.
+    // The geometry of the last drawing, for the hover and the markers laid over it.
     let drawn = RwSignal::new(Plot::default());
     let mouse_x = StoredValue::new(None::<f64>);
     let hover = RwSignal::new(None::<HoverView>);
     let base_name = file_name.unwrap_or_else(|| "chart".to_string());
 
-    Effect::new(move |_| {
-        let Some(canvas) = canvas_ref.get() else {
-            return;
-        };
-        // Redraw when the canvas's box changes; the watch (observer and closure)
-        // goes with the chart.
-        if let Some(watch) = SizeWatch::new(&canvas, move || {
-            size_epoch.try_update(|n| *n = n.wrapping_add(1));
-        }) {
-            let watch = send_wrapper::SendWrapper::new(watch);
-            on_cleanup(move || drop(watch));
-        }
-    });
+    watch_size(canvas_ref, size_epoch);
 
     // Recomputes the readout for the last mouse position (after a move or a redraw).
     let update_hover = move || {
@@ -210,7 +197,7 @@ pub fn Chart(
             hover.set(None);
             return;
         };
-        let p = plot.get_value();
+        let p = drawn.get_untracked();
         let width = canvas_ref
             .get_untracked()
             .map_or(0.0, |c| c.client_width() as f64);
@@ -232,39 +219,23 @@ pub fn Chart(
         };
         let dpr = fit_canvas_to_box(&canvas);
         let palette = Palette::from_element(&canvas, mode);
-        match spec.with(|s| draw_chart_visible(&canvas, s, &vis, &palette, dpr)) {
-            Ok(p) => {
-                plot.set_value(p);
-                if drawn.get_untracked() != p {
-                    drawn.set(p);
-                }
+        let geometry = spec
+            .with(|s| draw_chart_visible(&canvas, s, &vis, &palette, dpr))
+            .inspect(|_| {
                 // For the benchmarks: query submitted → chart drawn.
                 if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
                     let _ = perf.mark("chart-drawn");
                 }
-            }
-            Err(err) => {
-                plot.set_value(Plot::default());
+            })
+            .unwrap_or_else(|err| {
                 leptos::logging::warn!("chart could not be drawn: {err}");
-            }
+                Plot::default()
+            });
+        if drawn.get_untracked() != geometry {
+            drawn.set(geometry);
         }
         update_hover();
     });
-
-    let png_name = crate::views::chart::file_name(&base_name, "png");
-    let csv_name = crate::views::chart::file_name(&base_name, "csv");
-    let export_png = move |_| {
-        if let Some(canvas) = canvas_ref.get_untracked()
-            && let Err(err) = export::download_png(&canvas, &png_name)
-        {
-            leptos::logging::warn!("PNG export failed: {err}");
-        }
-    };
-    let export_csv = move |_| {
-        if let Err(err) = spec.with_untracked(|s| export::download_csv(s, &csv_name)) {
-            leptos::logging::warn!("CSV export failed: {err}");
-        }
-    };
 
     view! {
         <div class="chart" data-testid=testid>
@@ -284,26 +255,58 @@ pub fn Chart(
                 ></canvas>
                 <Markers spec=spec kind=kind plot=drawn/>
                 <HoverBox hover=hover/>
-                <div class="chart-export">
-                    <button
-                        type="button"
-                        data-testid="chart-export-png"
-                        title="Download the chart as PNG"
-                        on:click=export_png
-                    >
-                        "PNG"
-                    </button>
-                    <button
-                        type="button"
-                        data-testid="chart-export-csv"
-                        title="Download the series as CSV (time, series, value)"
-                        on:click=export_csv
-                    >
-                        "CSV"
-                    </button>
-                </div>
+                <ExportButtons canvas=canvas_ref spec=spec base_name=base_name/>
             </div>
             <Legend kind=kind names=names visible=visible isolated=isolated/>
+        </div>
+    }
+}
+
+/// Bumps `size_epoch` whenever the canvas's box changes; the watch (observer and
+/// closure) goes with the chart.
+fn watch_size(canvas_ref: NodeRef<Canvas>, size_epoch: RwSignal<u32>) {
+    Effect::new(move |_| {
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        if let Some(watch) = SizeWatch::new(&canvas, move || {
+            size_epoch.try_update(|n| *n = n.wrapping_add(1));
+        }) {
+            let watch = send_wrapper::SendWrapper::new(watch);
+            on_cleanup(move || drop(watch));
+        }
+    });
+}
+
+/// PNG (the canvas as drawn) and CSV (the series) downloads, named `base_name`.
+#[component]
+fn ExportButtons(
+    canvas: NodeRef<Canvas>,
+    #[prop(into)] spec: Signal<ChartSpec>,
+    base_name: String,
+) -> impl IntoView {
+    let png_name = crate::views::chart::file_name(&base_name, "png");
+    let csv_name = crate::views::chart::file_name(&base_name, "csv");
+    let export_png = move |_| {
+        if let Some(canvas) = canvas.get_untracked()
+            && let Err(err) = export::download_png(&canvas, &png_name)
+        {
+            leptos::logging::warn!("PNG export failed: {err}");
+        }
+    };
+    let export_csv = move |_| {
+        if let Err(err) = spec.with_untracked(|s| export::download_csv(s, &csv_name)) {
+            leptos::logging::warn!("CSV export failed: {err}");
+        }
+    };
+    view! {
+        <div class="chart-export">
+            <button type="button" data-testid="chart-export-png" title="Download the chart as PNG" on:click=export_png>
+                "PNG"
+            </button>
+            <button type="button" data-testid="chart-export-csv" title="Download the series as CSV (time, series, value)" on:click=export_csv>
+                "CSV"
+            </button>
         </div>
     }
 }

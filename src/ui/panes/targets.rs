@@ -4,19 +4,9 @@
 use leptos::prelude::*;
 
 use crate::pipeline::Change;
-use crate::scrape::Health;
-use crate::time::format_utc;
+use crate::scrape::{Health, TargetStatus};
+use crate::time::{format_ago, format_utc};
 use crate::ui::playground::Playground;
-
-/// "12.3s ago" in virtual time.
-fn ago(now_ms: i64, then_ms: i64) -> String {
-    let s = (now_ms - then_ms) as f64 / 1000.0;
-    if s < 60.0 {
-        format!("{s:.1}s ago")
-    } else {
-        format!("{:.1}m ago", s / 60.0)
-    }
-}
 
 #[component]
 pub fn TargetsPane() -> impl IntoView {
@@ -27,28 +17,7 @@ pub fn TargetsPane() -> impl IntoView {
             .read_data(|p| p.targets())
             .unwrap_or_default()
             .into_iter()
-            .map(|t| {
-                let health_class = format!("health health-{}", t.health.as_str());
-                let last = t.last_scrape_ms.map(|ms| ago(now, ms)).unwrap_or_else(|| "never".into());
-                let last_title = t.last_scrape_ms.map(format_utc).unwrap_or_default();
-                let up = t.health == Health::Up;
-                view! {
-                    <tr data-testid="target-row" data-health=t.health.as_str()>
-                        <td>{format!("{} / {}", t.job, t.instance)}</td>
-                        <td><span class=health_class>{t.health.as_str().to_uppercase()}</span></td>
-                        <td class="labels">
-                            <code>{format!("instance=\"{}\"", t.instance)}</code>
-                            " "
-                            <code>{format!("job=\"{}\"", t.job)}</code>
-                            {t.honor_labels.then(|| view! { " " <span class="badge">"honor_labels"</span> })}
-                        </td>
-                        <td title=last_title>{last}</td>
-                        <td>{format!("{:.1} ms", t.last_duration_s * 1000.0)}</td>
-                        <td>{if up { format!("{} samples", t.last_samples) } else { String::new() }}</td>
-                        <td class="error">{t.last_error.unwrap_or_default()}</td>
-                    </tr>
-                }
-            })
+            .map(|target| view! { <TargetRow target=target now_ms=now/> })
             .collect_view()
     };
     let store_stats = move || {
@@ -63,7 +32,97 @@ pub fn TargetsPane() -> impl IntoView {
             )
         })
     };
-    let tsdb_status = move || {
+    view! {
+        <section class="targets">
+            <h2>"Targets"</h2>
+            <p class="pane-intro">
+                "What the in-page Prometheus scrapes: one target per service instance, every scrape interval. "
+                "A target that fails a scrape is DOWN, its up series is 0 and its series get stale markers."
+            </p>
+            <SampleLimitField/>
+            <table class="targets-table" data-testid="targets-table">
+                <thead>
+                    <tr>
+                        <th>"Endpoint"</th><th>"State"</th><th>"Labels"</th><th>"Last scrape"</th>
+                        <th>"Duration"</th><th>"Scraped"</th><th>"Error"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <h3>"TSDB status"</h3>
+            <p class="store-stats" data-testid="store-stats">{store_stats}</p>
+            <TsdbStatus/>
+        </section>
+    }
+}
+
+/// One target: endpoint, health, labels, last scrape (virtual time), duration,
+/// samples and error.
+#[component]
+fn TargetRow(target: TargetStatus, now_ms: i64) -> impl IntoView {
+    let t = target;
+    let health_class = format!("health health-{}", t.health.as_str());
+    let last = t
+        .last_scrape_ms
+        .map_or_else(|| "never".into(), |ms| format_ago(now_ms, ms));
+    let last_title = t.last_scrape_ms.map(format_utc).unwrap_or_default();
+    let scraped = (t.health == Health::Up)
+        .then(|| format!("{} samples", t.last_samples))
+        .unwrap_or_default();
+    view! {
+        <tr data-testid="target-row" data-health=t.health.as_str()>
+            <td>{format!("{} / {}", t.job, t.instance)}</td>
+            <td><span class=health_class>{t.health.as_str().to_uppercase()}</span></td>
+            <td class="labels">
+                <code>{format!("instance=\"{}\"", t.instance)}</code>
+                " "
+                <code>{format!("job=\"{}\"", t.job)}</code>
+                {t.honor_labels.then(|| view! { " " <span class="badge">"honor_labels"</span> })}
+            </td>
+            <td title=last_title>{last}</td>
+            <td>{format!("{:.1} ms", t.last_duration_s * 1000.0)}</td>
+            <td>{scraped}</td>
+            <td class="error">{t.last_error.unwrap_or_default()}</td>
+        </tr>
+    }
+}
+
+/// The scrape's sample_limit; a change is an event on the timeline.
+#[component]
+fn SampleLimitField() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    // Only a change of the limit itself may rewrite the field (re-setting the value
+    // on every scrape would undo typing).
+    let sample_limit = Memo::new(move |_| {
+        playground
+            .read_run(|p| p.settings().sample_limit)
+            .unwrap_or(0)
+    });
+    view! {
+        <label class="sample-limit">
+            "sample_limit "
+            <input
+                type="number"
+                min="0"
+                data-testid="sample-limit"
+                prop:value=move || sample_limit.get().to_string()
+                on:change=move |ev| {
+                    let limit = event_target_value(&ev).parse().unwrap_or(0);
+                    if limit != sample_limit.get_untracked() {
+                        playground.change_now(Change::SampleLimit(limit));
+                    }
+                }
+            />
+            " (0: no limit; a scrape with more samples fails and stores nothing, as in Prometheus; a change is an event on the timeline)"
+        </label>
+    }
+}
+
+/// Prometheus's TSDB status: the metrics with the most series, the label names with the most values.
+#[component]
+fn TsdbStatus() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    move || {
         playground.read_data(|p| {
             let s = p.store().stats(8);
             let list = |rows: Vec<(String, usize)>| {
@@ -84,49 +143,5 @@ pub fn TargetsPane() -> impl IntoView {
                 </div>
             }
         })
-    };
-    // Only a change of the limit itself may rewrite the field (re-setting the value
-    // on every scrape would undo typing).
-    let sample_limit = Memo::new(move |_| {
-        playground
-            .read_run(|p| p.settings().sample_limit)
-            .unwrap_or(0)
-    });
-    view! {
-        <section class="targets">
-            <h2>"Targets"</h2>
-            <p class="pane-intro">
-                "What the in-page Prometheus scrapes: one target per service instance, every scrape interval. "
-                "A target that fails a scrape is DOWN, its up series is 0 and its series get stale markers."
-            </p>
-            <label class="sample-limit">
-                "sample_limit "
-                <input
-                    type="number"
-                    min="0"
-                    data-testid="sample-limit"
-                    prop:value=move || sample_limit.get().to_string()
-                    on:change=move |ev| {
-                        let limit = event_target_value(&ev).parse().unwrap_or(0);
-                        if limit != sample_limit.get_untracked() {
-                            playground.change_now(Change::SampleLimit(limit));
-                        }
-                    }
-                />
-                " (0: no limit; a scrape with more samples fails and stores nothing, as in Prometheus; a change is an event on the timeline)"
-            </label>
-            <table class="targets-table" data-testid="targets-table">
-                <thead>
-                    <tr>
-                        <th>"Endpoint"</th><th>"State"</th><th>"Labels"</th><th>"Last scrape"</th>
-                        <th>"Duration"</th><th>"Scraped"</th><th>"Error"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-            <h3>"TSDB status"</h3>
-            <p class="store-stats" data-testid="store-stats">{store_stats}</p>
-            {tsdb_status}
-        </section>
     }
 }

@@ -15,12 +15,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
-use crate::ui::browser::{Latest, now_ms, sleep_ms};
+use crate::ui::browser::{Latest, Ticket, now_ms, sleep_ms};
 use crate::ui::chart::Chart;
 use crate::ui::keyed::{Keyed, Release};
 use crate::ui::playground::Playground;
 use crate::views::chart::markers;
 
+use crate::views::dashboard::defaults::default_dashboard;
 use crate::views::dashboard::eval::{PanelOutcome, evaluate_panel};
 use crate::views::dashboard::interval::{RANGES, Window, promql_duration, rate_interval_ms};
 use crate::views::dashboard::model::{Dashboard, Panel};
@@ -67,6 +68,73 @@ async fn after_pending_effects() {
     }
 }
 
+/// The dashboard shown and the scenario it belongs to (set together, so a save
+/// never writes one service's panels under another's key).
+#[derive(Clone, Copy)]
+struct Shown {
+    title: RwSignal<String>,
+    slots: Keyed<Slot>,
+    scenario: RwSignal<Option<String>>,
+}
+
+impl Shown {
+    fn new() -> Shown {
+        Shown {
+            title: RwSignal::new(String::new()),
+            slots: Keyed::new([]),
+            scenario: RwSignal::new(None),
+        }
+    }
+
+    fn show(&self, scenario: &str, dashboard: Dashboard) {
+        self.title.set(dashboard.title);
+        self.slots
+            .replace(dashboard.panels.into_iter().map(Slot::new));
+        self.scenario.set(Some(scenario.to_string()));
+    }
+
+    /// Saves the panels as they are now under their scenario.
+    fn persist(&self) {
+        let Some(scenario) = self.scenario.get_untracked() else {
+            return;
+        };
+        let dashboard = Dashboard {
+            title: self.title.get_untracked(),
+            panels: self
+                .slots
+                .items_untracked()
+                .iter()
+                .filter_map(|s| s.panel.try_get_untracked())
+                .collect(),
+        };
+        saved::save(&scenario, &dashboard);
+    }
+}
+
+/// Evaluates `targets` over `w` one after another, each drawn before the next
+/// starts; stops when `ticket` (a full refresh's) stops being current.
+fn evaluate_panels(pg: Playground, targets: Vec<Slot>, w: Window, ticket: Option<Ticket>) {
+    spawn_local(async move {
+        for slot in targets {
+            if ticket.is_some_and(|t| !t.is_current()) {
+                return;
+            }
+            let Some(panel) = slot.panel.try_get_untracked() else {
+                continue;
+            };
+            let outcome = pg.read(|p| evaluate_panel(p.store(), &panel, &w, now_ms));
+            let drawing = now_ms();
+            if slot.outcome.try_set(outcome).is_some() {
+                continue; // the panel was removed meanwhile
+            }
+            after_pending_effects().await;
+            let _ = slot.draw_ms.try_set(Some(now_ms() - drawing));
+            // A turn for input and painting before the next panel.
+            sleep_ms(0).await;
+        }
+    });
+}
+
 #[component]
 pub fn DashboardPane() -> impl IntoView {
     let pg = expect_context::<Playground>();
@@ -83,71 +151,29 @@ pub fn DashboardPane() -> impl IntoView {
             interval,
         ))
     });
+    let shown = Shown::new();
+    let slots = shown.slots;
 
-    // The dashboard shown and the scenario it belongs to (set together, so a
-    // save never writes one service's panels under another's key).
-    let title = RwSignal::new(String::new());
-    let slots = Keyed::<Slot>::new([]);
-    let loaded_for = RwSignal::new(None::<String>);
-    let show = move |scenario: &str, dashboard: Dashboard| {
-        title.set(dashboard.title);
-        slots.replace(dashboard.panels.into_iter().map(Slot::new));
-        loaded_for.set(Some(scenario.to_string()));
-    };
-    let persist = move || {
-        let Some(scenario) = loaded_for.get_untracked() else {
-            return;
-        };
-        let dashboard = Dashboard {
-            title: title.get_untracked(),
-            panels: slots
-                .items_untracked()
-                .iter()
-                .filter_map(|s| s.panel.try_get_untracked())
-                .collect(),
-        };
-        saved::save(&scenario, &dashboard);
-    };
-
-    // Evaluation. A full refresh takes a new ticket; an older one still running
-    // stops at its next panel.
+    // A full refresh takes a new ticket; an older one still running stops at its next panel.
     let refreshes = Latest::new();
-    let evaluate = move |targets: Vec<Slot>, w: Window, full: bool| {
-        let ticket = full.then(|| refreshes.next());
-        spawn_local(async move {
-            for slot in targets {
-                if ticket.is_some_and(|t| !t.is_current()) {
-                    return;
-                }
-                let Some(panel) = slot.panel.try_get_untracked() else {
-                    continue;
-                };
-                let outcome = pg.read(|p| evaluate_panel(p.store(), &panel, &w, now_ms));
-                let drawing = now_ms();
-                if slot.outcome.try_set(outcome).is_some() {
-                    continue; // the panel was removed meanwhile
-                }
-                after_pending_effects().await;
-                let _ = slot.draw_ms.try_set(Some(now_ms() - drawing));
-                // A turn for input and painting before the next panel.
-                sleep_ms(0).await;
-            }
-        });
+    let evaluate_one = move |slot: Slot| {
+        if let Some(w) = window.get_untracked() {
+            evaluate_panels(pg, vec![slot], w, None);
+        }
     };
     let refresh_all = move || {
         if let Some(w) = window.get_untracked()
             && !backfilling.get_untracked()
         {
-            evaluate(slots.items_untracked(), w, true);
+            evaluate_panels(pg, slots.items_untracked(), w, Some(refreshes.next()));
         }
     };
-
     // A new scenario brings its own dashboard.
     Effect::new(move |_| {
         if let Some(name) = scenario.get()
-            && loaded_for.get_untracked().as_deref() != Some(name.as_str())
+            && shown.scenario.get_untracked().as_deref() != Some(name.as_str())
         {
-            show(&name, saved::load(&name));
+            shown.show(&name, saved::load(&name));
             refresh_all();
         }
     });
@@ -163,39 +189,31 @@ pub fn DashboardPane() -> impl IntoView {
         let slot = Slot::new(Panel::new("New panel", "sum(up)"));
         slot.editing.set(true);
         slots.push(slot);
-        persist();
-        if let Some(w) = window.get_untracked() {
-            evaluate(vec![slot], w, false);
-        }
+        shown.persist();
+        evaluate_one(slot);
     };
     let reset = move || {
         if let Some(name) = scenario.get_untracked() {
             saved::forget(&name);
-            show(
-                &name,
-                crate::views::dashboard::defaults::default_dashboard(&name),
-            );
+            shown.show(&name, default_dashboard(&name));
             refresh_all();
         }
     };
-
     let panel_view = move |(key, slot): (u64, Slot)| {
-        let on_edit = Callback::new(move |()| persist());
+        let on_edit = Callback::new(move |()| shown.persist());
         let on_apply = Callback::new(move |()| {
-            persist();
-            if let Some(w) = window.get_untracked() {
-                evaluate(vec![slot], w, false);
-            }
+            shown.persist();
+            evaluate_one(slot);
         });
         let on_remove = Callback::new(move |()| {
             slots.remove(key);
-            persist();
+            shown.persist();
         });
         view! { <DashboardPanel entry=slot markers=events on_edit on_apply on_remove/> }
     };
 
     view! {
-        <DashboardToolbar title=title range_ms=range_ms window=window
+        <DashboardToolbar title=shown.title range_ms=range_ms window=window
             on_add=Callback::new(move |()| add_panel()) on_reset=Callback::new(move |()| reset())/>
         {move || backfilling.get().then(|| view! {
             <p class="notice">"Filling in the past; the panels follow when it is done."</p>

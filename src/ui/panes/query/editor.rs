@@ -81,13 +81,7 @@ pub fn QueryEditor(
 
     view! {
         <div class="editor">
-            <pre class="editor-highlight" aria-hidden="true">
-                {move || segments(&text.get(), error_span.get()).into_iter().map(|(text, class)| view! {
-                    <span class=class>{text}</span>
-                }).collect_view()}
-                // Keeps the last line's height when the text ends with a newline.
-                " "
-            </pre>
+            <Highlighted text=text error_span=error_span/>
             <textarea
                 node_ref=area_ref
                 data-testid="query-input"
@@ -112,6 +106,20 @@ pub fn QueryEditor(
             ></textarea>
             {move || open.get().map(|c| view! { <CompletionList items=c.items selected=selected on_choose=choose/> })}
         </div>
+    }
+}
+
+/// The text, highlighted, under the transparent textarea.
+#[component]
+fn Highlighted(text: Signal<String>, error_span: Signal<Option<(usize, usize)>>) -> impl IntoView {
+    view! {
+        <pre class="editor-highlight" aria-hidden="true">
+            {move || segments(&text.get(), error_span.get()).into_iter().map(|(text, class)| view! {
+                <span class=class>{text}</span>
+            }).collect_view()}
+            // Keeps the last line's height when the text ends with a newline.
+            " "
+        </pre>
     }
 }
 

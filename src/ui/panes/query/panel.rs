@@ -29,63 +29,12 @@ pub fn QueryPanel(
     history: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let pg = expect_context::<Playground>();
-    // The typed text is the panel state's (kept in storage and the address before
-    // it runs, so a reload keeps it); what runs is set by Execute / Ctrl+Enter and
-    // re-evaluated as the store changes (a graph ending "now" follows the run).
-    let typed = Memo::new(move |_| state.with(|s| s.expr.clone()));
-    let set_typed = move |text: String| {
-        if state.with_untracked(|s| s.expr != text) {
-            state.update(|s| s.expr = text);
-        }
-    };
+    // What runs is set by Execute / Ctrl+Enter (the typed text is the panel
+    // state's, kept in storage and the address before it runs, so a reload keeps
+    // it) and re-evaluated as the store changes (a graph ending "now" follows the run).
     let submitted = RwSignal::new(state.get_untracked().expr);
-    let execute = move || {
-        let text = typed.get_untracked();
-        submitted.set(text.clone());
-        history.update(|h| {
-            h.retain(|q| *q != text);
-            h.insert(0, text);
-            h.truncate(30);
-        });
-        mark("query-submitted");
-    };
-    // What the result depends on besides the query (not the text being typed).
-    let view = Memo::new(move |_| state.with(|s| (s.tab, s.range_ms, s.end_ms, s.step_ms())));
-    // The evaluation time: pinned, or the live clock aligned down to the step (as
-    // the dashboard's window), so a panel following now runs once a step, not at
-    // every tick; samples after it cannot change the result.
-    let end = Memo::new(move |_| {
-        let (_, _, pinned, step) = view.get();
-        pinned.unwrap_or_else(|| {
-            let now = pg.clock.get().now_ms;
-            now - now.rem_euclid(step)
-        })
-    });
-    let timed = Memo::new(move |_| {
-        let (tab, range_ms, _, step_ms) = view.get();
-        let end_ms = end.get();
-        let expr = submitted.get();
-        // A new run (or the end of its backfill) replaced the data.
-        pg.run.track();
-        let interval = pg.read(|p| p.settings().interval_ms).unwrap_or(15_000);
-        let request = Request {
-            expr,
-            tab,
-            range_ms,
-            end_ms,
-            step_ms,
-            scrape_interval_ms: interval,
-        };
-        Timed::measure(now_ms, || {
-            pg.read(|p| run::evaluate(p.store(), &request, now_ms))
-                .unwrap_or_else(|| {
-                    Outcome::error_only("The playground has no running service yet.")
-                })
-        })
-    });
+    let timed = evaluation(state, submitted);
     let outcome = Memo::new(move |_| timed.with(|t| t.value.clone()));
-    let error_span =
-        Signal::derive(move || outcome.with(|o| o.error.as_ref().and_then(|e| e.span)));
     let spec = Signal::derive(move || {
         let (stacked, legend) = state.with(|s| (s.stacked, s.legend.clone()));
         ChartSpec {
@@ -106,22 +55,25 @@ pub fn QueryPanel(
         let (range_ms, end_ms, step_ms) =
             state.with_untracked(|s| (s.range_ms, s.end_ms, s.step_ms()));
         let now = pg.clock.get_untracked().now_ms;
-        let request = Request {
-            expr: text,
-            tab: Tab::Table,
-            range_ms,
-            end_ms: end_ms.unwrap_or(now),
-            step_ms,
-            scrape_interval_ms: 15_000,
-        };
-        pg.read(|p| run::evaluate(p.store(), &request, now_ms))
-            .unwrap_or_default()
+        pg.read(|p| {
+            let request = Request {
+                expr: text,
+                tab: Tab::Table,
+                range_ms,
+                end_ms: end_ms.unwrap_or(now),
+                step_ms,
+                scrape_interval_ms: p.settings().interval_ms,
+            };
+            run::evaluate(p.store(), &request, now_ms)
+        })
+        .unwrap_or_default()
     };
-    let apply_fix = move |fixed: String| {
-        set_typed(fixed.clone());
-        submitted.set(fixed);
+    let run_text = move |text: String| {
+        if state.with_untracked(|s| s.expr != text) {
+            state.update(|s| s.expr = text.clone());
+        }
+        submitted.set(text);
     };
-
     let stats = Signal::derive(move || {
         timed.with(|t| {
             let s = &t.value.summary;
@@ -135,38 +87,110 @@ pub fn QueryPanel(
 
     view! {
         <section class="query-panel" data-testid="query-panel">
-            <div class="query-editor">
-                <div class="field">
-                    <span>"PromQL expression (Ctrl+Enter runs it, Ctrl+Space completes)"</span>
-                    <QueryEditor text=typed on_input=Callback::new(set_typed) error_span=error_span on_run=Callback::new(move |()| execute())/>
-                </div>
-                <button type="button" data-testid="run-query" on:click=move |_| execute()>"Execute"</button>
-                <select class="history" data-testid="query-history" aria-label="Query history"
-                    on:change=move |ev| {
-                        let q = event_target_value(&ev);
-                        if !q.is_empty() {
-                            set_typed(q);
-                            execute();
-                        }
-                    }>
-                    <option value="">"History"</option>
-                    {move || history.get().into_iter().map(|q| view! { <option value=q.clone()>{q.clone()}</option> }).collect_view()}
-                </select>
-                <Show when=move || removable.get()>
-                    <button type="button" class="remove-panel" data-testid="remove-panel" title="Remove this panel"
-                        on:click=move |_| on_remove.run(())>"×"</button>
-                </Show>
-            </div>
-            <Messages outcome=outcome on_fix=Callback::new(apply_fix)/>
+            <QueryBar state=state submitted=submitted history=history removable=removable on_remove=on_remove
+                error_span=Signal::derive(move || outcome.with(|o| o.error.as_ref().and_then(|e| e.span)))/>
+            <Messages outcome=outcome on_fix=Callback::new(run_text)/>
             <PanelControls state=state stats=stats/>
             {move || match state.with(|s| s.tab) {
                 Tab::Table => ResultTable(outcome.into()).into_any(),
                 Tab::Graph => view! {
                     <Chart spec=spec label=format!("Query {} over time", index.get_untracked() + 1) testid="graph" file_name="query"/>
                 }.into_any(),
-                Tab::Explain => explain_view(outcome.into(), table_of, apply_fix).into_any(),
+                Tab::Explain => explain_view(outcome.into(), table_of, run_text).into_any(),
             }}
         </section>
+    }
+}
+
+/// The query `submitted` evaluated as the panel's `state` asks, timed; again when
+/// either changes, the run is replaced, or (following now) the clock passes a step.
+fn evaluation(state: RwSignal<PanelState>, submitted: RwSignal<String>) -> Memo<Timed<Outcome>> {
+    let pg = expect_context::<Playground>();
+    // What the result depends on besides the query (not the text being typed).
+    let view = Memo::new(move |_| state.with(|s| (s.tab, s.range_ms, s.end_ms, s.step_ms())));
+    // The evaluation time: pinned, or the live clock aligned down to the step (as
+    // the dashboard's window), so a panel following now runs once a step, not at
+    // every tick; samples after it cannot change the result.
+    let end = Memo::new(move |_| {
+        let (_, _, pinned, step) = view.get();
+        pinned.unwrap_or_else(|| {
+            let now = pg.clock.get().now_ms;
+            now - now.rem_euclid(step)
+        })
+    });
+    Memo::new(move |_| {
+        let (tab, range_ms, _, step_ms) = view.get();
+        let end_ms = end.get();
+        let expr = submitted.get();
+        // A new run (or the end of its backfill) replaced the data.
+        pg.run.track();
+        let interval = pg.read(|p| p.settings().interval_ms).unwrap_or(15_000);
+        let request = Request {
+            expr,
+            tab,
+            range_ms,
+            end_ms,
+            step_ms,
+            scrape_interval_ms: interval,
+        };
+        Timed::measure(now_ms, || {
+            pg.read(|p| run::evaluate(p.store(), &request, now_ms))
+                .unwrap_or_else(|| {
+                    Outcome::error_only("The playground has no running service yet.")
+                })
+        })
+    })
+}
+
+/// The editor, Execute, the history and the remove button.
+#[component]
+fn QueryBar(
+    state: RwSignal<PanelState>,
+    submitted: RwSignal<String>,
+    history: RwSignal<Vec<String>>,
+    #[prop(into)] removable: Signal<bool>,
+    on_remove: Callback<()>,
+    #[prop(into)] error_span: Signal<Option<(usize, usize)>>,
+) -> impl IntoView {
+    let typed = Memo::new(move |_| state.with(|s| s.expr.clone()));
+    let set_typed = move |text: String| {
+        if state.with_untracked(|s| s.expr != text) {
+            state.update(|s| s.expr = text);
+        }
+    };
+    let execute = move || {
+        let text = typed.get_untracked();
+        submitted.set(text.clone());
+        history.update(|h| {
+            h.retain(|q| *q != text);
+            h.insert(0, text);
+            h.truncate(30);
+        });
+        mark("query-submitted");
+    };
+    view! {
+        <div class="query-editor">
+            <div class="field">
+                <span>"PromQL expression (Ctrl+Enter runs it, Ctrl+Space completes)"</span>
+                <QueryEditor text=typed on_input=Callback::new(set_typed) error_span=error_span on_run=Callback::new(move |()| execute())/>
+            </div>
+            <button type="button" data-testid="run-query" on:click=move |_| execute()>"Execute"</button>
+            <select class="history" data-testid="query-history" aria-label="Query history"
+                on:change=move |ev| {
+                    let q = event_target_value(&ev);
+                    if !q.is_empty() {
+                        set_typed(q);
+                        execute();
+                    }
+                }>
+                <option value="">"History"</option>
+                {move || history.get().into_iter().map(|q| view! { <option value=q.clone()>{q.clone()}</option> }).collect_view()}
+            </select>
+            <Show when=move || removable.get()>
+                <button type="button" class="remove-panel" data-testid="remove-panel" title="Remove this panel"
+                    on:click=move |_| on_remove.run(())>"×"</button>
+            </Show>
+        </div>
     }
 }
 

@@ -11,6 +11,7 @@
 #
 #   bash tests/promql_vs_prometheus.sh          # PROMPLAY=path/to/promplay to skip the build
 #
+# Then compares `promtool query instant`'s text with `promplay query --format promql`.
 # Prints one `ok` / `FAIL` line per query and exits 1 on any mismatch; prints
 # "skipped: prometheus not installed" and exits 0 without prometheus and promtool.
 set -euo pipefail
@@ -170,4 +171,40 @@ PY
 done
 
 echo "$(( ${#queries[@]} - failed )) of ${#queries[@]} queries agree with Prometheus $(prometheus --version 2>&1 | awk 'NR == 1 { print $3 }')"
-[[ $failed -eq 0 ]]
+
+# The text `promtool query` prints, byte for byte, against `promplay query
+# --format promql` (queries whose values are exact, so the text can be compared).
+text_queries=(
+  'up'
+  'count by (path) (http_requests_total)'
+  'http_requests_total{path="/api/orders"} offset 5m'
+  'scalar(count(up))'
+  'up[1m]'
+  'absent(nonexistent_metric)'
+  'sum(up'
+)
+text_failed=0
+for q in "${text_queries[@]}"; do
+  promtool query instant "http://127.0.0.1:$port" "$q" --time="$end" >"$work/promtool.txt" 2>"$work/promtool.err" && prc=0 || prc=$?
+  "$PROMPLAY" query --data "$work/samples.om" --time "$end" --format promql "$q" >"$work/ours.txt" 2>"$work/ours.err" && orc=0 || orc=$?
+  if [[ $prc -ne $orc ]]; then
+    printf 'FAIL  text %s: exit %s from promtool, %s from promplay\n' "$q" "$prc" "$orc"
+    text_failed=$((text_failed + 1))
+  elif [[ $prc -ne 0 ]]; then
+    # Both fail: the same kind of error (the message wording is the engine's, compared above).
+    if [[ "$(cut -d: -f1-2 "$work/promtool.err")" == "$(cut -d: -f1-2 "$work/ours.err")" ]]; then
+      printf 'ok    text %s  (%s)\n' "$q" "$(cut -d: -f1-2 "$work/ours.err")"
+    else
+      printf 'FAIL  text %s: promtool: %s; promplay: %s\n' "$q" "$(cat "$work/promtool.err")" "$(cat "$work/ours.err")"
+      text_failed=$((text_failed + 1))
+    fi
+  elif cmp -s "$work/promtool.txt" "$work/ours.txt"; then
+    printf 'ok    text %s  (%s lines)\n' "$q" "$(wc -l <"$work/ours.txt")"
+  else
+    printf 'FAIL  text %s:\n' "$q"
+    diff "$work/promtool.txt" "$work/ours.txt" | head -10
+    text_failed=$((text_failed + 1))
+  fi
+done
+echo "$(( ${#text_queries[@]} - text_failed )) of ${#text_queries[@]} texts equal promtool's"
+[[ $failed -eq 0 && $text_failed -eq 0 ]]

@@ -164,3 +164,42 @@ fn completion_opens_accepts_and_is_driven_by_keys() {
     assert!(!refreshes_on_keyup("ArrowDown", false));
     assert!(!refreshes_on_keyup("c", true));
 }
+
+#[test]
+fn results_print_as_promtool_prints_them() {
+    use promplay::promql::engine::{Point, Sample, Series, Value};
+    use promplay::tsdb::Labels;
+    use promplay::views::query::shape::{promtool_text, table_rows};
+    let labels = Labels::new(&[("__name__", "up"), ("job", "api"), ("instance", "a:1")]);
+    let vector = Value::Vector(vec![Sample {
+        labels: labels.clone(),
+        t: 1_714_521_600_500,
+        v: 1.0,
+        drop_name: false,
+    }]);
+    assert_eq!(
+        promtool_text(&vector),
+        "up{instance=\"a:1\", job=\"api\"} => 1 @[1714521600.5]\n"
+    );
+    let matrix = Value::Matrix(vec![Series {
+        labels: Labels::default(),
+        points: vec![
+            Point {
+                t: 1_000,
+                v: f64::INFINITY,
+            },
+            Point { t: 16_000, v: 0.25 },
+        ],
+        drop_name: false,
+    }]);
+    assert_eq!(promtool_text(&matrix), "{} =>\n+Inf @[1]\n0.25 @[16]\n");
+    assert_eq!(table_rows(&matrix)[0].value, "+Inf @1\n0.25 @16");
+    assert_eq!(
+        promtool_text(&Value::Scalar(Point {
+            t: 2_000,
+            v: f64::NAN
+        })),
+        "scalar: NaN @[2]\n"
+    );
+    assert_eq!(promtool_text(&Value::Vector(Vec::new())), "");
+}

@@ -1,7 +1,8 @@
 //! `promplay query --data FILE EXPR`: loads an exposition file with timestamps
 //! (what `promplay simulate` writes) into the store, evaluates a PromQL instant or
 //! range query, and prints the result as Prometheus's HTTP API does
-//! (`/api/v1/query`, `/api/v1/query_range`), so the two can be compared.
+//! (`/api/v1/query`, `/api/v1/query_range`), so the two can be compared, or
+//! (`--format promql`) as `promtool query` prints it.
 //! Exit status: 0 success, 1 a query error (printed as the API's error JSON) or an
 //! unreadable data file, 2 usage.
 
@@ -15,6 +16,7 @@ use crate::promql::parse;
 use crate::scrape::import_exposition;
 use crate::time::{parse_duration_ms, parse_time_ms};
 use crate::tsdb::{Head, Labels};
+use crate::views::query::shape::promtool_text;
 
 /// Prometheus's cap on a range query's steps (`/api/v1/query_range`).
 const MAX_POINTS_PER_SERIES: i64 = 11_000;
@@ -40,8 +42,18 @@ pub struct QueryArgs {
     /// How far back an instant selector looks for a sample.
     #[arg(long, default_value = "5m")]
     lookback: String,
+    /// Output: `json`, the HTTP API's response; `promql`, the text `promtool query`
+    /// prints (errors then go to stderr as `query error: <type>: <message>`).
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Json)]
+    format: OutputFormat,
     /// The PromQL expression.
     expr: String,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum OutputFormat {
+    Json,
+    Promql,
 }
 
 pub fn run(args: QueryArgs) -> ExitCode {
@@ -57,13 +69,21 @@ pub fn run(args: QueryArgs) -> ExitCode {
         eprintln!("error: {}: {e}", args.data.display());
         return ExitCode::from(1);
     }
-    match query(&args, &head) {
-        Ok(out) => {
+    match (query(&args, &head), args.format) {
+        (Ok(out), OutputFormat::Json) => {
             println!("{}", success_json(&out.value, &out.annotations));
             ExitCode::SUCCESS
         }
-        Err(e) => {
+        (Ok(out), OutputFormat::Promql) => {
+            print!("{}", promtool_text(&out.value));
+            ExitCode::SUCCESS
+        }
+        (Err(e), OutputFormat::Json) => {
             println!("{}", error_json(&e));
+            ExitCode::from(1)
+        }
+        (Err(e), OutputFormat::Promql) => {
+            eprintln!("query error: {}: {}", e.kind.api_name(), e.message);
             ExitCode::from(1)
         }
     }

@@ -8,7 +8,8 @@ use super::model::{Panel, apply_legend};
 use crate::promql::engine::{self, Options, Value};
 use crate::promql::{self, ParseError};
 use crate::tsdb::Head;
-use crate::views::chart::{ChartSeries, ChartSpec};
+use crate::views::chart::ChartSpec;
+use crate::views::query::shape::{chart_series, series_name};
 
 /// A panel's last evaluation.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -70,21 +71,10 @@ fn evaluate(store: &Head, panel: &Panel, w: &Window, clock: fn() -> f64) -> Pane
     let Value::Matrix(matrix) = out.value else {
         return error("a range query returned something other than a matrix".into());
     };
-    let series = matrix
-        .iter()
-        .map(|s| {
-            let name = match &panel.legend {
-                Some(template) => apply_legend(template, |l| s.labels.get(l)),
-                None if s.labels.is_empty() => "{}".to_string(),
-                None => s.labels.to_string(),
-            };
-            ChartSeries {
-                name,
-                labels: s.labels.to_vec(),
-                points: s.points.iter().map(|p| (p.t as f64 / 1e3, p.v)).collect(),
-            }
-        })
-        .collect();
+    let series = chart_series(&matrix, |labels| match &panel.legend {
+        Some(template) => apply_legend(template, |l| labels.get(l)),
+        None => series_name(labels),
+    });
     PanelOutcome {
         spec: ChartSpec {
             kind: panel.kind,

@@ -5,4 +5,5 @@
 
 pub mod editor;
 pub mod run;
+pub mod shape;
 pub mod state;

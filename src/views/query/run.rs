@@ -6,9 +6,11 @@ use crate::promql::explain::{ExplainNode, explain};
 use crate::promql::hints::{Hint, hints};
 use crate::promql::{self, ParseError};
 use crate::tsdb::Head;
-use crate::views::chart::ChartSeries;
 
+pub use super::shape::Row;
+use super::shape::{chart_series, series_name, table_rows};
 use super::state::Tab;
+use crate::views::chart::ChartSeries;
 
 /// The graph's range presets, as Prometheus's UI offers them.
 pub const RANGES: [(i64, &str); 7] = [
@@ -50,13 +52,6 @@ pub struct QueryError {
     pub context: String,
     /// Byte span in the query to underline (parse errors).
     pub span: Option<(usize, usize)>,
-}
-
-/// One table row.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Row {
-    pub labels: String,
-    pub value: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -162,39 +157,9 @@ pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
         notes: out.annotations.messages(),
         ..Outcome::default()
     };
-    let fmt = engine::format_value;
-    match out.value {
-        Value::Scalar(p) => outcome.rows.push(Row {
-            labels: "scalar".into(),
-            value: fmt(p.v),
-        }),
-        Value::String { s, .. } => outcome.rows.push(Row {
-            labels: "string".into(),
-            value: s,
-        }),
-        Value::Vector(v) => outcome.rows.extend(v.iter().map(|s| Row {
-            labels: s.labels.to_string(),
-            value: fmt(s.v),
-        })),
-        Value::Matrix(m) => {
-            for s in &m {
-                let name = s.labels.to_string();
-                outcome.rows.push(Row {
-                    labels: name.clone(),
-                    value: s
-                        .points
-                        .iter()
-                        .map(|p| format!("{} @{}", fmt(p.v), p.t as f64 / 1e3))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                });
-                outcome.series.push(ChartSeries {
-                    name: if name.is_empty() { "{}".into() } else { name },
-                    labels: s.labels.to_vec(),
-                    points: s.points.iter().map(|p| (p.t as f64 / 1e3, p.v)).collect(),
-                });
-            }
-        }
+    outcome.rows = table_rows(&out.value);
+    if let Value::Matrix(m) = &out.value {
+        outcome.series = chart_series(m, series_name);
     }
     let n = outcome.rows.len();
     outcome.summary = format!("{n} {}", if n == 1 { "result" } else { "results" });

@@ -1,0 +1,104 @@
+//! A query's value shaped for what shows it: rows for the Query pane's table,
+//! series for a chart (the Query pane's graph and the dashboard's panels), and
+//! the text promtool prints (`promplay query --format promql`). One place decides
+//! how labels, values and timestamps read.
+
+use crate::promql::engine::{Series, Value, format_value};
+use crate::tsdb::Labels;
+use crate::views::chart::ChartSeries;
+
+/// One table row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub labels: String,
+    pub value: String,
+}
+
+/// A Unix time in ms as seconds, the shortest decimal that reads back the same
+/// (Go's `FormatFloat(t, 'f', -1, 64)`, as Prometheus prints timestamps).
+pub fn seconds(t_ms: i64) -> String {
+    format!("{}", t_ms as f64 / 1e3)
+}
+
+/// The value as Prometheus's UI table lists it: a row per sample (a range
+/// vector's row holds `value @time` lines), `scalar` and `string` rows.
+pub fn table_rows(value: &Value) -> Vec<Row> {
+    match value {
+        Value::Scalar(p) => vec![Row {
+            labels: "scalar".into(),
+            value: format_value(p.v),
+        }],
+        Value::String { s, .. } => vec![Row {
+            labels: "string".into(),
+            value: s.clone(),
+        }],
+        Value::Vector(v) => v
+            .iter()
+            .map(|s| Row {
+                labels: s.labels.to_string(),
+                value: format_value(s.v),
+            })
+            .collect(),
+        Value::Matrix(m) => m
+            .iter()
+            .map(|s| Row {
+                labels: s.labels.to_string(),
+                value: s
+                    .points
+                    .iter()
+                    .map(|p| format!("{} @{}", format_value(p.v), seconds(p.t)))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            })
+            .collect(),
+    }
+}
+
+/// A series' name where no legend template names it: its labels, `{}` when none.
+pub fn series_name(labels: &Labels) -> String {
+    if labels.is_empty() {
+        "{}".into()
+    } else {
+        labels.to_string()
+    }
+}
+
+/// A matrix as chart series (times in seconds), each named by `name`.
+pub fn chart_series(matrix: &[Series], name: impl Fn(&Labels) -> String) -> Vec<ChartSeries> {
+    matrix
+        .iter()
+        .map(|s| ChartSeries {
+            name: name(&s.labels),
+            labels: s.labels.to_vec(),
+            points: s.points.iter().map(|p| (p.t as f64 / 1e3, p.v)).collect(),
+        })
+        .collect()
+}
+
+/// The value as `promtool query` prints it by default (Prometheus's client model
+/// `String()` forms): `labels => value @[time]` per sample, `labels =>` then a
+/// `value @[time]` line per point for a matrix, `scalar: value @[time]`, and a
+/// string as itself. Ends with a newline unless empty.
+pub fn promtool_text(value: &Value) -> String {
+    let pair = |v: f64, t: i64| format!("{} @[{}]", format_value(v), seconds(t));
+    let lines: Vec<String> = match value {
+        Value::Scalar(p) => vec![format!("scalar: {}", pair(p.v, p.t))],
+        Value::String { s, .. } => vec![s.clone()],
+        Value::Vector(v) => v
+            .iter()
+            .map(|s| format!("{} => {}", series_name(&s.labels), pair(s.v, s.t)))
+            .collect(),
+        Value::Matrix(m) => m
+            .iter()
+            .map(|s| {
+                let points: Vec<String> = s.points.iter().map(|p| pair(p.v, p.t)).collect();
+                format!("{} =>\n{}", series_name(&s.labels), points.join("\n"))
+            })
+            .collect(),
+    };
+    let mut text = lines.join("\n");
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text
+}

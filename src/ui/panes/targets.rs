@@ -66,9 +66,11 @@ fn TargetRow(target: TargetStatus, now_ms: i64) -> impl IntoView {
         .last_scrape_ms
         .map_or_else(|| "never".into(), |ms| format_ago(now_ms, ms));
     let last_title = t.last_scrape_ms.map(format_utc).unwrap_or_default();
-    let scraped = (t.health == Health::Up)
-        .then(|| format!("{} samples", t.last_samples))
-        .unwrap_or_default();
+    let scraped = if t.health == Health::Up {
+        format!("{} samples", t.last_samples)
+    } else {
+        String::new()
+    };
     view! {
         <tr data-testid="target-row" data-health=t.health.as_str()>
             <td>{format!("{} / {}", t.job, t.instance)}</td>

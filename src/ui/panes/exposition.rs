@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::expo::explain::{explain_line, graph_query};
 use crate::expo::textparse::{Format, ParseOptions, parse};
 use crate::ui::line_view::{LineExplanation, LineView};
+use crate::ui::panes::PaneHeader;
 use crate::ui::playground::Playground;
 use crate::ui::storage;
 use crate::views::exposition::{LineSource, ParsedText};
@@ -70,11 +71,10 @@ pub fn ExpositionPane() -> impl IntoView {
 
     view! {
         <section class="exposition-pane">
-            <h2>"/metrics, live"</h2>
-            <p class="pane-intro">
+            <PaneHeader title="/metrics, live">
                 "What the scraper reads from the simulated service at this moment of virtual time. "
                 "Click a line to see what it means."
-            </p>
+            </PaneHeader>
             <ExpositionToolbar target=target format=format/>
             <Show
                 when=move || body.with(|b| b.is_ok())

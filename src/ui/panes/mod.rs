@@ -102,3 +102,12 @@ impl Pane {
         }
     }
 }
+
+/// A pane's title and the sentence or two under it that say what it shows.
+#[component]
+pub fn PaneHeader(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <h2>{title}</h2>
+        <p class="pane-intro">{children()}</p>
+    }
+}

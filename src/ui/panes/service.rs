@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::pipeline::{Change, Settings};
 use crate::sim::{PythonSource, scenarios};
+use crate::ui::panes::PaneHeader;
 use crate::ui::playground::{FIRST_VISIT_HOURS, Playground};
 
 /// How long the buttons' incidents last, in virtual time.
@@ -243,8 +244,7 @@ pub fn ServicePane() -> impl IntoView {
     };
     view! {
         <section class="service">
-            <h2>"The simulated service"</h2>
-            <p class="pane-intro">{description}</p>
+            <PaneHeader title="The simulated service">{description}</PaneHeader>
             <RunFields identity=identity settings=settings/>
             <Controls settings=settings/>
             <h3>"The Python code this service mirrors"</h3>

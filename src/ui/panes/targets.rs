@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::pipeline::Change;
 use crate::scrape::{Health, TargetStatus};
 use crate::time::{format_ago, format_utc};
+use crate::ui::panes::PaneHeader;
 use crate::ui::playground::Playground;
 
 #[component]
@@ -34,11 +35,10 @@ pub fn TargetsPane() -> impl IntoView {
     };
     view! {
         <section class="targets">
-            <h2>"Targets"</h2>
-            <p class="pane-intro">
+            <PaneHeader title="Targets">
                 "What the in-page Prometheus scrapes: one target per service instance, every scrape interval. "
                 "A target that fails a scrape is DOWN, its up series is 0 and its series get stale markers."
-            </p>
+            </PaneHeader>
             <SampleLimitField/>
             <table class="targets-table" data-testid="targets-table">
                 <thead>

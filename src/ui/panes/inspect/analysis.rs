@@ -11,7 +11,7 @@ use crate::expo::lint::{self, Problem};
 use crate::expo::textparse::{Format, ParseOptions, Parsed, Parser};
 use crate::expo::{MetricFamily, convert};
 use crate::ui::browser::{Ticket, now_ms, sleep_ms};
-use crate::views::exposition::{LineIndex, LineMark, LineSource};
+use crate::views::exposition::ParsedText;
 
 /// How long one slice of parsing may run before yielding to the page.
 const SLICE_BUDGET_MS: f64 = 12.0;
@@ -20,30 +20,19 @@ const LINES_PER_CHECK: usize = 100;
 
 /// Everything the pane shows about one text.
 pub struct Analysis {
-    pub text: Arc<str>,
-    pub index: LineIndex,
-    pub parsed: Parsed,
+    /// The text and what the parser made of it (what the line view shows).
+    pub doc: Arc<ParsedText>,
     pub problems: Vec<Problem>,
     pub elapsed_ms: f64,
 }
 
 impl Analysis {
+    pub fn parsed(&self) -> &Parsed {
+        &self.doc.parsed
+    }
+
     pub fn sample_count(&self) -> usize {
-        self.parsed.families.iter().map(|f| f.samples.len()).sum()
-    }
-}
-
-impl LineSource for Analysis {
-    fn line_count(&self) -> usize {
-        self.index.count()
-    }
-
-    fn line(&self, n: usize) -> &str {
-        self.index.line(&self.text, n)
-    }
-
-    fn mark(&self, n: usize) -> LineMark {
-        LineMark::of(&self.parsed, n)
+        self.parsed().families.iter().map(|f| f.samples.len()).sum()
     }
 }
 
@@ -99,9 +88,7 @@ pub async fn analyse(
         lint::lint(&lintable(&parsed))
     };
     Some(Analysis {
-        index: LineIndex::new(&text),
-        text,
-        parsed,
+        doc: Arc::new(ParsedText::new(text, parsed)),
         problems,
         elapsed_ms: now_ms() - started,
     })

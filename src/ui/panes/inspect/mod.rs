@@ -16,6 +16,7 @@ use crate::expo::convert::to_canonical;
 use crate::expo::encode::{openmetrics, text as text_encoder};
 use crate::expo::textparse::Format;
 use crate::ui::browser::{Latest, download, sleep_ms};
+use crate::ui::panes::PaneHeader;
 use crate::ui::storage;
 use analysis::{Analysis, analyse};
 use parts::{FetchBar, InspectResults};
@@ -71,12 +72,11 @@ pub fn InspectPane() -> impl IntoView {
 
     view! {
         <section class="inspect">
-            <h2>"Inspect exposition text"</h2>
-            <p class="pane-intro">
+            <PaneHeader title="Inspect exposition text">
                 "Paste the text of any /metrics endpoint, drop or open a file, or fetch a URL. It is parsed as "
                 "Prometheus text 0.0.4 or OpenMetrics (errors point at line and column), linted with "
                 "promtool's rules, and every line can be explained."
-            </p>
+            </PaneHeader>
             <InspectToolbar text=text format=format analysis=analysis notice=notice/>
             <FetchBar text=text format=format/>
             <InspectEditor text=text notice=notice/>
@@ -151,9 +151,9 @@ fn InspectToolbar(
         let Some(a) = analysis.get_untracked() else {
             return;
         };
-        let converted = match a.parsed.format {
-            Format::Text => openmetrics::encode(&to_canonical(&a.parsed.families)),
-            Format::OpenMetrics => text_encoder::encode(&a.parsed.families),
+        let converted = match a.parsed().format {
+            Format::Text => openmetrics::encode(&to_canonical(&a.parsed().families)),
+            Format::OpenMetrics => text_encoder::encode(&a.parsed().families),
         };
         before_conversion.set(Some(text.get_untracked()));
         format.set(None);
@@ -167,7 +167,7 @@ fn InspectToolbar(
     };
     let download_text = move |_| {
         let detected =
-            analysis.with_untracked(|a| a.as_ref().map_or(Format::Text, |a| a.parsed.format));
+            analysis.with_untracked(|a| a.as_ref().map_or(Format::Text, |a| a.parsed().format));
         let name = match detected {
             Format::Text => "metrics.prom",
             Format::OpenMetrics => "metrics.om.txt",
@@ -195,8 +195,8 @@ fn InspectToolbar(
                 <input type="file" accept=".txt,.prom,.om,text/plain" on:change=on_file_chosen/>
             </label>
             <button type="button" on:click=move |_| text.set(EXAMPLE.to_string())>"Load example"</button>
-            <button type="button" data-testid="convert" on:click=convert disabled=move || analysis.with(|a| a.as_ref().is_none_or(|a| a.parsed.families.is_empty()))>
-                {move || match analysis.with(|a| a.as_ref().map(|a| a.parsed.format)) {
+            <button type="button" data-testid="convert" on:click=convert disabled=move || analysis.with(|a| a.as_ref().is_none_or(|a| a.parsed().families.is_empty()))>
+                {move || match analysis.with(|a| a.as_ref().map(|a| a.parsed().format)) {
                     Some(Format::OpenMetrics) => "Convert to text 0.0.4",
                     _ => "Convert to OpenMetrics",
                 }}

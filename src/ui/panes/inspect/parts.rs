@@ -79,26 +79,27 @@ pub fn InspectResults(
     analysis: RwSignal<Option<Arc<Analysis>>>,
     selected: RwSignal<Option<usize>>,
 ) -> impl IntoView {
-    let summary = move || {
-        analysis.get().map(|a| {
+    let summary =
+        move || {
+            analysis.get().map(|a| {
             format!(
                 "{}: {} families, {} samples, {} error{}, {} lint problem{} ({} lines in {:.0} ms)",
-                a.parsed.format.name(),
-                a.parsed.families.len(),
+                a.parsed().format.name(),
+                a.parsed().families.len(),
                 a.sample_count(),
-                a.parsed.errors.len(),
-                if a.parsed.errors.len() == 1 { "" } else { "s" },
+                a.parsed().errors.len(),
+                if a.parsed().errors.len() == 1 { "" } else { "s" },
                 a.problems.len(),
                 if a.problems.len() == 1 { "" } else { "s" },
-                a.parsed.lines.len(),
+                a.parsed().lines.len(),
                 a.elapsed_ms
             )
         })
-    };
+        };
     let explanation = move || {
         let a = analysis.get()?;
         let line = selected.get()?;
-        Some(view! { <LineExplanation n=line explanation=explain_line(&a.parsed, line)/> })
+        Some(view! { <LineExplanation n=line explanation=explain_line(a.parsed(), line)/> })
     };
 
     view! {
@@ -106,7 +107,7 @@ pub fn InspectResults(
         {move || analysis.get().map(|a| view! {
             <div class="inspect-results">
                 <ErrorList analysis=a.clone() selected=selected/>
-                <LineView lines=Signal::stored(a.clone() as Arc<dyn LineSource>) selected=selected/>
+                <LineView lines=Signal::stored(a.doc.clone() as Arc<dyn LineSource>) selected=selected/>
                 {explanation}
                 <LintList analysis=a.clone()/>
                 <FamilyTable analysis=a selected=selected/>

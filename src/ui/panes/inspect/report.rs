@@ -15,7 +15,7 @@ fn more(total: usize) -> Option<String> {
 
 #[component]
 pub fn ErrorList(analysis: Arc<Analysis>, selected: RwSignal<Option<usize>>) -> impl IntoView {
-    let errors = &analysis.parsed.errors;
+    let errors = &analysis.parsed().errors;
     if errors.is_empty() {
         return ().into_any();
     }
@@ -68,10 +68,10 @@ pub fn LintList(analysis: Arc<Analysis>) -> impl IntoView {
 
 #[component]
 pub fn FamilyTable(analysis: Arc<Analysis>, selected: RwSignal<Option<usize>>) -> impl IntoView {
-    let families = &analysis.parsed.families;
+    let families = &analysis.parsed().families;
     let rows = families
         .iter()
-        .zip(&analysis.parsed.family_lines)
+        .zip(&analysis.parsed().family_lines)
         .take(MAX_LISTED)
         .map(|(f, lines)| {
             let first = lines.first as usize;

@@ -1,6 +1,6 @@
 //! The same scenario and seed expose the same bytes, and the same run builds the
 //! same store, on every machine: the
-//! fingerprints in `common/fingerprints.rs` are pinned here, and `tests/browser.rs`
+//! fingerprints in `common/fingerprints.rs` are pinned here, and `tests/browser/blocks.rs`
 //! checks the same values in the browser (wasm32), where floating-point functions
 //! could otherwise differ.
 

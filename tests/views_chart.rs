@@ -1,6 +1,6 @@
 //! The chart view models (src/views/chart/), natively: buckets, units, legend
 //! names, downsampling, gaps, stacking, hover lookup, isolation, gauges, CSV and
-//! markers. The drawing itself is tested in the browser (tests/browser_charts.rs).
+//! markers. The drawing itself is tested in the browser (tests/browser/charts.rs).
 
 use promplay::views::chart::*;
 

@@ -1,7 +1,7 @@
 //! The dashboard's models natively (src/views/dashboard/): Grafana's interval
 //! variables, the shared window, legend templates, the saved text form, and the
 //! default dashboards evaluated on a short simulation of every scenario. The
-//! mounted pane and storage are tested in the browser (tests/browser_dashboard.rs).
+//! mounted pane and storage are tested in the browser (tests/browser/panes.rs).
 
 use promplay::pipeline::{Options, Pipeline, Run};
 use promplay::tsdb::Head;

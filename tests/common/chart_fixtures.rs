@@ -1,5 +1,5 @@
 //! Chart data the chart tests share, natively (tests/views_chart.rs) and in the
-//! browser (tests/browser_charts.rs): series of lines and of histogram buckets.
+//! browser (tests/browser/charts.rs): series of lines and of histogram buckets.
 
 use promplay::views::chart::{ChartKind, ChartSeries, ChartSpec, Unit};
 

@@ -1,8 +1,7 @@
-//! Browser tests of the Dashboard pane: its saved form in storage and the fallback,
-//! and the mounted pane (every default panel evaluated and drawn, editing, adding,
-//! removing, resetting). Its models are tested natively (tests/views_dashboard.rs). Run by
-//! wasm-bindgen-test in headless Chromium (`bash .ci/test`; see README).
-#![cfg(target_arch = "wasm32")]
+//! Mounted panes: the Dashboard's saved form in storage and the fallback, the
+//! mounted pane (every default panel evaluated and drawn, editing, adding,
+//! removing, resetting), and the Query pane's keyed panels. Their models are
+//! tested natively (tests/views_dashboard.rs, tests/views_query.rs).
 
 use promplay::ui::keyed::live_keyed_items;
 use promplay::ui::panes::dashboard::saved;
@@ -10,24 +9,7 @@ use promplay::ui::storage;
 use promplay::views::dashboard::defaults::default_dashboard;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-fn click(element: &web_sys::Element) {
-    wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(element).click();
-}
-
-fn query_all(selector: &str) -> Vec<web_sys::Element> {
-    let list = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .query_selector_all(selector)
-        .unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
-        .collect()
-}
+use crate::dom::{click, query_all};
 
 #[wasm_bindgen_test]
 fn storage_round_trip_and_fallback() {

@@ -3,8 +3,7 @@
 //! DOM, no observer left behind. What needs no browser (units, legends,
 //! downsampling, stacking, buckets, hover lookup) is tested natively in
 //! tests/views_chart.rs. Run by wasm-bindgen-test in
-//! headless Chromium (`bash .ci/test`; see README).
-#![cfg(target_arch = "wasm32")]
+//! headless Chromium.
 
 use leptos::prelude::*;
 use promplay::ui::chart::*;
@@ -13,23 +12,7 @@ use promplay::views::chart::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn canvas_with_css_size(w: u32, h: u32) -> web_sys::HtmlCanvasElement {
-    let canvas: web_sys::HtmlCanvasElement = document()
-        .create_element("canvas")
-        .unwrap()
-        .unchecked_into();
-    canvas
-        .set_attribute("style", &format!("width:{w}px;height:{h}px;display:block"))
-        .unwrap();
-    document().body().unwrap().append_child(&canvas).unwrap();
-    canvas
-}
+use crate::dom::{canvas_with_css_size, document};
 
 fn rgba(canvas: &web_sys::HtmlCanvasElement) -> Vec<u8> {
     let ctx: web_sys::CanvasRenderingContext2d =
@@ -69,7 +52,7 @@ fn pixel(canvas: &web_sys::HtmlCanvasElement, x: i32, y: i32) -> [u8; 3] {
     [d[0], d[1], d[2]]
 }
 
-#[path = "common/chart_fixtures.rs"]
+#[path = "../common/chart_fixtures.rs"]
 mod chart_fixtures;
 
 use chart_fixtures::*;

@@ -1,6 +1,6 @@
-//! Browser tests of the UI building blocks, run by wasm-bindgen-test in headless
-//! Chromium (`bash .ci/test` runs them; see README).
-#![cfg(target_arch = "wasm32")]
+//! The UI building blocks: canvas sizing, a line chart's pixels, the palette from
+//! CSS, theme, storage, the panic banner; and the core in the browser giving the
+//! same bytes and store as natively.
 
 use promplay::ui::chart::{Palette, Series, device_size, draw_time_series, fit_canvas_to_box};
 use promplay::ui::theme::{Mode, ThemeChoice};
@@ -8,23 +8,7 @@ use promplay::ui::{panic_banner, storage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn canvas_with_css_size(w: u32, h: u32) -> web_sys::HtmlCanvasElement {
-    let canvas: web_sys::HtmlCanvasElement = document()
-        .create_element("canvas")
-        .unwrap()
-        .unchecked_into();
-    canvas
-        .set_attribute("style", &format!("width:{w}px;height:{h}px;display:block"))
-        .unwrap();
-    document().body().unwrap().append_child(&canvas).unwrap();
-    canvas
-}
+use crate::dom::{canvas_with_css_size, document};
 
 /// Pixels whose colour is within a small distance of `(r, g, b)`.
 fn pixels_near(canvas: &web_sys::HtmlCanvasElement, rgb: (u8, u8, u8)) -> usize {
@@ -188,7 +172,7 @@ fn panic_banner_shows_the_message_once() {
     banner.remove();
 }
 
-#[path = "common/fingerprints.rs"]
+#[path = "../common/fingerprints.rs"]
 mod fingerprints;
 
 #[wasm_bindgen_test]

@@ -5,6 +5,8 @@
 //! `expo::encode::format`. A case without a builder here fails the test, so new cases
 //! cannot be ignored silently.
 
+mod common;
+
 use std::path::PathBuf;
 
 use promplay::client::{
@@ -667,10 +669,10 @@ fn client_python_conformance() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/conformance/client_python_expected.txt");
     let Ok(content) = std::fs::read_to_string(&path) else {
-        println!(
-            "client_python conformance: SKIPPED, the data is absent ({} not found)",
+        common::missing_reference(&format!(
+            "client_python conformance: the data is absent ({} not found)",
             path.display()
-        );
+        ));
         return;
     };
     let (cases, tables) = parse_expected_file(&content);

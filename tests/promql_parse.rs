@@ -1,6 +1,8 @@
 //! The PromQL parser against Prometheus's own test scripts, the printer's
 //! round trip, precedence, spans, error messages, and never panicking.
 
+mod common;
+
 use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
@@ -117,7 +119,7 @@ fn skip_reason(expr: &str, flags: &str) -> Option<&'static str> {
 #[test]
 fn corpus_parses_and_round_trips() {
     let Some(evals) = corpus() else {
-        println!("SKIPPED: {CONFORMANCE} is absent");
+        common::missing_reference(&format!("{CONFORMANCE} is absent"));
         return;
     };
     let flags = flags();

@@ -13,11 +13,14 @@
 #
 # Then compares `promtool query instant`'s text with `promplay query --format promql`.
 # Prints one `ok` / `FAIL` line per query and exits 1 on any mismatch; prints
-# "skipped: prometheus not installed" and exits 0 without prometheus and promtool.
+# "skipped: prometheus not installed" and exits 0 without prometheus and promtool
+# (1 when PROMPLAY_REQUIRE_REFERENCES is set, as .ci/run sets it).
 set -euo pipefail
 
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   echo "skipped: prometheus not installed (apt-get install prometheus gives prometheus and promtool)"
+  # CI (.ci/run) requires its references.
+  [[ "${PROMPLAY_REQUIRE_REFERENCES:-0}" == 0 ]] || exit 1
   exit 0
 fi
 cd "$(dirname "$0")/.."

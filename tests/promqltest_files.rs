@@ -1,5 +1,7 @@
 //! Every upstream `.test` file parses; eval counts match the index; loads store.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use promplay::promql::promqltest::{Command, EvalKind, load_into, parse_file};
@@ -13,7 +15,7 @@ fn conformance() -> Option<PathBuf> {
 #[test]
 fn upstream_test_files_parse_and_load() {
     let Some(dir) = conformance() else {
-        println!("promqltest files: SKIPPED (../shared/conformance absent)");
+        common::missing_reference("promqltest files: ../shared/conformance is absent");
         return;
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("promqltest"))

@@ -10,10 +10,12 @@
 pub mod bench;
 pub mod client;
 pub mod expo;
+pub mod gofmt;
 pub mod names;
 pub mod pipeline;
 pub mod promql;
 pub mod re;
+pub mod rng;
 pub mod scrape;
 pub mod sim;
 pub mod time;

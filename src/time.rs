@@ -2,37 +2,85 @@
 //! Prometheus's duration syntax (`15s`, `1m30s`, `24h`) both ways, RFC 3339 or Unix
 //! seconds in, `2024-05-01 13:45:10 UTC` out.
 
-/// Prometheus's duration syntax, as in scrape configs and the CLI: `15s`, `1m30s`, `24h`, `500ms`.
-pub fn parse_duration_ms(text: &str) -> Result<i64, String> {
-    let err = || format!("{text:?} is not a duration: write it like 15s, 1m30s, 2h or 500ms");
+/// The longest duration Prometheus accepts: its durations are Go's
+/// `time.Duration`, nanoseconds in an i64 (about 292 years).
+pub const MAX_DURATION_MS: i64 = i64::MAX / 1_000_000;
+
+/// Why a duration does not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DurationError {
+    /// Not `<number><unit>` pairs with units from `y` down to `ms`, each at most once.
+    Syntax(String),
+    /// Longer than [`MAX_DURATION_MS`].
+    OutOfRange,
+}
+
+impl std::fmt::Display for DurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DurationError::Syntax(text) => write!(
+                f,
+                "{text:?} is not a duration: write it like 15s, 1m30s, 2h or 500ms (units from y to ms, each once)"
+            ),
+            DurationError::OutOfRange => f.write_str("duration out of range"),
+        }
+    }
+}
+
+impl From<DurationError> for String {
+    fn from(e: DurationError) -> String {
+        e.to_string()
+    }
+}
+
+/// Prometheus's duration syntax (its `model.ParseDuration`), in PromQL, scrape
+/// configs, the CLI and timelines alike: `15s`, `1m30s`, `24h`, `500ms`, `0`;
+/// units `y w d h m s ms` in that order, each at most once; at most
+/// [`MAX_DURATION_MS`].
+pub fn parse_duration_ms(text: &str) -> Result<i64, DurationError> {
+    // Units in the order they must come, with their length in milliseconds.
+    const UNITS: [(&str, i64); 7] = [
+        ("y", 31_536_000_000),
+        ("w", 604_800_000),
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+        ("ms", 1),
+    ];
+    let syntax = || DurationError::Syntax(text.to_string());
+    if text == "0" {
+        return Ok(0);
+    }
     if text.is_empty() {
-        return Err(err());
+        return Err(syntax());
     }
     let mut total: i64 = 0;
     let mut rest = text;
+    let mut next_unit = 0;
     while !rest.is_empty() {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return Err(err());
+        let unit_len = rest[digits..]
+            .bytes()
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
+        if digits == 0 || unit_len == 0 {
+            return Err(syntax());
         }
-        let number: i64 = rest[..digits].parse().map_err(|_| err())?;
-        rest = &rest[digits..];
-        let unit_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-        let unit_ms = match &rest[..unit_len] {
-            "ms" => 1,
-            "s" => 1_000,
-            "m" => 60_000,
-            "h" => 3_600_000,
-            "d" => 86_400_000,
-            "w" => 604_800_000,
-            "y" => 31_536_000_000,
-            _ => return Err(err()),
+        let unit = &rest[digits..digits + unit_len];
+        let Some(k) = UNITS[next_unit..].iter().position(|(u, _)| *u == unit) else {
+            return Err(syntax());
         };
-        rest = &rest[unit_len..];
+        next_unit += k + 1;
+        let number: i64 = rest[..digits]
+            .parse()
+            .map_err(|_| DurationError::OutOfRange)?;
         total = number
-            .checked_mul(unit_ms)
+            .checked_mul(UNITS[next_unit - 1].1)
             .and_then(|ms| total.checked_add(ms))
-            .ok_or_else(err)?;
+            .filter(|&ms| ms <= MAX_DURATION_MS)
+            .ok_or(DurationError::OutOfRange)?;
+        rest = &rest[digits + unit_len..];
     }
     Ok(total)
 }
@@ -141,23 +189,78 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `2024-05-01 13:45:10 UTC` of a Unix time in ms.
-pub fn format_utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
+/// A broken-down UTC time, proleptic Gregorian as Go's `time`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    pub month: i64,
+    pub day: i64,
+    pub hour: i64,
+    pub minute: i64,
+    pub second: i64,
+    /// 0 = Sunday.
+    pub weekday: i64,
+    /// 1-based day of the year.
+    pub yday: i64,
+}
+
+fn is_leap(y: i64) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+/// Days in month `m` (1-12) of year `y`.
+pub fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Seconds since the epoch as a UTC calendar time (Howard Hinnant's
+/// civil_from_days, in i128 so any i64 second count works).
+pub fn civil(secs: i64) -> Civil {
     let days = secs.div_euclid(86_400);
-    // Civil date from days since 1970 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
+    let rem = secs.rem_euclid(86_400);
+    let z = days as i128 + 719_468;
     let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
+    let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let year = (yoe + era * 400 + i128::from(month <= 2)) as i64;
+    let (month, day) = (month as i64, day as i64);
+    let yday = (1..month).map(|m| days_in_month(year, m)).sum::<i64>() + day;
+    Civil {
+        year,
+        month,
+        day,
+        hour: rem / 3600,
+        minute: rem % 3600 / 60,
+        second: rem % 60,
+        weekday: (days + 4).rem_euclid(7),
+        yday,
+    }
+}
+
+/// `2024-05-01T13:45:10Z` (Go's `time.RFC3339` in UTC) of Unix seconds.
+pub fn format_rfc3339(secs: i64) -> String {
+    let c = civil(secs);
     format!(
-        "{year:04}-{month:02}-{day:02} {} UTC",
-        format_time_of_day(ms)
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
+/// `2024-05-01 13:45:10 UTC` of a Unix time in ms.
+pub fn format_utc(ms: i64) -> String {
+    let c = civil(ms.div_euclid(1000));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
     )
 }
 
@@ -195,7 +298,38 @@ mod tests {
         assert_eq!(parse_duration_ms("1m30s"), Ok(90_000));
         assert_eq!(parse_duration_ms("24h"), Ok(86_400_000));
         assert_eq!(parse_duration_ms("500ms"), Ok(500));
-        assert!(parse_duration_ms("15").is_err());
+        assert_eq!(parse_duration_ms("0"), Ok(0));
+        assert_eq!(
+            parse_duration_ms("1y2w3d4h5m6s7ms"),
+            Ok(31_536_000_000
+                + 2 * 604_800_000
+                + 3 * 86_400_000
+                + 4 * 3_600_000
+                + 5 * 60_000
+                + 6_000
+                + 7)
+        );
+        // As Prometheus: units in order, each once; at most 2^63-1 ns.
+        for bad in ["15", "5s5s", "1m1h", "1.5h", "", "h", "1x", "1s 2ms", "-1s"] {
+            assert!(
+                matches!(parse_duration_ms(bad), Err(DurationError::Syntax(_))),
+                "{bad}"
+            );
+        }
+        assert_eq!(parse_duration_ms("9223372036854ms"), Ok(MAX_DURATION_MS));
+        assert_eq!(parse_duration_ms("292y"), Ok(292 * 31_536_000_000));
+        for long in [
+            "9223372036855ms",
+            "293y",
+            "292000000y",
+            "99999999999999999999s",
+        ] {
+            assert_eq!(
+                parse_duration_ms(long),
+                Err(DurationError::OutOfRange),
+                "{long}"
+            );
+        }
         assert!(parse_duration_ms("1.5h").is_err());
         assert!(parse_duration_ms("").is_err());
         for ms in [0, 1, 999, 90_000, 86_400_000 + 1, 31_536_000_000 * 3 + 7] {

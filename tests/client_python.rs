@@ -13,7 +13,7 @@ use promplay::client::{
     ClientError, DEFAULT_BUCKETS, FamilyBuilder, ManualClock, Opts, Registry, StaticCollector,
     SummaryOpts, gauge_histogram_family,
 };
-use promplay::expo::encode::format::{escape_label_name, escape_metric_name, go_float};
+use promplay::expo::encode::format::{escape_label_name, escape_metric_name, float_to_go_string};
 use promplay::expo::encode::{EncodeOptions, NameEscaping, openmetrics, text};
 use promplay::expo::model::{MetricType, Timestamp};
 
@@ -461,7 +461,8 @@ fn roundtrip_openmetrics() -> Result<Registry, ClientError> {
     );
     for (bound, count) in bounds.iter().zip(counts) {
         // The `le` values go through the encoder's number formatting, as client_python's parser does.
-        buckets_family = buckets_family.sample("foo_bucket", &[("le", &go_float(*bound))], count);
+        buckets_family =
+            buckets_family.sample("foo_bucket", &[("le", &float_to_go_string(*bound))], count);
     }
     buckets_family = buckets_family
         .sample("foo_count", &[], 17.0)

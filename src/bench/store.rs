@@ -15,7 +15,7 @@
 
 use std::time::Instant;
 
-use crate::tsdb::rng::SplitMix64;
+use crate::rng::SplitMix64;
 use crate::tsdb::{Head, Labels};
 
 /// What `run` measured.

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
+use crate::gofmt::go_float;
 use crate::promql::engine::{self, Annotations, ErrorKind, EvalError, Value};
 use crate::promql::parse;
 use crate::scrape::import_exposition;
@@ -178,10 +179,6 @@ pub fn api_timestamp(ms: i64) -> serde_json::Value {
     serde_json::from_str(&text).expect("a JSON number")
 }
 
-/// A value as the API writes it: Go's `strconv.FormatFloat(v, 'f', -1, 64)`, with
-/// `NaN`, `+Inf`, `-Inf` (the engine's own formatting).
-pub use crate::promql::engine::format_value as api_value;
-
 fn metric(labels: &Labels) -> serde_json::Value {
     let map: serde_json::Map<String, serde_json::Value> = labels
         .iter()
@@ -198,20 +195,16 @@ fn point(t: i64, v: String) -> serde_json::Value {
 /// and `infos` when there are any, as Prometheus 3's API.
 pub fn success_json(value: &Value, annotations: &Annotations) -> String {
     let result = match value {
-        Value::Scalar(p) => point(p.t, api_value(p.v)),
+        Value::Scalar(p) => point(p.t, go_float(p.v)),
         Value::String { t, s } => point(*t, s.clone()),
         Value::Vector(v) => v
             .iter()
-            .map(|s| json!({"metric": metric(&s.labels), "value": point(s.t, api_value(s.v))}))
+            .map(|s| json!({"metric": metric(&s.labels), "value": point(s.t, go_float(s.v))}))
             .collect(),
         Value::Matrix(m) => m
             .iter()
             .map(|s| {
-                let values: Vec<_> = s
-                    .points
-                    .iter()
-                    .map(|p| point(p.t, api_value(p.v)))
-                    .collect();
+                let values: Vec<_> = s.points.iter().map(|p| point(p.t, go_float(p.v))).collect();
                 json!({"metric": metric(&s.labels), "values": values})
             })
             .collect(),
@@ -247,13 +240,13 @@ mod tests {
         assert_eq!(ts(1_700_000_000_123), "1700000000.123");
         assert_eq!(ts(-1500), "-1.5");
         assert_eq!(ts(5), "0.005");
-        assert_eq!(api_value(1.5), "1.5");
-        assert_eq!(api_value(2.0), "2");
-        assert_eq!(api_value(1e21), "1000000000000000000000");
-        assert_eq!(api_value(1e-7), "0.0000001");
-        assert_eq!(api_value(f64::NAN), "NaN");
-        assert_eq!(api_value(f64::INFINITY), "+Inf");
-        assert_eq!(api_value(f64::NEG_INFINITY), "-Inf");
+        assert_eq!(go_float(1.5), "1.5");
+        assert_eq!(go_float(2.0), "2");
+        assert_eq!(go_float(1e21), "1000000000000000000000");
+        assert_eq!(go_float(1e-7), "0.0000001");
+        assert_eq!(go_float(f64::NAN), "NaN");
+        assert_eq!(go_float(f64::INFINITY), "+Inf");
+        assert_eq!(go_float(f64::NEG_INFINITY), "-Inf");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use crate::expo::encode::format::{escape_quoted, go_float};
+use crate::expo::encode::format::{escape_quoted, float_to_go_string};
 use crate::pipeline::{Options, Pipeline, Run, Timeline};
 use crate::sim::scenarios;
 use crate::time::{parse_duration_ms, parse_time_ms};
@@ -147,7 +147,7 @@ fn write_openmetrics(store: &Head, out: &mut impl Write) -> std::io::Result<()> 
             writeln!(
                 out,
                 "{prefix} {} {}.{:03}",
-                go_float(v),
+                float_to_go_string(v),
                 t.div_euclid(1000),
                 t.rem_euclid(1000)
             )?;

@@ -9,7 +9,7 @@ use super::error::ClientError;
 use super::family::{Metric, MetricVec, lock};
 use super::labels::{Opts, validate_exemplar_labels};
 use super::registry::Registry;
-use crate::expo::encode::format::go_float;
+use crate::expo::encode::format::float_to_go_string;
 use crate::expo::model::{Exemplar, Labels, MetricType, Sample, Timestamp};
 
 /// client_python's and client_golang's default bounds (+Inf is appended).
@@ -244,7 +244,10 @@ impl HistogramVec {
         clock: SharedClock,
     ) -> Result<HistogramVec, ClientError> {
         let upper_bounds = validate_buckets(buckets)?;
-        let le_values = upper_bounds.iter().map(|b| go_float(*b)).collect();
+        let le_values = upper_bounds
+            .iter()
+            .map(|b| float_to_go_string(*b))
+            .collect();
         let config = HistogramConfig {
             upper_bounds,
             le_values,

@@ -12,7 +12,7 @@ use super::error::ClientError;
 use super::family::{Metric, MetricVec, lock};
 use super::labels::Opts;
 use super::registry::Registry;
-use crate::expo::encode::format::go_float;
+use crate::expo::encode::format::float_to_go_string;
 use crate::expo::model::{Labels, MetricType, Sample};
 
 /// A summary family with label names.
@@ -213,7 +213,7 @@ impl Metric for Summary {
     fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
         for (quantile, _) in &self.opts.objectives {
             let mut quantile_labels = labels.clone();
-            quantile_labels.push(("quantile".to_string(), go_float(*quantile)));
+            quantile_labels.push(("quantile".to_string(), float_to_go_string(*quantile)));
             out.push(Sample::new(
                 family_name,
                 quantile_labels,

@@ -102,27 +102,11 @@ fn with_unit(family: &MetricFamily, v: f64) -> String {
             .unwrap_or("")
             .to_string()
         });
-    let number = format_number(v);
+    let number = crate::gofmt::go_float(v);
     match unit.as_str() {
         "" => number,
         "seconds" => format!("{number} s"),
         other => format!("{number} {other}"),
-    }
-}
-
-fn format_number(v: f64) -> String {
-    if v.is_nan() {
-        "NaN".into()
-    } else if v.is_infinite() {
-        if v > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        }
-    } else if v == v.trunc() && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
     }
 }
 
@@ -147,12 +131,12 @@ fn explain_sample(family: &MetricFamily, sample: &Sample) -> String {
         (MetricType::Counter, "_total") | (MetricType::Counter, "") => format!(
             "Counter sample: {} has counted {} since the process started (or its last restart). The number itself rarely matters: graph rate({}[5m]) for the per-second rate.",
             series_text(sample),
-            format_number(v),
+            crate::gofmt::go_float(v),
             sample.name
         ),
         (_, "_created") => format!(
             "Creation time of {name}'s series: {} (Unix seconds). It lets tools tell a restart from a counter that was never incremented.",
-            format_number(v)
+            crate::gofmt::go_float(v)
         ),
         (MetricType::Histogram | MetricType::GaugeHistogram, "_bucket") => {
             let le = sample.label("le").unwrap_or("?");
@@ -163,18 +147,18 @@ fn explain_sample(family: &MetricFamily, sample: &Sample) -> String {
             if le == "+Inf" {
                 format!(
                     "Histogram bucket +Inf: all {} observations of {name}; it always equals {name}_count.",
-                    format_number(v)
+                    crate::gofmt::go_float(v)
                 )
             } else {
                 format!(
                     "Histogram bucket: {} observations of {name} were \u{2264} {bound}. Buckets are cumulative: each counts everything at or below its bound, and the +Inf bucket equals _count.",
-                    format_number(v)
+                    crate::gofmt::go_float(v)
                 )
             }
         }
         (_, "_count") | (_, "_gcount") => format!(
             "Count: {} observations of {name} so far. rate({}[5m]) is the number of observations per second.",
-            format_number(v),
+            crate::gofmt::go_float(v),
             sample.name
         ),
         (_, "_sum") | (_, "_gsum") => format!(
@@ -221,7 +205,7 @@ fn explain_sample(family: &MetricFamily, sample: &Sample) -> String {
         _ => format!(
             "Sample: {} is {} (the type is not declared).",
             series_text(sample),
-            format_number(v)
+            crate::gofmt::go_float(v)
         ),
     };
     if let Some(ts) = sample.timestamp {
@@ -239,7 +223,7 @@ fn explain_sample(family: &MetricFamily, sample: &Sample) -> String {
         text.push_str(&format!(
             " Exemplar: one real event behind this value ({{{}}}, value {}{}), e.g. a trace to open.",
             labels.join(","),
-            format_number(exemplar.value),
+            crate::gofmt::go_float(exemplar.value),
             exemplar.timestamp.map(|t: Timestamp| format!(", at {} s", t.as_seconds())).unwrap_or_default()
         ));
     }

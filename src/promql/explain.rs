@@ -5,7 +5,8 @@
 
 use super::ast::{AggOp, Aggregate, BinOp, Dur, Expr, ExprKind, VectorSelector};
 use super::docs::doc;
-use super::printer::{format, format_duration, format_number};
+use super::printer::{format, format_duration};
+use crate::gofmt::go_float;
 
 /// One sub-expression.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,7 +92,7 @@ fn selector_phrase(vs: &VectorSelector) -> String {
 fn phrase(e: &Expr) -> String {
     let e = unparen(e);
     match &e.kind {
-        ExprKind::Number(v) => format_number(*v),
+        ExprKind::Number(v) => go_float(*v),
         ExprKind::Duration(ms) => format_duration(*ms),
         ExprKind::String(s) => format!("{s:?}"),
         ExprKind::Vector(vs) => selector_phrase(vs),
@@ -147,7 +148,7 @@ fn call_phrase(name: &str, args: &[Expr]) -> String {
     match (name, args) {
         ("histogram_quantile", [q, h]) => {
             let q = match unparen(q).kind {
-                ExprKind::Number(v) => format!("{}th percentile", format_number(v * 100.0)),
+                ExprKind::Number(v) => format!("{}th percentile", go_float(v * 100.0)),
                 _ => format!("{} quantile", format(q)),
             };
             format!("the {q} from the buckets of {}", phrase(h))

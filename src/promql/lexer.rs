@@ -3,6 +3,7 @@
 //! the parser reads them in context (so `{by="x"}` and `on` as label names work).
 
 use super::ast::Span;
+use crate::time::{DurationError, parse_duration_ms};
 
 /// One token kind.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,7 +62,7 @@ impl Tok {
     pub fn describe(&self) -> String {
         match self {
             Tok::Ident(s) => format!("identifier {s:?}"),
-            Tok::Number(n) => format!("number {}", super::printer::format_number(*n)),
+            Tok::Number(n) => format!("number {}", crate::gofmt::go_float(*n)),
             Tok::Duration(d) => format!("duration {}", super::printer::format_duration(*d)),
             Tok::Str(s) => format!("string {s:?}"),
             Tok::Eof => "end of input".to_string(),
@@ -336,16 +337,6 @@ fn escape(src: &str, i: &mut usize, quote: u8, out: &mut Vec<u8>) -> Result<(), 
     Ok(())
 }
 
-const UNITS: [(&str, i64); 7] = [
-    ("y", 365 * 24 * 3600 * 1000),
-    ("w", 7 * 24 * 3600 * 1000),
-    ("d", 24 * 3600 * 1000),
-    ("h", 3600 * 1000),
-    ("ms", 1),
-    ("m", 60 * 1000),
-    ("s", 1000),
-];
-
 fn number_or_duration(src: &str, i: &mut usize) -> Result<Tok, LexError> {
     let b = src.as_bytes();
     let start = *i;
@@ -370,12 +361,14 @@ fn number_or_duration(src: &str, i: &mut usize) -> Result<Tok, LexError> {
     if let Some(n) = parse_number(word) {
         return Ok(Tok::Number(n));
     }
-    if let Some(d) = parse_duration(word) {
-        return Ok(Tok::Duration(d));
-    }
+    let message = match parse_duration(word) {
+        Ok(d) => return Ok(Tok::Duration(d)),
+        Err(DurationError::OutOfRange) => "duration out of range".to_string(),
+        Err(DurationError::Syntax(_)) => format!("bad number or duration syntax: {word:?}"),
+    };
     Err(LexError {
         span: Span::new(start, j),
-        message: format!("bad number or duration syntax: {word:?}"),
+        message,
     })
 }
 
@@ -422,38 +415,10 @@ fn strip_underscores(word: &str) -> Option<String> {
     Some(word.replace('_', ""))
 }
 
-/// A duration like `1h30m`: integer/unit pairs, units in decreasing order, each at most once.
-pub fn parse_duration(word: &str) -> Option<i64> {
-    let word = strip_underscores(word)?;
-    let mut rest = word.as_str();
-    let mut total: i64 = 0;
-    let mut last_unit = usize::MAX;
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let n_end = rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        if n_end == 0 {
-            return None;
-        }
-        let n: i64 = rest[..n_end].parse().ok()?;
-        rest = &rest[n_end..];
-        let (k, (unit, ms)) = UNITS
-            .iter()
-            .enumerate()
-            .find(|(_, (u, _))| rest.starts_with(u) && !(*u == "m" && rest.starts_with("ms")))?;
-        // Order: y w d h m s ms.
-        let order = [0, 1, 2, 3, 6, 4, 5][k];
-        if last_unit != usize::MAX && order <= last_unit {
-            return None;
-        }
-        last_unit = order;
-        rest = &rest[unit.len()..];
-        total = total.checked_add(n.checked_mul(*ms)?)?;
-    }
-    Some(total)
+/// A duration like `1h30m` (`crate::time`'s syntax), with `_` allowed between digits.
+pub fn parse_duration(word: &str) -> Result<i64, DurationError> {
+    let word = strip_underscores(word).ok_or_else(|| DurationError::Syntax(word.to_string()))?;
+    parse_duration_ms(&word)
 }
 
 #[cfg(test)]
@@ -474,6 +439,12 @@ mod tests {
         assert_eq!(toks("5ms")[0], Tok::Duration(5));
         assert!(matches!(toks("InF")[0], Tok::Number(n) if n.is_infinite()));
         assert!(lex("1m1h").is_err());
+        assert_eq!(toks("292y")[0], Tok::Duration(292 * 31_536_000_000));
+        assert_eq!(lex("293y").unwrap_err().message, "duration out of range");
+        assert_eq!(
+            lex("9223372036855ms").unwrap_err().message,
+            "duration out of range"
+        );
         assert!(lex("1__0").is_err());
     }
 

@@ -1,5 +1,6 @@
 //! Prints a syntax tree in Prometheus's canonical form (as `Expr.String()`).
 
+use crate::gofmt::go_float;
 use crate::names::{is_legacy_label_name, is_legacy_metric_name};
 use crate::tsdb::MatchType;
 
@@ -14,7 +15,7 @@ pub fn format(e: &Expr) -> String {
 
 fn write_expr(out: &mut String, e: &Expr) {
     match &e.kind {
-        ExprKind::Number(n) => out.push_str(&format_number(*n)),
+        ExprKind::Number(n) => out.push_str(&go_float(*n)),
         ExprKind::Duration(ms) => out.push_str(&format_duration(*ms)),
         ExprKind::String(s) => out.push_str(&quote(s)),
         ExprKind::Vector(vs) => {
@@ -125,14 +126,14 @@ fn write_extended(out: &mut String, vs: &VectorSelector) {
 fn write_fill(out: &mut String, b: &Binary) {
     match (b.fill_left, b.fill_right) {
         (Some(l), Some(r)) if l.to_bits() == r.to_bits() => {
-            out.push_str(&std::format!(" fill ({})", format_number(l)));
+            out.push_str(&std::format!(" fill ({})", go_float(l)));
         }
         (l, r) => {
             if let Some(l) = l {
-                out.push_str(&std::format!(" fill_left ({})", format_number(l)));
+                out.push_str(&std::format!(" fill_left ({})", go_float(l)));
             }
             if let Some(r) = r {
-                out.push_str(&std::format!(" fill_right ({})", format_number(r)));
+                out.push_str(&std::format!(" fill_right ({})", go_float(r)));
             }
         }
     }
@@ -207,18 +208,6 @@ fn write_offset(out: &mut String, offset: Option<&Offset>) {
     if let Some(o) = offset {
         out.push_str(" offset ");
         write_dur(out, &o.value);
-    }
-}
-
-/// A float as Prometheus prints it (Go's `FormatFloat(v, 'f', -1, 64)`):
-/// `+Inf`, `-Inf`, `NaN`, or the shortest decimal that reads back exactly, never an exponent.
-pub fn format_number(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".to_string()
-    } else if n.is_infinite() {
-        if n > 0.0 { "+Inf" } else { "-Inf" }.to_string()
-    } else {
-        std::format!("{n}")
     }
 }
 

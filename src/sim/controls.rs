@@ -2,7 +2,8 @@
 //! events they can start (an outage, a slow release), and the conditions a service
 //! sees in one second of virtual time as a result.
 
-use super::rng::{Rng, Stream, hash, sin_turns};
+use super::rng::{Rng, Stream, sin_turns};
+use crate::rng::hash;
 
 /// Knobs that take effect from the moment they are set.
 #[derive(Clone, Debug, PartialEq)]

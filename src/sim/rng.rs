@@ -2,9 +2,7 @@
 //!
 //! Every random draw comes from a [`Rng`] made fresh from `(seed, stream, tick)`:
 //! what happens in one second of virtual time never depends on how the simulation
-//! was advanced to get there. The generator is SplitMix64 (Steele, Lea & Flood),
-//! written here rather than taken from a crate: it is a dozen lines, its output is
-//! fixed by its definition, and the crate keeps no dependencies.
+//! was advanced to get there. The generator is the crate's SplitMix64 (`crate::rng`).
 //!
 //! The transcendental functions of `std` (`exp`, `ln`, `sin`) are not guaranteed to
 //! give the same last bits on every platform (native libm vs wasm32), so the
@@ -12,22 +10,7 @@
 //! which are exactly rounded everywhere: the same seed gives byte-identical
 //! `/metrics` bodies in the browser and in the CLI.
 
-const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
-
-/// SplitMix64's finaliser: a good 64-bit mixing function.
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// Hashes a few words into one (order matters).
-pub(crate) fn hash(words: &[u64]) -> u64 {
-    words.iter().fold(
-        GOLDEN,
-        |acc, word| mix(acc ^ mix(word.wrapping_add(GOLDEN))),
-    )
-}
+use crate::rng::{SplitMix64, hash};
 
 /// Random streams, so that draws for different purposes never share numbers.
 #[derive(Clone, Copy, Debug)]
@@ -40,32 +23,27 @@ pub(crate) enum Stream {
     Event = 3,
 }
 
-/// A SplitMix64 generator.
+/// A SplitMix64 generator keyed by what it is drawn for.
 #[derive(Clone, Debug)]
-pub(crate) struct Rng {
-    state: u64,
-}
+pub(crate) struct Rng(SplitMix64);
 
 impl Rng {
     pub(crate) fn from_key(seed: u64, stream: Stream, a: u64, b: i64) -> Rng {
-        Rng {
-            state: hash(&[seed, stream as u64, a, b as u64]),
-        }
+        Rng(SplitMix64::new(hash(&[seed, stream as u64, a, b as u64])))
     }
 
     pub(crate) fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(GOLDEN);
-        mix(self.state)
+        self.0.next_u64()
     }
 
     /// Uniform in [0, 1).
     pub(crate) fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        self.0.uniform()
     }
 
     /// Uniform in (0, 1): safe for logarithms and the normal quantile.
     pub(crate) fn open_uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+        self.0.open_uniform()
     }
 
     pub(crate) fn range(&mut self, low: f64, high: f64) -> f64 {

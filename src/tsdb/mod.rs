@@ -28,8 +28,6 @@ pub mod labels;
 pub mod matcher;
 mod postings;
 mod retention;
-#[cfg(any(test, not(target_arch = "wasm32")))]
-pub(crate) mod rng;
 mod series;
 mod stats;
 

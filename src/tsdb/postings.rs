@@ -229,7 +229,7 @@ pub fn union(lists: &[&[u32]]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tsdb::rng::SplitMix64;
+    use crate::rng::SplitMix64;
 
     fn sorted_set(rng: &mut SplitMix64, n: u64, max: u64) -> Vec<u32> {
         let mut v: Vec<u32> = (0..rng.below(n)).map(|_| rng.below(max) as u32).collect();

@@ -35,15 +35,15 @@ impl NameEscaping {
 
 /// `floatToGoString`: `+Inf`, `-Inf`, `NaN`, otherwise Python's `repr()`, except that
 /// positive values with more than six digits before the point use Go's exponent form.
-pub fn go_float(value: f64) -> String {
+pub fn float_to_go_string(value: f64) -> String {
     let mut out = String::new();
-    write_go_float(&mut out, value);
+    write_float_to_go_string(&mut out, value);
     out
 }
 
-/// `go_float`, appended to `out`; whole numbers below a million (most counter and
+/// `float_to_go_string`, appended to `out`; whole numbers below a million (most counter and
 /// bucket values) skip the general formatting.
-pub fn write_go_float(out: &mut String, value: f64) {
+pub fn write_float_to_go_string(out: &mut String, value: f64) {
     use std::fmt::Write;
     let magnitude = value.abs();
     if value.fract() == 0.0 && magnitude < 1e6 && !(value == 0.0 && value.is_sign_negative()) {
@@ -53,11 +53,11 @@ pub fn write_go_float(out: &mut String, value: f64) {
         // digits, which is exactly what Rust's Display writes for a non-integer.
         let _ = write!(out, "{value}");
     } else {
-        out.push_str(&go_float_general(value));
+        out.push_str(&float_to_go_string_general(value));
     }
 }
 
-fn go_float_general(value: f64) -> String {
+fn float_to_go_string_general(value: f64) -> String {
     if value == f64::INFINITY {
         return "+Inf".to_string();
     }
@@ -291,13 +291,13 @@ mod tests {
                 continue;
             }
             let mut fast = String::new();
-            write_go_float(&mut fast, v);
-            assert_eq!(fast, go_float_general(v), "{v:e}");
+            write_float_to_go_string(&mut fast, v);
+            assert_eq!(fast, float_to_go_string_general(v), "{v:e}");
         }
     }
 
     #[test]
-    fn go_float_matches_client_python() {
+    fn float_to_go_string_matches_client_python() {
         let cases: &[(f64, &str)] = &[
             (f64::INFINITY, "+Inf"),
             (f64::NEG_INFINITY, "-Inf"),
@@ -314,7 +314,11 @@ mod tests {
             (1345758.0, "1.345758e+06"),
         ];
         for (value, expected) in cases {
-            assert_eq!(go_float(*value), *expected, "floatToGoString({value})");
+            assert_eq!(
+                float_to_go_string(*value),
+                *expected,
+                "floatToGoString({value})"
+            );
         }
     }
 

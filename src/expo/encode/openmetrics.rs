@@ -2,7 +2,9 @@
 //! writes it: HELP, TYPE, UNIT (when set), every sample in order with its timestamp
 //! and exemplar, and a final `# EOF`.
 
-use super::format::{escape_metric_name, escape_quoted, openmetrics_timestamp, write_go_float};
+use super::format::{
+    escape_metric_name, escape_quoted, openmetrics_timestamp, write_float_to_go_string,
+};
 use super::{EncodeError, EncodeOptions, write_labels, write_series};
 use crate::expo::model::{Exemplar, MetricFamily, MetricType, Sample};
 
@@ -80,7 +82,7 @@ fn write_sample(
 ) {
     write_series(out, &sample.name, &sample.labels, options.escaping);
     out.push(' ');
-    write_go_float(out, sample.value);
+    write_float_to_go_string(out, sample.value);
     if let Some(timestamp) = sample.timestamp {
         out.push(' ');
         out.push_str(&openmetrics_timestamp(timestamp));
@@ -89,7 +91,7 @@ fn write_sample(
         out.push_str(" # {");
         write_labels(out, &exemplar.labels, options.escaping);
         out.push_str("} ");
-        write_go_float(out, exemplar.value);
+        write_float_to_go_string(out, exemplar.value);
         if let Some(timestamp) = exemplar.timestamp {
             out.push(' ');
             out.push_str(&openmetrics_timestamp(timestamp));

@@ -4,7 +4,9 @@
 //! counters with `_total`, `_created`/`_gcount`/`_gsum` as gauge families of their own,
 //! ...), then written. Exemplars and units are not part of this format and are dropped.
 
-use super::format::{escape_help_text, escape_metric_name, text_timestamp_millis, write_go_float};
+use super::format::{
+    escape_help_text, escape_metric_name, text_timestamp_millis, write_float_to_go_string,
+};
 use super::{EncodeOptions, write_series};
 use crate::expo::convert::to_text_families;
 use crate::expo::model::{MetricFamily, MetricType, Sample};
@@ -64,7 +66,7 @@ fn write_metadata(
 fn write_sample(out: &mut String, sample: &Sample, options: EncodeOptions) {
     write_series(out, &sample.name, &sample.labels, options.escaping);
     out.push(' ');
-    write_go_float(out, sample.value);
+    write_float_to_go_string(out, sample.value);
     if let Some(ts) = sample.timestamp {
         use std::fmt::Write;
         let _ = write!(out, " {}", text_timestamp_millis(ts));

@@ -8,10 +8,10 @@ use crate::promql::ast::{AggOp, Aggregate};
 use crate::tsdb::{Labels, METRIC_NAME};
 
 use super::eval::Evaluator;
-use super::format::go_g;
 use super::functions::stats::{KahanMean, Welford, go_max, go_min, kahan_sum_inc, quantile};
 use super::heap::{KHeap, label_hash};
 use super::value::{EvalError, Point, Sample, Series};
+use crate::gofmt::go_g;
 
 /// The largest float that converts to an int64 without overflow, and the smallest.
 const MAX_INT64: f64 = 9_223_372_036_854_774_784.0;
@@ -135,7 +135,7 @@ impl Evaluator<'_, '_> {
             .collect();
         let mut groups = vec![Group::default(); out.len()];
         let mut cursors = vec![0usize; input.len()];
-        let steps: Vec<i64> = self.steps().collect();
+        let steps: Vec<i64> = self.grid()?;
         for (k, &ts) in steps.iter().enumerate() {
             self.check_deadline()?;
             groups.iter_mut().for_each(|g| g.seen = false);
@@ -279,7 +279,7 @@ impl Evaluator<'_, '_> {
         let mut out: Vec<Series> = Vec::new();
         let mut out_index: HashMap<Labels, usize> = HashMap::new();
         let instant = self.start == self.end;
-        let steps: Vec<i64> = self.steps().collect();
+        let steps: Vec<i64> = self.grid()?;
         for (k, &ts) in steps.iter().enumerate() {
             self.check_deadline()?;
             let param = params.get(k).copied().unwrap_or(f64::NAN);
@@ -377,7 +377,7 @@ impl Evaluator<'_, '_> {
             let mut groups: Vec<(Labels, f64)> = Vec::new();
             let mut index: HashMap<Labels, usize> = HashMap::new();
             for s in &vectors[0] {
-                let value = super::format::go_float(s.v);
+                let value = crate::gofmt::go_float(s.v);
                 let metric: Labels = s
                     .labels
                     .iter()

@@ -60,10 +60,10 @@ impl Evaluator<'_, '_> {
         // The query's own parameters (experimental), constant over its steps.
         let secs = |ms: i64| ms as f64 / 1000.0;
         match func.name {
-            "step" => return Ok(self.constant(secs(self.query_step))),
-            "range" => return Ok(self.constant(secs(self.query_end - self.query_start))),
-            "start" => return Ok(self.constant(secs(self.query_start))),
-            "end" => return Ok(self.constant(secs(self.query_end))),
+            "step" => return self.constant(secs(self.query_step)),
+            "range" => return self.constant(secs(self.query_end - self.query_start)),
+            "start" => return self.constant(secs(self.query_start)),
+            "end" => return self.constant(secs(self.query_end)),
             _ => {}
         }
         if func.name == "info" {
@@ -250,7 +250,7 @@ impl Evaluator<'_, '_> {
             _ if absent => (None, false),
             _ => return Err(unsupported(func)),
         };
-        let steps: Vec<i64> = self.steps().collect();
+        let steps: Vec<i64> = self.grid()?;
         let n_steps = steps.len();
         let mut out = Vec::new();
         let mut found = vec![false; n_steps];

@@ -13,7 +13,12 @@ pub(crate) fn eval_duration(e: &Expr, step_ms: i64, range_ms: i64) -> Result<i64
             "duration is not finite: {secs}"
         )));
     }
-    Ok((secs * 1000.0).round() as i64)
+    let ms = (secs * 1000.0).round();
+    // Prometheus's durations are i64 nanoseconds; past that, time arithmetic would overflow.
+    if ms.abs() > crate::time::MAX_DURATION_MS as f64 {
+        return Err(EvalError::execution("duration out of range"));
+    }
+    Ok(ms as i64)
 }
 
 fn seconds(e: &Expr, step_ms: i64, range_ms: i64) -> Result<f64, EvalError> {

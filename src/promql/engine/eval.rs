@@ -95,6 +95,24 @@ impl<'h, 's> Evaluator<'h, 's> {
         ((self.end - self.start) / self.interval + 1) as usize
     }
 
+    /// The step timestamps of the current grid as a vector, for the evaluations that
+    /// index it. A grid longer than the samples still allowed fails first, with
+    /// the too-many-samples error: a subquery like `x[30d:1ms]` must not allocate
+    /// 2.6 billion steps before anything counts them.
+    pub fn grid(&self) -> Result<Vec<i64>, EvalError> {
+        self.check_grid()?;
+        Ok(self.steps().collect())
+    }
+
+    /// Fails if the current grid has more steps than samples may still be held.
+    pub fn check_grid(&self) -> Result<(), EvalError> {
+        let steps = (self.end - self.start) as u64 / self.interval as u64 + 1;
+        if steps > self.max_samples.saturating_sub(self.current_samples) as u64 {
+            return Err(EvalError::execution(TOO_MANY_SAMPLES));
+        }
+        Ok(())
+    }
+
     /// The step timestamps of the current grid.
     pub fn steps(&self) -> impl Iterator<Item = i64> + use<> {
         let (start, end, interval) = (self.start, self.end, self.interval);
@@ -153,8 +171,8 @@ impl<'h, 's> Evaluator<'h, 's> {
             return Ok(Val::Matrix(Vec::new()));
         }
         match &e.kind {
-            ExprKind::Number(v) => Ok(Val::Matrix(self.constant(*v))),
-            ExprKind::Duration(ms) => Ok(Val::Matrix(self.constant(*ms as f64 / 1000.0))),
+            ExprKind::Number(v) => Ok(Val::Matrix(self.constant(*v)?)),
+            ExprKind::Duration(ms) => Ok(Val::Matrix(self.constant(*ms as f64 / 1000.0)?)),
             ExprKind::String(s) => Ok(Val::String(s.clone())),
             ExprKind::Paren(inner) => self.eval(inner),
             ExprKind::Unary { op, expr } => {
@@ -184,13 +202,16 @@ impl<'h, 's> Evaluator<'h, 's> {
         }
     }
 
-    /// A scalar with the same value at every step.
-    pub fn constant(&self, v: f64) -> Vec<Series> {
-        vec![Series {
+    /// A scalar with the same value at every step (its points count as samples).
+    pub fn constant(&mut self, v: f64) -> Result<Vec<Series>, EvalError> {
+        self.check_grid()?;
+        let points: Vec<Point> = self.steps().map(|t| Point { t, v }).collect();
+        self.add_samples(points.len())?;
+        Ok(vec![Series {
             labels: Labels::default(),
-            points: self.steps().map(|t| Point { t, v }).collect(),
+            points,
             drop_name: false,
-        }]
+        }])
     }
 
     /// A duration in a range, step or offset, in milliseconds.
@@ -259,10 +280,10 @@ impl<'h, 's> Evaluator<'h, 's> {
         if vs.extended == Some(Extended::Smoothed) && !keep_time {
             return self.smoothed_selector(vs, offset, at);
         }
-        let steps: Vec<i64> = self.steps().collect();
         let refs_of = |t: i64| at.unwrap_or(t) - offset;
         let (first, last) = (refs_of(self.start), refs_of(self.end));
         let (mint, maxt) = (first.min(last) - self.lookback + 1, first.max(last));
+        let (start, interval, n_steps) = (self.start, self.interval, self.num_steps() as i64);
         let mut out = Vec::new();
         let mut buf: Vec<(i64, f64)> = Vec::new();
         for (r, labels) in self.select(vs)? {
@@ -270,9 +291,23 @@ impl<'h, 's> Evaluator<'h, 's> {
             buf.clear();
             buf.extend(self.head.iter(r, mint, maxt));
             self.samples_read += buf.len() as u64;
+            let (Some(&(oldest, _)), Some(&(newest, _))) = (buf.first(), buf.last()) else {
+                continue;
+            };
+            // Only the steps whose window can hold a sample are visited (a
+            // subquery's grid can have billions of steps and a few samples).
+            let (k_first, k_last) = match at {
+                Some(_) => (0, n_steps - 1),
+                None => (
+                    (oldest + offset - start).div_euclid(interval).max(0),
+                    ((newest + offset + self.lookback - 1 - start).div_euclid(interval))
+                        .min(n_steps - 1),
+                ),
+            };
             let mut points = Vec::new();
             let mut i = 0; // buf[..i] are at or before the current reference time
-            for &ts in &steps {
+            for k in k_first..=k_last {
+                let ts = start + k * interval;
                 let rt = refs_of(ts);
                 if at.is_some() {
                     i = buf.partition_point(|&(t, _)| t <= rt);
@@ -286,6 +321,9 @@ impl<'h, 's> Evaluator<'h, 's> {
                 };
                 if t <= rt - self.lookback || is_stale_nan(v) {
                     continue;
+                }
+                if self.current_samples + points.len() >= self.max_samples {
+                    return Err(EvalError::execution(TOO_MANY_SAMPLES));
                 }
                 points.push(Point {
                     t: ts,
@@ -489,6 +527,7 @@ impl<'h, 's> Evaluator<'h, 's> {
     /// Evaluates an argument that must be a scalar: its value at each step.
     pub fn scalar_values(&mut self, e: &Expr) -> Result<Vec<f64>, EvalError> {
         debug_assert_eq!(value_type(e), ValueType::Scalar);
+        self.check_grid()?;
         let n = self.num_steps();
         let m = self.eval(e)?.into_matrix();
         let mut out = vec![f64::NAN; n];

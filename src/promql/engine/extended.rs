@@ -167,7 +167,7 @@ impl Evaluator<'_, '_> {
         at: Option<i64>,
     ) -> Result<Vec<Series>, EvalError> {
         let lb = self.lookback;
-        let steps: Vec<i64> = self.steps().collect();
+        let steps: Vec<i64> = self.grid()?;
         let refs_of = |t: i64| at.unwrap_or(t) - offset;
         let (first, last) = (refs_of(self.start), refs_of(self.end));
         let (mint, maxt) = (first.min(last) - lb + 1, first.max(last) + lb);

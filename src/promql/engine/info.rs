@@ -60,7 +60,7 @@ impl Evaluator<'_, '_> {
         let data_names: HashSet<&str> = data_matchers.iter().map(|m| m.name()).collect();
         let all_match_empty = data_matchers.iter().all(|m| m.matches_empty());
 
-        let steps: Vec<i64> = self.steps().collect();
+        let steps: Vec<i64> = self.grid()?;
         let mut cursors = vec![0usize; base.len()];
         let mut out: Vec<Series> = Vec::new();
         let mut index: HashMap<Labels, (usize, i64)> = HashMap::new();
@@ -214,6 +214,7 @@ impl Evaluator<'_, '_> {
             return Ok(Vec::new());
         }
         let matchers: Vec<Matcher> = name_matchers.iter().chain(data_matchers).cloned().collect();
+        self.check_grid()?;
         let refs: Vec<i64> = self.steps().map(|t| at.unwrap_or(t) - offset).collect();
         let (Some(&lo), Some(&hi)) = (refs.iter().min(), refs.iter().max()) else {
             return Ok(Vec::new());

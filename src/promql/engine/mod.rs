@@ -31,7 +31,6 @@ mod info;
 mod notes;
 mod value;
 
-pub use format::go_float as format_value;
 pub use value::{Annotations, ErrorKind, EvalError, Point, Sample, Series, Value};
 
 use crate::promql::Expr;

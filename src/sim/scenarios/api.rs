@@ -11,9 +11,10 @@ use crate::client::{
     Counter, FnCollector, Gauge, Histogram, HistogramVec, Opts, Registry, exponential_buckets,
 };
 use crate::client::{CounterVec, GaugeVec};
+use crate::rng::hash;
 use crate::sim::controls::Controls;
 use crate::sim::pushgateway::Pushgateway;
-use crate::sim::rng::{Rng, hash};
+use crate::sim::rng::Rng;
 use crate::sim::{PythonSource, ScenarioInfo};
 
 pub(crate) static DEF: super::ScenarioDef = super::ScenarioDef {

@@ -152,7 +152,7 @@ impl<'a> BitReader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tsdb::rng::SplitMix64;
+    use crate::rng::SplitMix64;
 
     #[test]
     fn bits_round_trip_at_every_alignment() {
@@ -160,14 +160,14 @@ mod tests {
         let mut items = Vec::new();
         let mut w = BitWriter::new();
         for _ in 0..5000 {
-            let n = (rng.next() % 65) as u32;
+            let n = (rng.next_u64() % 65) as u32;
             let v = if n == 64 {
-                rng.next()
+                rng.next_u64()
             } else {
-                rng.next() & ((1u64 << n) - 1)
+                rng.next_u64() & ((1u64 << n) - 1)
             };
             if rng.below(5) == 0 {
-                let b = rng.next() & 1 == 1;
+                let b = rng.next_u64() & 1 == 1;
                 w.write_bit(b);
                 items.push((u64::from(b), 1, true));
             } else {

@@ -359,8 +359,8 @@ impl Iterator for XorIterator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::SplitMix64;
     use crate::tsdb::STALE_NAN;
-    use crate::tsdb::rng::SplitMix64;
 
     fn round_trip(samples: &[(i64, f64)]) {
         let mut app = XorAppender::new();
@@ -487,10 +487,10 @@ mod tests {
             let mut t = match case % 4 {
                 0 => i64::MIN + rng.below(1000) as i64,
                 1 => i64::MAX - (1 << 40),
-                _ => rng.next() as i64 >> 20,
+                _ => rng.next_u64() as i64 >> 20,
             };
             let style = rng.below(5);
-            let mut v = rng.unit() * 1000.0;
+            let mut v = rng.uniform() * 1000.0;
             let mut samples = Vec::with_capacity(n);
             for _ in 0..n {
                 samples.push((t, v));
@@ -498,15 +498,15 @@ mod tests {
                     0 => 15_000,
                     1 => 15_000 + rng.below(21) as i64 - 10,
                     2 => rng.below(1 << 22) as i64,
-                    3 => (rng.next() >> (rng.below(64) as u32)) as i64 >> 24,
+                    3 => (rng.next_u64() >> (rng.below(64) as u32)) as i64 >> 24,
                     _ => rng.below(3) as i64,
                 };
                 t = t.saturating_add(step);
                 v = match rng.below(6) {
                     0 => v,
                     1 => v + 1.0,
-                    2 => rng.unit() * 1e6,
-                    3 => f64::from_bits(rng.next()),
+                    2 => rng.uniform() * 1e6,
+                    3 => f64::from_bits(rng.next_u64()),
                     4 => f64::from_bits(STALE_NAN),
                     _ => (v + rng.below(100) as f64).floor(),
                 };

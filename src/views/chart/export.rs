@@ -19,7 +19,7 @@ pub fn to_csv(spec: &ChartSpec) -> String {
     for (s, name) in spec.series.iter().zip(spec.names()) {
         let name = field(&name);
         for &(t, v) in &s.points {
-            let v = crate::promql::engine::format_value(v);
+            let v = crate::gofmt::go_float(v);
             out.push_str(&format!("{:.3},{name},{v}\n", t));
         }
     }

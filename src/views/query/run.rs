@@ -216,7 +216,7 @@ fn describe_result(store: &Head, text: &str, t_ms: i64, opts: &Options) -> Strin
     };
     match engine::instant_query(store, text, &e, t_ms, opts) {
         Ok(out) => match out.value {
-            Value::Scalar(p) => format!("scalar {}", engine::format_value(p.v)),
+            Value::Scalar(p) => format!("scalar {}", crate::gofmt::go_float(p.v)),
             Value::String { .. } => "a string".into(),
             Value::Vector(v) => format!("{} series", v.len()),
             Value::Matrix(m) => format!("{} series (range)", m.len()),

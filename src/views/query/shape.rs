@@ -3,7 +3,8 @@
 //! the text promtool prints (`promplay query --format promql`). One place decides
 //! how labels, values and timestamps read.
 
-use crate::promql::engine::{Series, Value, format_value};
+use crate::gofmt::go_float;
+use crate::promql::engine::{Series, Value};
 use crate::tsdb::Labels;
 use crate::views::chart::ChartSeries;
 
@@ -17,7 +18,7 @@ pub struct Row {
 /// A Unix time in ms as seconds, the shortest decimal that reads back the same
 /// (Go's `FormatFloat(t, 'f', -1, 64)`, as Prometheus prints timestamps).
 pub fn seconds(t_ms: i64) -> String {
-    format!("{}", t_ms as f64 / 1e3)
+    go_float(t_ms as f64 / 1e3)
 }
 
 /// The value as Prometheus's UI table lists it: a row per sample (a range
@@ -26,7 +27,7 @@ pub fn table_rows(value: &Value) -> Vec<Row> {
     match value {
         Value::Scalar(p) => vec![Row {
             labels: "scalar".into(),
-            value: format_value(p.v),
+            value: go_float(p.v),
         }],
         Value::String { s, .. } => vec![Row {
             labels: "string".into(),
@@ -36,7 +37,7 @@ pub fn table_rows(value: &Value) -> Vec<Row> {
             .iter()
             .map(|s| Row {
                 labels: s.labels.to_string(),
-                value: format_value(s.v),
+                value: go_float(s.v),
             })
             .collect(),
         Value::Matrix(m) => m
@@ -46,7 +47,7 @@ pub fn table_rows(value: &Value) -> Vec<Row> {
                 value: s
                     .points
                     .iter()
-                    .map(|p| format!("{} @{}", format_value(p.v), seconds(p.t)))
+                    .map(|p| format!("{} @{}", go_float(p.v), seconds(p.t)))
                     .collect::<Vec<_>>()
                     .join("\n"),
             })
@@ -80,7 +81,7 @@ pub fn chart_series(matrix: &[Series], name: impl Fn(&Labels) -> String) -> Vec<
 /// `value @[time]` line per point for a matrix, `scalar: value @[time]`, and a
 /// string as itself. Ends with a newline unless empty.
 pub fn promtool_text(value: &Value) -> String {
-    let pair = |v: f64, t: i64| format!("{} @[{}]", format_value(v), seconds(t));
+    let pair = |v: f64, t: i64| format!("{} @[{}]", go_float(v), seconds(t));
     let lines: Vec<String> = match value {
         Value::Scalar(p) => vec![format!("scalar: {}", pair(p.v, p.t))],
         Value::String { s, .. } => vec![s.clone()],

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use crate::tsdb::labels::write_quoted;
 use crate::tsdb::{Labels, METRIC_NAME};
 
-use super::format::{go_g, go_g_prec, rfc3339};
+use super::format::rfc3339;
 use super::stats::{almost_equal, sort_by_less};
 use super::{Arg, Ctx, EvalError, Sample};
+use crate::gofmt::{go_g, go_g_prec};
 
 const SMALL_DELTA_TOLERANCE: f64 = 1e-12;
 
@@ -385,7 +386,7 @@ pub(super) fn histogram_quantiles(
 
 /// φ as `histogram_quantiles` writes it in its label: `0.5`, `1.0`, `NaN`.
 fn quantile_label(q: f64) -> String {
-    let s = super::format::go_float(q);
+    let s = crate::gofmt::go_float(q);
     if q.is_finite() && !s.contains('.') && !s.contains('e') {
         format!("{s}.0")
     } else {

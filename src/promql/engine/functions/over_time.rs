@@ -1,8 +1,8 @@
 //! `<aggregation>_over_time` functions and the `ts_of_*_over_time` family.
 
-use super::format::go_g;
 use super::stats::{KahanMean, kahan_sum_inc, quantile};
 use super::{EvalError, RangeCtx, Window};
+use crate::gofmt::go_g;
 
 type Out = Result<Option<f64>, EvalError>;
 

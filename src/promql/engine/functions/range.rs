@@ -4,9 +4,9 @@
 use crate::promql::ast::Extended;
 use crate::promql::engine::extended::{anchored_first, extended_rate};
 
-use super::format::go_f;
 use super::stats::kahan_sum_inc;
 use super::{EvalError, Point, RangeCtx, Window};
+use crate::gofmt::go_f;
 
 type Out = Result<Option<f64>, EvalError>;
 

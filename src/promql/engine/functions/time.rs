@@ -5,61 +5,7 @@ use crate::tsdb::Labels;
 
 use super::{Arg, Ctx, EvalError, Sample};
 
-/// A broken-down UTC time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Civil {
-    pub year: i64,
-    pub month: i64,
-    pub day: i64,
-    pub hour: i64,
-    pub minute: i64,
-    pub second: i64,
-    /// 0 = Sunday.
-    pub weekday: i64,
-    /// 1-based day of the year.
-    pub yday: i64,
-}
-
-fn is_leap(y: i64) -> bool {
-    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Seconds since the epoch to a UTC calendar time.
-pub(crate) fn civil(secs: i64) -> Civil {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days as i128 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = (yoe + era * 400 + i128::from(month <= 2)) as i64;
-    let (month, day) = (month as i64, day as i64);
-    let yday = (1..month).map(|m| days_in_month(year, m)).sum::<i64>() + day;
-    Civil {
-        year,
-        month,
-        day,
-        hour: rem / 3600,
-        minute: rem % 3600 / 60,
-        second: rem % 60,
-        weekday: (days + 4).rem_euclid(7),
-        yday,
-    }
-}
+pub(crate) use crate::time::{Civil, civil, days_in_month};
 
 /// Go's `int64(f)` on amd64: truncation, and the "integer indefinite" value for
 /// NaN and out-of-range inputs.

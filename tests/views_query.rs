@@ -203,3 +203,37 @@ fn results_print_as_promtool_prints_them() {
     );
     assert_eq!(promtool_text(&Value::Vector(Vec::new())), "");
 }
+
+#[test]
+fn long_and_deep_queries_end_with_a_message_not_a_freeze() {
+    let mut pipeline = Pipeline::new(Run::new("api", 7, START_MS, 1), Options::default()).unwrap();
+    pipeline.advance_to(START_MS + 60_000);
+    let run = |expr: String| {
+        let request = Request {
+            expr,
+            tab: Tab::Table,
+            range_ms: 3_600_000,
+            end_ms: START_MS + 60_000,
+            step_ms: 15_000,
+            scrape_interval_ms: 15_000,
+        };
+        evaluate(pipeline.store(), &request, clock)
+    };
+    // 100 000 characters: refused before parsing, with the limit named.
+    let outcome = run(format!("1{}", "+1".repeat(50_000)));
+    let message = outcome.error.expect("an error").message;
+    assert!(
+        message.contains("100001 characters") && message.contains("10000"),
+        "{message}"
+    );
+    // A chain of operators nests as deep as parentheses do, and is refused as they are
+    // (it used to overflow the stack).
+    let outcome = run(format!("1{}", "+1".repeat(2_000)));
+    let message = outcome.error.expect("an error").message;
+    assert!(message.contains("nested too deeply"), "{message}");
+    assert_eq!(run(format!("1{}", "+1".repeat(99))).rows[0].value, "100");
+    // The editor's highlighting of a long text stays linear and loses nothing.
+    let long = "rate(x[5m]) + ".repeat(5_000);
+    let joined: String = segments(&long, None).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(joined, long);
+}

@@ -169,10 +169,20 @@ impl Parser<'_> {
 
     fn expr_inner(&mut self, min: u8) -> PResult<Expr> {
         let mut lhs = self.unary()?;
+        // Each operator of a chain (`a + b + c ...`) nests the tree one level deeper:
+        // the same limit holds, or evaluating and printing it would overflow the stack.
+        let mut chain = 0;
         while let Some(op) = self.binop() {
             let prec = op.precedence();
             if prec < min {
                 break;
+            }
+            chain += 1;
+            if self.depth + chain > MAX_DEPTH {
+                return Err(self.err(
+                    self.span(),
+                    format!("expression nested too deeply (more than {MAX_DEPTH} levels)"),
+                ));
             }
             let op_span = self.bump().span;
             let (return_bool, matching) = self.bin_modifiers(op)?;

@@ -6,6 +6,21 @@ pub mod dashboard;
 pub mod exposition;
 pub mod query;
 
+/// The longest query the views evaluate: real queries are a few hundred
+/// characters, and a pasted megabyte would keep the page busy highlighting,
+/// completing and parsing it.
+pub const MAX_QUERY_CHARS: usize = 10_000;
+
+/// The views' message for a query over [`MAX_QUERY_CHARS`], or `None`.
+pub fn query_too_long(query: &str) -> Option<String> {
+    let n = query.chars().count();
+    (n > MAX_QUERY_CHARS).then(|| {
+        format!(
+            "This query is {n} characters long; the playground evaluates queries of up to {MAX_QUERY_CHARS} characters."
+        )
+    })
+}
+
 /// Engine settings for queries from the views: a 10 s timeout on `clock` (the
 /// page's `performance.now()`), and at most 5 000 000 samples in memory
 /// (Prometheus allows 50 000 000, about 800 MB of points: more than a browser tab

@@ -54,6 +54,9 @@ fn evaluate(store: &Head, panel: &Panel, w: &Window, clock: fn() -> f64) -> Pane
     if src.trim().is_empty() {
         return error("No query yet: press Edit to write one.".into());
     }
+    if let Some(message) = crate::views::query_too_long(&src) {
+        return error(message);
+    }
     let expr = match promql::parse(&src) {
         Ok(expr) => expr,
         Err(e) => return error(parse_error_message(&src, &e)),

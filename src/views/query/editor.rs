@@ -61,11 +61,16 @@ pub fn segments(src: &str, error: Option<(usize, usize)>) -> Vec<(String, String
     bounds.sort_unstable();
     bounds.dedup();
     let mut out = Vec::new();
+    // Spans come in order: one pointer walks them (a long query stays linear).
+    let mut next_span = 0;
     for w in bounds.windows(2) {
         let (a, b) = (w[0], w[1]);
+        while next_span < spans.len() && spans[next_span].0.end <= a {
+            next_span += 1;
+        }
         let mut class = spans
-            .iter()
-            .find(|(s, _)| s.start <= a && b <= s.end)
+            .get(next_span)
+            .filter(|(s, _)| s.start <= a && b <= s.end)
             .map(|(_, c)| c.css().to_string())
             .unwrap_or_default();
         if let Some((ea, eb)) = error

@@ -110,6 +110,9 @@ pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
             ..Outcome::default()
         };
     }
+    if let Some(message) = crate::views::query_too_long(src) {
+        return Outcome::error_only(&message);
+    }
     let expr = match promql::parse(src) {
         Ok(e) => e,
         Err(e) => {

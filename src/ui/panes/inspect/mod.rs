@@ -17,13 +17,14 @@ use crate::expo::encode::{openmetrics, text as text_encoder};
 use crate::expo::textparse::Format;
 use crate::ui::browser::{Latest, download, sleep_ms};
 use crate::ui::panes::PaneHeader;
-use crate::ui::storage;
+use crate::ui::{large_storage, storage};
 use analysis::{Analysis, analyse};
 use parts::{FetchBar, InspectResults};
 
 const TEXT_KEY: &str = "inspect.text";
 const FORMAT_KEY: &str = "inspect.format";
-/// Texts above this are not saved (localStorage holds about 5 MB per site).
+/// Texts above this are kept in IndexedDB (localStorage holds about 5 MB per site,
+/// counted in UTF-16).
 const MAX_SAVED_BYTES: usize = 2_000_000;
 /// Typing pauses this long before the text is analysed again.
 const DEBOUNCE_MS: i32 = 250;
@@ -62,13 +63,16 @@ fn format_choice_name(f: Option<Format>) -> &'static str {
 
 #[component]
 pub fn InspectPane() -> impl IntoView {
-    let text = RwSignal::new(storage::load(TEXT_KEY).unwrap_or_default());
+    let restoring = RwSignal::new(false);
+    let text = restore_text(restoring);
     let format = RwSignal::new(storage::load(FORMAT_KEY).and_then(|s| format_choice_from(&s)));
     let analysis = RwSignal::new(None::<Arc<Analysis>>);
     let progress = RwSignal::new(None::<f64>);
     let selected = RwSignal::new(None::<usize>);
     let notice = RwSignal::new(None::<String>);
-    keep_and_analyse(text, format, notice, progress, analysis, selected);
+    keep_and_analyse(
+        text, restoring, format, notice, progress, analysis, selected,
+    );
 
     view! {
         <section class="inspect">
@@ -93,6 +97,7 @@ pub fn InspectPane() -> impl IntoView {
 /// typing; a newer text supersedes an analysis still running.
 fn keep_and_analyse(
     text: RwSignal<String>,
+    restoring: RwSignal<bool>,
     format: RwSignal<Option<Format>>,
     notice: RwSignal<Option<String>>,
     progress: RwSignal<Option<f64>>,
@@ -103,14 +108,16 @@ fn keep_and_analyse(
     Effect::new(move |_| {
         let current = text.get();
         let fmt = format.get();
-        if current.len() <= MAX_SAVED_BYTES && storage::save(TEXT_KEY, &current) {
+        if restoring.get() {
+            return;
+        }
+        // Small texts go to localStorage at once; larger ones to IndexedDB after
+        // the pause in typing (each write copies megabytes).
+        let small = current.len() <= MAX_SAVED_BYTES && storage::save(TEXT_KEY, &current);
+        if small {
             notice.set(None);
         } else {
             storage::remove(TEXT_KEY);
-            notice.set(Some(format!(
-                "This text ({:.1} MB) is too large to keep in the browser; it will be gone after a reload.",
-                current.len() as f64 / 1e6
-            )));
         }
         storage::save(FORMAT_KEY, format_choice_name(fmt));
         let ticket = analyses.next();
@@ -118,6 +125,20 @@ fn keep_and_analyse(
         spawn_local(async move {
             sleep_ms(DEBOUNCE_MS).await;
             // A newer text, or the pane was closed meanwhile (its signals are gone).
+            if !ticket.is_current() {
+                return;
+            }
+            if small {
+                large_storage::remove(TEXT_KEY).await;
+            } else {
+                let kept = large_storage::save(TEXT_KEY, &shared).await;
+                notice.try_set(kept.err().map(|e| {
+                    format!(
+                        "Not saved across reloads: {:.1} MB exceeds what this browser allows ({e}).",
+                        shared.len() as f64 / 1e6
+                    )
+                }));
+            }
             if !ticket.is_current() {
                 return;
             }
@@ -251,6 +272,28 @@ fn InspectEditor(text: RwSignal<String>, notice: RwSignal<Option<String>>) -> im
             ></textarea>
         </div>
     }
+}
+
+/// The text kept from the last visit. From localStorage at once; when it was too
+/// large for that, read back from IndexedDB a moment later, with `restoring` set
+/// meanwhile (nothing is saved or analysed until it is back).
+fn restore_text(restoring: RwSignal<bool>) -> RwSignal<String> {
+    if let Some(text) = storage::load(TEXT_KEY) {
+        return RwSignal::new(text);
+    }
+    let text = RwSignal::new(String::new());
+    restoring.set(true);
+    spawn_local(async move {
+        let kept = large_storage::load(TEXT_KEY).await;
+        // Unless the user has typed something meanwhile.
+        if let Some(kept) = kept
+            && text.try_with_untracked(String::is_empty) == Some(true)
+        {
+            text.try_set(kept);
+        }
+        restoring.try_set(false);
+    });
+    text
 }
 
 /// Reads a dropped or chosen file into the editor.

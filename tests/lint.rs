@@ -806,3 +806,29 @@ fn promtool_2_42_lacks_two_upstream_rules() {
     assert_eq!(missing, [&"LintGauge", &"LintDuplicateMetric"]);
     assert_eq!(upstream.len(), 10);
 }
+
+/// The page lints in slices (`Linter::step` with a small budget between frames):
+/// any budget gives exactly what linting at once gives.
+#[test]
+fn linting_in_slices_gives_the_same_problems() {
+    let fixtures = [
+        help_fixture(),
+        units_fixture(),
+        reserved_fixture(),
+        duplicates_fixture(),
+        mixed_fixture(),
+        cardinality_fixture(),
+    ];
+    for families in fixtures {
+        let whole = lint::lint_with(&families, RuleSet::Upstream);
+        for budget in [1, 2, 7, 1000] {
+            let mut linter = lint::Linter::new(&families, RuleSet::Upstream);
+            let mut steps = 0;
+            while !linter.step(budget) {
+                steps += 1;
+                assert!(steps < 100_000, "the linter makes progress");
+            }
+            assert_eq!(linter.finish(), whole, "budget {budget}");
+        }
+    }
+}

@@ -22,6 +22,13 @@ pub fn now_ms() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
+/// A performance mark (`performance.mark`), for the benchmarks and traces.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 /// Offers `contents` as a file download named `file_name`.
 pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));

@@ -171,29 +171,34 @@ test("the query graph is HiDPI-sharp, drawn from the store, and redraws from its
   await context.close();
 });
 
-test("a pasted text too large for localStorage survives a reload and a pane switch (IndexedDB)", async () => {
+test("a large paste goes to the line view, not the text area, and survives a reload (IndexedDB)", async () => {
   const { context, page } = await openPage(browser, server.url + "#inspect");
   await page.waitForSelector('[data-testid="inspect-input"]');
   const lines = 60000;
   const length = await page.evaluate((n) => {
     let text = "# HELP big_total Many series.\n# TYPE big_total counter\n";
     for (let i = 0; i < n; i++) text += `big_total{shard="${i}",zone="zone-${i % 7}"} ${i}\n`;
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
     const area = document.querySelector('[data-testid="inspect-input"]');
-    area.value = text;
-    area.dispatchEvent(new Event("input", { bubbles: true }));
+    area.focus();
+    area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
     return text.length;
   }, lines);
   assert.ok(length > 2_500_000, `${length} bytes: more than localStorage keeps`);
   const summary = () => page.waitForFunction((n) =>
     (document.querySelector('[data-testid="inspect-summary"]')?.textContent ?? "").includes(`${n} samples`), lines, { timeout: 60000 });
   await summary();
+  assert.match(await page.textContent('[data-testid="inspect-large"]'), /2\.\d MB of text/);
+  assert.equal(await page.inputValue('[data-testid="inspect-input"]'), "", "the 2.6 MB are not laid out in the text area");
   assert.equal(await page.locator(".notice").count(), 0, "no 'not saved' notice");
   await page.click('[data-testid="tab-query"]');
   await page.click('[data-testid="tab-inspect"]');
   await summary();
   await page.reload();
-  await page.waitForSelector('[data-testid="inspect-input"]');
+  await page.waitForSelector('[data-testid="inspect-input"]', { state: "attached" });
   await summary();
+  await page.click('[data-testid="inspect-large"] >> text=Edit as text');
   assert.equal((await page.inputValue('[data-testid="inspect-input"]')).length, length);
   await context.close();
 });

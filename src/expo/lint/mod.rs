@@ -63,21 +63,89 @@ pub fn lint(families: &[MetricFamily]) -> Vec<Problem> {
 /// on several series (a camelCase label, an `le` label on a gauge, a duplicate
 /// series) once per series, and so does this.
 pub fn lint_with(families: &[MetricFamily], rules: RuleSet) -> Vec<Problem> {
-    let mut problems: Vec<Problem> = view::families(families)
-        .iter()
-        .flat_map(|family| {
-            rules::RULES
-                .iter()
-                .filter(|rule| rule.applies_to(rules))
-                .flat_map(|rule| (rule.check)(family))
-                .map(|text| Problem {
-                    metric: family.name.to_string(),
-                    text,
-                })
-        })
-        .collect();
-    problems.sort();
-    problems
+    let mut linter = Linter::new(families, rules);
+    while !linter.step(usize::MAX) {}
+    linter.finish()
+}
+
+/// Linting a slice at a time, so a page can lint megabytes between frames: each
+/// `step` merges or checks about `budget` samples' worth (the rules of one family
+/// run in one step), and `finish` sorts.
+pub struct Linter<'a> {
+    merger: Option<view::Merger<'a>>,
+    families: Vec<view::Family<'a>>,
+    /// The next family to check, and the first of its series not yet checked.
+    next_family: usize,
+    next_series: usize,
+    rules: RuleSet,
+    problems: Vec<Problem>,
+}
+
+/// Series shown to the rules at once (a family with more is checked in parts).
+const SERIES_PER_PART: usize = 2_000;
+
+impl<'a> Linter<'a> {
+    pub fn new(families: &'a [MetricFamily], rules: RuleSet) -> Linter<'a> {
+        Linter {
+            merger: Some(view::Merger::new(families)),
+            families: Vec::new(),
+            next_family: 0,
+            next_series: 0,
+            rules,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Does about `budget` samples' worth of work; true when every family is checked.
+    pub fn step(&mut self, budget: usize) -> bool {
+        if let Some(merger) = &mut self.merger {
+            if !merger.step(budget) {
+                return false;
+            }
+            self.families = self
+                .merger
+                .take()
+                .map(view::Merger::finish)
+                .unwrap_or_default();
+            return self.families.is_empty();
+        }
+        let mut done = 0usize;
+        while let Some(family) = self.families.get(self.next_family) {
+            if done >= budget {
+                return false;
+            }
+            let end = family
+                .series
+                .len()
+                .min(self.next_series + SERIES_PER_PART.min(budget.max(1)));
+            let part = rules::Part {
+                family,
+                series: &family.series[self.next_series..end],
+                first: self.next_series == 0,
+            };
+            for rule in rules::RULES.iter().filter(|r| r.applies_to(self.rules)) {
+                self.problems
+                    .extend((rule.check)(&part).into_iter().map(|text| Problem {
+                        metric: family.name.to_string(),
+                        text,
+                    }));
+            }
+            done = done.saturating_add((end - self.next_series).max(1));
+            if end == family.series.len() {
+                self.next_family += 1;
+                self.next_series = 0;
+            } else {
+                self.next_series = end;
+            }
+        }
+        true
+    }
+
+    /// The problems, sorted (call after `step` returned true).
+    pub fn finish(mut self) -> Vec<Problem> {
+        self.problems.sort();
+        self.problems
+    }
 }
 
 /// The names of the rules `rules` applies, as client_golang names them

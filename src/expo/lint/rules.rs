@@ -3,11 +3,11 @@
 //! report the same text several times (once per offending series or label), and
 //! promtool prints every one of them, so these do too.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::RuleSet;
 use super::units::{UNIT_ABBREVIATIONS, metric_unit};
-use super::view::{Family, ProtoType};
+use super::view::{Family, ProtoType, Series};
 
 /// A lint rule: its upstream name (client_golang's `validations.Lint*`) and check.
 pub(crate) struct Rule {
@@ -15,7 +15,18 @@ pub(crate) struct Rule {
     /// False for rules added to client_golang after the version promtool 2.42
     /// was built with.
     pub in_promtool_2_42: bool,
-    pub check: fn(&Family<'_>) -> Vec<String>,
+    pub check: fn(&Part<'_, '_>) -> Vec<String>,
+}
+
+/// What a rule is shown of a family: the family, and some of its series. A family
+/// of a hundred thousand series is linted a few thousand series at a time (so a
+/// page can lint between frames): rules about the name answer for the first part
+/// only, rules about labels for each part's series, and the duplicate rule, which
+/// needs every series, for the first part (it is cheap: one hash per series).
+pub(crate) struct Part<'f, 'a> {
+    pub family: &'f Family<'a>,
+    pub series: &'f [Series<'a>],
+    pub first: bool,
 }
 
 impl Rule {
@@ -82,10 +93,9 @@ pub(crate) const RULES: &[Rule] = &[
     },
 ];
 
-/// Every label name of every series, once per series that carries it.
-fn label_names<'f>(family: &'f Family<'_>) -> impl Iterator<Item = &'f str> {
-    family
-        .series
+/// Every label name of the part's series, once per series that carries it.
+fn label_names<'f>(part: &'f Part<'_, '_>) -> impl Iterator<Item = &'f str> {
+    part.series
         .iter()
         .flat_map(|s| s.labels.iter().map(|(name, _)| *name))
 }
@@ -103,7 +113,11 @@ fn is_camel_case(name: &str) -> bool {
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
 }
 
-fn lint_help(family: &Family<'_>) -> Vec<String> {
+fn lint_help(part: &Part<'_, '_>) -> Vec<String> {
+    if !part.first {
+        return vec![];
+    }
+    let family = part.family;
     if family.has_help {
         vec![]
     } else {
@@ -111,7 +125,11 @@ fn lint_help(family: &Family<'_>) -> Vec<String> {
     }
 }
 
-fn lint_metric_units(family: &Family<'_>) -> Vec<String> {
+fn lint_metric_units(part: &Part<'_, '_>) -> Vec<String> {
+    if !part.first {
+        return vec![];
+    }
+    let family = part.family;
     match metric_unit(family.name) {
         Some((unit, base)) if unit != base => {
             vec![format!("use base unit \"{base}\" instead of \"{unit}\"")]
@@ -120,7 +138,11 @@ fn lint_metric_units(family: &Family<'_>) -> Vec<String> {
     }
 }
 
-fn lint_counter(family: &Family<'_>) -> Vec<String> {
+fn lint_counter(part: &Part<'_, '_>) -> Vec<String> {
+    if !part.first {
+        return vec![];
+    }
+    let family = part.family;
     let has_total_suffix = family.name.ends_with("_total");
     match family.kind {
         ProtoType::Counter if !has_total_suffix => {
@@ -135,7 +157,11 @@ fn lint_counter(family: &Family<'_>) -> Vec<String> {
 }
 
 /// Upstream only (not in promtool 2.42): a `_timestamp_seconds` name says "gauge".
-fn lint_gauge(family: &Family<'_>) -> Vec<String> {
+fn lint_gauge(part: &Part<'_, '_>) -> Vec<String> {
+    if !part.first {
+        return vec![];
+    }
+    let family = part.family;
     let misnamed = !matches!(family.kind, ProtoType::Gauge | ProtoType::Untyped)
         && family.name.ends_with("_timestamp_seconds");
     if misnamed {
@@ -145,7 +171,8 @@ fn lint_gauge(family: &Family<'_>) -> Vec<String> {
     }
 }
 
-fn lint_histogram_summary_reserved(family: &Family<'_>) -> Vec<String> {
+fn lint_histogram_summary_reserved(part: &Part<'_, '_>) -> Vec<String> {
+    let family = part.family;
     // Untyped families may be anything, so nothing is reserved for them.
     if family.kind == ProtoType::Untyped {
         return vec![];
@@ -154,20 +181,20 @@ fn lint_histogram_summary_reserved(family: &Family<'_>) -> Vec<String> {
     let is_summary = family.kind == ProtoType::Summary;
     let name = family.name;
     let mut problems = Vec::new();
-    if !is_histogram && name.ends_with("_bucket") {
+    if part.first && !is_histogram && name.ends_with("_bucket") {
         problems.push("non-histogram metrics should not have \"_bucket\" suffix".to_string());
     }
-    if !is_histogram && !is_summary && name.ends_with("_count") {
+    if part.first && !is_histogram && !is_summary && name.ends_with("_count") {
         problems.push(
             "non-histogram and non-summary metrics should not have \"_count\" suffix".to_string(),
         );
     }
-    if !is_histogram && !is_summary && name.ends_with("_sum") {
+    if part.first && !is_histogram && !is_summary && name.ends_with("_sum") {
         problems.push(
             "non-histogram and non-summary metrics should not have \"_sum\" suffix".to_string(),
         );
     }
-    for label in label_names(family) {
+    for label in label_names(part) {
         if !is_histogram && label == "le" {
             problems.push("non-histogram metrics should not have \"le\" label".to_string());
         }
@@ -178,7 +205,11 @@ fn lint_histogram_summary_reserved(family: &Family<'_>) -> Vec<String> {
     problems
 }
 
-fn lint_metric_type_in_name(family: &Family<'_>) -> Vec<String> {
+fn lint_metric_type_in_name(part: &Part<'_, '_>) -> Vec<String> {
+    if !part.first {
+        return vec![];
+    }
+    let family = part.family;
     let name = family.name.to_lowercase();
     ProtoType::NAMED
         .iter()
@@ -188,7 +219,11 @@ fn lint_metric_type_in_name(family: &Family<'_>) -> Vec<String> {
         .collect()
 }
 
-fn lint_reserved_chars(family: &Family<'_>) -> Vec<String> {
+fn lint_reserved_chars(part: &Part<'_, '_>) -> Vec<String> {
+    if !part.first {
+        return vec![];
+    }
+    let family = part.family;
     // Colons are for recording rules, not for what an exporter exposes.
     if family.name.contains(':') {
         vec!["metric names should not contain ':'".into()]
@@ -197,13 +232,13 @@ fn lint_reserved_chars(family: &Family<'_>) -> Vec<String> {
     }
 }
 
-fn lint_camel_case(family: &Family<'_>) -> Vec<String> {
+fn lint_camel_case(part: &Part<'_, '_>) -> Vec<String> {
     let mut problems = Vec::new();
-    if is_camel_case(family.name) {
+    if part.first && is_camel_case(part.family.name) {
         problems.push("metric names should be written in 'snake_case' not 'camelCase'".to_string());
     }
     // One problem per series carrying such a label, as promlint reports it.
-    let camel_labels = label_names(family)
+    let camel_labels = label_names(part)
         .filter(|label| is_camel_case(label))
         .count();
     let text = "label names should be written in 'snake_case' not 'camelCase'";
@@ -211,7 +246,11 @@ fn lint_camel_case(family: &Family<'_>) -> Vec<String> {
     problems
 }
 
-fn lint_unit_abbreviations(family: &Family<'_>) -> Vec<String> {
+fn lint_unit_abbreviations(part: &Part<'_, '_>) -> Vec<String> {
+    if !part.first {
+        return vec![];
+    }
+    let family = part.family;
     let name = family.name.to_lowercase();
     UNIT_ABBREVIATIONS
         .iter()
@@ -223,16 +262,26 @@ fn lint_unit_abbreviations(family: &Family<'_>) -> Vec<String> {
 /// Upstream only (not in promtool 2.42): a series whose label pairs, in order,
 /// equal a later series' (Go's `reflect.DeepEqual` on the label lists). One
 /// problem per series that has a later twin.
-fn lint_duplicate_metric(family: &Family<'_>) -> Vec<String> {
-    // From the last series back: one has a later twin if its labels were seen
-    // already (a set, so a family of 100 000 series is not 10^10 comparisons).
-    let mut later: HashSet<&[(&str, &str)]> = HashSet::with_capacity(family.series.len());
-    let twins = family
-        .series
-        .iter()
-        .rev()
-        .filter(|s| !later.insert(&s.labels[..]))
-        .count();
+fn lint_duplicate_metric(part: &Part<'_, '_>) -> Vec<String> {
+    if !part.first {
+        return vec![];
+    }
+    let family = part.family;
+    // From the last series back: one has a later twin if a later one has the same
+    // labels. Series are found by their hash (computed while merging), and the
+    // labels compared only when hashes match.
+    let series = &family.series;
+    let mut later: HashMap<u64, usize> = HashMap::with_capacity(series.len());
+    let mut twins = 0;
+    for (i, s) in series.iter().enumerate().rev() {
+        match later.insert(s.hash, i) {
+            Some(j) if series[j].labels == s.labels => twins += 1,
+            // Two label sets with one hash: check every later series (never seen
+            // in practice; 64-bit hashes).
+            Some(_) => twins += usize::from(series[i + 1..].iter().any(|l| l.labels == s.labels)),
+            None => {}
+        }
+    }
     vec!["metric not unique".to_string(); twins]
 }
 

@@ -67,6 +67,9 @@ impl ProtoType {
 pub(crate) struct Series<'a> {
     /// Label pairs in the order of the series' first sample, folded label removed.
     pub labels: Vec<(&'a str, &'a str)>,
+    /// xxHash64 of `labels`, in order: computed while merging (a slice at a time),
+    /// so finding duplicate series is cheap.
+    pub hash: u64,
     /// `_bucket` samples of a histogram series, quantile samples of a summary series.
     pub buckets_or_quantiles: usize,
 }
@@ -82,6 +85,19 @@ pub(crate) struct Family<'a> {
     pub series: Vec<Series<'a>>,
 }
 
+/// xxHash64 of label pairs in order, each name and value ended by `0xff` (a byte
+/// no UTF-8 text holds).
+fn labels_hash(labels: &[(&str, &str)]) -> u64 {
+    let mut hasher = xxhash_rust::xxh64::Xxh64::new(0);
+    for (name, value) in labels {
+        hasher.update(name.as_bytes());
+        hasher.update(&[0xff]);
+        hasher.update(value.as_bytes());
+        hasher.update(&[0xff]);
+    }
+    hasher.digest()
+}
+
 /// Sample-name suffixes the text parser reads as a histogram's or summary's
 /// sum and count rather than as a bucket or quantile.
 fn is_sum_or_count(sample_name: &str) -> bool {
@@ -90,58 +106,125 @@ fn is_sum_or_count(sample_name: &str) -> bool {
 
 /// Rebuilds the parser's families, in order of first appearance.
 pub(crate) fn families(input: &[MetricFamily]) -> Vec<Family<'_>> {
-    let mut out: Vec<Family<'_>> = Vec::new();
-    let mut index_of_name: HashMap<&str, usize> = HashMap::new();
-    // Per family: a series' sorted label set (its signature) → index in `series`.
-    let mut series_by_signature: Vec<HashMap<Vec<(&str, &str)>, usize>> = Vec::new();
+    let mut merger = Merger::new(input);
+    while !merger.step(usize::MAX) {}
+    merger.finish()
+}
 
-    for family in input.iter().filter(|f| !f.samples.is_empty()) {
+/// [`families`] a slice at a time: `step` takes a number of samples, so even one
+/// family of a million series can be merged between a page's frames.
+pub(crate) struct Merger<'a> {
+    input: &'a [MetricFamily],
+    out: Vec<Family<'a>>,
+    index_of_name: HashMap<&'a str, usize>,
+    /// Per family: a series' sorted label set (its signature) → index in `series`.
+    series_by_signature: Vec<HashMap<Vec<(&'a str, &'a str)>, usize>>,
+    /// The next input family and sample to merge.
+    next_family: usize,
+    next_sample: usize,
+}
+
+impl<'a> Merger<'a> {
+    pub(crate) fn new(input: &'a [MetricFamily]) -> Merger<'a> {
+        // Sized for every family up front: growing a map of 100 000 names rehashes
+        // them all at once, a long pause in a page.
+        Merger {
+            input,
+            out: Vec::with_capacity(input.len()),
+            index_of_name: HashMap::with_capacity(input.len()),
+            series_by_signature: Vec::with_capacity(input.len()),
+            next_family: 0,
+            next_sample: 0,
+        }
+    }
+
+    /// Merges about `budget` more samples; true when every family is merged.
+    pub(crate) fn step(&mut self, budget: usize) -> bool {
+        let mut left = budget;
+        while let Some(family) = self.input.get(self.next_family) {
+            if family.samples.is_empty() {
+                self.next_family += 1;
+                continue;
+            }
+            if left == 0 {
+                return false;
+            }
+            let at = self.family_index(family);
+            let end = family
+                .samples
+                .len()
+                .min(self.next_sample.saturating_add(left));
+            for sample in &family.samples[self.next_sample..end] {
+                self.add_sample(at, sample);
+            }
+            left -= end - self.next_sample;
+            if end == family.samples.len() {
+                self.next_family += 1;
+                self.next_sample = 0;
+            } else {
+                self.next_sample = end;
+            }
+        }
+        true
+    }
+
+    pub(crate) fn finish(self) -> Vec<Family<'a>> {
+        self.out
+    }
+
+    /// The merged family `family` belongs to (made on its name's first appearance).
+    fn family_index(&mut self, family: &'a MetricFamily) -> usize {
         let has_help = family.help.as_deref().is_some_and(|h| !h.is_empty());
-        let at = *index_of_name
+        let at = *self
+            .index_of_name
             .entry(family.name.as_str())
             .or_insert_with(|| {
-                out.push(Family {
+                self.out.push(Family {
                     name: &family.name,
                     kind: ProtoType::of(family.metric_type),
                     has_help: false,
                     series: Vec::new(),
                 });
-                series_by_signature.push(HashMap::new());
-                out.len() - 1
+                self.series_by_signature.push(HashMap::new());
+                self.out.len() - 1
             });
-        let merged = &mut out[at];
-        merged.has_help |= has_help;
+        self.out[at].has_help |= has_help;
+        at
+    }
 
+    fn add_sample(&mut self, at: usize, sample: &'a crate::expo::Sample) {
+        let merged = &mut self.out[at];
         let folded = merged.kind.folded_label();
-        for sample in &family.samples {
-            let labels: Vec<(&str, &str)> = sample
-                .labels
-                .iter()
-                .filter(|(name, _)| Some(name.as_str()) != folded)
-                .map(|(name, value)| (name.as_str(), value.as_str()))
-                .collect();
-            let Some(folded) = folded else {
+        let labels: Vec<(&str, &str)> = sample
+            .labels
+            .iter()
+            .filter(|(name, _)| Some(name.as_str()) != folded)
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        let Some(folded) = folded else {
+            merged.series.push(Series {
+                hash: labels_hash(&labels),
+                labels,
+                buckets_or_quantiles: 0,
+            });
+            return;
+        };
+        let mut signature = labels.clone();
+        signature.sort_unstable();
+        let series_at = *self.series_by_signature[at]
+            .entry(signature)
+            .or_insert_with(|| {
                 merged.series.push(Series {
-                    labels,
-                    buckets_or_quantiles: 0,
-                });
-                continue;
-            };
-            let mut signature = labels.clone();
-            signature.sort_unstable();
-            let series_at = *series_by_signature[at].entry(signature).or_insert_with(|| {
-                merged.series.push(Series {
+                    hash: labels_hash(&labels),
                     labels,
                     buckets_or_quantiles: 0,
                 });
                 merged.series.len() - 1
             });
-            if sample.label(folded).is_some() && !is_sum_or_count(&sample.name) {
-                merged.series[series_at].buckets_or_quantiles += 1;
-            }
+        if sample.label(folded).is_some() && !is_sum_or_count(&sample.name) {
+            merged.series[series_at].buckets_or_quantiles += 1;
         }
     }
-    out
 }
 
 #[cfg(test)]

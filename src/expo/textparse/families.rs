@@ -70,14 +70,20 @@ pub struct Assembler {
 }
 
 impl Assembler {
-    pub fn new(dialect: Dialect, tolerate_repeats: bool) -> Assembler {
+    /// An assembler for an input of `input_len` bytes. Its name map is sized up
+    /// front for as many families as 10 MB could hold (one per 64 bytes, a short
+    /// family's metadata and sample): growing a map of 100 000 names rehashes them
+    /// all in one go, a pause of 50 ms and more in a page. (Growing the vectors
+    /// is a copy, which is fast.)
+    pub fn new(dialect: Dialect, tolerate_repeats: bool, input_len: usize) -> Assembler {
+        let names = (input_len / 64).min(1 << 18);
         Assembler {
             dialect,
             tolerate_repeats,
             families: Vec::new(),
             lines: Vec::new(),
             current: None,
-            by_name: HashMap::new(),
+            by_name: HashMap::with_capacity(names),
         }
     }
 

@@ -158,7 +158,11 @@ impl<'a> Parser<'a> {
             options,
             format,
             dialect,
-            asm: Assembler::new(dialect, dialect == Dialect::OpenMetrics && !options.strict),
+            asm: Assembler::new(
+                dialect,
+                dialect == Dialect::OpenMetrics && !options.strict,
+                input.len(),
+            ),
             errors: Vec::new(),
             lines: Vec::new(),
             offset: 0,

@@ -17,7 +17,20 @@ const EXEMPLAR_MAX_CHARS: usize = 128;
 pub fn check(families: &[MetricFamily], lines: &[FamilyLines]) -> Vec<ParseError> {
     let mut errors = Vec::new();
     let mut claimed: HashSet<String> = HashSet::new();
+    let mut family_names: HashSet<&str> = HashSet::new();
     for (family, lines) in families.iter().zip(lines) {
+        // A MetricFamily name is unique in a MetricSet (an info family `foo`
+        // followed by a sample `foo`, which starts another family, breaks this).
+        if !family_names.insert(family.name.as_str()) {
+            errors.push(ParseError::invalid(
+                lines.first,
+                1,
+                format!(
+                    "the family name {} is used twice; every family's name must be unique",
+                    family.name
+                ),
+            ));
+        }
         for suffix in owned_suffixes(Dialect::OpenMetrics, family.metric_type) {
             let name = format!("{}{}", family.name, suffix);
             if !claimed.insert(name.clone()) {
@@ -62,6 +75,9 @@ fn check_family(family: &MetricFamily, lines: &FamilyLines, errors: &mut Vec<Par
     for (sample, &line) in family.samples.iter().zip(&lines.samples) {
         check_sample(family, sample, line, errors);
     }
+    if kind == MetricType::StateSet {
+        check_states(family, lines, errors);
+    }
     let before = errors.len();
     check_grouping(family, lines, errors);
     // Histogram invariants are checked per group; with the groups split they would only repeat the problem.
@@ -76,6 +92,27 @@ fn check_sample(family: &MetricFamily, sample: &Sample, line: u32, errors: &mut 
     let kind = family.metric_type;
     let suffix = sample.name.strip_prefix(name).unwrap_or("");
     let v = sample.value;
+    match kind {
+        // The specification's text format: an info sample is named `<family>_info`,
+        // a stateset sample has no suffix.
+        MetricType::Info if sample.name != format!("{name}_info") => err(
+            errors,
+            line,
+            format!(
+                "an info family's samples are named {name}_info, not {}",
+                sample.name
+            ),
+        ),
+        MetricType::StateSet if sample.name != name => err(
+            errors,
+            line,
+            format!(
+                "a stateset family's samples are named {name}, not {}",
+                sample.name
+            ),
+        ),
+        _ => {}
+    }
     match kind {
         MetricType::StateSet => {
             if sample.label(name).is_none() {
@@ -218,7 +255,6 @@ fn check_sample(family: &MetricFamily, sample: &Sample, line: u32, errors: &mut 
 /// without the per-point label (`le`, `quantile`, the stateset's own label).
 fn group_key(family: &MetricFamily, sample: &Sample) -> Labels {
     let drop: Option<&str> = match family.metric_type {
-        MetricType::Info => return Vec::new(),
         MetricType::Summary if sample.name == family.name => Some("quantile"),
         MetricType::StateSet => Some(family.name.as_str()),
         MetricType::Histogram | MetricType::GaugeHistogram if sample.name.ends_with("_bucket") => {
@@ -234,6 +270,27 @@ fn group_key(family: &MetricFamily, sample: &Sample) -> Labels {
         .collect();
     key.sort();
     key
+}
+
+/// A stateset point has one sample per state: within a group, each value of the
+/// state label (the family's name) at most once.
+fn check_states(family: &MetricFamily, lines: &FamilyLines, errors: &mut Vec<ParseError>) {
+    let name = family.name.as_str();
+    let mut states: HashSet<(Labels, &str)> = HashSet::new();
+    for (sample, &line) in family.samples.iter().zip(&lines.samples) {
+        let Some(state) = sample.label(name) else {
+            continue;
+        };
+        if !states.insert((group_key(family, sample), state)) {
+            err(
+                errors,
+                line,
+                format!(
+                    "the state {state:?} of {name} appears twice in one set; each state has one sample"
+                ),
+            );
+        }
+    }
 }
 
 fn check_grouping(family: &MetricFamily, lines: &FamilyLines, errors: &mut Vec<ParseError>) {

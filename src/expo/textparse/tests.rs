@@ -255,6 +255,21 @@ fn openmetrics_strict_rules_and_lenient_mode() {
     );
     assert!(lenient.is_valid());
     assert!(only_error(&om("# TYPE s stateset\ns{s=\"x\"} 2\n# EOF\n")).contains("0 or 1"));
+    // The specification's info and stateset rules: names, one sample per state,
+    // and a family name used once.
+    assert!(only_error(&om("# TYPE i info\ni{a=\"1\"} 1\n# EOF\n")).contains("used twice"));
+    assert!(
+        only_error(&om(
+            "# TYPE s stateset\ns{s=\"a\"} 1\ns{s=\"a\"} 0\n# EOF\n"
+        ))
+        .contains("appears twice")
+    );
+    for good in [
+        "# TYPE s stateset\ns{s=\"a\",x=\"1\"} 1\ns{s=\"b\",x=\"1\"} 0\ns{s=\"a\",x=\"2\"} 0\n# EOF\n",
+        "# TYPE i info\ni_info{a=\"1\"} 1\ni_info{a=\"2\"} 1\n# EOF\n",
+    ] {
+        assert!(om(good).is_valid(), "{good}");
+    }
     assert!(
         only_error(&om("# TYPE a gauge\na 1 # {x=\"y\"} 1\n# EOF\n"))
             .contains("exemplars are only allowed")

@@ -221,12 +221,8 @@ pub fn Chart(
         let palette = Palette::from_element(&canvas, mode);
         let geometry = spec
             .with(|s| draw_chart_visible(&canvas, s, &vis, &palette, dpr))
-            .inspect(|_| {
-                // For the benchmarks: query submitted → chart drawn.
-                if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
-                    let _ = perf.mark("chart-drawn");
-                }
-            })
+            // For the benchmarks: query submitted → chart drawn.
+            .inspect(|_| crate::ui::browser::mark("chart-drawn"))
             .unwrap_or_else(|err| {
                 leptos::logging::warn!("chart could not be drawn: {err}");
                 Plot::default()

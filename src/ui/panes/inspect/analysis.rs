@@ -10,13 +10,15 @@ use leptos::prelude::*;
 use crate::expo::lint::{self, Problem};
 use crate::expo::textparse::{Format, ParseOptions, Parsed, Parser};
 use crate::expo::{MetricFamily, convert};
-use crate::ui::browser::{Ticket, now_ms, sleep_ms};
+use crate::ui::browser::{Ticket, mark, now_ms, sleep_ms};
 use crate::views::exposition::ParsedText;
 
 /// How long one slice of parsing may run before yielding to the page.
 const SLICE_BUDGET_MS: f64 = 12.0;
 /// Lines parsed between clock checks.
 const LINES_PER_CHECK: usize = 100;
+/// Samples linted between clock checks.
+const SAMPLES_PER_CHECK: usize = 500;
 
 /// Everything the pane shows about one text.
 pub struct Analysis {
@@ -78,17 +80,34 @@ pub async fn analyse(
         }
     }
     let parsed = parser.finish();
+    mark("inspect-parsed");
     sleep_ms(0).await;
     if !ticket.is_current() {
         return None;
     }
-    let problems = if parsed.families.is_empty() {
-        Vec::new()
-    } else {
-        lint::lint(&lintable(&parsed))
-    };
+    let families = lintable(&parsed);
+    let mut linter = lint::Linter::new(&families, lint::RuleSet::Upstream);
+    loop {
+        let slice_start = now_ms();
+        let mut done = false;
+        while !done && now_ms() - slice_start < SLICE_BUDGET_MS {
+            done = linter.step(SAMPLES_PER_CHECK);
+        }
+        if done {
+            break;
+        }
+        sleep_ms(0).await;
+        if !ticket.is_current() {
+            return None;
+        }
+    }
+    let problems = linter.finish();
+    drop(families);
+    mark("inspect-linted");
+    let doc = Arc::new(ParsedText::new(text, parsed));
+    mark("inspect-indexed");
     Some(Analysis {
-        doc: Arc::new(ParsedText::new(text, parsed)),
+        doc,
         problems,
         elapsed_ms: now_ms() - started,
     })

@@ -26,6 +26,8 @@ const FORMAT_KEY: &str = "inspect.format";
 /// Texts above this are kept in IndexedDB (localStorage holds about 5 MB per site,
 /// counted in UTF-16).
 const MAX_SAVED_BYTES: usize = 2_000_000;
+/// Texts above this are not put in the text area (see `InspectEditor`).
+const LARGE_TEXT_BYTES: usize = 1_000_000;
 /// Typing pauses this long before the text is analysed again.
 const DEBOUNCE_MS: i32 = 250;
 
@@ -147,6 +149,7 @@ fn keep_and_analyse(
                 selected.try_set(None);
                 analysis.try_set(Some(Arc::new(result)));
                 progress.try_set(None);
+                crate::ui::browser::mark("inspect-shown");
             }
         });
     });
@@ -230,21 +233,38 @@ fn InspectToolbar(
     }
 }
 
-/// The text area, which also takes a dropped file.
+/// The text area, which also takes a dropped file. A text over
+/// [`LARGE_TEXT_BYTES`] is not put in it: the browser lays out and repaints a
+/// textarea of 10 MB for seconds, so a large paste goes straight to the analysis
+/// and the line view, and the area shows only on request.
 #[component]
 fn InspectEditor(text: RwSignal<String>, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let editor = NodeRef::<leptos::html::Textarea>::new();
+    let large = Memo::new(move |_| text.with(|t| t.len() > LARGE_TEXT_BYTES));
+    let edit_anyway = RwSignal::new(false);
+    let in_area = Memo::new(move |_| !large.get() || edit_anyway.get());
     // The editor shows `text`, but is not written back what was just typed into it:
     // re-setting a megabyte value costs the browser a long re-layout.
-    let editor = NodeRef::<leptos::html::Textarea>::new();
     let typed = StoredValue::new(false);
     Effect::new(move |_| {
+        let shown = in_area.get();
         let current = text.get();
         if typed.get_value() {
             typed.set_value(false);
         } else if let Some(el) = editor.get() {
-            el.set_value(&current);
+            el.set_value(if shown { &current } else { "" });
         }
     });
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        let pasted = ev
+            .clipboard_data()
+            .and_then(|data| data.get_data("text/plain").ok());
+        if let Some(pasted) = pasted.filter(|p| p.len() > LARGE_TEXT_BYTES) {
+            ev.prevent_default();
+            edit_anyway.set(false);
+            text.set(pasted);
+        }
+    };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         let file = ev
@@ -257,6 +277,16 @@ fn InspectEditor(text: RwSignal<String>, notice: RwSignal<Option<String>>) -> im
     };
     view! {
         <div class="drop-zone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <Show when=move || !in_area.get()>
+                <div class="large-text" data-testid="inspect-large">
+                    {move || format!(
+                        "{:.1} MB of text: too large to edit here comfortably, so it is shown line by line below. ",
+                        text.with(String::len) as f64 / 1e6
+                    )}
+                    <button type="button" on:click=move |_| edit_anyway.set(true)>"Edit as text"</button>
+                    <button type="button" on:click=move |_| text.set(String::new())>"Clear"</button>
+                </div>
+            </Show>
             <textarea
                 data-testid="inspect-input"
                 class="code-input"
@@ -265,6 +295,8 @@ fn InspectEditor(text: RwSignal<String>, notice: RwSignal<Option<String>>) -> im
                 aria-label="Exposition text"
                 placeholder="Paste /metrics text here, or drop a file"
                 node_ref=editor
+                style:display=move || if in_area.get() { "" } else { "none" }
+                on:paste=on_paste
                 on:input=move |ev| {
                     typed.set_value(true);
                     text.set(event_target_value(&ev));

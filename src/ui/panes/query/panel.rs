@@ -11,7 +11,7 @@ use crate::views::chart::{ChartKind, ChartSpec, Unit, markers};
 use super::controls::{Messages, PanelControls};
 use super::editor::QueryEditor;
 use super::table::ResultTable;
-use crate::ui::browser::now_ms;
+use crate::ui::browser::{mark, now_ms};
 use crate::views::query::run::{self, Outcome, Request, Timed};
 use crate::views::query::state::{PanelState, Tab};
 
@@ -226,12 +226,5 @@ fn explain_view(
                 }
             }).collect_view()}
         </ol>
-    }
-}
-
-/// A performance mark, for the benchmarks (Ctrl+Enter → chart drawn).
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
     }
 }

@@ -56,6 +56,7 @@ pub async fn analyse(
     progress: RwSignal<Option<f64>>,
 ) -> Option<Analysis> {
     let started = now_ms();
+    mark("inspect-started");
     let bytes = text.as_bytes();
     let mut parser = Parser::new(
         bytes,

@@ -27,7 +27,7 @@ const FORMAT_KEY: &str = "inspect.format";
 /// counted in UTF-16).
 const MAX_SAVED_BYTES: usize = 2_000_000;
 /// Texts above this are not put in the text area (see `InspectEditor`).
-const LARGE_TEXT_BYTES: usize = 1_000_000;
+const LARGE_TEXT_BYTES: usize = 200_000;
 /// Typing pauses this long before the text is analysed again.
 const DEBOUNCE_MS: i32 = 250;
 

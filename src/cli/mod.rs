@@ -5,6 +5,7 @@
 //! scrape and store), `query` (PromQL over a data file, printed as Prometheus's
 //! HTTP API) and `test-promql` (Prometheus's `.test` files).
 
+mod api_json;
 mod check_metrics;
 mod query;
 mod simulate;

@@ -6,17 +6,19 @@
 //! Exit status: 0 success, 1 a query error (printed as the API's error JSON) or an
 //! unreadable data file, 2 usage.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
-use serde_json::json;
-
-use crate::gofmt::go_float;
-use crate::promql::engine::{self, Annotations, ErrorKind, EvalError, Value};
+use super::api_json;
+use crate::expo::textparse::{Format, detect_format};
+use crate::promql::engine::{self, ErrorKind, EvalError};
 use crate::promql::parse;
-use crate::scrape::import_exposition;
+use crate::scrape::{ImportReport, StreamImportError, import_exposition, import_exposition_reader};
 use crate::time::{parse_duration_ms, parse_time_ms};
-use crate::tsdb::{Head, Labels};
+use crate::tsdb::Head;
 use crate::views::query::shape::promtool_text;
 
 /// Prometheus's cap on a range query's steps (`/api/v1/query_range`).
@@ -47,6 +49,10 @@ pub struct QueryArgs {
     /// prints (errors then go to stderr as `query error: <type>: <message>`).
     #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Json)]
     format: OutputFormat,
+    /// Print how long loading, evaluating and encoding took, and the samples
+    /// read and held (as Prometheus's `stats=all`), on stderr.
+    #[arg(long)]
+    stats: bool,
     /// The PromQL expression.
     expr: String,
 }
@@ -58,36 +64,121 @@ enum OutputFormat {
 }
 
 pub fn run(args: QueryArgs) -> ExitCode {
-    let input = match std::fs::read(&args.data) {
-        Ok(bytes) => bytes,
+    let started = Instant::now();
+    let (head, loaded) = match load(&args.data) {
+        Ok(loaded) => loaded,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", args.data.display());
+            eprintln!("error: {}: {e}", args.data.display());
             return ExitCode::from(1);
         }
     };
-    let mut head = Head::default();
-    if let Err(e) = import_exposition(&input, &mut head) {
-        eprintln!("error: {}: {e}", args.data.display());
-        return ExitCode::from(1);
-    }
-    match (query(&args, &head), args.format) {
-        (Ok(out), OutputFormat::Json) => {
-            println!("{}", success_json(&out.value, &out.annotations));
-            ExitCode::SUCCESS
-        }
-        (Ok(out), OutputFormat::Promql) => {
-            print!("{}", promtool_text(&out.value));
-            ExitCode::SUCCESS
-        }
-        (Err(e), OutputFormat::Json) => {
-            println!("{}", error_json(&e));
-            ExitCode::from(1)
-        }
+    let load_ms = started.elapsed().as_secs_f64() * 1e3;
+    let evaluating = Instant::now();
+    let result = query(&args, &head);
+    let eval_ms = evaluating.elapsed().as_secs_f64() * 1e3;
+    let encoding = Instant::now();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let (written, code) = match (&result, args.format) {
+        (Ok(out_value), OutputFormat::Json) => (
+            api_json::write_success(&mut out, &out_value.value, &out_value.annotations)
+                .and_then(|()| writeln!(out)),
+            ExitCode::SUCCESS,
+        ),
+        (Ok(out_value), OutputFormat::Promql) => (
+            write!(out, "{}", promtool_text(&out_value.value)),
+            ExitCode::SUCCESS,
+        ),
+        (Err(e), OutputFormat::Json) => (
+            writeln!(out, "{}", api_json::error_json(e)),
+            ExitCode::from(1),
+        ),
         (Err(e), OutputFormat::Promql) => {
             eprintln!("query error: {}: {}", e.kind.api_name(), e.message);
-            ExitCode::from(1)
+            (Ok(()), ExitCode::from(1))
+        }
+    };
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        eprintln!("error: writing the result: {e}");
+        return ExitCode::from(1);
+    }
+    if args.stats {
+        let encode_ms = encoding.elapsed().as_secs_f64() * 1e3;
+        let read = result.as_ref().map_or(0, |o| o.samples_read);
+        eprintln!(
+            "stats: load {load_ms:.1} ms ({} bytes, {} series, {} samples{}), \
+             evaluation {eval_ms:.1} ms ({read} samples read), encoding {encode_ms:.1} ms",
+            loaded.bytes,
+            loaded.report.series,
+            loaded.report.samples,
+            if loaded.streamed {
+                ", streamed"
+            } else {
+                ", read whole: samples out of order"
+            },
+        );
+    }
+    code
+}
+
+/// What loading the data file did.
+struct Loaded {
+    bytes: u64,
+    report: ImportReport,
+    /// False when the file had to be read whole (a series' samples out of time order).
+    streamed: bool,
+}
+
+/// Bytes read from the data file at a time.
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// Loads `path` into a new store a chunk at a time, so the file's text is never
+/// held whole; a file whose series are not in time order is read whole and sorted.
+fn load(path: &Path) -> Result<(Head, Loaded), String> {
+    let cannot = |e: std::io::Error| format!("cannot read it: {e}");
+    let mut file = File::open(path).map_err(cannot)?;
+    let bytes = file.metadata().map_err(cannot)?.len();
+    let format = file_format(&mut file, bytes).map_err(cannot)?;
+    file.seek(SeekFrom::Start(0)).map_err(cannot)?;
+    let mut head = Head::default();
+    match import_exposition_reader(file, format, CHUNK_BYTES, &mut head) {
+        Ok(report) => Ok((
+            head,
+            Loaded {
+                bytes,
+                report,
+                streamed: true,
+            },
+        )),
+        Err(StreamImportError::Other(e)) => Err(e),
+        Err(StreamImportError::OutOfOrder) => {
+            let input = std::fs::read(path).map_err(cannot)?;
+            let mut head = Head::default();
+            let report = import_exposition(&input, &mut head)?;
+            Ok((
+                head,
+                Loaded {
+                    bytes,
+                    report,
+                    streamed: false,
+                },
+            ))
         }
     }
+}
+
+/// The file's format, from its end (`# EOF`) and its first megabyte (what only
+/// OpenMetrics writes), as `detect_format` decides on a whole text.
+fn file_format(file: &mut File, len: u64) -> std::io::Result<Format> {
+    let mut tail = Vec::new();
+    file.seek(SeekFrom::Start(len.saturating_sub(64)))?;
+    file.read_to_end(&mut tail)?;
+    if detect_format(&tail) == Format::OpenMetrics && tail.trim_ascii_end().ends_with(b"# EOF") {
+        return Ok(Format::OpenMetrics);
+    }
+    let mut start = Vec::new();
+    file.seek(SeekFrom::Start(0))?;
+    file.take(1 << 20).read_to_end(&mut start)?;
+    Ok(detect_format(&start))
 }
 
 fn bad_data(message: String) -> EvalError {
@@ -162,143 +253,5 @@ fn query(args: &QueryArgs, head: &Head) -> Result<engine::QueryOutput, EvalError
             };
             engine::instant_query(head, &args.expr, &expr, t, &opts)
         }
-    }
-}
-
-/// Milliseconds as the API writes them: float seconds, at most 3 decimals
-/// (`1700000000`, `1700000000.5`, `1700000000.123`).
-pub fn api_timestamp(ms: i64) -> serde_json::Value {
-    let sign = if ms < 0 { "-" } else { "" };
-    let (secs, frac) = (ms.unsigned_abs() / 1000, ms.unsigned_abs() % 1000);
-    let text = if frac == 0 {
-        format!("{sign}{secs}")
-    } else {
-        let digits = format!("{frac:03}");
-        format!("{sign}{secs}.{}", digits.trim_end_matches('0'))
-    };
-    serde_json::from_str(&text).expect("a JSON number")
-}
-
-fn metric(labels: &Labels) -> serde_json::Value {
-    let map: serde_json::Map<String, serde_json::Value> = labels
-        .iter()
-        .map(|(n, v)| (n.to_string(), serde_json::Value::from(v)))
-        .collect();
-    serde_json::Value::Object(map)
-}
-
-fn point(t: i64, v: String) -> serde_json::Value {
-    json!([api_timestamp(t), v])
-}
-
-/// `{"status":"success","data":{"resultType":...,"result":...}}` plus `warnings`
-/// and `infos` when there are any, as Prometheus 3's API.
-pub fn success_json(value: &Value, annotations: &Annotations) -> String {
-    let result = match value {
-        Value::Scalar(p) => point(p.t, go_float(p.v)),
-        Value::String { t, s } => point(*t, s.clone()),
-        Value::Vector(v) => v
-            .iter()
-            .map(|s| json!({"metric": metric(&s.labels), "value": point(s.t, go_float(s.v))}))
-            .collect(),
-        Value::Matrix(m) => m
-            .iter()
-            .map(|s| {
-                let values: Vec<_> = s.points.iter().map(|p| point(p.t, go_float(p.v))).collect();
-                json!({"metric": metric(&s.labels), "values": values})
-            })
-            .collect(),
-    };
-    let mut out = json!({
-        "status": "success",
-        "data": {"resultType": value.type_name(), "result": result},
-    });
-    if !annotations.warnings.is_empty() {
-        out["warnings"] = json!(annotations.warnings);
-    }
-    if !annotations.infos.is_empty() {
-        out["infos"] = json!(annotations.infos);
-    }
-    out.to_string()
-}
-
-/// `{"status":"error","errorType":"bad_data","error":"..."}`.
-pub fn error_json(e: &EvalError) -> String {
-    json!({"status": "error", "errorType": e.kind.api_name(), "error": e.message}).to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::promql::engine::{Point, Sample, Series};
-
-    #[test]
-    fn timestamps_and_values_as_the_api_writes_them() {
-        let ts = |ms| api_timestamp(ms).to_string();
-        assert_eq!(ts(1_700_000_000_000), "1700000000");
-        assert_eq!(ts(1_700_000_000_500), "1700000000.5");
-        assert_eq!(ts(1_700_000_000_123), "1700000000.123");
-        assert_eq!(ts(-1500), "-1.5");
-        assert_eq!(ts(5), "0.005");
-        assert_eq!(go_float(1.5), "1.5");
-        assert_eq!(go_float(2.0), "2");
-        assert_eq!(go_float(1e21), "1000000000000000000000");
-        assert_eq!(go_float(1e-7), "0.0000001");
-        assert_eq!(go_float(f64::NAN), "NaN");
-        assert_eq!(go_float(f64::INFINITY), "+Inf");
-        assert_eq!(go_float(f64::NEG_INFINITY), "-Inf");
-    }
-
-    #[test]
-    fn results_in_the_api_shape() {
-        let up = Labels::new(&[("__name__", "up"), ("job", "a")]);
-        let v = Value::Vector(vec![Sample {
-            labels: up.clone(),
-            t: 1_700_000_000_123,
-            v: 1.5,
-            drop_name: false,
-        }]);
-        assert_eq!(
-            success_json(&v, &Annotations::default()),
-            r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"up","job":"a"},"value":[1700000000.123,"1.5"]}]}}"#
-        );
-        let m = Value::Matrix(vec![Series {
-            labels: up,
-            points: vec![
-                Point { t: 0, v: 1.0 },
-                Point {
-                    t: 15_000,
-                    v: f64::NAN,
-                },
-            ],
-            drop_name: false,
-        }]);
-        let annotations = Annotations {
-            warnings: vec!["PromQL warning: w".into()],
-            infos: vec![],
-        };
-        let text = success_json(&m, &annotations);
-        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(parsed["data"]["resultType"], "matrix");
-        assert_eq!(
-            parsed["data"]["result"][0]["values"],
-            json!([[0, "1"], [15, "NaN"]])
-        );
-        assert_eq!(parsed["warnings"], json!(["PromQL warning: w"]));
-        assert!(parsed.get("infos").is_none());
-        let s = success_json(
-            &Value::Scalar(Point { t: 1000, v: -2.0 }),
-            &Annotations::default(),
-        );
-        assert!(s.contains(r#""result":[1,"-2"]"#), "{s}");
-    }
-
-    #[test]
-    fn errors_in_the_api_shape() {
-        let e = EvalError::execution("boom \"x\"");
-        assert_eq!(
-            error_json(&e),
-            r#"{"status":"error","errorType":"execution","error":"boom \"x\""}"#
-        );
     }
 }

@@ -10,7 +10,7 @@ mod scrape_loop;
 mod target;
 
 pub use config::ScrapeConfig;
-pub use import::{ImportReport, import_exposition};
+pub use import::{ImportReport, StreamImportError, import_exposition, import_exposition_reader};
 pub use manager::ScrapeManager;
 pub use scrape_loop::{REPORT_SERIES, series_labels};
 pub use target::{Health, TargetStatus};

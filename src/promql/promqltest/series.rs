@@ -12,6 +12,9 @@ pub struct SeriesValues {
     pub native_histogram: bool,
 }
 
+/// The most values one series of a `load` may expand to.
+const MAX_VALUES: usize = 2_000_000;
+
 /// The stale marker as a float.
 pub fn stale() -> f64 {
     f64::from_bits(STALE_NAN)
@@ -28,6 +31,14 @@ pub fn parse_values(text: &str) -> Result<SeriesValues, String> {
     let mut values = Vec::new();
     for word in text.split_whitespace() {
         expand(word, &mut values)?;
+        // Checked as the values grow, so a line of many `0x1000000` words fails
+        // before it takes gigabytes.
+        if values.len() > MAX_VALUES {
+            return Err(format!(
+                "a series may hold at most {MAX_VALUES} values (this one has {} so far)",
+                values.len()
+            ));
+        }
     }
     Ok(SeriesValues {
         values,

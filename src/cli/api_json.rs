@@ -47,6 +47,16 @@ fn write_metric(out: &mut impl Write, labels: &Labels) -> io::Result<()> {
     out.write_all(b"}")
 }
 
+/// `{"metric":{...}` of the `i`th result item, with the comma before it.
+fn write_item_start(out: &mut impl Write, i: usize, labels: &Labels) -> io::Result<()> {
+    out.write_all(if i > 0 {
+        b",{\"metric\":"
+    } else {
+        b"{\"metric\":"
+    })?;
+    write_metric(out, labels)
+}
+
 fn write_strings(out: &mut impl Write, key: &str, texts: &[String]) -> io::Result<()> {
     if texts.is_empty() {
         return Ok(());
@@ -79,12 +89,7 @@ pub fn write_success(
         Value::Vector(v) => {
             out.write_all(b"[")?;
             for (i, s) in v.iter().enumerate() {
-                out.write_all(if i > 0 {
-                    b",{\"metric\":"
-                } else {
-                    b"{\"metric\":"
-                })?;
-                write_metric(out, &s.labels)?;
+                write_item_start(out, i, &s.labels)?;
                 out.write_all(b",\"value\":")?;
                 write_point(out, s.t, &go_float(s.v))?;
                 out.write_all(b"}")?;
@@ -94,12 +99,7 @@ pub fn write_success(
         Value::Matrix(m) => {
             out.write_all(b"[")?;
             for (i, s) in m.iter().enumerate() {
-                out.write_all(if i > 0 {
-                    b",{\"metric\":"
-                } else {
-                    b"{\"metric\":"
-                })?;
-                write_metric(out, &s.labels)?;
+                write_item_start(out, i, &s.labels)?;
                 out.write_all(b",\"values\":[")?;
                 for (k, p) in s.points.iter().enumerate() {
                     if k > 0 {

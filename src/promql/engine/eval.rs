@@ -106,6 +106,9 @@ impl<'h, 's> Evaluator<'h, 's> {
 
     /// Fails if the current grid has more steps than samples may still be held.
     pub fn check_grid(&self) -> Result<(), EvalError> {
+        if self.end < self.start {
+            return Ok(());
+        }
         let steps = (self.end - self.start) as u64 / self.interval as u64 + 1;
         if steps > self.max_samples.saturating_sub(self.current_samples) as u64 {
             return Err(EvalError::execution(TOO_MANY_SAMPLES));

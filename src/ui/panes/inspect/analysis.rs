@@ -65,20 +65,15 @@ pub async fn analyse(
             strict: true,
         },
     );
-    loop {
-        let slice_start = now_ms();
-        let mut done = false;
-        while !done && now_ms() - slice_start < SLICE_BUDGET_MS {
-            done = parser.step(LINES_PER_CHECK);
-        }
-        if done {
-            break;
-        }
-        progress.try_set(Some(parser.bytes_done() as f64 / bytes.len().max(1) as f64));
-        sleep_ms(0).await;
-        if !ticket.is_current() {
-            return None;
-        }
+    let total = bytes.len().max(1) as f64;
+    let parsed_all = in_slices(ticket, || {
+        let done = parser.step(LINES_PER_CHECK);
+        progress.try_set(Some(parser.bytes_done() as f64 / total));
+        done
+    })
+    .await;
+    if !parsed_all {
+        return None;
     }
     let parsed = parser.finish();
     mark("inspect-parsed");
@@ -88,19 +83,8 @@ pub async fn analyse(
     }
     let families = lintable(&parsed);
     let mut linter = lint::Linter::new(&families, lint::RuleSet::Upstream);
-    loop {
-        let slice_start = now_ms();
-        let mut done = false;
-        while !done && now_ms() - slice_start < SLICE_BUDGET_MS {
-            done = linter.step(SAMPLES_PER_CHECK);
-        }
-        if done {
-            break;
-        }
-        sleep_ms(0).await;
-        if !ticket.is_current() {
-            return None;
-        }
+    if !in_slices(ticket, || linter.step(SAMPLES_PER_CHECK)).await {
+        return None;
     }
     let problems = linter.finish();
     drop(families);
@@ -112,4 +96,22 @@ pub async fn analyse(
         problems,
         elapsed_ms: now_ms() - started,
     })
+}
+
+/// Calls `step` until it returns true, in slices of [`SLICE_BUDGET_MS`] with a
+/// turn for the page between them; false if `ticket` stopped being current
+/// meanwhile (a newer text superseded this one).
+async fn in_slices(ticket: Ticket, mut step: impl FnMut() -> bool) -> bool {
+    loop {
+        let slice_start = now_ms();
+        while now_ms() - slice_start < SLICE_BUDGET_MS {
+            if step() {
+                return true;
+            }
+        }
+        sleep_ms(0).await;
+        if !ticket.is_current() {
+            return false;
+        }
+    }
 }

@@ -7,6 +7,7 @@
 //! Core stages have no browser dependency and are tested natively; the two
 //! shells call into them: `ui` (Leptos, wasm32 only) and `cli` (native only).
 
+pub mod alertmanager;
 pub mod bench;
 pub mod client;
 pub mod expo;

@@ -8,6 +8,7 @@
 mod api_json;
 mod check_metrics;
 mod query;
+mod route_test;
 mod simulate;
 mod test_promql;
 
@@ -42,6 +43,9 @@ enum Command {
     Query(query::QueryArgs),
     /// Run Prometheus PromQL test files (`.test`); report failures and counts.
     TestPromql(test_promql::TestPromqlArgs),
+    /// Print the receivers an alert with these labels reaches, as `amtool config
+    /// routes test` does.
+    RouteTest(route_test::RouteTestArgs),
     /// Measure the store: append and range-read throughput, bytes per sample.
     #[command(hide = true)]
     BenchStore {
@@ -98,6 +102,7 @@ where
         None => ExitCode::from(EXIT_USAGE),
         Some(Command::CheckMetrics(args)) => check_metrics::run(args),
         Some(Command::Simulate(args)) => simulate::run(args),
+        Some(Command::RouteTest(args)) => route_test::run(args),
         Some(Command::Query(args)) => query::run(args),
         Some(Command::TestPromql(args)) => test_promql::run(args),
         Some(Command::BenchStore { series, samples }) => {

@@ -1,0 +1,96 @@
+//! The simulated Alertmanager's routing against `amtool config routes test`: each
+//! row of `../shared/conformance/alertmanager/routes_index.tsv` (a configuration, a
+//! label set, the receivers amtool prints) through the library and the
+//! `promplay route-test` command; and the checks Alertmanager makes when it loads
+//! a configuration.
+
+mod common;
+
+use std::process::Command;
+
+use promplay::alertmanager::{parse, receivers_for};
+
+fn labels(text: &str) -> Vec<(String, String)> {
+    text.split_whitespace()
+        .map(|pair| {
+            let (n, v) = pair.split_once('=').expect("name=value");
+            (n.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn routes_resolve_as_amtool_resolves_them() {
+    let Some(index) = common::conformance_path("alertmanager/routes_index.tsv") else {
+        return;
+    };
+    let dir = index.parent().unwrap().to_path_buf();
+    let text = std::fs::read_to_string(&index).unwrap();
+    let mut checked = 0;
+    for row in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let (file, label_text, expected) = (cols[0], cols[1], cols[2]);
+        let config = parse(&std::fs::read_to_string(dir.join(file)).unwrap())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let got = receivers_for(&config, &labels(label_text)).join(",");
+        assert_eq!(got, expected, "{file} {label_text}");
+        // The command prints the same, and --verify-receivers agrees.
+        let out = Command::new(env!("CARGO_BIN_EXE_promplay"))
+            .args(["route-test", "--config"])
+            .arg(dir.join(file))
+            .args(["--verify-receivers", expected])
+            .args(label_text.split_whitespace())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{file} {label_text}: {out:?}");
+        assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), expected);
+        checked += 1;
+    }
+    println!("alertmanager routes: {checked} label sets routed as amtool routes them");
+    assert!(checked >= 6);
+    // A different expectation is a failure, with amtool's warning.
+    let out = Command::new(env!("CARGO_BIN_EXE_promplay"))
+        .args(["route-test", "--config"])
+        .arg(dir.join("simple.yml"))
+        .args(["--verify-receivers", "nobody", "service=database"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("WARNING: Expected receivers did not match")
+    );
+}
+
+#[test]
+fn configurations_are_checked_as_alertmanager_loads_them() {
+    let err = |text: &str| parse(text).unwrap_err();
+    assert_eq!(err("receivers: []\n"), "no routes provided");
+    assert_eq!(
+        err("route: {}\nreceivers: [{name: a}]\n"),
+        "root route must specify a default receiver"
+    );
+    assert_eq!(
+        err("route: {receiver: a, matchers: ['x=\"1\"']}\nreceivers: [{name: a}]\n"),
+        "root route must not have any matchers"
+    );
+    assert_eq!(
+        err("route: {receiver: a, routes: [{receiver: b}]}\nreceivers: [{name: a}]\n"),
+        "undefined receiver \"b\" used in route"
+    );
+    assert_eq!(
+        err("route: {receiver: a}\nreceivers: [{name: a}, {name: a}]\n"),
+        "notification config name \"a\" is not unique"
+    );
+    let bad_yaml = err("route:\n  receiver: [\n");
+    assert!(bad_yaml.contains("line"), "{bad_yaml}");
+    // Children inherit the receiver; a regex is anchored.
+    let config = parse(
+        "route:\n  receiver: a\n  routes:\n    - match_re: {x: 'b|c'}\n      routes: [{matchers: ['y=\"1\"'], receiver: d}]\nreceivers: [{name: a}, {name: d}]\n",
+    )
+    .unwrap();
+    assert_eq!(receivers_for(&config, &labels("x=b")), ["a"]);
+    assert_eq!(receivers_for(&config, &labels("x=b y=1")), ["d"]);
+    assert_eq!(receivers_for(&config, &labels("x=bc y=1")), ["a"]);
+}

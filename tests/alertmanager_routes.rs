@@ -1,8 +1,9 @@
 //! The simulated Alertmanager's routing against `amtool config routes test`: each
 //! row of `../shared/conformance/alertmanager/routes_index.tsv` (a configuration, a
 //! label set, the receivers amtool prints) through the library and the
-//! `promplay route-test` command; and the checks Alertmanager makes when it loads
-//! a configuration.
+//! `promplay route-test` command; the routing tree printed byte for byte as amtool
+//! 0.25 prints it (`tests/alertmanager/*.txt`, recorded); and the checks
+//! Alertmanager makes when it loads a configuration.
 
 mod common;
 
@@ -93,4 +94,86 @@ fn configurations_are_checked_as_alertmanager_loads_them() {
     assert_eq!(receivers_for(&config, &labels("x=b")), ["a"]);
     assert_eq!(receivers_for(&config, &labels("x=b y=1")), ["d"]);
     assert_eq!(receivers_for(&config, &labels("x=bc y=1")), ["a"]);
+}
+
+fn promplay(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_promplay"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn trees_print_as_amtool_prints_them() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/alertmanager");
+    let recorded = |name: &str| std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+    let own = |name: &str| format!("{dir}/{name}");
+    for config in ["multi", "same_name"] {
+        let printed = promplay(&["routes", "--config", &own(&format!("{config}.yml"))]);
+        assert_eq!(
+            printed,
+            recorded(&format!("{config}.routes.txt")),
+            "{config}"
+        );
+    }
+    let multi = own("multi.yml");
+    let tested = promplay(&[
+        "route-test",
+        "--config",
+        &multi,
+        "--tree",
+        "z=1",
+        "v=a,b",
+        "u=x",
+    ]);
+    assert_eq!(tested, recorded("multi.test-z.txt"));
+    let tested = promplay(&["route-test", "--config", &multi, "--tree", "nothing=1"]);
+    assert_eq!(tested, recorded("multi.test-nothing.txt"));
+    let Some(routing) = common::conformance_path("alertmanager/conf.routing.yml") else {
+        return;
+    };
+    let routing = routing.to_str().unwrap();
+    assert_eq!(
+        promplay(&["routes", "--config", routing]),
+        recorded("conf.routing.routes.txt")
+    );
+    assert_eq!(
+        promplay(&["route-test", "--config", routing, "--tree", "test=2"]),
+        recorded("conf.routing.test-2.txt")
+    );
+}
+
+#[test]
+fn configurations_are_reported_as_amtool_check_config_reports_them() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/alertmanager");
+    let out = Command::new(env!("CARGO_BIN_EXE_promplay"))
+        .current_dir(dir)
+        .args(["check-alertmanager", "templates.yml", "multi.yml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let recorded = std::fs::read_to_string(format!("{dir}/check.good.txt")).unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), recorded);
+    let bad = std::env::temp_dir().join(format!("promplay-am-{}.yml", std::process::id()));
+    std::fs::write(
+        &bad,
+        "route:\n  receiver: a\n  routes: [{receiver: b}]\nreceivers: [{name: a}]\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_promplay"))
+        .arg("check-alertmanager")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    std::fs::remove_file(&bad).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "Checking '{}'  FAILED: undefined receiver \"b\" used in route\n\n",
+            bad.display()
+        )
+    );
 }

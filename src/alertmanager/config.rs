@@ -39,11 +39,15 @@ pub struct ReceiverConfig {
     pub name: String,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct File {
     route: Option<RouteConfig>,
     #[serde(default)]
     receivers: Vec<ReceiverConfig>,
+    #[serde(default)]
+    inhibit_rules: Vec<serde::de::IgnoredAny>,
+    #[serde(default)]
+    templates: Vec<String>,
 }
 
 /// A checked configuration.
@@ -51,6 +55,10 @@ struct File {
 pub struct Config {
     pub route: Route,
     pub receivers: Vec<ReceiverConfig>,
+    /// How many inhibition rules it has (they are not evaluated yet).
+    pub inhibit_rules: usize,
+    /// Template file globs (not read yet).
+    pub templates: Vec<String>,
 }
 
 /// Parses and checks `alertmanager.yml` as Alertmanager does at load: a root
@@ -82,5 +90,7 @@ pub fn parse(text: &str) -> Result<Config, String> {
     Ok(Config {
         route,
         receivers: file.receivers,
+        inhibit_rules: file.inhibit_rules.len(),
+        templates: file.templates,
     })
 }

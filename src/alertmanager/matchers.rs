@@ -64,7 +64,9 @@ impl std::fmt::Display for Matcher {
             MatchOp::Regex => "=~",
             MatchOp::NotRegex => "!~",
         };
-        write!(f, "{}{op}{:?}", self.name, self.value)
+        // Go's %q, as Alertmanager prints matchers.
+        write!(f, "{}{op}", self.name)?;
+        crate::tsdb::labels::write_quoted(f, &self.value)
     }
 }
 

@@ -24,8 +24,14 @@ impl Route {
         for (name, value) in &config.match_equal {
             matchers.push(Matcher::new(name, MatchOp::Equal, value)?);
         }
+        // As Alertmanager converts `match_re`: the anchors become part of the value
+        // (and show when the tree is printed).
         for (name, value) in &config.match_re {
-            matchers.push(Matcher::new(name, MatchOp::Regex, value)?);
+            matchers.push(Matcher::new(
+                name,
+                MatchOp::Regex,
+                &format!("^(?:{value})$"),
+            )?);
         }
         for text in &config.matchers {
             matchers.extend(parse_matchers(text)?);
@@ -93,5 +99,99 @@ impl Route {
             all.extend(child.receivers());
         }
         all
+    }
+
+    /// The matchers as amtool prints them: `{a="1",b=~"x"}`, sorted by name,
+    /// value and operator.
+    fn matchers_text(&self) -> String {
+        let mut sorted: Vec<&Matcher> = self.matchers.iter().collect();
+        sorted
+            .sort_by(|a, b| (&a.name, &a.value, a.op as u8).cmp(&(&b.name, &b.value, b.op as u8)));
+        let parts: Vec<String> = sorted.iter().map(|m| m.to_string()).collect();
+        format!("{{{}}}", parts.join(","))
+    }
+
+    fn label(&self, root: bool) -> String {
+        if root {
+            "default-route".to_string()
+        } else {
+            self.matchers_text()
+        }
+    }
+
+    /// The whole tree as `amtool config routes` prints it.
+    pub fn render_tree(&self) -> String {
+        let mut out = String::from("Routing tree:\n.\n");
+        self.render(
+            &mut out,
+            "",
+            true,
+            true,
+            &|route: &Route, root| {
+                let mut line = route.label(root);
+                if route.continue_matching {
+                    line.push_str("  continue: true");
+                }
+                line.push_str(&format!("  receiver: {}", route.receiver));
+                line
+            },
+            None,
+        );
+        out.push('\n');
+        out
+    }
+
+    /// The routes `labels` take, as `amtool config routes test --tree` prints
+    /// them: the path from the root to each matching route, receivers at the ends.
+    pub fn render_matching(&self, labels: &[(String, String)]) -> String {
+        let ends = self.route(labels);
+        let mut out = String::from("Matching routes:\n.\n");
+        let on_path = |route: &Route| route.leads_to(&ends);
+        self.render(
+            &mut out,
+            "",
+            true,
+            true,
+            &|route: &Route, root| {
+                let mut line = route.label(root);
+                if ends.iter().any(|end| std::ptr::eq(*end, route)) {
+                    line.push_str(&format!("  receiver: {}", route.receiver));
+                }
+                line
+            },
+            Some(&on_path),
+        );
+        out.push_str("\n\n");
+        out
+    }
+
+    /// Whether this route is, or holds, one of `ends`.
+    fn leads_to(&self, ends: &[&Route]) -> bool {
+        ends.iter().any(|end| std::ptr::eq(*end, self))
+            || self.routes.iter().any(|c| c.leads_to(ends))
+    }
+
+    fn render(
+        &self,
+        out: &mut String,
+        prefix: &str,
+        last: bool,
+        root: bool,
+        line: &dyn Fn(&Route, bool) -> String,
+        keep: Option<&dyn Fn(&Route) -> bool>,
+    ) {
+        out.push_str(prefix);
+        out.push_str(if last { "└── " } else { "├── " });
+        out.push_str(&line(self, root));
+        out.push('\n');
+        let children: Vec<&Route> = self
+            .routes
+            .iter()
+            .filter(|c| keep.is_none_or(|keep| keep(c)))
+            .collect();
+        let inner = format!("{prefix}{}", if last { "    " } else { "│   " });
+        for (i, child) in children.iter().enumerate() {
+            child.render(out, &inner, i + 1 == children.len(), false, line, keep);
+        }
     }
 }

@@ -46,6 +46,10 @@ enum Command {
     /// Print the receivers an alert with these labels reaches, as `amtool config
     /// routes test` does.
     RouteTest(route_test::RouteTestArgs),
+    /// Print the Alertmanager routing tree, as `amtool config routes` does.
+    Routes(route_test::RoutesArgs),
+    /// Check Alertmanager configurations, as `amtool check-config` does.
+    CheckAlertmanager(route_test::CheckAlertmanagerArgs),
     /// Measure the store: append and range-read throughput, bytes per sample.
     #[command(hide = true)]
     BenchStore {
@@ -103,6 +107,8 @@ where
         Some(Command::CheckMetrics(args)) => check_metrics::run(args),
         Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::RouteTest(args)) => route_test::run(args),
+        Some(Command::Routes(args)) => route_test::run_routes(args),
+        Some(Command::CheckAlertmanager(args)) => route_test::run_check(args),
         Some(Command::Query(args)) => query::run(args),
         Some(Command::TestPromql(args)) => test_promql::run(args),
         Some(Command::BenchStore { series, samples }) => {

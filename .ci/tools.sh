@@ -92,6 +92,14 @@ ensure_test_tools() {
       say "promtool not found (install Prometheus 2.x): the tests that run it will say SKIPPED"
     fi
   fi
+  # amtool (Debian's prometheus-alertmanager package): the Alertmanager reference.
+  if ! command -v amtool >/dev/null; then
+    if command -v apt-get >/dev/null; then
+      apt_install prometheus-alertmanager
+    else
+      say "amtool not found (install Alertmanager 0.25): the tests that run it will say SKIPPED"
+    fi
+  fi
   # The stamp is the lock file the installed modules came from.
   if ! cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.promplay-installed-from; then
     say "installing playwright-core (npm ci in tests/e2e; it never downloads a browser)"

@@ -177,3 +177,36 @@ fn configurations_are_reported_as_amtool_check_config_reports_them() {
         )
     );
 }
+
+/// The same label sets through amtool itself, where it is installed (CI installs
+/// it): every receiver list and matching tree printed alike.
+#[test]
+fn amtool_agrees_live() {
+    if !common::reference_tool("amtool") {
+        return;
+    }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/alertmanager");
+    let cases: [(&str, &[&str]); 5] = [
+        ("multi.yml", &["z=1", "v=a,b", "u=x"]),
+        ("multi.yml", &["a=1", "b=2", "c=x"]),
+        ("multi.yml", &["nothing=1"]),
+        ("same_name.yml", &["a=2", "b=1"]),
+        ("templates.yml", &["severity=critical"]),
+    ];
+    for (file, labels) in cases {
+        let config = format!("{dir}/{file}");
+        let theirs = Command::new("amtool")
+            .args(["config", "routes", "test", "--tree"])
+            .arg(format!("--config.file={config}"))
+            .args(labels)
+            .output()
+            .unwrap();
+        let mut args = vec!["route-test", "--config", &config, "--tree"];
+        args.extend_from_slice(labels);
+        assert_eq!(
+            promplay(&args),
+            String::from_utf8(theirs.stdout).unwrap(),
+            "{file} {labels:?}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! The Inspect pane: paste, drop, open or fetch exposition text; see it parsed
 //! (errors at their lines), linted with promtool's rules, as a family table, and
-//! explained line by line; convert between the formats and download.
+//! explained line by line; convert between the formats and download. Texts of
+//! megabytes are analysed in slices and shown in the line view, never in one task.
 
 mod analysis;
 mod fetch;
@@ -95,8 +96,9 @@ pub fn InspectPane() -> impl IntoView {
     }
 }
 
-/// Keeps the text across reloads (when it fits), and analyses it after a pause in
-/// typing; a newer text supersedes an analysis still running.
+/// Keeps the text across reloads (in localStorage, or in IndexedDB when it is too
+/// large for that) and analyses it after a pause in typing; a newer text
+/// supersedes an analysis still running.
 fn keep_and_analyse(
     text: RwSignal<String>,
     restoring: RwSignal<bool>,

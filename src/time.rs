@@ -259,8 +259,11 @@ pub fn format_rfc3339(secs: i64) -> String {
 pub fn format_utc(ms: i64) -> String {
     let c = civil(ms.div_euclid(1000));
     format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
+        "{:04}-{:02}-{:02} {} UTC",
+        c.year,
+        c.month,
+        c.day,
+        format_time_of_day(ms)
     )
 }
 

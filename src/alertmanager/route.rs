@@ -121,54 +121,39 @@ impl Route {
 
     /// The whole tree as `amtool config routes` prints it.
     pub fn render_tree(&self) -> String {
-        let mut out = String::from("Routing tree:\n.\n");
-        self.render(
-            &mut out,
-            "",
-            true,
-            true,
-            &|route: &Route, root| {
-                let mut line = route.label(root);
-                if route.continue_matching {
-                    line.push_str("  continue: true");
-                }
-                line.push_str(&format!("  receiver: {}", route.receiver));
-                line
-            },
-            None,
-        );
-        out.push('\n');
-        out
+        let line = |route: &Route, root| {
+            let mut line = route.label(root);
+            if route.continue_matching {
+                line.push_str("  continue: true");
+            }
+            format!("{line}  receiver: {}", route.receiver)
+        };
+        format!("Routing tree:\n.\n{}\n", self.draw(&line, &|_| true))
     }
 
     /// The routes `labels` take, as `amtool config routes test --tree` prints
     /// them: the path from the root to each matching route, receivers at the ends.
     pub fn render_matching(&self, labels: &[(String, String)]) -> String {
         let ends = self.route(labels);
-        let mut out = String::from("Matching routes:\n.\n");
-        let on_path = |route: &Route| route.leads_to(&ends);
-        self.render(
-            &mut out,
-            "",
-            true,
-            true,
-            &|route: &Route, root| {
-                let mut line = route.label(root);
-                if ends.iter().any(|end| std::ptr::eq(*end, route)) {
-                    line.push_str(&format!("  receiver: {}", route.receiver));
-                }
-                line
-            },
-            Some(&on_path),
-        );
-        out.push_str("\n\n");
+        let is_end = |route: &Route| ends.iter().any(|end| std::ptr::eq(*end, route));
+        let line = |route: &Route, root| match is_end(route) {
+            true => format!("{}  receiver: {}", route.label(root), route.receiver),
+            false => route.label(root),
+        };
+        let on_path = |route: &Route| route.leads_to(&is_end);
+        format!("Matching routes:\n.\n{}\n\n", self.draw(&line, &on_path))
+    }
+
+    /// The tree from this route down, one `line` per route, children kept by `keep`.
+    fn draw(&self, line: &dyn Fn(&Route, bool) -> String, keep: &dyn Fn(&Route) -> bool) -> String {
+        let mut out = String::new();
+        self.render(&mut out, "", true, true, line, keep);
         out
     }
 
-    /// Whether this route is, or holds, one of `ends`.
-    fn leads_to(&self, ends: &[&Route]) -> bool {
-        ends.iter().any(|end| std::ptr::eq(*end, self))
-            || self.routes.iter().any(|c| c.leads_to(ends))
+    /// Whether this route, or one below it, is an end.
+    fn leads_to(&self, is_end: &dyn Fn(&Route) -> bool) -> bool {
+        is_end(self) || self.routes.iter().any(|c| c.leads_to(is_end))
     }
 
     fn render(
@@ -178,17 +163,13 @@ impl Route {
         last: bool,
         root: bool,
         line: &dyn Fn(&Route, bool) -> String,
-        keep: Option<&dyn Fn(&Route) -> bool>,
+        keep: &dyn Fn(&Route) -> bool,
     ) {
         out.push_str(prefix);
         out.push_str(if last { "└── " } else { "├── " });
         out.push_str(&line(self, root));
         out.push('\n');
-        let children: Vec<&Route> = self
-            .routes
-            .iter()
-            .filter(|c| keep.is_none_or(|keep| keep(c)))
-            .collect();
+        let children: Vec<&Route> = self.routes.iter().filter(|c| keep(c)).collect();
         let inner = format!("{prefix}{}", if last { "    " } else { "│   " });
         for (i, child) in children.iter().enumerate() {
             child.render(out, &inner, i + 1 == children.len(), false, line, keep);

@@ -66,13 +66,10 @@ pub async fn analyse(
         },
     );
     let total = bytes.len().max(1) as f64;
-    let parsed_all = in_slices(ticket, || {
-        let done = parser.step(LINES_PER_CHECK);
-        progress.try_set(Some(parser.bytes_done() as f64 / total));
-        done
-    })
-    .await;
-    if !parsed_all {
+    let report = |p: &Parser| {
+        progress.try_set(Some(p.bytes_done() as f64 / total));
+    };
+    if !in_slices(ticket, &mut parser, |p| p.step(LINES_PER_CHECK), report).await {
         return None;
     }
     let parsed = parser.finish();
@@ -83,7 +80,7 @@ pub async fn analyse(
     }
     let families = lintable(&parsed);
     let mut linter = lint::Linter::new(&families, lint::RuleSet::Upstream);
-    if !in_slices(ticket, || linter.step(SAMPLES_PER_CHECK)).await {
+    if !in_slices(ticket, &mut linter, |l| l.step(SAMPLES_PER_CHECK), |_| {}).await {
         return None;
     }
     let problems = linter.finish();
@@ -98,17 +95,24 @@ pub async fn analyse(
     })
 }
 
-/// Calls `step` until it returns true, in slices of [`SLICE_BUDGET_MS`] with a
-/// turn for the page between them; false if `ticket` stopped being current
-/// meanwhile (a newer text superseded this one).
-async fn in_slices(ticket: Ticket, mut step: impl FnMut() -> bool) -> bool {
+/// Calls `step` on `work` until it returns true, in slices of [`SLICE_BUDGET_MS`]
+/// with a turn for the page between them (`paused` is told at each, to show
+/// progress); false if `ticket` stopped being current meanwhile (a newer text
+/// superseded this one).
+async fn in_slices<W>(
+    ticket: Ticket,
+    work: &mut W,
+    mut step: impl FnMut(&mut W) -> bool,
+    mut paused: impl FnMut(&W),
+) -> bool {
     loop {
         let slice_start = now_ms();
         while now_ms() - slice_start < SLICE_BUDGET_MS {
-            if step() {
+            if step(work) {
                 return true;
             }
         }
+        paused(work);
         sleep_ms(0).await;
         if !ticket.is_current() {
             return false;

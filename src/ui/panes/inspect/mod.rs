@@ -109,6 +109,9 @@ fn keep_and_analyse(
     selected: RwSignal<Option<usize>>,
 ) {
     let analyses = Latest::new();
+    // Whether IndexedDB may hold a text (unknown at first): a small text removes
+    // it once, not at every pause in typing.
+    let maybe_kept_large = StoredValue::new(true);
     Effect::new(move |_| {
         let current = text.get();
         let fmt = format.get();
@@ -133,8 +136,12 @@ fn keep_and_analyse(
                 return;
             }
             if small {
-                large_storage::remove(TEXT_KEY).await;
+                if maybe_kept_large.try_get_value() == Some(true) {
+                    large_storage::remove(TEXT_KEY).await;
+                    maybe_kept_large.try_set_value(false);
+                }
             } else {
+                maybe_kept_large.try_set_value(true);
                 let kept = large_storage::save(TEXT_KEY, &shared).await;
                 notice.try_set(kept.err().map(|e| {
                     format!(

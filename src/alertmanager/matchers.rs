@@ -3,6 +3,7 @@
 //! or several separated by commas, optionally in braces (`{a="1", b=~"x|y"}`).
 //! Regexes are anchored at both ends, as Alertmanager anchors them.
 
+use crate::expo::textparse::unescape_help;
 use crate::re::Regex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,31 +132,20 @@ fn parse_one(text: &str) -> Result<Matcher, String> {
     Matcher::new(name, op, &unquote(value.trim())?)
 }
 
-/// A double-quoted value with Go's escapes, or a bare value as written.
+/// A double-quoted value, or a bare value as written. Alertmanager unescapes `\\`,
+/// `\"` and `\n` and keeps any other backslash as written: the rule OpenMetrics
+/// help texts follow, so the exposition parser's unescaping serves.
 fn unquote(value: &str) -> Result<String, String> {
     let Some(body) = value.strip_prefix('"') else {
         return Ok(value.to_string());
     };
     let body = body.strip_suffix('"').ok_or("missing closing '\"'")?;
-    let mut out = String::new();
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some(c @ ('\\' | '"')) => out.push(c),
-            Some(c) => {
-                out.push('\\');
-                out.push(c);
-            }
-            None => return Err("a value ends in a lone backslash".into()),
-        }
+    let trailing = body.bytes().rev().take_while(|&b| b == b'\\').count();
+    if trailing % 2 == 1 {
+        return Err("a value ends in a lone backslash".into());
     }
-    Ok(out)
+    String::from_utf8(unescape_help(body.as_bytes(), true))
+        .map_err(|_| "invalid UTF-8 in a value".to_string())
 }
 
 #[cfg(test)]
@@ -174,6 +164,12 @@ mod tests {
         assert!(m[1].matches("") && !m[1].matches("team-X"));
         assert_eq!((m[2].name.as_str(), m[2].value.as_str()), ("a", "b"));
         assert_eq!(parse_matchers(r#"x="a,b""#).unwrap()[0].value, "a,b");
+        // As Alertmanager: \\, \" and \n unescape, other escapes stay as written.
+        assert_eq!(
+            parse_matchers(r#"x="q\"\\\n\t""#).unwrap()[0].value,
+            "q\"\\\n\\t"
+        );
+        assert!(parse_matchers(r#"x="a\""#).is_err());
         assert!(parse_matchers("x").is_err());
         assert!(parse_matchers(r#"x=~"(""#).is_err());
         assert_eq!(m[0].to_string(), r#"service=~"foo1|foo2""#);

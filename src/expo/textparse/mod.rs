@@ -13,7 +13,7 @@ mod promtext;
 mod stream;
 mod tokens;
 
-pub use cursor::{is_legacy_label_name, is_legacy_metric_name};
+pub use cursor::{is_legacy_label_name, is_legacy_metric_name, unescape_help};
 pub use error::{ErrorKind, ParseError};
 pub use families::FamilyLines;
 pub use stream::{RawSample, SampleStream, parse_series};

@@ -125,6 +125,21 @@ pub fn go_g_prec(v: f64, prec: usize) -> String {
     fmt_f(neg, &d, (p - dp).max(0) as usize, dp)
 }
 
+/// `strconv.FormatFloat(v, 'E', -1, 64)`: shortest digits, always an exponent
+/// (promtool's sample values: `1E+00`, `2.5E-01`).
+pub fn go_e_upper(v: f64) -> String {
+    if let Some(s) = special(v) {
+        return s;
+    }
+    let neg = v.is_sign_negative();
+    let (d, dp) = if v == 0.0 {
+        ("0".to_string(), 1)
+    } else {
+        digits(&format!("{:e}", v.abs()))
+    };
+    fmt_e(neg, &d, d.len() - 1, dp).replace('e', "E")
+}
+
 /// Go's `%f` (six decimals).
 pub fn go_f(v: f64) -> String {
     special(v).unwrap_or_else(|| format!("{v:.6}"))
@@ -138,6 +153,21 @@ pub fn go_float(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn e_upper_as_go() {
+        for (v, want) in [
+            (1.0, "1E+00"),
+            (0.0, "0E+00"),
+            (0.25, "2.5E-01"),
+            (-1234.5, "-1.2345E+03"),
+            (1e-300, "1E-300"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "+Inf"),
+        ] {
+            assert_eq!(super::go_e_upper(v), want);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod promql;
 pub mod re;
 pub mod rng;
+pub mod rules;
 pub mod scrape;
 pub mod sim;
 pub mod time;

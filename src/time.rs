@@ -113,6 +113,30 @@ pub fn format_duration(ms: i64) -> String {
     out
 }
 
+/// Milliseconds as Go's `time.Duration` prints them: `0s`, `500ms`, `1m0s`,
+/// `1h30m0s`, `1m30.5s` (promtool's messages).
+pub fn format_go_duration(ms: i64) -> String {
+    if ms == 0 {
+        return "0s".into();
+    }
+    let sign = if ms < 0 { "-" } else { "" };
+    let abs = ms.unsigned_abs();
+    if abs < 1000 {
+        return format!("{sign}{abs}ms");
+    }
+    let (h, m) = (abs / 3_600_000, abs / 60_000 % 60);
+    let (s, frac) = (abs / 1000 % 60, abs % 1000);
+    let mut seconds = s.to_string();
+    if frac > 0 {
+        seconds.push_str(format!(".{frac:03}").trim_end_matches('0'));
+    }
+    match (h, m) {
+        (0, 0) => format!("{sign}{seconds}s"),
+        (0, m) => format!("{sign}{m}m{seconds}s"),
+        (h, m) => format!("{sign}{h}h{m}m{seconds}s"),
+    }
+}
+
 /// Unix seconds (`1714521600`, `1714521600.5`) or RFC 3339 (`2024-05-01T00:00:00Z`,
 /// with an optional fraction and a `Z` or `±hh:mm` offset), as milliseconds.
 pub fn parse_time_ms(text: &str) -> Result<i64, String> {

@@ -9,6 +9,7 @@ mod api_json;
 mod check_metrics;
 mod query;
 mod route_test;
+mod rules;
 mod simulate;
 mod test_promql;
 
@@ -50,6 +51,8 @@ enum Command {
     Routes(route_test::RoutesArgs),
     /// Check Alertmanager configurations, as `amtool check-config` does.
     CheckAlertmanager(route_test::CheckAlertmanagerArgs),
+    CheckRules(rules::CheckRulesArgs),
+    TestRules(rules::TestRulesArgs),
     /// Measure the store: append and range-read throughput, bytes per sample.
     #[command(hide = true)]
     BenchStore {
@@ -109,6 +112,8 @@ where
         Some(Command::RouteTest(args)) => route_test::run(args),
         Some(Command::Routes(args)) => route_test::run_routes(args),
         Some(Command::CheckAlertmanager(args)) => route_test::run_check(args),
+        Some(Command::CheckRules(args)) => rules::run_check(args),
+        Some(Command::TestRules(args)) => rules::run_test(args),
         Some(Command::Query(args)) => query::run(args),
         Some(Command::TestPromql(args)) => test_promql::run(args),
         Some(Command::BenchStore { series, samples }) => {

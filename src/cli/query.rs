@@ -220,8 +220,8 @@ fn query(args: &QueryArgs, head: &Head) -> Result<engine::QueryOutput, EvalError
     };
     let expr = parse(&args.expr).map_err(|e| {
         bad_data(format!(
-            "invalid parameter \"query\": {}:{}: parse error: {}",
-            e.line, e.col, e.message
+            "invalid parameter \"query\": {}",
+            e.prometheus_message()
         ))
     })?;
     match (&args.start, &args.end, &args.step) {

@@ -57,6 +57,14 @@ impl ParseError {
     }
 }
 
+impl ParseError {
+    /// As Prometheus words it (`1:30: parse error: unexpected end of input`), in
+    /// API errors and rule files.
+    pub fn prometheus_message(&self) -> String {
+        format!("{}:{}: parse error: {}", self.line, self.col, self.message)
+    }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: {}", self.line, self.col, self.message)

@@ -331,6 +331,15 @@ fn parse_series_line(line: usize, l: &str) -> Result<SeriesLine, TestParseError>
     })
 }
 
+/// A series descriptor (`name{a="b"}`, `{a="b"}`, `name`) as its labels, as
+/// Prometheus's `ParseMetric` reads promtool's expected samples.
+pub fn parse_metric(desc: &str) -> Result<Labels, String> {
+    if desc.trim().is_empty() {
+        return Ok(Labels::default());
+    }
+    parse_descriptor(1, desc.trim()).map_err(|e| e.message)
+}
+
 fn parse_descriptor(line: usize, desc: &str) -> Result<Labels, TestParseError> {
     let line32 = u32::try_from(line).unwrap_or(u32::MAX);
     let direct = parse_series(desc.as_bytes(), Format::Text, line32);

@@ -1,0 +1,251 @@
+//! A rule group (Prometheus's `rules/group.go`): its rules evaluated one after
+//! another at the same timestamp, each rule's output written to the store before
+//! the next rule runs (so a later rule sees an earlier one's result), and a stale
+//! marker for every series a rule produced last time but not this time.
+
+use std::collections::BTreeSet;
+
+use crate::promql::engine;
+use crate::tsdb::{Head, Labels, STALE_NAN};
+
+use super::alerting::{AlertState, AlertingRule, SentAlert, TemplateContext};
+use super::file::{GroupSpec, RuleKind, RuleSpec};
+use super::query::RuleExpr;
+use super::recording::RecordingRule;
+
+#[derive(Clone, Debug)]
+pub enum RuleBody {
+    Recording(RecordingRule),
+    Alerting(AlertingRule),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    Unknown,
+    Ok,
+    Err,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Unknown => "unknown",
+            Health::Ok => "ok",
+            Health::Err => "err",
+        }
+    }
+}
+
+/// A rule with what its last evaluation left.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub body: RuleBody,
+    pub health: Health,
+    pub last_error: Option<String>,
+    pub last_eval_ms: Option<i64>,
+    /// Wall-clock milliseconds the last evaluation took (0 without a clock).
+    pub eval_duration_ms: f64,
+    /// The series written by the last successful evaluation.
+    previous: BTreeSet<Labels>,
+}
+
+impl Rule {
+    pub fn name(&self) -> &str {
+        match &self.body {
+            RuleBody::Recording(r) => &r.name,
+            RuleBody::Alerting(r) => &r.name,
+        }
+    }
+
+    pub fn expr(&self) -> &str {
+        match &self.body {
+            RuleBody::Recording(r) => &r.expr.text,
+            RuleBody::Alerting(r) => &r.expr.text,
+        }
+    }
+
+    pub fn as_alerting(&self) -> Option<&AlertingRule> {
+        match &self.body {
+            RuleBody::Alerting(r) => Some(r),
+            RuleBody::Recording(_) => None,
+        }
+    }
+
+    fn from_spec(spec: &RuleSpec) -> Result<Rule, String> {
+        let expr = RuleExpr::parse(&spec.expr)?;
+        let body = match spec.kind {
+            RuleKind::Record => RuleBody::Recording(RecordingRule {
+                name: spec.name.clone(),
+                expr,
+                labels: spec.labels.clone(),
+            }),
+            RuleKind::Alert => RuleBody::Alerting(AlertingRule::new(
+                spec.name.clone(),
+                expr,
+                spec.for_ms,
+                spec.keep_firing_for_ms,
+                spec.labels.clone(),
+                spec.annotations.clone(),
+            )),
+        };
+        Ok(Rule {
+            body,
+            health: Health::Unknown,
+            last_error: None,
+            last_eval_ms: None,
+            eval_duration_ms: 0.0,
+            previous: BTreeSet::new(),
+        })
+    }
+
+    /// Whether `other` is the same rule as written (reloads keep its state).
+    fn same_as(&self, other: &Rule) -> bool {
+        match (&self.body, &other.body) {
+            (RuleBody::Recording(a), RuleBody::Recording(b)) => {
+                a.name == b.name && a.expr.text == b.expr.text && a.labels == b.labels
+            }
+            (RuleBody::Alerting(a), RuleBody::Alerting(b)) => {
+                a.name == b.name
+                    && a.expr.text == b.expr.text
+                    && a.labels == b.labels
+                    && a.annotations == b.annotations
+                    && a.for_ms == b.for_ms
+                    && a.keep_firing_for_ms == b.keep_firing_for_ms
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Where the engine's settings and the templates' context come from.
+pub struct EvalContext<'a> {
+    pub engine: &'a engine::Options,
+    pub templates: &'a TemplateContext,
+    /// A monotonic wall clock in milliseconds, to time evaluations.
+    pub clock: Option<fn() -> f64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub name: String,
+    pub interval_ms: i64,
+    pub query_offset_ms: i64,
+    pub limit: usize,
+    pub rules: Vec<Rule>,
+    pub last_eval_ms: Option<i64>,
+    pub eval_duration_ms: f64,
+}
+
+impl Group {
+    /// A group from its spec; `default_interval_ms` when it sets none.
+    pub fn new(spec: &GroupSpec, default_interval_ms: i64) -> Result<Group, String> {
+        let rules = spec
+            .rules
+            .iter()
+            .map(Rule::from_spec)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Group {
+            name: spec.name.clone(),
+            interval_ms: spec
+                .interval_ms
+                .filter(|&i| i > 0)
+                .unwrap_or(default_interval_ms),
+            query_offset_ms: spec.query_offset_ms.unwrap_or(0),
+            limit: spec.limit,
+            rules,
+            last_eval_ms: None,
+            eval_duration_ms: 0.0,
+        })
+    }
+
+    /// Takes over the state of the rules `old` has unchanged (Prometheus's
+    /// `copyState` on reload: alerts keep their pending or firing time).
+    pub fn copy_state(&mut self, old: &Group) {
+        for rule in &mut self.rules {
+            if let Some(same) = old.rules.iter().find(|o| o.same_as(rule)) {
+                *rule = same.clone();
+            }
+        }
+        self.last_eval_ms = old.last_eval_ms;
+    }
+
+    /// The series the group's rules wrote last, to mark stale when it goes away.
+    pub fn written_series(&self) -> impl Iterator<Item = &Labels> {
+        self.rules.iter().flat_map(|r| r.previous.iter())
+    }
+
+    /// Evaluates every rule at `ts`, writing their samples to `head`; returns the
+    /// alerts to send to Alertmanager.
+    pub fn eval(&mut self, head: &mut Head, ts: i64, cx: &EvalContext) -> Vec<SentAlert> {
+        let started = cx.clock.map(|c| c());
+        let query_at = ts - self.query_offset_ms;
+        let mut sent = Vec::new();
+        for rule in &mut self.rules {
+            let rule_started = cx.clock.map(|c| c());
+            let result = match &mut rule.body {
+                RuleBody::Recording(r) => r.eval(head, query_at, cx.engine, self.limit),
+                RuleBody::Alerting(r) => {
+                    r.eval(head, ts, query_at, cx.engine, cx.templates, self.limit)
+                }
+            };
+            rule.last_eval_ms = Some(ts);
+            match result {
+                Err(e) => {
+                    rule.health = Health::Err;
+                    rule.last_error = Some(e);
+                }
+                Ok(samples) => {
+                    rule.health = Health::Ok;
+                    rule.last_error = None;
+                    if let RuleBody::Alerting(r) = &mut rule.body {
+                        sent.extend(r.alerts_to_send(ts, self.interval_ms));
+                    }
+                    let mut written = BTreeSet::new();
+                    for (labels, v) in samples {
+                        match head.add(&labels, query_at, v) {
+                            Ok(_) => {
+                                written.insert(labels);
+                            }
+                            Err(e) => {
+                                rule.health = Health::Err;
+                                rule.last_error = Some(e.to_string());
+                            }
+                        }
+                    }
+                    for gone in rule.previous.difference(&written) {
+                        // Stale markers never conflict with what is there (a rule
+                        // writes each series at most once per timestamp).
+                        let _ = head.add(gone, query_at, f64::from_bits(STALE_NAN));
+                    }
+                    rule.previous = written;
+                }
+            }
+            if let (Some(c), Some(s)) = (cx.clock, rule_started) {
+                rule.eval_duration_ms = c() - s;
+            }
+        }
+        self.last_eval_ms = Some(ts);
+        if let (Some(c), Some(s)) = (cx.clock, started) {
+            self.eval_duration_ms = c() - s;
+        }
+        sent
+    }
+
+    /// How many of its alerting rules' alerts are in each state.
+    pub fn alert_counts(&self) -> [usize; 3] {
+        let mut counts = [0; 3];
+        for rule in &self.rules {
+            if let Some(a) = rule.as_alerting() {
+                for alert in a.alerts() {
+                    let i = match alert.state {
+                        AlertState::Inactive => 0,
+                        AlertState::Pending => 1,
+                        AlertState::Firing => 2,
+                    };
+                    counts[i] += 1;
+                }
+            }
+        }
+        counts
+    }
+}

@@ -1,0 +1,51 @@
+//! A recording rule (Prometheus's `rules/recording.go`): the expression's result
+//! under a new metric name, with the rule's labels set (an empty value removes
+//! the label).
+
+use crate::promql::engine;
+use crate::tsdb::{Head, Labels, METRIC_NAME};
+
+use super::query::{RuleExpr, query_vector};
+
+#[derive(Clone, Debug)]
+pub struct RecordingRule {
+    pub name: String,
+    pub expr: RuleExpr,
+    /// Sorted by name.
+    pub labels: Vec<(String, String)>,
+}
+
+impl RecordingRule {
+    /// The samples to write for an evaluation querying at `query_at`.
+    pub fn eval(
+        &self,
+        head: &Head,
+        query_at: i64,
+        opts: &engine::Options,
+        limit: usize,
+    ) -> Result<Vec<(Labels, f64)>, String> {
+        let result = query_vector(head, &self.expr, query_at, opts)?;
+        let mut out: Vec<(Labels, f64)> = result
+            .into_iter()
+            .map(|(series, v)| {
+                let mut pairs: Vec<(&str, &str)> = series.iter().collect();
+                pairs.push((METRIC_NAME, &self.name));
+                pairs.extend(self.labels.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+                (Labels::new(&pairs), v)
+            })
+            .collect();
+        let mut seen: Vec<&Labels> = out.iter().map(|(l, _)| l).collect();
+        seen.sort();
+        if seen.windows(2).any(|w| w[0] == w[1]) {
+            return Err(
+                "vector contains metrics with the same labelset after applying rule labels".into(),
+            );
+        }
+        if limit > 0 && out.len() > limit {
+            let n = out.len();
+            out.clear();
+            return Err(format!("exceeded limit of {limit} with {n} series"));
+        }
+        Ok(out)
+    }
+}

@@ -209,7 +209,7 @@ fn check_rule(
         report(&both, "only one of 'record' and 'alert' must be set".into());
     }
     if record.is_empty() && alert.is_empty() {
-        report(&both, "one of 'record' or 'alert' must be set".into());
+        report(&both[..1], "one of 'record' or 'alert' must be set".into());
     }
     if expr.is_empty() {
         report(&[at(&raw.expr)], "field 'expr' must be set in rule".into());

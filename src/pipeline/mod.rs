@@ -21,11 +21,13 @@
 //! assert_eq!(whole.store().fingerprint(), stepped.store().fingerprint());
 //! ```
 
+mod alerting;
 mod describe;
 mod link;
 mod run;
 mod timeline;
 
+pub use alerting::{Alerting, EVALUATION_INTERVAL_MS};
 pub use describe::EventRow;
 pub use link::{Link, LinkError, MAX_LINK_CHARS, MAX_REPLAY_MS};
 pub use run::{Run, Settings};
@@ -70,6 +72,8 @@ pub struct Advanced {
     pub events: usize,
     /// Retention passes run.
     pub retention_passes: usize,
+    /// Rule group evaluation rounds (each writes rule series and `ALERTS`).
+    pub rule_evals: usize,
 }
 
 /// A running pipeline.
@@ -86,6 +90,8 @@ pub struct Pipeline {
     now_ms: i64,
     /// The largest store seen just before a retention pass.
     peak_bytes: usize,
+    /// Recording and alerting rules.
+    alerting: Alerting,
 }
 
 impl Pipeline {
@@ -111,7 +117,13 @@ impl Pipeline {
             ..ScrapeConfig::default()
         };
         let scraper = ScrapeManager::new(config, options.format);
+        let rule_text = run
+            .rules
+            .clone()
+            .unwrap_or_else(|| crate::rules::defaults::default_rules(&run.scenario));
+        let alerting = Alerting::new(&rule_text);
         let mut pipeline = Pipeline {
+            alerting,
             now_ms: run.start_ms,
             run,
             options,
@@ -145,13 +157,20 @@ impl Pipeline {
             let next_retention = self
                 .retains()
                 .then(|| (self.now_ms.div_euclid(RETENTION_EVERY_MS) + 1) * RETENTION_EVERY_MS);
-            let stop = [next_event, next_retention]
+            let next_rule_eval = self.alerting.next_eval_after(self.now_ms);
+            let stop = [next_event, next_retention, next_rule_eval]
                 .into_iter()
                 .flatten()
                 .fold(t_ms, i64::min);
             done.scrapes += self.scraper.run_until(&mut self.sim, &mut self.store, stop);
             self.sim.advance_to(stop);
             self.now_ms = stop;
+            // After the scrapes of the same moment, as Prometheus's rules see the
+            // samples scraped up to their evaluation time.
+            if next_rule_eval == Some(stop) {
+                self.alerting.eval_due(&mut self.store, stop);
+                done.rule_evals += 1;
+            }
             if next_retention == Some(stop) {
                 self.peak_bytes = self.peak_bytes.max(self.store.bytes());
                 self.store.apply_retention(stop);
@@ -259,6 +278,11 @@ impl Pipeline {
     /// Whether the event at `index` has happened (applied).
     pub fn is_past(&self, index: usize) -> bool {
         index < self.applied
+    }
+
+    /// The rules and what they sent.
+    pub fn alerting(&self) -> &Alerting {
+        &self.alerting
     }
 
     pub fn store(&self) -> &Head {

@@ -51,6 +51,8 @@ pub struct Run {
     /// The settings at the start.
     pub initial: Settings,
     pub timeline: Timeline,
+    /// The rule file; `None`: the scenario's default rules.
+    pub rules: Option<String>,
 }
 
 impl Run {
@@ -62,6 +64,7 @@ impl Run {
             start_ms,
             initial: Settings::for_scenario(scenario, instances),
             timeline: Timeline::default(),
+            rules: None,
         }
     }
 

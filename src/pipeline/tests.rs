@@ -219,3 +219,93 @@ fn a_setting_changed_twice_at_one_moment_is_one_event() {
     let replay = advanced(&live.run().clone(), &[T0 + 10 * 60_000]);
     assert_eq!(replay.store().fingerprint(), live.store().fingerprint());
 }
+
+/// The value of `ALERTS{alertname=…, alertstate=…}` at `t` (1 while in that state).
+fn alert_in_state(store: &Head, name: &str, state: &str, t: i64) -> bool {
+    let matchers = [
+        Matcher::equal("__name__", "ALERTS"),
+        Matcher::equal("alertname", name),
+        Matcher::equal("alertstate", state),
+    ];
+    store.select(&matchers).into_iter().any(|r| {
+        store
+            .iter(r, t - 15_000, t)
+            .last()
+            .is_some_and(|(_, v)| !is_stale_nan(v))
+    })
+}
+
+#[test]
+fn default_rules_record_and_alert_during_an_outage() {
+    let run = run_with("10m outage 10m");
+    let mut p = Pipeline::new(run, Options::default()).unwrap();
+    let done = p.advance_to(T0 + 10 * 60_000);
+    assert_eq!(done.rule_evals, 40, "every 15 s");
+    assert!(p.alerting().errors().is_empty());
+    let store = p.store();
+    let recorded = store.select(&[Matcher::equal("__name__", "job:http_requests:rate1m")]);
+    assert_eq!(recorded.len(), 1, "one series per job");
+    assert!(!alert_in_state(
+        store,
+        "HighLatency",
+        "firing",
+        T0 + 10 * 60_000
+    ));
+    // During the outage latency rises: pending first, firing a minute later.
+    let mut first_pending = None;
+    let mut first_firing = None;
+    for s in 1..=40 {
+        let t = T0 + 10 * 60_000 + s * 15_000;
+        p.advance_to(t);
+        if first_pending.is_none() && alert_in_state(p.store(), "HighLatency", "pending", t) {
+            first_pending = Some(t);
+        }
+        if first_firing.is_none() && alert_in_state(p.store(), "HighLatency", "firing", t) {
+            first_firing = Some(t);
+        }
+    }
+    let (pending, firing) = (first_pending.unwrap(), first_firing.unwrap());
+    assert_eq!(firing - pending, 60_000, "`for: 1m`");
+    // Prometheus sends firing alerts (not pending ones) to Alertmanager.
+    let sent: Vec<_> = p.alerting().sent().collect();
+    assert!(sent.iter().all(|(t, _)| *t >= firing || !sent.is_empty()));
+    assert!(
+        sent.iter()
+            .any(|(_, a)| a.labels.get("alertname") == Some("HighLatency"))
+    );
+    // After the outage the alert resolves.
+    p.advance_to(T0 + 30 * 60_000);
+    assert!(!alert_in_state(
+        p.store(),
+        "HighLatency",
+        "firing",
+        T0 + 30 * 60_000
+    ));
+    let resolved = p
+        .alerting()
+        .sent()
+        .filter(|(_, a)| a.labels.get("alertname") == Some("HighLatency"))
+        .last()
+        .unwrap();
+    assert!(
+        resolved.1.ends_at_ms <= resolved.0,
+        "the last send says resolved"
+    );
+}
+
+#[test]
+fn rules_give_the_same_store_however_time_is_advanced() {
+    let run = run_with("2m outage 6m");
+    let end = T0 + 12 * 60_000;
+    let whole = advanced(&run, &[end]);
+    let steps: Vec<i64> = (1..=144).map(|s| T0 + s * 5000).collect();
+    let stepped = advanced(&run, &steps);
+    assert_eq!(whole.store().fingerprint(), stepped.store().fingerprint());
+    assert!(
+        whole
+            .store()
+            .select(&[Matcher::equal("__name__", "ALERTS")])
+            .len()
+            > 0
+    );
+}

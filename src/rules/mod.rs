@@ -8,6 +8,7 @@
 //! run's timeline.
 
 pub mod alerting;
+pub mod defaults;
 pub mod file;
 pub mod group;
 pub mod lint;
@@ -101,5 +102,47 @@ impl RuleManager {
         }
         self.groups = next.groups;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scenarios_default_rules_load() {
+        for info in crate::sim::scenarios() {
+            let text = defaults::default_rules(info.name);
+            let file = parse_rule_file(&text, false)
+                .unwrap_or_else(|e| panic!("{}: {e:?}\n{text}", info.name));
+            assert!(!file.groups[0].rules.is_empty());
+            RuleManager::new(&file, DEFAULT_EVALUATION_INTERVAL_MS).unwrap();
+        }
+    }
+}
+
+#[cfg(test)]
+mod eval_tests {
+    use super::*;
+    use crate::tsdb::{Head, Labels, Matcher};
+
+    #[test]
+    fn recording_rule_writes_its_series() {
+        let mut head = Head::default();
+        for i in 0..10 {
+            head.add(
+                &Labels::new(&[("__name__", "x_total"), ("job", "a")]),
+                i * 15_000,
+                i as f64 * 10.0,
+            )
+            .unwrap();
+        }
+        let file = parse_rule_file("groups:\n- name: g\n  interval: 15s\n  rules:\n  - record: job:x:rate1m\n    expr: sum by (job) (rate(x_total[1m]))\n", false).unwrap();
+        let mut m = RuleManager::new(&file, 60_000).unwrap();
+        for i in 1..10 {
+            m.eval_due(&mut head, i * 15_000);
+        }
+        let r = head.select(&[Matcher::equal("__name__", "job:x:rate1m")]);
+        assert_eq!(r.len(), 1, "{:?}", m.groups()[0].rules[0]);
     }
 }

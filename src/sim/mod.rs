@@ -36,6 +36,7 @@ use controls::{Conditions, Event, EventKind, instance_skew, minute_wobble, sched
 pub use controls::{Controls, daily_factor};
 use pushgateway::Pushgateway;
 use rng::{Rng, Stream};
+pub use scenarios::{HttpSignals, http_signals};
 use scenarios::{ScenarioDef, Service, Start, Tick};
 
 /// Length of one simulation step, in milliseconds of virtual time.

@@ -243,3 +243,70 @@ mod tests {
         assert!((400.0..=620.0).contains(&below_median), "{below_median}");
     }
 }
+
+/// What an HTTP service's metrics are called: the golden signals' sources, for
+/// its default dashboard and its default alerting rules.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HttpSignals {
+    /// The requests counter.
+    pub requests: &'static str,
+    /// The label requests are broken down by, if any.
+    pub by: Option<&'static str>,
+    /// The matcher selecting failed requests, and what to call them.
+    pub errors: Option<(&'static str, &'static str)>,
+    /// The latency histogram's name (without `_bucket`).
+    pub histogram: Option<&'static str>,
+    /// A p99 latency objective (seconds) the service meets outside incidents and
+    /// misses during an outage: the default HighLatency alert's threshold.
+    pub latency_objective_s: f64,
+}
+
+/// The HTTP signals of `scenario`, for the services that serve requests.
+pub fn http_signals(scenario: &str) -> Option<HttpSignals> {
+    let signals = |requests, by, errors, histogram, latency_objective_s| HttpSignals {
+        requests,
+        by,
+        errors,
+        histogram,
+        latency_objective_s,
+    };
+    Some(match scenario {
+        "api" => signals(
+            "http_requests_total",
+            Some("path"),
+            Some(("status=~\"5..\"", "5xx")),
+            Some("http_request_duration_seconds"),
+            1.0,
+        ),
+        "course_catalog" => signals(
+            "app_request_count_total",
+            Some("endpoint"),
+            Some(("http_status=~\"5..\"", "5xx")),
+            Some("app_request_latency_seconds"),
+            0.5,
+        ),
+        "flask_app" => signals("requests_total", Some("endpoint"), None, Some("slow"), 8.0),
+        "treecounter" => signals(
+            "requests_total",
+            Some("endpoint"),
+            Some(("status=~\"[45]..\"", "4xx and 5xx")),
+            None,
+            1.0,
+        ),
+        "random_facts" => signals(
+            "random_facts_api_execution_counter_total",
+            None,
+            None,
+            None,
+            1.0,
+        ),
+        "hello_world" => signals(
+            "app_requests_total",
+            None,
+            None,
+            Some("app_response_time_seconds"),
+            0.05,
+        ),
+        _ => return None,
+    })
+}

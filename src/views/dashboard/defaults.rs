@@ -4,60 +4,19 @@
 //! get the signals they can show, plus what the scraper records about them.
 
 use super::model::{Dashboard, Panel};
+use crate::sim::{HttpSignals, http_signals};
 use crate::views::chart::{ChartKind, Unit};
 
 /// The default dashboard for `scenario` (a generic one for unknown names).
 pub fn default_dashboard(scenario: &str) -> Dashboard {
     let (title, panels) = match scenario {
         "api" => ("HTTP API", api()),
-        "course_catalog" => (
-            "Course catalog",
-            http(Http {
-                requests: "app_request_count_total",
-                by: Some("endpoint"),
-                errors: Some(("http_status=~\"5..\"", "5xx")),
-                histogram: Some("app_request_latency_seconds"),
-            }),
-        ),
-        "flask_app" => (
-            "Flask app",
-            http(Http {
-                requests: "requests_total",
-                by: Some("endpoint"),
-                errors: None,
-                histogram: Some("slow"),
-            }),
-        ),
-        "treecounter" => (
-            "Tree counter",
-            http(Http {
-                requests: "requests_total",
-                by: Some("endpoint"),
-                errors: Some(("status=~\"[45]..\"", "4xx and 5xx")),
-                histogram: None,
-            }),
-        ),
-        "random_facts" => (
-            "Random facts",
-            http(Http {
-                requests: "random_facts_api_execution_counter_total",
-                by: None,
-                errors: None,
-                histogram: None,
-            }),
-        ),
-        "hello_world" => (
-            "Hello world",
-            http(Http {
-                requests: "app_requests_total",
-                by: None,
-                errors: None,
-                histogram: Some("app_response_time_seconds"),
-            }),
-        ),
         "worker" => ("Worker", worker()),
         "batch" => ("Batch job", batch()),
-        _ => ("Scrape targets", scrape_health()),
+        other => match http_signals(other) {
+            Some(signals) => (scenario_title(other), http(signals)),
+            None => ("Scrape targets", scrape_health()),
+        },
     };
     Dashboard {
         title: format!("Four golden signals: {title}"),
@@ -173,14 +132,18 @@ fn api() -> Vec<Panel> {
 /// What an HTTP-style tutorial service exposes: a request counter (maybe with a
 /// label worth splitting by), an error selector if its labels have a status, a
 /// latency histogram if it has one.
-struct Http {
-    requests: &'static str,
-    by: Option<&'static str>,
-    errors: Option<(&'static str, &'static str)>,
-    histogram: Option<&'static str>,
+fn scenario_title(scenario: &str) -> &'static str {
+    match scenario {
+        "course_catalog" => "Course catalog",
+        "flask_app" => "Flask app",
+        "treecounter" => "Tree counter",
+        "random_facts" => "Random facts",
+        "hello_world" => "Hello world",
+        _ => "HTTP service",
+    }
 }
 
-fn http(s: Http) -> Vec<Panel> {
+fn http(s: HttpSignals) -> Vec<Panel> {
     let mut panels = vec![
         Panel::new(
             "Traffic: requests per second",

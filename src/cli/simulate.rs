@@ -37,6 +37,11 @@ pub struct SimulateArgs {
     /// src/pipeline/timeline.rs for every kind). The page's `tl=` value reads too.
     #[arg(long, value_name = "FILE")]
     timeline: Option<std::path::PathBuf>,
+    /// The rule file the run evaluates (Prometheus's format; every 15 s unless a
+    /// group sets its `interval`). Without it, the scenario's tutorial rules; an
+    /// empty file: no rules.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<std::path::PathBuf>,
     /// Keep the store under this many bytes (retention drops the oldest chunks first,
     /// checked every virtual minute, as the page does); the report adds the peak.
     #[arg(long)]
@@ -78,6 +83,18 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         run.timeline =
             Timeline::parse(&text, start_ms).map_err(|e| format!("{}:{e}", path.display()))?;
+    }
+    if let Some(path) = &args.rules {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if let Err(errors) = crate::rules::parse_rule_file(&text, false) {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {e}", path.display()))
+                .collect();
+            return Err(lines.join("\n"));
+        }
+        run.rules = Some(text);
     }
     let options = Options {
         max_bytes: args.max_bytes,

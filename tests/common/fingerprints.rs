@@ -14,10 +14,11 @@ pub const PINNED: &[(&str, usize, u64)] = &[
 ];
 
 /// A run with a timeline (an outage and two control changes), built through the
-/// pipeline: its store's fingerprint, pinned natively and in the page.
+/// pipeline (with the scenario's default rules): its store's fingerprint, pinned
+/// natively and in the page.
 pub const TIMELINE: &str = "3m outage 5m\n10m traffic 40\n20m errors 0.2";
 pub const TIMELINE_INSTANCES: usize = 2;
-pub const TIMELINE_STORE: u64 = 0xda98_4668_7e34_6527;
+pub const TIMELINE_STORE: u64 = 0x7b74_a7d5_5e01_12bb;
 
 /// The store of that run after `DURATION_MS`, advanced in steps of `step_ms`.
 pub fn timeline_store_fingerprint(step_ms: i64) -> u64 {

@@ -3,6 +3,7 @@
 //! `route-test` answers as `amtool config routes test` does.
 
 pub mod config;
+pub mod defaults;
 pub mod matchers;
 pub mod route;
 

@@ -94,7 +94,7 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
                 .collect();
             return Err(lines.join("\n"));
         }
-        run.rules = Some(text);
+        run.alerting.rules = vec![text];
     }
     let options = Options {
         max_bytes: args.max_bytes,

@@ -36,6 +36,21 @@ impl Alerting {
         }
     }
 
+    /// Switches to `text`'s rules at `t_ms`, as a reload does (unchanged rules keep
+    /// their alerts). A text that does not load leaves the rules as they were, as
+    /// Prometheus keeps its rules when a reload fails; its errors are kept.
+    pub fn set_rules(&mut self, text: &str, store: &mut Head, t_ms: i64) {
+        match parse_rule_file(text, false) {
+            Ok(file) => {
+                self.errors.clear();
+                self.rules
+                    .reload(&file, store, t_ms)
+                    .expect("a checked rule file's expressions parse");
+            }
+            Err(errors) => self.errors = errors,
+        }
+    }
+
     pub fn rules(&self) -> &RuleManager {
         &self.rules
     }

@@ -31,7 +31,7 @@ pub fn describe(run: &Run, now_ms: i64, applied: impl Fn(usize) -> bool) -> Vec<
         .iter()
         .enumerate()
         .map(|(index, event)| {
-            let text = sentence(&settings, &event.change);
+            let text = sentence(run, &settings, &event.change);
             settings.apply(&event.change);
             let until_ms = match event.change {
                 Change::Outage { duration_ms } | Change::SlowRelease { duration_ms } => {
@@ -52,7 +52,7 @@ pub fn describe(run: &Run, now_ms: i64, applied: impl Fn(usize) -> bool) -> Vec<
 }
 
 /// What `change` does to `before`, in words.
-fn sentence(before: &Settings, change: &Change) -> String {
+fn sentence(run: &Run, before: &Settings, change: &Change) -> String {
     let c = &before.controls;
     let number = |v: f64| {
         let rounded = (v * 1000.0).round() / 1000.0;
@@ -88,6 +88,17 @@ fn sentence(before: &Settings, change: &Change) -> String {
             };
             format!("sample_limit {} → {}", shown(before.sample_limit), shown(n))
         }
+        Change::Rules(n) => format!("rules changed (version {n})"),
+        Change::Alertmanager(n) => format!("Alertmanager configuration changed (version {n})"),
+        Change::Silence(n) => match run.alerting.silences.get(n) {
+            Some(s) => format!(
+                "silence {} for {}",
+                s.matchers,
+                format_duration(s.duration_ms)
+            ),
+            None => format!("silence {n} (missing)"),
+        },
+        Change::ExpireSilence(n) => format!("silence {n} expired"),
     }
 }
 

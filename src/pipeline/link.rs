@@ -52,10 +52,10 @@ impl std::fmt::Display for LinkError {
 impl Link {
     /// The address keys and their values (not yet percent-encoded). `tl` is written
     /// only with events; its characters (`0-9a-z_.:,`) need no encoding.
-    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+    pub fn pairs(&self) -> Vec<(String, String)> {
         let mut pairs = self.run.link_pairs();
-        pairs.push(("now", self.now_ms.to_string()));
-        pairs.push(("speed", self.speed.to_string()));
+        pairs.push(("now".into(), self.now_ms.to_string()));
+        pairs.push(("speed".into(), self.speed.to_string()));
         pairs
     }
 
@@ -78,8 +78,7 @@ impl Link {
         if span_ms > MAX_REPLAY_MS {
             return Err(LinkError::TooLong { span_ms });
         }
-        let run =
-            Run::from_link(settings, start, get("tl").as_deref()).map_err(LinkError::Timeline)?;
+        let run = Run::from_link_keys(settings, start, get).map_err(LinkError::Timeline)?;
         let old_speed = settings
             .split(';')
             .find_map(|kv| kv.strip_prefix("speed="))
@@ -99,7 +98,10 @@ impl Link {
     pub fn to_storage(&self) -> String {
         self.pairs()
             .iter()
-            .map(|(k, v)| format!("{k}={}", v.replace('&', "%26")))
+            .map(|(k, v)| {
+                let escaped = v.replace('%', "%25").replace('&', "%26");
+                format!("{k}={escaped}")
+            })
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -109,7 +111,7 @@ impl Link {
         let get = |key: &str| {
             text.split('&')
                 .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
-                .map(|v| v.replace("%26", "&"))
+                .map(|v| v.replace("%26", "&").replace("%25", "%"))
         };
         Link::read(get)
     }
@@ -171,7 +173,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "the link's timeline does not read: 1:4: unknown event \"trafic\"; expected one of traffic, errors, latency, outage, slow_release, instances, interval, sample_limit"
+            "the link's timeline does not read: 1:4: unknown event \"trafic\"; expected one of traffic, errors, latency, outage, slow_release, instances, interval, sample_limit, rules, alertmanager, silence, expire_silence"
         );
     }
 

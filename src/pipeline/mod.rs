@@ -30,7 +30,7 @@ mod timeline;
 pub use alerting::{Alerting, EVALUATION_INTERVAL_MS};
 pub use describe::EventRow;
 pub use link::{Link, LinkError, MAX_LINK_CHARS, MAX_REPLAY_MS};
-pub use run::{Run, Settings};
+pub use run::{AlertingTexts, Run, Settings, SilenceText};
 pub use timeline::{Change, Event, MAX_EVENTS, Timeline, TimelineError};
 
 use crate::expo::textparse::Format;
@@ -118,9 +118,9 @@ impl Pipeline {
         };
         let scraper = ScrapeManager::new(config, options.format);
         let rule_text = run
-            .rules
-            .clone()
-            .unwrap_or_else(|| crate::rules::defaults::default_rules(&run.scenario));
+            .alerting
+            .rules_text(&run.scenario, 0)
+            .unwrap_or_default();
         let alerting = Alerting::new(&rule_text);
         let mut pipeline = Pipeline {
             alerting,
@@ -217,6 +217,12 @@ impl Pipeline {
             }
             Change::ScrapeInterval(ms) => self.scraper.set_interval(ms, now),
             Change::SampleLimit(n) => self.scraper.set_sample_limit(n),
+            Change::Rules(n) => {
+                if let Some(text) = self.run.alerting.rules_text(&self.run.scenario, n) {
+                    self.alerting.set_rules(&text, &mut self.store, now);
+                }
+            }
+            Change::Alertmanager(_) | Change::Silence(_) | Change::ExpireSilence(_) => {}
         }
     }
 

@@ -36,7 +36,12 @@ impl Settings {
             Change::Instances(n) => self.instances = n,
             Change::ScrapeInterval(ms) => self.interval_ms = ms,
             Change::SampleLimit(n) => self.sample_limit = n,
-            Change::Outage { .. } | Change::SlowRelease { .. } => {}
+            Change::Outage { .. }
+            | Change::SlowRelease { .. }
+            | Change::Rules(_)
+            | Change::Alertmanager(_)
+            | Change::Silence(_)
+            | Change::ExpireSilence(_) => {}
         }
     }
 }
@@ -51,8 +56,112 @@ pub struct Run {
     /// The settings at the start.
     pub initial: Settings,
     pub timeline: Timeline,
-    /// The rule file; `None`: the scenario's default rules.
-    pub rules: Option<String>,
+    /// Rule files, Alertmanager configurations and silences its events use.
+    pub alerting: AlertingTexts,
+}
+
+/// The texts a run's rules and Alertmanager read: rule files and configurations
+/// (number 0 is the start's, later ones are switched to by `rules N` and
+/// `alertmanager N` events; none given: the scenario's defaults) and the silences
+/// `silence N` events create. A link carries them (`rules`, `rules.1`, `am`,
+/// `silence.0`, ...), so it replays what its sender saw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AlertingTexts {
+    pub rules: Vec<String>,
+    pub alertmanager: Vec<String>,
+    pub silences: Vec<SilenceText>,
+}
+
+/// A silence as a run keeps it: its matchers (Alertmanager's syntax), how long it
+/// lasts from its event, and why.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SilenceText {
+    pub matchers: String,
+    pub duration_ms: i64,
+    pub comment: String,
+}
+
+impl SilenceText {
+    /// The link form: `DURATION` newline `MATCHERS` newline `COMMENT`.
+    pub fn to_text(&self) -> String {
+        format!(
+            "{}\n{}\n{}",
+            crate::time::format_duration(self.duration_ms),
+            self.matchers,
+            self.comment
+        )
+    }
+
+    pub fn from_text(text: &str) -> Option<SilenceText> {
+        let mut parts = text.splitn(3, '\n');
+        let duration_ms = crate::time::parse_duration_ms(parts.next()?).ok()?;
+        Some(SilenceText {
+            duration_ms,
+            matchers: parts.next()?.to_string(),
+            comment: parts.next().unwrap_or("").to_string(),
+        })
+    }
+}
+
+impl AlertingTexts {
+    /// Rule text number `n` (the scenario's defaults for 0 when none was given).
+    pub fn rules_text(&self, scenario: &str, n: usize) -> Option<String> {
+        match self.rules.get(n) {
+            Some(text) => Some(text.clone()),
+            None if n == 0 => Some(crate::rules::defaults::default_rules(scenario)),
+            None => None,
+        }
+    }
+
+    /// Alertmanager configuration number `n` (the default one for 0 when none).
+    pub fn alertmanager_text(&self, n: usize) -> Option<String> {
+        match self.alertmanager.get(n) {
+            Some(text) => Some(text.clone()),
+            None if n == 0 => Some(crate::alertmanager::defaults::DEFAULT_CONFIG.to_string()),
+            None => None,
+        }
+    }
+
+    fn link_pairs(&self, pairs: &mut Vec<(String, String)>) {
+        let numbered = |key: &str, i: usize| {
+            if i == 0 {
+                key.to_string()
+            } else {
+                format!("{key}.{i}")
+            }
+        };
+        for (i, text) in self.rules.iter().enumerate() {
+            pairs.push((numbered("rules", i), text.clone()));
+        }
+        for (i, text) in self.alertmanager.iter().enumerate() {
+            pairs.push((numbered("am", i), text.clone()));
+        }
+        for (i, silence) in self.silences.iter().enumerate() {
+            pairs.push((format!("silence.{i}"), silence.to_text()));
+        }
+    }
+
+    fn from_link(get: &impl Fn(&str) -> Option<String>) -> AlertingTexts {
+        let numbered = |key: &str| {
+            (0..super::timeline::MAX_ALERTING_TEXTS)
+                .map_while(|i| {
+                    get(&if i == 0 {
+                        key.to_string()
+                    } else {
+                        format!("{key}.{i}")
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        AlertingTexts {
+            rules: numbered("rules"),
+            alertmanager: numbered("am"),
+            silences: (0..super::timeline::MAX_ALERTING_TEXTS)
+                .map_while(|i| get(&format!("silence.{i}")))
+                .filter_map(|t| SilenceText::from_text(&t))
+                .collect(),
+        }
+    }
 }
 
 impl Run {
@@ -64,7 +173,7 @@ impl Run {
             start_ms,
             initial: Settings::for_scenario(scenario, instances),
             timeline: Timeline::default(),
-            rules: None,
+            alerting: AlertingTexts::default(),
         }
     }
 
@@ -89,15 +198,17 @@ impl Run {
         text
     }
 
-    /// The link's key/value pairs (values unencoded): `run`, `t0` and, with events, `tl`.
-    pub fn link_pairs(&self) -> Vec<(&'static str, String)> {
+    /// The link's key/value pairs (values unencoded): `run`, `t0`, with events
+    /// `tl`, and the alerting texts given (see [`AlertingTexts`]).
+    pub fn link_pairs(&self) -> Vec<(String, String)> {
         let mut pairs = vec![
-            ("run", self.settings_text()),
-            ("t0", self.start_ms.to_string()),
+            ("run".to_string(), self.settings_text()),
+            ("t0".to_string(), self.start_ms.to_string()),
         ];
         if !self.timeline.is_empty() {
-            pairs.push(("tl", self.timeline.to_link(self.start_ms)));
+            pairs.push(("tl".to_string(), self.timeline.to_link(self.start_ms)));
         }
+        self.alerting.link_pairs(&mut pairs);
         pairs
     }
 
@@ -113,6 +224,17 @@ impl Run {
         if let Some(text) = timeline {
             run.timeline = Timeline::parse(text, start_ms)?;
         }
+        Ok(run)
+    }
+
+    /// [`Run::from_link`] with the alerting texts read through `get`.
+    pub fn from_link_keys(
+        settings: &str,
+        start_ms: i64,
+        get: &impl Fn(&str) -> Option<String>,
+    ) -> Result<Run, TimelineError> {
+        let mut run = Run::from_link(settings, start_ms, get("tl").as_deref())?;
+        run.alerting = AlertingTexts::from_link(get);
         Ok(run)
     }
 

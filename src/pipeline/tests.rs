@@ -309,3 +309,35 @@ fn rules_give_the_same_store_however_time_is_advanced() {
             > 0
     );
 }
+
+#[test]
+fn a_rule_edit_is_an_event_the_link_replays() {
+    let mut run = run_with("");
+    run.alerting.rules = vec![
+        crate::rules::defaults::default_rules("api"),
+        "groups:\n  - name: tutorial\n    interval: 15s\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n".into(),
+    ];
+    run.timeline = Timeline::parse("5m rules 1", T0).unwrap();
+    let link = Link {
+        run: run.clone(),
+        now_ms: T0 + 10 * 60_000,
+        speed: 0,
+    };
+    let back = Link::from_storage(&link.to_storage()).unwrap().unwrap();
+    assert_eq!(back, link);
+    let p = advanced(&back.run, &[T0 + 10 * 60_000]);
+    let store = p.store();
+    let old = store.select(&[Matcher::equal("__name__", "job:http_requests:rate1m")]);
+    let new = store.select(&[Matcher::equal("__name__", "job:up:sum")]);
+    assert_eq!((old.len(), new.len()), (1, 1));
+    // The removed rule's series ends with a stale marker at the group's next
+    // evaluation after the edit, as Prometheus marks a reload's removed rules.
+    let last = store.iter(old[0], T0, T0 + 10 * 60_000).last().unwrap();
+    assert_eq!(last.0, T0 + 5 * 60_000 + 15_000);
+    assert!(is_stale_nan(last.1));
+    assert_eq!(
+        p.alerting().rules().groups()[0].rules.len(),
+        1,
+        "the group now holds the new rule only"
+    );
+}

@@ -23,6 +23,10 @@
 //! | `instances` | 1..100 | instances started or stopped |
 //! | `interval` | duration (≥ 1s) | the scrape interval |
 //! | `sample_limit` | samples (0: none) | the targets' sample_limit |
+//! | `rules` | version (0..) | the rule file: the run's rule text number N |
+//! | `alertmanager` | version (0..) | the Alertmanager configuration number N |
+//! | `silence` | number (0..) | the run's silence N is created (for its duration) |
+//! | `expire_silence` | number (0..) | silence N ends early |
 
 use std::fmt;
 
@@ -41,12 +45,27 @@ pub enum Change {
     Traffic(f64),
     ErrorRatio(f64),
     Latency(f64),
-    Outage { duration_ms: i64 },
-    SlowRelease { duration_ms: i64 },
+    Outage {
+        duration_ms: i64,
+    },
+    SlowRelease {
+        duration_ms: i64,
+    },
     Instances(usize),
     ScrapeInterval(i64),
     SampleLimit(usize),
+    /// Switch to the run's rule text number N.
+    Rules(usize),
+    /// Switch to the run's Alertmanager configuration number N.
+    Alertmanager(usize),
+    /// Create the run's silence number N.
+    Silence(usize),
+    /// End silence N now.
+    ExpireSilence(usize),
 }
+
+/// The most rule texts, Alertmanager configurations or silences a run holds.
+pub const MAX_ALERTING_TEXTS: usize = 100;
 
 /// What a value of each kind must be.
 #[derive(Clone, Copy)]
@@ -58,7 +77,7 @@ enum ValueKind {
 
 /// The kinds, as written, with their values' rules: the one table the parser,
 /// the printer and the error messages read.
-const KINDS: [(&str, ValueKind); 8] = [
+const KINDS: [(&str, ValueKind); 12] = [
     (
         "traffic",
         ValueKind::Number {
@@ -109,7 +128,16 @@ const KINDS: [(&str, ValueKind); 8] = [
             max: 100_000_000,
         },
     ),
+    ("rules", TEXT_NUMBER),
+    ("alertmanager", TEXT_NUMBER),
+    ("silence", TEXT_NUMBER),
+    ("expire_silence", TEXT_NUMBER),
 ];
+
+const TEXT_NUMBER: ValueKind = ValueKind::Count {
+    min: 0,
+    max: MAX_ALERTING_TEXTS - 1,
+};
 
 impl Change {
     /// The kind's name in the text form.
@@ -127,6 +155,10 @@ impl Change {
             Change::Instances(_) => 5,
             Change::ScrapeInterval(_) => 6,
             Change::SampleLimit(_) => 7,
+            Change::Rules(_) => 8,
+            Change::Alertmanager(_) => 9,
+            Change::Silence(_) => 10,
+            Change::ExpireSilence(_) => 11,
         }
     }
 
@@ -137,7 +169,11 @@ impl Change {
     pub fn is_setting(&self) -> bool {
         !matches!(
             self,
-            Change::Outage { .. } | Change::SlowRelease { .. } | Change::Instances(_)
+            Change::Outage { .. }
+                | Change::SlowRelease { .. }
+                | Change::Instances(_)
+                | Change::Silence(_)
+                | Change::ExpireSilence(_)
         )
     }
 
@@ -148,7 +184,12 @@ impl Change {
             Change::Outage { duration_ms }
             | Change::SlowRelease { duration_ms }
             | Change::ScrapeInterval(duration_ms) => format_duration(duration_ms),
-            Change::Instances(n) | Change::SampleLimit(n) => n.to_string(),
+            Change::Instances(n)
+            | Change::SampleLimit(n)
+            | Change::Rules(n)
+            | Change::Alertmanager(n)
+            | Change::Silence(n)
+            | Change::ExpireSilence(n) => n.to_string(),
         }
     }
 
@@ -182,10 +223,13 @@ impl Change {
                     .ok()
                     .filter(|n| (min..=max).contains(n))
                     .ok_or_else(|| range_err(format!("a whole number from {min} to {max}")))?;
-                if index == 5 {
-                    Change::Instances(n)
-                } else {
-                    Change::SampleLimit(n)
+                match index {
+                    5 => Change::Instances(n),
+                    7 => Change::SampleLimit(n),
+                    8 => Change::Rules(n),
+                    9 => Change::Alertmanager(n),
+                    10 => Change::Silence(n),
+                    _ => Change::ExpireSilence(n),
                 }
             }
             ValueKind::Duration { min, max } => {

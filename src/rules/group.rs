@@ -134,6 +134,8 @@ pub struct Group {
     pub rules: Vec<Rule>,
     pub last_eval_ms: Option<i64>,
     pub eval_duration_ms: f64,
+    /// Series of rules a reload removed, marked stale at the next evaluation.
+    stale_series: Vec<Labels>,
 }
 
 impl Group {
@@ -155,15 +157,31 @@ impl Group {
             rules,
             last_eval_ms: None,
             eval_duration_ms: 0.0,
+            stale_series: Vec::new(),
         })
     }
 
     /// Takes over the state of the rules `old` has unchanged (Prometheus's
     /// `copyState` on reload: alerts keep their pending or firing time).
+    /// The series of `old`'s rules that are gone are marked stale at the next
+    /// evaluation.
     pub fn copy_state(&mut self, old: &Group) {
+        let mut taken = vec![false; old.rules.len()];
         for rule in &mut self.rules {
-            if let Some(same) = old.rules.iter().find(|o| o.same_as(rule)) {
+            let same = old
+                .rules
+                .iter()
+                .enumerate()
+                .find(|(i, o)| !taken[*i] && o.same_as(rule));
+            if let Some((i, same)) = same {
+                taken[i] = true;
                 *rule = same.clone();
+            }
+        }
+        self.stale_series = old.stale_series.clone();
+        for (rule, taken) in old.rules.iter().zip(taken) {
+            if !taken {
+                self.stale_series.extend(rule.previous.iter().cloned());
             }
         }
         self.last_eval_ms = old.last_eval_ms;
@@ -179,6 +197,9 @@ impl Group {
     pub fn eval(&mut self, head: &mut Head, ts: i64, cx: &EvalContext) -> Vec<SentAlert> {
         let started = cx.clock.map(|c| c());
         let query_at = ts - self.query_offset_ms;
+        for series in std::mem::take(&mut self.stale_series) {
+            let _ = head.add(&series, query_at, f64::from_bits(STALE_NAN));
+        }
         let mut sent = Vec::new();
         for rule in &mut self.rules {
             let rule_started = cx.clock.map(|c| c());

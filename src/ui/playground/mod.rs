@@ -41,6 +41,19 @@ const LINK_EVERY_MS: f64 = 5000.0;
 /// The address keys the run owns.
 const LINK_KEYS: [&str; 5] = ["run", "t0", "tl", "now", "speed"];
 
+/// Whether an address key is the run's: the fixed ones and the alerting texts
+/// (`rules`, `rules.1`, `am`, `am.1`, `silence.0`, ...).
+fn is_link_key(key: &str) -> bool {
+    let numbered = |base: &str| {
+        key == base
+            || key
+                .strip_prefix(base)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|n| n.parse::<usize>().is_ok())
+    };
+    LINK_KEYS.contains(&key) || numbered("rules") || numbered("am") || numbered("silence")
+}
+
 fn page_options() -> Options {
     Options {
         retention_ms: Some(RETENTION_MS),
@@ -225,13 +238,13 @@ impl Playground {
         let pairs: Vec<String> = link
             .pairs()
             .into_iter()
-            .map(|(k, v)| match k {
+            .map(|(k, v)| match k.as_str() {
                 // Its characters need no escaping; escaped, a long timeline triples.
                 "tl" => format!("tl={v}"),
                 _ => format!("{k}={}", share::encode(&v)),
             })
             .collect();
-        share::update(|k| LINK_KEYS.contains(&k), &pairs);
+        share::update(is_link_key, &pairs);
         storage::save(STORAGE_KEY, &link.to_storage());
         let href = share::href();
         let length = href.len();

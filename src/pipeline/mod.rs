@@ -31,7 +31,9 @@ pub use alerting::{Alerting, EVALUATION_INTERVAL_MS};
 pub use describe::EventRow;
 pub use link::{Link, LinkError, MAX_LINK_CHARS, MAX_REPLAY_MS};
 pub use run::{AlertingTexts, Run, Settings, SilenceText};
-pub use timeline::{Change, Event, MAX_EVENTS, Timeline, TimelineError};
+pub use timeline::{Change, Event, MAX_ALERTING_TEXTS, MAX_EVENTS, Timeline, TimelineError};
+
+use crate::rules::{RuleFileError, parse_rule_file};
 
 use crate::expo::textparse::Format;
 use crate::scrape::{ScrapeConfig, ScrapeManager, TargetStatus};
@@ -92,6 +94,8 @@ pub struct Pipeline {
     peak_bytes: usize,
     /// Recording and alerting rules.
     alerting: Alerting,
+    /// The rule text in effect (its number in the run's texts).
+    rules_version: usize,
 }
 
 impl Pipeline {
@@ -124,6 +128,7 @@ impl Pipeline {
         let alerting = Alerting::new(&rule_text);
         let mut pipeline = Pipeline {
             alerting,
+            rules_version: 0,
             now_ms: run.start_ms,
             run,
             options,
@@ -220,6 +225,7 @@ impl Pipeline {
             Change::Rules(n) => {
                 if let Some(text) = self.run.alerting.rules_text(&self.run.scenario, n) {
                     self.alerting.set_rules(&text, &mut self.store, now);
+                    self.rules_version = n;
                 }
             }
             Change::Alertmanager(_) | Change::Silence(_) | Change::ExpireSilence(_) => {}
@@ -249,6 +255,41 @@ impl Pipeline {
         let index = self.run.timeline.insert(Event { at_ms, change })?;
         self.apply_due_events();
         Ok(index)
+    }
+
+    /// The rule text in effect now.
+    pub fn rules_text(&self) -> String {
+        self.run
+            .alerting
+            .rules_text(&self.run.scenario, self.rules_version)
+            .unwrap_or_default()
+    }
+
+    /// Checks `text` as a rule file and, if it loads, makes it the run's next rule
+    /// text and switches to it now (an event on the timeline, so a link replays
+    /// it). A text that does not load is not stored; its problems are returned.
+    pub fn apply_rules(&mut self, text: &str) -> Result<usize, Vec<RuleFileError>> {
+        parse_rule_file(text, false)?;
+        let too_many = |message: String| {
+            vec![RuleFileError {
+                message,
+                line: None,
+                column: None,
+            }]
+        };
+        let texts = &mut self.run.alerting.rules;
+        if texts.len() + 1 >= MAX_ALERTING_TEXTS {
+            return Err(too_many(format!(
+                "a run keeps at most {MAX_ALERTING_TEXTS} rule files"
+            )));
+        }
+        if texts.is_empty() {
+            texts.push(crate::rules::defaults::default_rules(&self.run.scenario));
+        }
+        texts.push(text.to_string());
+        let n = texts.len() - 1;
+        self.add_event(self.now_ms, Change::Rules(n))
+            .map_err(too_many)
     }
 
     /// Removes an event that has not happened yet.

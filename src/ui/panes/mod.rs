@@ -1,6 +1,7 @@
 //! The panes of the shell, one file each. A pane that is not built yet says so and
 //! names the issue that brings it, rather than showing made-up content.
 
+mod alerts;
 mod coming;
 pub mod dashboard;
 mod exposition;
@@ -85,13 +86,7 @@ impl Pane {
             Pane::Dashboard => view! { <dashboard::DashboardPane/> }.into_any(),
             Pane::Inspect => view! { <inspect::InspectPane/> }.into_any(),
             Pane::Targets => view! { <targets::TargetsPane/> }.into_any(),
-            Pane::Alerts => view! {
-                <Coming issue=0 title="Recording and alerting rules">
-                    "Rules with for: durations evaluated on the virtual clock, showing pending and "
-                    "firing alerts. Not scheduled in an issue yet."
-                </Coming>
-            }
-            .into_any(),
+            Pane::Alerts => view! { <alerts::AlertsPane/> }.into_any(),
             Pane::Lessons => view! {
                 <Coming issue=0 title="Lessons">
                     "Guided tutorials, from a first counter to the four golden signals, that drive "

@@ -1,0 +1,137 @@
+//! Rules, as Prometheus 3's rules page: each group with its interval, last
+//! evaluation and how long it took; each rule with its expression, health, error,
+//! last evaluation and duration. Below, the rule file's editor: the draft is kept
+//! in storage, and "Apply" adds it to the run as an event (or lists its problems
+//! at their line and column, and stores nothing).
+
+use leptos::prelude::*;
+
+use crate::rules::RuleFileError;
+use crate::ui::playground::Playground;
+use crate::ui::storage;
+use crate::views::alerts::{GroupView, group_views};
+
+const DRAFT_KEY: &str = "rules-draft";
+
+#[component]
+pub fn RulesView() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let groups = move || {
+        let now = playground.clock.get().now_ms;
+        playground
+            .read_data(|p| group_views(p.alerting().rules(), now))
+            .unwrap_or_default()
+    };
+    let load_errors = move || {
+        playground
+            .read_run(|p| p.alerting().errors().to_vec())
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="rules-view">
+            <ErrorList errors=Signal::derive(load_errors) testid="rules-load-errors"/>
+            <div data-testid="rule-groups">
+                {move || groups().into_iter().map(|g| view! { <RuleGroup group=g/> }).collect_view()}
+            </div>
+            <RuleEditor/>
+        </div>
+    }
+}
+
+#[component]
+fn RuleGroup(group: GroupView) -> impl IntoView {
+    let rows = group
+        .rules
+        .into_iter()
+        .map(|r| {
+            view! {
+                <tr data-testid="rule-row" data-health=r.health>
+                    <td><span class="rule-kind">{r.kind}</span>" "<b>{r.name}</b>
+                        <pre class="rule-expr"><code>{r.expr}</code></pre>
+                        {r.error.map(|e| view! { <p class="error" data-testid="rule-error">{e}</p> })}
+                    </td>
+                    <td><span class=format!("health health-{}", r.health)>{r.health}</span></td>
+                    <td>{r.last_eval}</td>
+                    <td class="num">{r.duration}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="rule-group" data-testid="rule-group">
+            <h3>{group.name}" "<small>{format!("{}, last evaluated {}, took {}", group.interval, group.last_eval, group.duration)}</small></h3>
+            <table class="rules-table">
+                <thead><tr><th>"Rule"</th><th>"Health"</th><th>"Last evaluation"</th><th>"Duration"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn RuleEditor() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let applied = move || playground.read_run(|p| p.rules_text()).unwrap_or_default();
+    let draft = RwSignal::new(storage::load(DRAFT_KEY).unwrap_or_else(|| applied()));
+    Effect::new(move |_| {
+        storage::save(DRAFT_KEY, &draft.get());
+    });
+    let errors = RwSignal::new(Vec::<RuleFileError>::new());
+    let apply = move |_| {
+        let text = draft.get_untracked();
+        match playground.with_mut(|p| p.apply_rules(&text)) {
+            Some(Err(problems)) => errors.set(problems),
+            Some(Ok(_)) => {
+                errors.set(Vec::new());
+                playground.run.update(|v| *v += 1);
+                playground.data.update(|v| *v += 1);
+                playground.write_link();
+            }
+            None => {}
+        }
+    };
+    let reset = move |_| {
+        draft.set(applied());
+        errors.set(Vec::new());
+    };
+    view! {
+        <section class="rule-editor">
+            <h3>"Rule file"</h3>
+            <textarea
+                class="code-editor"
+                rows="18"
+                spellcheck="false"
+                data-testid="rules-editor"
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+            ></textarea>
+            <div class="editor-actions">
+                <button data-testid="rules-apply" on:click=apply>"Apply now"</button>
+                <button data-testid="rules-reset" on:click=reset>"Back to the rules in effect"</button>
+            </div>
+            <ErrorList errors=Signal::derive(move || errors.get()) testid="rules-errors"/>
+        </section>
+    }
+}
+
+/// Problems in a file, each at its line and column when it names them.
+#[component]
+pub fn ErrorList(errors: Signal<Vec<RuleFileError>>, testid: &'static str) -> impl IntoView {
+    move || {
+        let list = errors.get();
+        (!list.is_empty()).then(|| {
+            view! {
+                <ul class="file-errors error" data-testid=testid>
+                    {list.into_iter().map(|e| {
+                        let at = match (e.line, e.column) {
+                            (Some(l), Some(c)) => format!("line {l}, column {c}: "),
+                            (Some(l), None) => format!("line {l}: "),
+                            _ => String::new(),
+                        };
+                        view! { <li>{at}{e.message}</li> }
+                    }).collect_view()}
+                </ul>
+            }
+        })
+    }
+}

@@ -462,8 +462,11 @@ impl Alertmanager {
             return;
         };
         group.has_flushed = true;
-        let interval = self.routes[group.route].group_interval_ms;
-        self.set_timer(id, now.saturating_add(interval));
+        let next = now.saturating_add(self.routes[group.route].group_interval_ms);
+        // At the end of time the timer would fire forever: it stops instead.
+        if next > now {
+            self.set_timer(id, next);
+        }
         self.flush(id, now);
     }
 

@@ -686,3 +686,60 @@ fn the_log_is_bounded() {
     assert_eq!(am.notifications()[0].at_ms, T0 + 2_001 * S);
     assert_eq!(am.notifications()[1].reason, NotifyReason::Repeat);
 }
+
+/// Random calls at random (also extreme) times, with random labels and silences:
+/// nothing panics, notifications come in time order, the limits hold.
+#[test]
+fn random_calls_never_panic() {
+    let yaml = format!(
+        "{}inhibit_rules: [{{source_matchers: ['a=\"0\"'], target_matchers: ['b=~\"1|2\"'], equal: [c]}}]\n",
+        single(
+            "  group_by: [a]\n  group_wait: 1s\n  group_interval: 7s\n  routes: [{matchers: ['b=\"1\"'], continue: true, group_by: ['...']}]"
+        )
+    );
+    let mut rng = promplay::rng::SplitMix64::new(13);
+    let mut am = am(&yaml);
+    let mut now = T0;
+    let extremes = [i64::MIN, -1, 0, i64::MAX, T0];
+    for _ in 0..3_000 {
+        now += rng.below(20_000) as i64;
+        let time = |rng: &mut promplay::rng::SplitMix64| match rng.below(4) {
+            0 => extremes[rng.below(5) as usize],
+            _ => now - 60_000 + rng.below(120_000) as i64,
+        };
+        match rng.below(6) {
+            0..=2 => {
+                let value = |rng: &mut promplay::rng::SplitMix64| {
+                    ["", "0", "1", "2"][rng.below(4) as usize]
+                };
+                let (a, b, c) = (value(&mut rng), value(&mut rng), value(&mut rng));
+                let alert = Alert::new(&[("a", a), ("b", b), ("c", c)], time(&mut rng))
+                    .ending_at(time(&mut rng));
+                let _ = am.post_alerts(now, vec![alert]);
+            }
+            3 => {
+                let spec = silence(
+                    ["a=\"1\"", "b=~\"(\"", "", "c!=\"2\", a=~\"0|1\""][rng.below(4) as usize],
+                    time(&mut rng),
+                    time(&mut rng),
+                );
+                let _ = am.add_silence(now, spec);
+            }
+            4 => {
+                let id = am
+                    .silences()
+                    .first()
+                    .map(|s| s.id.clone())
+                    .unwrap_or_default();
+                let _ = am.expire_silence(now, &id);
+            }
+            _ => am.advance_to(time(&mut rng).min(now + 60_000)),
+        }
+        let _ = (am.alerts(now), am.groups());
+    }
+    am.set_config(now, config(&yaml));
+    am.advance_to(now + H);
+    let times: Vec<i64> = am.notifications().iter().map(|n| n.at_ms).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    assert!(!times.is_empty());
+}

@@ -357,3 +357,43 @@ receivers:
         "undefined time interval \"night\" used in route"
     );
 }
+
+/// Mangled configurations are refused or taken, never a panic.
+#[test]
+fn mangled_configurations_never_panic() {
+    let base = "global: {smtp_smarthost: 'm:25', smtp_from: a@b, resolve_timeout: 1m}
+route:
+  receiver: r
+  group_by: ['...']
+  group_wait: 10s
+  routes:
+    - {matchers: ['a=~\"x|y\"', 'b!=\"2\"'], match_re: {c: 'd+'}, group_by: [a, b], repeat_interval: 1h, continue: true, mute_time_intervals: [n]}
+receivers:
+  - {name: r, email_configs: [{to: x@y, send_resolved: true}], webhook_configs: [{url: 'http://w/'}], sns_configs: [{topic_arn: t}]}
+inhibit_rules: [{source_match: {s: c}, target_matchers: ['s=\"w\"'], equal: [i]}]
+time_intervals: [{name: n}]
+";
+    assert!(parse(base).is_ok(), "{:?}", parse(base).err());
+    let mut rng = promplay::rng::SplitMix64::new(7);
+    let bytes = base.as_bytes();
+    let tokens: &[&[u8]] = &[
+        b"{", b"}", b"[", b"]", b":", b"'", b"\"", b"\n", b"-", b" ", b"...", b"0", b"=~", b"\\",
+        b"\xff",
+    ];
+    for _ in 0..3_000 {
+        let mut text = bytes.to_vec();
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(text.len() as u64) as usize;
+            match rng.below(2) {
+                0 => {
+                    text.remove(at);
+                }
+                _ => {
+                    let token = tokens[rng.below(tokens.len() as u64) as usize];
+                    text.splice(at..at, token.iter().copied());
+                }
+            }
+        }
+        let _ = parse(&String::from_utf8_lossy(&text));
+    }
+}

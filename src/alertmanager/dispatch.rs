@@ -25,7 +25,7 @@ use super::alert::{
     label_set_string, tick_at_or_after,
 };
 use super::config::Config;
-use super::inhibit::inhibited_by;
+use super::inhibit::Inhibitor;
 use super::nflog::NotificationLog;
 use super::notify::{Flush, Notification, notify_receiver};
 use super::route::Route;
@@ -250,6 +250,7 @@ impl Alertmanager {
     /// The alerts not resolved before `now_ms` (as `GET /api/v2/alerts`), by
     /// fingerprint, each with its state at `now_ms`.
     pub fn alerts(&self, now_ms: i64) -> Vec<AlertStatus> {
+        let inhibitor = Inhibitor::new(&self.config.inhibit_rules, &self.store.alerts, now_ms);
         self.store
             .alerts
             .iter()
@@ -257,15 +258,11 @@ impl Alertmanager {
             .map(|(fp, s)| {
                 let labels = &s.alert.labels;
                 let silenced_by = self.silences.silenced_by(labels, now_ms);
-                let inhibited_by: Vec<String> = inhibited_by(
-                    &self.config.inhibit_rules,
-                    labels,
-                    &self.store.alerts,
-                    now_ms,
-                )
-                .map(|fp| fp.to_string())
-                .into_iter()
-                .collect();
+                let inhibited_by: Vec<String> = inhibitor
+                    .inhibited_by(labels)
+                    .map(|fp| fp.to_string())
+                    .into_iter()
+                    .collect();
                 let state = match silenced_by.is_empty() && inhibited_by.is_empty() {
                     true => AlertState::Active,
                     false => AlertState::Suppressed,
@@ -495,34 +492,32 @@ impl Alertmanager {
             .collect();
         alerts.sort_by(cmp_alerts);
         // The mute stages: inhibition, then silences.
+        let inhibitor = Inhibitor::new(&self.config.inhibit_rules, &self.store.alerts, now);
         alerts.retain(|a| {
-            inhibited_by(
-                &self.config.inhibit_rules,
-                &a.labels,
-                &self.store.alerts,
-                now,
-            )
-            .is_none()
+            inhibitor.inhibited_by(&a.labels).is_none()
                 && !self.silences.list.iter().any(|s| s.mutes(&a.labels, now))
         });
-        if let Some(receiver) = self.config.receiver(&opts.receiver) {
-            let flush = Flush {
-                now,
-                group_key: &group.key,
-                group_labels: &group.labels,
-                receiver,
-                repeat_interval_ms: opts.repeat_interval_ms,
-            };
-            let (log, sent_total) = (&mut self.log, &mut self.sent_total);
-            notify_receiver(&flush, &alerts, &mut self.nflog, &mut |n| {
-                log.push(n);
-                *sent_total += 1;
-                // Drop the oldest in batches, so a full log costs no copy per message.
-                if log.len() > MAX_NOTIFICATIONS + MAX_NOTIFICATIONS / 4 {
-                    log.drain(..log.len() - MAX_NOTIFICATIONS);
-                }
-            });
-        }
+        // A receiver without a pipeline fails the flush (`RoutingStage`): its
+        // resolved alerts stay. A checked configuration always has one.
+        let Some(receiver) = self.config.receiver(&opts.receiver) else {
+            return;
+        };
+        let flush = Flush {
+            now,
+            group_key: &group.key,
+            group_labels: &group.labels,
+            receiver,
+            repeat_interval_ms: opts.repeat_interval_ms,
+        };
+        let (log, sent_total) = (&mut self.log, &mut self.sent_total);
+        notify_receiver(&flush, &alerts, &mut self.nflog, &mut |n| {
+            log.push(n);
+            *sent_total += 1;
+            // Drop the oldest in batches, so a full log costs no copy per message.
+            if log.len() > MAX_NOTIFICATIONS + MAX_NOTIFICATIONS / 4 {
+                log.drain(..log.len() - MAX_NOTIFICATIONS);
+            }
+        });
         let Some(group) = self.groups.get_mut(&id) else {
             return;
         };

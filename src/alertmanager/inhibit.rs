@@ -53,45 +53,63 @@ impl InhibitRule {
             equal: file.equal.clone(),
         })
     }
-
-    /// The firing source alert muting `labels` under this rule, if any (`hasEqual`).
-    /// Of several, the one with the smallest fingerprint (Alertmanager takes
-    /// whichever its map gives first).
-    fn inhibiting<'a>(
-        &self,
-        labels: &[(String, String)],
-        alerts: impl Iterator<Item = (&'a Fingerprint, &'a StoredAlert)>,
-        now: i64,
-    ) -> Option<Fingerprint> {
-        if !matches_labels(&self.target, labels) {
-            return None;
-        }
-        // When the target also matches the source side, sources that match both
-        // sides are left out: they could be the alert itself.
-        let exclude_two_sided = matches_labels(&self.source, labels);
-        alerts
-            .filter(|(_, a)| {
-                !a.alert.resolved_at(now) && matches_labels(&self.source, &a.alert.labels)
-            })
-            .filter(|(_, a)| {
-                self.equal
-                    .iter()
-                    .all(|n| label(&a.alert.labels, n) == label(labels, n))
-            })
-            .find(|(_, a)| !(exclude_two_sided && matches_labels(&self.target, &a.alert.labels)))
-            .map(|(fp, _)| *fp)
-    }
 }
 
-/// The alert inhibiting `labels` at `now` (`Inhibitor.Mutes`): the first rule, in
-/// order, whose target side matches and that has a source for it.
-pub(crate) fn inhibited_by(
-    rules: &[InhibitRule],
-    labels: &[(String, String)],
-    alerts: &BTreeMap<Fingerprint, StoredAlert>,
-    now: i64,
-) -> Option<Fingerprint> {
-    rules
-        .iter()
-        .find_map(|rule| rule.inhibiting(labels, alerts.iter(), now))
+/// The rules with their firing source alerts at one time (`Inhibitor.Mutes`
+/// asks it per alert; the sources are found once).
+pub(crate) struct Inhibitor<'a> {
+    rules: &'a [InhibitRule],
+    /// Per rule: the alerts matching its source side, not resolved, by fingerprint.
+    sources: Vec<Vec<(Fingerprint, &'a StoredAlert)>>,
+}
+
+impl<'a> Inhibitor<'a> {
+    pub(crate) fn new(
+        rules: &'a [InhibitRule],
+        alerts: &'a BTreeMap<Fingerprint, StoredAlert>,
+        now: i64,
+    ) -> Inhibitor<'a> {
+        let sources = rules
+            .iter()
+            .map(|rule| {
+                alerts
+                    .iter()
+                    .filter(|(_, a)| {
+                        !a.alert.resolved_at(now) && matches_labels(&rule.source, &a.alert.labels)
+                    })
+                    .map(|(fp, a)| (*fp, a))
+                    .collect()
+            })
+            .collect();
+        Inhibitor { rules, sources }
+    }
+
+    /// The alert inhibiting `labels`: from the first rule, in order, whose target
+    /// side matches and that has a source for it (`hasEqual`). Of several
+    /// sources, the one with the smallest fingerprint (Alertmanager takes
+    /// whichever its map gives first).
+    pub(crate) fn inhibited_by(&self, labels: &[(String, String)]) -> Option<Fingerprint> {
+        self.rules
+            .iter()
+            .zip(&self.sources)
+            .find_map(|(rule, sources)| {
+                if !matches_labels(&rule.target, labels) {
+                    return None;
+                }
+                // When the target also matches the source side, sources that match
+                // both sides are left out: they could be the alert itself.
+                let exclude_two_sided = matches_labels(&rule.source, labels);
+                sources
+                    .iter()
+                    .filter(|(_, a)| {
+                        rule.equal
+                            .iter()
+                            .all(|n| label(&a.alert.labels, n) == label(labels, n))
+                    })
+                    .find(|(_, a)| {
+                        !(exclude_two_sided && matches_labels(&rule.target, &a.alert.labels))
+                    })
+                    .map(|(fp, _)| *fp)
+            })
+    }
 }

@@ -241,6 +241,8 @@ fn merge(old: &StoredAlert, new: &StoredAlert, now: i64) -> StoredAlert {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AlertStore {
     pub alerts: BTreeMap<Fingerprint, StoredAlert>,
+    /// Changes whenever an alert is stored or dropped.
+    pub version: u64,
 }
 
 /// `--alerts.gc-interval`'s default; the collections run at whole multiples of it
@@ -267,16 +269,21 @@ impl AlertStore {
             None => alert,
         };
         self.alerts.insert(fp, stored.clone());
+        self.version += 1;
         stored
     }
 
     /// Drops the alerts a garbage collection up to `now` has removed: resolved
     /// at a collection that came after they were last stored.
     pub(crate) fn collect_garbage(&mut self, now: i64) {
+        let before = self.alerts.len();
         self.alerts.retain(|_, a| {
             let first_chance = a.alert.ends_at_ms.max(a.updated_at_ms.saturating_add(1));
             tick_at_or_after(0, ALERT_GC_INTERVAL_MS, first_chance) > now
         });
+        if self.alerts.len() != before {
+            self.version += 1;
+        }
     }
 }
 

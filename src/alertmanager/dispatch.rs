@@ -25,7 +25,7 @@ use super::alert::{
     label_set_string, tick_at_or_after,
 };
 use super::config::Config;
-use super::inhibit::Inhibitor;
+use super::inhibit::InhibitIndex;
 use super::nflog::NotificationLog;
 use super::notify::{Flush, Notification, notify_receiver};
 use super::route::Route;
@@ -143,6 +143,8 @@ pub struct Alertmanager {
     store: AlertStore,
     silences: Silences,
     nflog: NotificationLog,
+    /// Inhibition sources, rebuilt when the store or the rules change.
+    inhibit_index: Option<InhibitIndex>,
     groups: BTreeMap<u64, AggrGroup>,
     group_ids: BTreeMap<(usize, Vec<(String, String)>), u64>,
     /// Pending flushes: (time, order set, group id).
@@ -168,6 +170,7 @@ impl Alertmanager {
             store: AlertStore::default(),
             silences: Silences::default(),
             nflog: NotificationLog::default(),
+            inhibit_index: None,
             groups: BTreeMap::new(),
             group_ids: BTreeMap::new(),
             timers: BTreeSet::new(),
@@ -250,7 +253,18 @@ impl Alertmanager {
     /// The alerts not resolved before `now_ms` (as `GET /api/v2/alerts`), by
     /// fingerprint, each with its state at `now_ms`.
     pub fn alerts(&self, now_ms: i64) -> Vec<AlertStatus> {
-        let inhibitor = Inhibitor::new(&self.config.inhibit_rules, &self.store.alerts, now_ms);
+        let fresh;
+        let index = match &self.inhibit_index {
+            Some(index) if index.version == self.store.version => index,
+            _ => {
+                fresh = InhibitIndex::build(
+                    &self.config.inhibit_rules,
+                    &self.store.alerts,
+                    self.store.version,
+                );
+                &fresh
+            }
+        };
         self.store
             .alerts
             .iter()
@@ -258,8 +272,13 @@ impl Alertmanager {
             .map(|(fp, s)| {
                 let labels = &s.alert.labels;
                 let silenced_by = self.silences.silenced_by(labels, now_ms);
-                let inhibited_by: Vec<String> = inhibitor
-                    .inhibited_by(labels)
+                let inhibited_by: Vec<String> = index
+                    .inhibited_by(
+                        &self.config.inhibit_rules,
+                        &self.store.alerts,
+                        labels,
+                        now_ms,
+                    )
                     .map(|fp| fp.to_string())
                     .into_iter()
                     .collect();
@@ -335,6 +354,7 @@ impl Alertmanager {
         let now = self.advance(now_ms);
         self.routes = config.route.walk().into_iter().map(RouteOpts::of).collect();
         self.config = config;
+        self.inhibit_index = None;
         self.groups.clear();
         self.group_ids.clear();
         self.timers.clear();
@@ -470,6 +490,13 @@ impl Alertmanager {
     /// `aggrGroup.flush`: the group's alerts through the receiver's pipeline,
     /// then its resolved alerts dropped.
     fn flush(&mut self, id: u64, now: i64) {
+        if self.inhibit_index.as_ref().map(|i| i.version) != Some(self.store.version) {
+            self.inhibit_index = Some(InhibitIndex::build(
+                &self.config.inhibit_rules,
+                &self.store.alerts,
+                self.store.version,
+            ));
+        }
         let Some(group) = self.groups.get(&id) else {
             return;
         };
@@ -477,26 +504,14 @@ impl Alertmanager {
             return;
         }
         let opts = &self.routes[group.route];
-        let mut alerts: Vec<Alert> = group
-            .alerts
-            .values()
-            .map(|s| {
-                let mut a = s.alert.clone();
-                // A firing alert is sent without its end: it should not resolve
-                // by itself as time moves on.
-                if !a.resolved_at(now) {
-                    a.ends_at_ms = UNSET_MS;
-                }
-                a
-            })
-            .collect();
-        alerts.sort_by(cmp_alerts);
+        let mut alerts: Vec<&Alert> = group.alerts.values().map(|s| &s.alert).collect();
+        alerts.sort_by(|a, b| cmp_alerts(a, b));
         // The mute stages: inhibition, then silences.
-        let inhibitor = Inhibitor::new(&self.config.inhibit_rules, &self.store.alerts, now);
-        alerts.retain(|a| {
-            inhibitor.inhibited_by(&a.labels).is_none()
-                && !self.silences.list.iter().any(|s| s.mutes(&a.labels, now))
-        });
+        if let Some(index) = &self.inhibit_index {
+            let (rules, store) = (&self.config.inhibit_rules, &self.store.alerts);
+            alerts.retain(|a| index.inhibited_by(rules, store, &a.labels, now).is_none());
+        }
+        alerts.retain(|a| !self.silences.list.iter().any(|s| s.mutes(&a.labels, now)));
         // A receiver without a pipeline fails the flush (`RoutingStage`): its
         // resolved alerts stay. A checked configuration always has one.
         let Some(receiver) = self.config.receiver(&opts.receiver) else {

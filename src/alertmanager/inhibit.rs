@@ -55,61 +55,76 @@ impl InhibitRule {
     }
 }
 
-/// The rules with their firing source alerts at one time (`Inhibitor.Mutes`
-/// asks it per alert; the sources are found once).
-pub(crate) struct Inhibitor<'a> {
-    rules: &'a [InhibitRule],
-    /// Per rule: the alerts matching its source side, not resolved, by fingerprint.
-    sources: Vec<Vec<(Fingerprint, &'a StoredAlert)>>,
+/// Each rule's source alerts (of any state) by the values of its `equal`
+/// labels, each list in fingerprint order: built once per version of the alert
+/// store, asked once per alert and flush (`Inhibitor.Mutes`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct InhibitIndex {
+    /// The version of the alert store it was built from.
+    pub version: u64,
+    sources: Vec<BTreeMap<Vec<String>, Vec<Fingerprint>>>,
 }
 
-impl<'a> Inhibitor<'a> {
-    pub(crate) fn new(
-        rules: &'a [InhibitRule],
-        alerts: &'a BTreeMap<Fingerprint, StoredAlert>,
-        now: i64,
-    ) -> Inhibitor<'a> {
+fn equal_values(rule: &InhibitRule, labels: &[(String, String)]) -> Vec<String> {
+    rule.equal
+        .iter()
+        .map(|n| label(labels, n).to_string())
+        .collect()
+}
+
+impl InhibitIndex {
+    pub(crate) fn build(
+        rules: &[InhibitRule],
+        alerts: &BTreeMap<Fingerprint, StoredAlert>,
+        version: u64,
+    ) -> InhibitIndex {
         let sources = rules
             .iter()
             .map(|rule| {
-                alerts
+                let mut by_equal: BTreeMap<Vec<String>, Vec<Fingerprint>> = BTreeMap::new();
+                for (fp, a) in alerts
                     .iter()
-                    .filter(|(_, a)| {
-                        !a.alert.resolved_at(now) && matches_labels(&rule.source, &a.alert.labels)
-                    })
-                    .map(|(fp, a)| (*fp, a))
-                    .collect()
+                    .filter(|(_, a)| matches_labels(&rule.source, &a.alert.labels))
+                {
+                    by_equal
+                        .entry(equal_values(rule, &a.alert.labels))
+                        .or_default()
+                        .push(*fp);
+                }
+                by_equal
             })
             .collect();
-        Inhibitor { rules, sources }
+        InhibitIndex { version, sources }
     }
 
-    /// The alert inhibiting `labels`: from the first rule, in order, whose target
-    /// side matches and that has a source for it (`hasEqual`). Of several
-    /// sources, the one with the smallest fingerprint (Alertmanager takes
-    /// whichever its map gives first).
-    pub(crate) fn inhibited_by(&self, labels: &[(String, String)]) -> Option<Fingerprint> {
-        self.rules
-            .iter()
-            .zip(&self.sources)
-            .find_map(|(rule, sources)| {
-                if !matches_labels(&rule.target, labels) {
-                    return None;
-                }
-                // When the target also matches the source side, sources that match
-                // both sides are left out: they could be the alert itself.
-                let exclude_two_sided = matches_labels(&rule.source, labels);
-                sources
-                    .iter()
-                    .filter(|(_, a)| {
-                        rule.equal
-                            .iter()
-                            .all(|n| label(&a.alert.labels, n) == label(labels, n))
-                    })
-                    .find(|(_, a)| {
-                        !(exclude_two_sided && matches_labels(&rule.target, &a.alert.labels))
-                    })
-                    .map(|(fp, _)| *fp)
-            })
+    /// The alert inhibiting `labels` at `now`: from the first rule, in order,
+    /// whose target side matches and that has a firing source with the same
+    /// `equal` values (`hasEqual`; a label missing on both sides counts as
+    /// equal). Of several sources, the one with the smallest fingerprint
+    /// (Alertmanager takes whichever its map gives first).
+    pub(crate) fn inhibited_by(
+        &self,
+        rules: &[InhibitRule],
+        alerts: &BTreeMap<Fingerprint, StoredAlert>,
+        labels: &[(String, String)],
+        now: i64,
+    ) -> Option<Fingerprint> {
+        rules.iter().zip(&self.sources).find_map(|(rule, sources)| {
+            if !matches_labels(&rule.target, labels) {
+                return None;
+            }
+            // When the target also matches the source side, sources that match
+            // both sides are left out: they could be the alert itself.
+            let exclude_two_sided = matches_labels(&rule.source, labels);
+            sources
+                .get(&equal_values(rule, labels))?
+                .iter()
+                .filter_map(|fp| alerts.get(fp).map(|a| (fp, a)))
+                .filter(|(_, a)| !a.alert.resolved_at(now))
+                .find(|(_, a)| {
+                    !(exclude_two_sided && matches_labels(&rule.target, &a.alert.labels))
+                })
+                .map(|(fp, _)| *fp)
+        })
     }
 }

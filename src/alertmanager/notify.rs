@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use super::alert::Alert;
+use super::alert::{Alert, UNSET_MS};
 use super::nflog::{NotificationLog, hash_alert};
 use super::receivers::ReceiverConfig;
 
@@ -95,11 +95,11 @@ pub(crate) struct Flush<'a> {
     pub repeat_interval_ms: i64,
 }
 
-/// Runs the receiver's integrations on `alerts` (sorted, unmuted, firing ones
-/// without an end), recording in `nflog` and handing each message to `send`.
+/// Runs the receiver's integrations on `alerts` (sorted, unmuted), recording in
+/// `nflog` and handing each message to `send`.
 pub(crate) fn notify_receiver(
     flush: &Flush,
-    alerts: &[Alert],
+    alerts: &[&Alert],
     nflog: &mut NotificationLog,
     send: &mut dyn FnMut(Notification),
 ) {
@@ -137,6 +137,7 @@ pub(crate) fn notify_receiver(
         // and a group of only resolved alerts sends nothing (but is logged).
         let sent: Vec<&Alert> = alerts
             .iter()
+            .copied()
             .filter(|a| integration.send_resolved || !is_resolved(a))
             .collect();
         if !sent.is_empty() {
@@ -206,7 +207,12 @@ fn notified(alert: &Alert, resolved: bool) -> NotifiedAlert {
             false => NotificationStatus::Firing,
         },
         starts_at_ms: alert.starts_at_ms,
-        ends_at_ms: alert.ends_at_ms,
+        // A firing alert is sent without its end (`flush`), so that it does not
+        // resolve by itself at the receiver as time moves on.
+        ends_at_ms: match resolved {
+            true => alert.ends_at_ms,
+            false => UNSET_MS,
+        },
         generator_url: alert.generator_url.clone(),
         fingerprint: alert.fingerprint().to_string(),
     }

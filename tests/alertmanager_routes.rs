@@ -3,7 +3,8 @@
 //! label set, the receivers amtool prints) through the library and the
 //! `promplay route-test` command; the routing tree printed byte for byte as amtool
 //! 0.25 prints it (`tests/alertmanager/*.txt`, recorded); and the checks
-//! Alertmanager makes when it loads a configuration.
+//! Alertmanager makes when it loads a configuration (routes, timings, receivers
+//! and their `send_resolved` defaults, inhibition rules), with its wording.
 
 mod common;
 
@@ -210,5 +211,189 @@ fn amtool_agrees_live() {
             String::from_utf8(theirs.stdout).unwrap(),
             "{file} {labels:?}"
         );
+    }
+}
+
+/// A configuration with one receiver (a webhook) and `route` under the root.
+fn single(route: &str) -> String {
+    format!(
+        "route:\n  receiver: team\n{route}\nreceivers:\n  - name: team\n    webhook_configs: [{{url: 'http://hook.example/'}}]\n"
+    )
+}
+
+/// The checks Alertmanager makes on routes and receivers, with its wording, and
+/// each kind's `send_resolved` default (config/notifiers.go).
+#[test]
+fn timings_receivers_and_rules_are_checked_as_alertmanager_loads_them() {
+    let err = |route: &str| parse(&single(route)).unwrap_err();
+    assert_eq!(
+        err("  group_by: ['...', alertname]"),
+        "cannot have wildcard group_by (`...`) and other other labels at the same time"
+    );
+    assert_eq!(err("  group_interval: 0s"), "group_interval cannot be zero");
+    assert_eq!(
+        err("  repeat_interval: 0"),
+        "repeat_interval cannot be zero"
+    );
+    assert_eq!(
+        err("  group_wait: 5x"),
+        "not a valid duration string: \"5x\""
+    );
+    assert_eq!(
+        err("  group_by: [a, a]"),
+        "duplicated label \"a\" in group_by"
+    );
+    assert_eq!(
+        err("  group_by: ['a-b']"),
+        "invalid label name \"a-b\" in group_by list"
+    );
+    assert_eq!(
+        err("  continue: true"),
+        "cannot have continue in root route"
+    );
+    let routes = parse(&single(
+        "  group_wait: 1m\n  routes:\n    - {matchers: ['a=\"1\"'], repeat_interval: 1h, routes: [{matchers: ['b=\"1\"']}]}",
+    ))
+    .unwrap()
+    .route;
+    let child = &routes.routes[0].routes[0];
+    assert_eq!(
+        (
+            child.group_wait_ms,
+            child.group_interval_ms,
+            child.repeat_interval_ms
+        ),
+        (60_000, 300_000, 3_600_000)
+    );
+    assert_eq!(child.key, "{}/{a=\"1\"}/{b=\"1\"}");
+    let kinds = "
+global: {smtp_smarthost: 'm:25', smtp_from: a@b, slack_api_url: 'https://s.example/', opsgenie_api_key: k, wechat_api_secret: s, wechat_api_corp_id: c, victorops_api_key: k}
+route: {receiver: all}
+receivers:
+  - name: all
+    webex_configs: [{room_id: r, http_config: {authorization: {credentials: x}}}]
+    discord_configs: [{webhook_url: 'https://d.example/'}]
+    telegram_configs: [{bot_token: t, chat_id: 1}]
+    sns_configs: [{topic_arn: t}]
+    pushover_configs: [{user_key: u, token: t}]
+    victorops_configs: [{routing_key: r}]
+    slack_configs: [{channel: '#a'}, {channel: '#b', send_resolved: true}]
+    wechat_configs: [{}]
+    opsgenie_configs: [{}]
+    pagerduty_configs: [{routing_key: r}]
+    email_configs: [{to: x@y}]
+    webhook_configs: [{url: 'http://w.example/', send_resolved: false}]
+";
+    let config = parse(kinds).unwrap();
+    let got: Vec<String> = config.receivers[0]
+        .integrations
+        .iter()
+        .map(|i| format!("{}[{}]={}", i.kind, i.index, i.send_resolved))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "webhook[0]=false",
+            "email[0]=false",
+            "pagerduty[0]=true",
+            "opsgenie[0]=true",
+            "wechat[0]=false",
+            "slack[0]=false",
+            "slack[1]=true",
+            "victorops[0]=true",
+            "pushover[0]=true",
+            "sns[0]=true",
+            "telegram[0]=true",
+            "discord[0]=true",
+            "webex[0]=true",
+        ]
+    );
+    let receivers = |text: &str| {
+        parse(&format!(
+            "route: {{receiver: r}}\nreceivers: [{{name: r, {text}}}]\n"
+        ))
+        .unwrap_err()
+    };
+    assert_eq!(
+        receivers("email_configs: [{to: a@b}]"),
+        "no global SMTP smarthost set"
+    );
+    assert_eq!(
+        receivers("email_configs: [{}]"),
+        "missing to address in email config"
+    );
+    assert_eq!(
+        receivers("webhook_configs: [{}]"),
+        "missing URL in webhook config"
+    );
+    assert_eq!(
+        receivers("webhook_configs: [{url: 'ftp://x'}]"),
+        "unsupported scheme \"ftp\" for URL"
+    );
+    assert_eq!(
+        receivers("slack_configs: [{}]"),
+        "no global Slack API URL set either inline or in a file"
+    );
+    assert_eq!(
+        receivers("pagerduty_configs: [{}]"),
+        "missing service or routing key in PagerDuty config"
+    );
+    let rules = |rule: &str| {
+        parse(&format!(
+            "route: {{receiver: r}}\nreceivers: [{{name: r}}]\ninhibit_rules:\n  - {rule}\n"
+        ))
+        .unwrap_err()
+    };
+    assert_eq!(
+        rules("{equal: ['a-b']}"),
+        "\"a-b\" is not a valid label name"
+    );
+    assert_eq!(
+        rules("{source_match: {'a-b': x}}"),
+        "invalid label name \"a-b\""
+    );
+    assert_eq!(
+        parse("route: {receiver: r, routes: [{mute_time_intervals: [night]}]}\nreceivers: [{name: r}]\n").unwrap_err(),
+        "undefined time interval \"night\" used in route"
+    );
+}
+
+/// Mangled configurations are refused or taken, never a panic.
+#[test]
+fn mangled_configurations_never_panic() {
+    let base = "global: {smtp_smarthost: 'm:25', smtp_from: a@b, resolve_timeout: 1m}
+route:
+  receiver: r
+  group_by: ['...']
+  group_wait: 10s
+  routes:
+    - {matchers: ['a=~\"x|y\"', 'b!=\"2\"'], match_re: {c: 'd+'}, group_by: [a, b], repeat_interval: 1h, continue: true, mute_time_intervals: [n]}
+receivers:
+  - {name: r, email_configs: [{to: x@y, send_resolved: true}], webhook_configs: [{url: 'http://w/'}], sns_configs: [{topic_arn: t}]}
+inhibit_rules: [{source_match: {s: c}, target_matchers: ['s=\"w\"'], equal: [i]}]
+time_intervals: [{name: n}]
+";
+    assert!(parse(base).is_ok(), "{:?}", parse(base).err());
+    let mut rng = promplay::rng::SplitMix64::new(7);
+    let bytes = base.as_bytes();
+    let tokens: &[&[u8]] = &[
+        b"{", b"}", b"[", b"]", b":", b"'", b"\"", b"\n", b"-", b" ", b"...", b"0", b"=~", b"\\",
+        b"\xff",
+    ];
+    for _ in 0..3_000 {
+        let mut text = bytes.to_vec();
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(text.len() as u64) as usize;
+            match rng.below(2) {
+                0 => {
+                    text.remove(at);
+                }
+                _ => {
+                    let token = tokens[rng.below(tokens.len() as u64) as usize];
+                    text.splice(at..at, token.iter().copied());
+                }
+            }
+        }
+        let _ = parse(&String::from_utf8_lossy(&text));
     }
 }

@@ -65,10 +65,24 @@ impl std::fmt::Display for Matcher {
             MatchOp::Regex => "=~",
             MatchOp::NotRegex => "!~",
         };
-        // Go's %q, as Alertmanager prints matchers.
-        write!(f, "{}{op}", self.name)?;
-        crate::tsdb::labels::write_quoted(f, &self.value)
+        // As `labels.Matcher.String()`: only `\\`, `\n` and `\"` escaped (OpenMetrics'
+        // escaping), so a route's key and amtool's tree print values alike.
+        let mut value = String::new();
+        crate::expo::encode::format::push_escaped_quoted(&mut value, &self.value);
+        write!(f, "{}{op}\"{value}\"", self.name)
     }
+}
+
+/// Whether every matcher matches a label set (a missing label reads as empty),
+/// as `labels.Matchers.Matches` decides for routes, inhibitions and silences.
+pub fn matches_labels(matchers: &[Matcher], labels: &[(String, String)]) -> bool {
+    matchers.iter().all(|m| {
+        let value = labels
+            .iter()
+            .find(|(n, _)| *n == m.name)
+            .map_or("", |(_, v)| v.as_str());
+        m.matches(value)
+    })
 }
 
 /// Parses one matcher string, which may hold several matchers.

@@ -2,56 +2,162 @@
 //! dispatcher (and `amtool config routes test`) finds them. A route matches when
 //! all its matchers do; its children are tried in order, the first that matches
 //! ends the search unless it says `continue`; a route none of whose children
-//! match is itself the answer. Children inherit their parent's receiver and
-//! grouping when they do not set them.
+//! match is itself the answer. Children inherit their parent's receiver, grouping
+//! and timings when they do not set them (`dispatch/route.go`, `NewRoute`); the
+//! root inherits Alertmanager's defaults: group_wait 30s, group_interval 5m,
+//! repeat_interval 4h, no grouping.
 
 use super::config::RouteConfig;
-use super::matchers::{MatchOp, Matcher, parse_matchers};
+use super::matchers::{MatchOp, Matcher, matches_labels, parse_matchers};
+use crate::names::is_legacy_label_name;
+use crate::time::{DurationError, parse_duration_ms};
+
+/// Alertmanager's `DefaultRouteOpts` timings, in milliseconds.
+pub const DEFAULT_GROUP_WAIT_MS: i64 = 30_000;
+pub const DEFAULT_GROUP_INTERVAL_MS: i64 = 5 * 60_000;
+pub const DEFAULT_REPEAT_INTERVAL_MS: i64 = 4 * 3_600_000;
 
 #[derive(Clone, Debug)]
 pub struct Route {
     pub receiver: String,
+    /// The labels alerts are grouped by (empty with `group_by_all`).
     pub group_by: Vec<String>,
+    /// `group_by: ['...']`: every label of the alert is a group label.
+    pub group_by_all: bool,
+    pub group_wait_ms: i64,
+    pub group_interval_ms: i64,
+    pub repeat_interval_ms: i64,
+    /// Names of `time_intervals` muting this route, and making it active (checked
+    /// against the configuration, not applied: the simulation has no calendar).
+    pub mute_time_intervals: Vec<String>,
+    pub active_time_intervals: Vec<String>,
+    /// Sorted as Alertmanager sorts them (name, value, operator).
     pub matchers: Vec<Matcher>,
     pub continue_matching: bool,
     pub routes: Vec<Route>,
+    /// Alertmanager's `Route.Key()`: the parent's key, `/`, this route's matchers
+    /// (`{}` for none); the first part of a group key.
+    pub key: String,
+}
+
+/// A duration as Alertmanager's configuration reads it (`model.ParseDuration`),
+/// with its messages.
+pub fn config_duration_ms(text: &str) -> Result<i64, String> {
+    match parse_duration_ms(text) {
+        Ok(ms) => Ok(ms),
+        Err(_) if text.is_empty() => Err("empty duration string".into()),
+        Err(DurationError::OutOfRange) => Err("duration out of range".into()),
+        Err(DurationError::Syntax(_)) => Err(format!("not a valid duration string: {text:?}")),
+    }
+}
+
+/// A `match:` / `source_match:` key, checked as `model.LabelNameRE` checks it.
+pub(crate) fn check_label_name(name: &str) -> Result<(), String> {
+    match is_legacy_label_name(name) {
+        true => Ok(()),
+        false => Err(format!("invalid label name {name:?}")),
+    }
+}
+
+/// The matchers of the older `match:` (equality) and `match_re:` (regex) maps,
+/// as Alertmanager converts them: a `match_re` value is compiled anchored, and
+/// its anchored form becomes the matcher's value (it shows when printed).
+pub(crate) fn legacy_matchers(
+    equal: &std::collections::BTreeMap<String, String>,
+    regex: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<Matcher>, String> {
+    let mut matchers = Vec::new();
+    for (name, value) in regex {
+        check_label_name(name)?;
+        matchers.push(Matcher::new(
+            name,
+            MatchOp::Regex,
+            &format!("^(?:{value})$"),
+        )?);
+    }
+    // `match:` names are checked with the route's other checks, after its children.
+    for (name, value) in equal {
+        matchers.push(Matcher::new(name, MatchOp::Equal, value)?);
+    }
+    Ok(matchers)
+}
+
+/// `matchers:` lines, each possibly several matchers.
+pub(crate) fn matcher_lines(lines: &[String]) -> Result<Vec<Matcher>, String> {
+    let mut matchers = Vec::new();
+    for text in lines {
+        matchers.extend(parse_matchers(text)?);
+    }
+    Ok(matchers)
+}
+
+/// Alertmanager's matcher order (`labels.Matchers.Less`): name, value, operator.
+pub(crate) fn sort_matchers(matchers: &mut [Matcher]) {
+    matchers.sort_by(|a, b| (&a.name, &a.value, a.op as u8).cmp(&(&b.name, &b.value, b.op as u8)));
+}
+
+/// Matchers as `labels.Matchers.String()` writes them: `{a="1",b=~"x"}`.
+pub(crate) fn matchers_string(matchers: &[Matcher]) -> String {
+    let parts: Vec<String> = matchers.iter().map(|m| m.to_string()).collect();
+    format!("{{{}}}", parts.join(","))
 }
 
 impl Route {
     /// Builds the tree from its configuration; `parent` gives inherited settings.
+    /// Errors come in the order Alertmanager meets them as it reads the file: a
+    /// route's matchers and durations, then its children, then its own checks.
     pub fn build(config: &RouteConfig, parent: Option<&Route>) -> Result<Route, String> {
-        let mut matchers = Vec::new();
-        for (name, value) in &config.match_equal {
-            matchers.push(Matcher::new(name, MatchOp::Equal, value)?);
-        }
-        // As Alertmanager converts `match_re`: the anchors become part of the value
-        // (and show when the tree is printed).
-        for (name, value) in &config.match_re {
-            matchers.push(Matcher::new(
-                name,
-                MatchOp::Regex,
-                &format!("^(?:{value})$"),
-            )?);
-        }
-        for text in &config.matchers {
-            matchers.extend(parse_matchers(text)?);
-        }
-        let receiver = config
-            .receiver
-            .clone()
-            .or_else(|| parent.map(|p| p.receiver.clone()))
-            .unwrap_or_default();
-        let group_by = config
+        let mut matchers = legacy_matchers(&config.match_equal, &config.match_re)?;
+        matchers.extend(matcher_lines(&config.matchers)?);
+        sort_matchers(&mut matchers);
+        let duration = |text: &Option<String>| text.as_deref().map(config_duration_ms).transpose();
+        let (wait, interval, repeat) = (
+            duration(&config.group_wait)?,
+            duration(&config.group_interval)?,
+            duration(&config.repeat_interval)?,
+        );
+        let receiver = match config.receiver.as_deref() {
+            Some(r) if !r.is_empty() => r.to_string(),
+            _ => parent.map(|p| p.receiver.clone()).unwrap_or_default(),
+        };
+        // As `NewRoute`: names in group_by replace the parent's grouping; `...`
+        // alone turns grouping by every label on; neither (or `[]`) inherits.
+        let names: Vec<String> = config
             .group_by
-            .clone()
-            .or_else(|| parent.map(|p| p.group_by.clone()))
-            .unwrap_or_default();
+            .iter()
+            .flatten()
+            .filter(|l| *l != "...")
+            .cloned()
+            .collect();
+        let wildcard = config.group_by.iter().flatten().any(|l| l == "...");
+        let (group_by, group_by_all) = match (parent, names.is_empty()) {
+            (_, false) => (names.clone(), false),
+            (Some(p), true) => (p.group_by.clone(), p.group_by_all || wildcard),
+            (None, true) => (Vec::new(), wildcard),
+        };
+        let key = match parent {
+            Some(p) => format!("{}/{}", p.key, matchers_string(&matchers)),
+            None => matchers_string(&matchers),
+        };
         let mut route = Route {
             receiver,
             group_by,
+            group_by_all,
+            group_wait_ms: wait
+                .or(parent.map(|p| p.group_wait_ms))
+                .unwrap_or(DEFAULT_GROUP_WAIT_MS),
+            group_interval_ms: interval
+                .or(parent.map(|p| p.group_interval_ms))
+                .unwrap_or(DEFAULT_GROUP_INTERVAL_MS),
+            repeat_interval_ms: repeat
+                .or(parent.map(|p| p.repeat_interval_ms))
+                .unwrap_or(DEFAULT_REPEAT_INTERVAL_MS),
+            mute_time_intervals: config.mute_time_intervals.clone(),
+            active_time_intervals: config.active_time_intervals.clone(),
             matchers,
             continue_matching: config.continue_matching,
             routes: Vec::new(),
+            key,
         };
         let children = config
             .routes
@@ -59,17 +165,12 @@ impl Route {
             .map(|child| Route::build(child, Some(&route)))
             .collect::<Result<Vec<_>, _>>()?;
         route.routes = children;
+        check_grouping_and_timings(config, &names, wildcard, (interval, repeat))?;
         Ok(route)
     }
 
     fn matches(&self, labels: &[(String, String)]) -> bool {
-        self.matchers.iter().all(|m| {
-            let value = labels
-                .iter()
-                .find(|(n, _)| *n == m.name)
-                .map_or("", |(_, v)| v.as_str());
-            m.matches(value)
-        })
+        matches_labels(&self.matchers, labels)
     }
 
     /// The routes `labels` end at, in tree order.
@@ -92,23 +193,53 @@ impl Route {
         found
     }
 
-    /// Every receiver the tree names, for validation.
+    /// Every receiver the tree names.
     pub fn receivers(&self) -> Vec<&str> {
-        let mut all = vec![self.receiver.as_str()];
+        self.walk()
+            .into_iter()
+            .map(|r| r.receiver.as_str())
+            .collect()
+    }
+
+    /// The routes depth first, parents before children (Alertmanager's `Walk`):
+    /// a route's position here is how the dispatcher knows it.
+    pub fn walk(&self) -> Vec<&Route> {
+        let mut all = vec![self];
         for child in &self.routes {
-            all.extend(child.receivers());
+            all.extend(child.walk());
         }
         all
     }
 
+    /// The first receiver not in `defined`, children before their parent as
+    /// Alertmanager's `checkReceiver` looks.
+    pub(crate) fn undefined_receiver(&self, defined: &[&str]) -> Option<&str> {
+        self.routes
+            .iter()
+            .find_map(|child| child.undefined_receiver(defined))
+            .or_else(|| {
+                (!defined.contains(&self.receiver.as_str())).then_some(self.receiver.as_str())
+            })
+    }
+
+    /// The first time interval name not in `defined`, children first.
+    pub(crate) fn undefined_time_interval(&self, defined: &[String]) -> Option<&str> {
+        self.routes
+            .iter()
+            .find_map(|child| child.undefined_time_interval(defined))
+            .or_else(|| {
+                self.active_time_intervals
+                    .iter()
+                    .chain(&self.mute_time_intervals)
+                    .find(|name| !defined.contains(name))
+                    .map(String::as_str)
+            })
+    }
+
     /// The matchers as amtool prints them: `{a="1",b=~"x"}`, sorted by name,
-    /// value and operator.
+    /// value and operator (as they are kept).
     fn matchers_text(&self) -> String {
-        let mut sorted: Vec<&Matcher> = self.matchers.iter().collect();
-        sorted
-            .sort_by(|a, b| (&a.name, &a.value, a.op as u8).cmp(&(&b.name, &b.value, b.op as u8)));
-        let parts: Vec<String> = sorted.iter().map(|m| m.to_string()).collect();
-        format!("{{{}}}", parts.join(","))
+        matchers_string(&self.matchers)
     }
 
     fn label(&self, root: bool) -> String {
@@ -175,4 +306,36 @@ impl Route {
             child.render(out, &inner, i + 1 == children.len(), false, line, keep);
         }
     }
+}
+
+/// The checks `config.Route.UnmarshalYAML` makes once a route is read.
+fn check_grouping_and_timings(
+    config: &RouteConfig,
+    names: &[String],
+    wildcard: bool,
+    (interval, repeat): (Option<i64>, Option<i64>),
+) -> Result<(), String> {
+    for name in config.match_equal.keys() {
+        check_label_name(name)?;
+    }
+    if let Some(bad) = names.iter().find(|n| !is_legacy_label_name(n)) {
+        return Err(format!("invalid label name {bad:?} in group_by list"));
+    }
+    if wildcard && !names.is_empty() {
+        return Err(
+            "cannot have wildcard group_by (`...`) and other other labels at the same time".into(),
+        );
+    }
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            return Err(format!("duplicated label {name:?} in group_by"));
+        }
+    }
+    if interval == Some(0) {
+        return Err("group_interval cannot be zero".into());
+    }
+    if repeat == Some(0) {
+        return Err("repeat_interval cannot be zero".into());
+    }
+    Ok(())
 }

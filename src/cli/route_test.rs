@@ -78,7 +78,7 @@ pub fn run_check(args: CheckAlertmanagerArgs) -> ExitCode {
                 println!("Found:");
                 println!(" - global config");
                 println!(" - route");
-                println!(" - {} inhibit rules", config.inhibit_rules);
+                println!(" - {} inhibit rules", config.inhibit_rules.len());
                 println!(" - {} receivers", config.receivers.len());
                 println!(" - {} templates", config.templates.len());
                 if !config.templates.is_empty() {

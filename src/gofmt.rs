@@ -140,6 +140,22 @@ pub fn go_e_upper(v: f64) -> String {
     fmt_e(neg, &d, d.len() - 1, dp).replace('e', "E")
 }
 
+/// Go's `url.QueryEscape`: letters, digits and `-_.~` kept, space as `+`, every
+/// other byte as `%XX` (upper case).
+pub fn go_query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// Go's `%f` (six decimals).
 pub fn go_f(v: f64) -> String {
     special(v).unwrap_or_else(|| format!("{v:.6}"))
@@ -153,6 +169,14 @@ pub fn go_float(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn query_escape_as_go() {
+        assert_eq!(
+            super::go_query_escape("rate(x{a=\"b c\"}[5m]) > 0.5"),
+            "rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29+%3E+0.5"
+        );
+    }
+
     #[test]
     fn e_upper_as_go() {
         for (v, want) in [

@@ -1,9 +1,16 @@
-//! The rule stage of a run: its rule file evaluated on the run's clock, after the
-//! scrapes of the same moment, writing recording rules' series and `ALERTS` to
-//! the store; the alerts Prometheus would send to Alertmanager are kept in order.
+//! The alerting stage of a run: its rule file evaluated on the run's clock, after
+//! the scrapes of the same moment, writing recording rules' series and `ALERTS`
+//! to the store; the alerts Prometheus sends go to the simulated Alertmanager,
+//! whose timers run on the same clock and whose notification log the page shows.
 
+use std::collections::VecDeque;
+
+use crate::alertmanager::{self, Alertmanager};
+use crate::gofmt::go_query_escape;
 use crate::rules::{RuleFile, RuleFileError, RuleManager, SentAlert, parse_rule_file};
 use crate::tsdb::Head;
+
+use super::run::SilenceText;
 
 /// The default group interval (the tutorials' `evaluation_interval: 15s`).
 pub const EVALUATION_INTERVAL_MS: i64 = 15_000;
@@ -12,27 +19,45 @@ pub const MAX_SENT: usize = 10_000;
 
 pub struct Alerting {
     rules: RuleManager,
-    /// Why the run's rule text did not load (then no rule runs).
+    /// Why the last rule text given did not load (the rules before it stay).
     errors: Vec<RuleFileError>,
-    /// Alerts sent, with when.
-    sent: std::collections::VecDeque<(i64, SentAlert)>,
-    /// How many were dropped from the front of `sent`.
-    dropped: usize,
+    /// Alerts sent to Alertmanager, with when.
+    sent: VecDeque<(i64, SentAlert)>,
+    alertmanager: Alertmanager,
+    /// Why the last Alertmanager configuration given did not load.
+    alertmanager_error: Option<String>,
+    /// The Alertmanager's id of each of the run's silences created so far.
+    silence_ids: Vec<Option<String>>,
+}
+
+fn rules_from(text: &str) -> (RuleManager, Vec<RuleFileError>) {
+    let (file, errors) = match parse_rule_file(text, false) {
+        Ok(file) => (file, Vec::new()),
+        Err(errors) => (RuleFile::default(), errors),
+    };
+    let rules = RuleManager::new(&file, EVALUATION_INTERVAL_MS)
+        .expect("a checked rule file's expressions parse");
+    (rules, errors)
 }
 
 impl Alerting {
-    pub fn new(rule_text: &str) -> Alerting {
-        let (file, errors) = match parse_rule_file(rule_text, false) {
-            Ok(file) => (file, Vec::new()),
-            Err(errors) => (RuleFile::default(), errors),
+    pub fn new(rule_text: &str, alertmanager_text: &str) -> Alerting {
+        let (rules, errors) = rules_from(rule_text);
+        let (config, alertmanager_error) = match alertmanager::parse(alertmanager_text) {
+            Ok(config) => (config, None),
+            Err(e) => (
+                alertmanager::parse(alertmanager::defaults::DEFAULT_CONFIG)
+                    .expect("the default configuration loads"),
+                Some(e),
+            ),
         };
-        let rules = RuleManager::new(&file, EVALUATION_INTERVAL_MS)
-            .expect("a checked rule file's expressions parse");
         Alerting {
             rules,
             errors,
-            sent: Default::default(),
-            dropped: 0,
+            sent: VecDeque::new(),
+            alertmanager: Alertmanager::new(config),
+            alertmanager_error,
+            silence_ids: Vec::new(),
         }
     }
 
@@ -51,12 +76,59 @@ impl Alerting {
         }
     }
 
+    /// Reloads Alertmanager with `text` at `t_ms` (kept as it was if it does not load).
+    pub fn set_alertmanager(&mut self, text: &str, t_ms: i64) {
+        match alertmanager::parse(text) {
+            Ok(config) => {
+                self.alertmanager_error = None;
+                self.alertmanager.set_config(t_ms, config);
+            }
+            Err(e) => self.alertmanager_error = Some(e),
+        }
+    }
+
+    /// Creates the run's silence number `n` at `t_ms`, for its duration.
+    pub fn add_silence(&mut self, n: usize, silence: &SilenceText, t_ms: i64) {
+        let spec = alertmanager::SilenceSpec {
+            matchers: silence.matchers.clone(),
+            starts_at_ms: t_ms,
+            ends_at_ms: t_ms.saturating_add(silence.duration_ms),
+            created_by: "playground".into(),
+            comment: silence.comment.clone(),
+        };
+        let id = self.alertmanager.add_silence(t_ms, spec).ok();
+        if self.silence_ids.len() <= n {
+            self.silence_ids.resize(n + 1, None);
+        }
+        self.silence_ids[n] = id;
+    }
+
+    /// Ends the run's silence number `n` at `t_ms`.
+    pub fn expire_silence(&mut self, n: usize, t_ms: i64) {
+        if let Some(Some(id)) = self.silence_ids.get(n) {
+            let _ = self.alertmanager.expire_silence(t_ms, id);
+        }
+    }
+
     pub fn rules(&self) -> &RuleManager {
         &self.rules
     }
 
     pub fn errors(&self) -> &[RuleFileError] {
         &self.errors
+    }
+
+    pub fn alertmanager(&self) -> &Alertmanager {
+        &self.alertmanager
+    }
+
+    pub fn alertmanager_error(&self) -> Option<&str> {
+        self.alertmanager_error.as_deref()
+    }
+
+    /// The Alertmanager id of the run's silence `n`, once created.
+    pub fn silence_id(&self, n: usize) -> Option<&str> {
+        self.silence_ids.get(n)?.as_deref()
     }
 
     pub fn sent(&self) -> impl Iterator<Item = &(i64, SentAlert)> {
@@ -67,17 +139,41 @@ impl Alerting {
         self.rules.next_eval_after(t_ms)
     }
 
-    /// Evaluates the groups due at `t_ms`; returns how many alerts were sent.
+    /// Runs Alertmanager's timers up to `t_ms`.
+    pub fn advance_to(&mut self, t_ms: i64) {
+        self.alertmanager.advance_to(t_ms);
+    }
+
+    /// Evaluates the groups due at `t_ms` and sends what they fire (or resolve) to
+    /// Alertmanager; returns how many alerts were sent.
     pub fn eval_due(&mut self, store: &mut Head, t_ms: i64) -> usize {
+        self.alertmanager.advance_to(t_ms);
         let sent = self.rules.eval_due(store, t_ms);
         let n = sent.len();
+        if n > 0 {
+            let posted = sent.iter().map(to_alertmanager).collect();
+            // Rules give valid alerts; one Alertmanager refuses is dropped, as the
+            // API's 400 drops it.
+            let _ = self.alertmanager.post_alerts(t_ms, posted);
+        }
         for alert in sent {
             if self.sent.len() == MAX_SENT {
                 self.sent.pop_front();
-                self.dropped += 1;
             }
             self.sent.push_back((t_ms, alert));
         }
         n
+    }
+}
+
+/// An alert as Prometheus's notifier posts it: a link back to the rule's
+/// expression in the graph (`TableLinkForExpression`).
+fn to_alertmanager(sent: &SentAlert) -> alertmanager::Alert {
+    alertmanager::Alert {
+        labels: sent.labels.to_vec(),
+        annotations: sent.annotations.clone(),
+        starts_at_ms: sent.starts_at_ms,
+        ends_at_ms: sent.ends_at_ms,
+        generator_url: format!("/graph?g0.expr={}&g0.tab=1", go_query_escape(&sent.expr)),
     }
 }

@@ -96,6 +96,8 @@ pub struct Pipeline {
     alerting: Alerting,
     /// The rule text in effect (its number in the run's texts).
     rules_version: usize,
+    /// The Alertmanager configuration in effect.
+    alertmanager_version: usize,
 }
 
 impl Pipeline {
@@ -125,10 +127,12 @@ impl Pipeline {
             .alerting
             .rules_text(&run.scenario, 0)
             .unwrap_or_default();
-        let alerting = Alerting::new(&rule_text);
+        let alertmanager_text = run.alerting.alertmanager_text(0).unwrap_or_default();
+        let alerting = Alerting::new(&rule_text, &alertmanager_text);
         let mut pipeline = Pipeline {
             alerting,
             rules_version: 0,
+            alertmanager_version: 0,
             now_ms: run.start_ms,
             run,
             options,
@@ -183,6 +187,7 @@ impl Pipeline {
             }
             done.events += self.apply_due_events();
         }
+        self.alerting.advance_to(self.now_ms);
         done
     }
 
@@ -228,7 +233,18 @@ impl Pipeline {
                     self.rules_version = n;
                 }
             }
-            Change::Alertmanager(_) | Change::Silence(_) | Change::ExpireSilence(_) => {}
+            Change::Alertmanager(n) => {
+                if let Some(text) = self.run.alerting.alertmanager_text(n) {
+                    self.alerting.set_alertmanager(&text, now);
+                    self.alertmanager_version = n;
+                }
+            }
+            Change::Silence(n) => {
+                if let Some(silence) = self.run.alerting.silences.get(n) {
+                    self.alerting.add_silence(n, silence, now);
+                }
+            }
+            Change::ExpireSilence(n) => self.alerting.expire_silence(n, now),
         }
     }
 
@@ -290,6 +306,58 @@ impl Pipeline {
         let n = texts.len() - 1;
         self.add_event(self.now_ms, Change::Rules(n))
             .map_err(too_many)
+    }
+
+    /// The Alertmanager configuration in effect now.
+    pub fn alertmanager_text(&self) -> String {
+        self.run
+            .alerting
+            .alertmanager_text(self.alertmanager_version)
+            .unwrap_or_default()
+    }
+
+    /// Checks `text` as `alertmanager.yml` and, if it loads, makes it the run's
+    /// next configuration and switches to it now (an event).
+    pub fn apply_alertmanager(&mut self, text: &str) -> Result<usize, String> {
+        crate::alertmanager::parse(text)?;
+        let texts = &mut self.run.alerting.alertmanager;
+        if texts.len() + 1 >= MAX_ALERTING_TEXTS {
+            return Err(format!(
+                "a run keeps at most {MAX_ALERTING_TEXTS} Alertmanager configurations"
+            ));
+        }
+        if texts.is_empty() {
+            texts.push(crate::alertmanager::defaults::DEFAULT_CONFIG.to_string());
+        }
+        texts.push(text.to_string());
+        let n = texts.len() - 1;
+        self.add_event(self.now_ms, Change::Alertmanager(n))
+    }
+
+    /// Creates a silence now (an event; its matchers are checked first).
+    pub fn add_silence(&mut self, silence: SilenceText) -> Result<usize, String> {
+        let matchers = crate::alertmanager::parse_matchers(&silence.matchers)?;
+        if matchers.is_empty() {
+            return Err("a silence needs at least one matcher".into());
+        }
+        if silence.duration_ms <= 0 {
+            return Err("a silence must last a while".into());
+        }
+        let silences = &mut self.run.alerting.silences;
+        if silences.len() >= MAX_ALERTING_TEXTS {
+            return Err(format!("a run keeps at most {MAX_ALERTING_TEXTS} silences"));
+        }
+        silences.push(silence);
+        let n = silences.len() - 1;
+        self.add_event(self.now_ms, Change::Silence(n))
+    }
+
+    /// Ends the run's silence `n` now (an event).
+    pub fn expire_silence(&mut self, n: usize) -> Result<usize, String> {
+        if n >= self.run.alerting.silences.len() {
+            return Err(format!("no silence {n}"));
+        }
+        self.add_event(self.now_ms, Change::ExpireSilence(n))
     }
 
     /// Removes an event that has not happened yet.

@@ -341,3 +341,50 @@ fn a_rule_edit_is_an_event_the_link_replays() {
         "the group now holds the new rule only"
     );
 }
+
+#[test]
+fn alertmanager_notifies_after_group_wait_and_silences_mute() {
+    use crate::alertmanager::NotificationStatus;
+    let run = run_with("10m outage 10m");
+    let mut p = Pipeline::new(run, Options::default()).unwrap();
+    p.advance_to(T0 + 9 * 60_000);
+    // A silence for the error-ratio alert, before the outage.
+    p.add_silence(SilenceText {
+        matchers: "alertname=\"HighErrorRatio\"".into(),
+        duration_ms: 3_600_000,
+        comment: "known: the outage drill".into(),
+    })
+    .unwrap();
+    p.advance_to(T0 + 40 * 60_000);
+    let fired = p
+        .alerting()
+        .sent()
+        .find(|(_, a)| a.labels.get("alertname") == Some("HighLatency"))
+        .map(|(t, _)| *t)
+        .expect("HighLatency fired");
+    let log = p.alerting().alertmanager().notifications();
+    let latency: Vec<_> = log
+        .iter()
+        .filter(|n| {
+            n.group_labels
+                .iter()
+                .any(|(k, v)| k == "alertname" && v == "HighLatency")
+        })
+        .collect();
+    assert_eq!(latency[0].receiver, "oncall-pager");
+    assert_eq!(latency[0].status, NotificationStatus::Firing);
+    assert_eq!(latency[0].at_ms, fired + 30_000, "after group_wait");
+    let resolved = latency.last().unwrap();
+    assert_eq!(resolved.status, NotificationStatus::Resolved);
+    assert!(resolved.at_ms > T0 + 20 * 60_000, "after the outage");
+    // The silenced alert fired in Prometheus but reached no receiver.
+    assert!(
+        p.alerting()
+            .sent()
+            .any(|(_, a)| a.labels.get("alertname") == Some("HighErrorRatio"))
+    );
+    assert!(
+        !log.iter()
+            .any(|n| n.group_labels.iter().any(|(_, v)| v == "HighErrorRatio"))
+    );
+}

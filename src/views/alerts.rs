@@ -42,7 +42,11 @@ fn millis(ms: f64) -> String {
 
 /// The groups, in file order.
 pub fn group_views(rules: &RuleManager, now_ms: i64) -> Vec<GroupView> {
-    rules.groups().iter().map(|g| group_view(g, now_ms)).collect()
+    rules
+        .groups()
+        .iter()
+        .map(|g| group_view(g, now_ms))
+        .collect()
 }
 
 fn group_view(group: &Group, now_ms: i64) -> GroupView {
@@ -141,7 +145,10 @@ pub fn alerting_rule_views(rules: &RuleManager, filter: StateFilter) -> Vec<Aler
                 timing.push(format!("for {}", format_duration(a.for_ms)));
             }
             if a.keep_firing_for_ms > 0 {
-                timing.push(format!("keep_firing_for {}", format_duration(a.keep_firing_for_ms)));
+                timing.push(format!(
+                    "keep_firing_for {}",
+                    format_duration(a.keep_firing_for_ms)
+                ));
             }
             out.push(AlertingRuleView {
                 group: group.name.clone(),

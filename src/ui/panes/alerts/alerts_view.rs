@@ -18,7 +18,10 @@ pub fn AlertsView() -> impl IntoView {
             .read_data(|p| state_counts(p.alerting().rules()))
             .unwrap_or_default()
     };
-    let toggle = move |label: &'static str, get: fn(&StateFilter) -> bool, flip: fn(&mut StateFilter), count: fn((usize, usize, usize)) -> usize| {
+    let toggle = move |label: &'static str,
+                       get: fn(&StateFilter) -> bool,
+                       flip: fn(&mut StateFilter),
+                       count: fn((usize, usize, usize)) -> usize| {
         view! {
             <label class=format!("state-filter state-{label}")>
                 <input

@@ -4,6 +4,7 @@
 //! Alertmanager (routing, silences and the notification log). Everything shown
 //! is shaped by `views::alerts`; this module only renders it.
 
+mod alertmanager_view;
 mod alerts_view;
 mod rules_view;
 
@@ -16,15 +17,17 @@ use crate::ui::storage;
 enum View {
     Alerts,
     Rules,
+    Alertmanager,
 }
 
 impl View {
-    const ALL: [View; 2] = [View::Alerts, View::Rules];
+    const ALL: [View; 3] = [View::Alerts, View::Rules, View::Alertmanager];
 
     fn id(self) -> &'static str {
         match self {
             View::Alerts => "alerts",
             View::Rules => "rules",
+            View::Alertmanager => "alertmanager",
         }
     }
 
@@ -32,6 +35,7 @@ impl View {
         match self {
             View::Alerts => "Alerts",
             View::Rules => "Rules",
+            View::Alertmanager => "Alertmanager",
         }
     }
 
@@ -69,6 +73,7 @@ pub fn AlertsPane() -> impl IntoView {
             {move || match view.get() {
                 View::Alerts => view! { <alerts_view::AlertsView/> }.into_any(),
                 View::Rules => view! { <rules_view::RulesView/> }.into_any(),
+                View::Alertmanager => view! { <alertmanager_view::AlertmanagerView/> }.into_any(),
             }}
         </section>
     }

@@ -114,7 +114,7 @@ fn RuleEditor() -> impl IntoView {
     }
 }
 
-/// Problems in a file, each at its line and column when it names them.
+/// Problems in a file, in Prometheus's words (which name the line and column).
 #[component]
 pub fn ErrorList(errors: Signal<Vec<RuleFileError>>, testid: &'static str) -> impl IntoView {
     move || {
@@ -122,14 +122,8 @@ pub fn ErrorList(errors: Signal<Vec<RuleFileError>>, testid: &'static str) -> im
         (!list.is_empty()).then(|| {
             view! {
                 <ul class="file-errors error" data-testid=testid>
-                    {list.into_iter().map(|e| {
-                        let at = match (e.line, e.column) {
-                            (Some(l), Some(c)) => format!("line {l}, column {c}: "),
-                            (Some(l), None) => format!("line {l}: "),
-                            _ => String::new(),
-                        };
-                        view! { <li>{at}{e.message}</li> }
-                    }).collect_view()}
+                    // Prometheus's wording already starts with the line and column.
+                    {list.into_iter().map(|e| view! { <li data-line=e.line>{e.message}</li> }).collect_view()}
                 </ul>
             }
         })

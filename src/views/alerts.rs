@@ -5,7 +5,9 @@
 
 use crate::gofmt::go_g;
 use crate::rules::{AlertState, Group, Health, RuleBody, RuleManager};
-use crate::time::{format_ago, format_duration, format_utc};
+use crate::time::{format_ago, format_duration, format_time_of_day, format_utc};
+use crate::tsdb::{Head, METRIC_NAME, Matcher, is_stale_nan};
+use crate::views::chart::ChartMarker;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupView {
@@ -201,4 +203,59 @@ pub fn any_rule_failing(rules: &RuleManager) -> bool {
         .iter()
         .flat_map(|g| &g.rules)
         .any(|r| r.health == Health::Err)
+}
+
+/// The most alert spans drawn on a chart.
+pub const MAX_ALERT_MARKERS: usize = 50;
+
+/// Firing alerts between `from_ms` and `to_ms` as chart spans, read from the
+/// `ALERTS{alertstate="firing"}` series the rules wrote: a span runs while the
+/// series has samples, and ends at a stale marker or a gap of over a minute.
+pub fn firing_alert_markers(head: &Head, from_ms: i64, to_ms: i64) -> Vec<ChartMarker> {
+    let matchers = [
+        Matcher::equal(METRIC_NAME, "ALERTS"),
+        Matcher::equal("alertstate", "firing"),
+    ];
+    let mut out = Vec::new();
+    for r in head.select(&matchers) {
+        let Some(labels) = head.labels(r) else {
+            continue;
+        };
+        let name = labels.get("alertname").unwrap_or("alert").to_string();
+        let shown = labels.without(&[METRIC_NAME, "alertname", "alertstate"]);
+        let mut span: Option<(i64, i64)> = None;
+        let mut close = |span: &mut Option<(i64, i64)>, end: i64| {
+            if let Some((start, _)) = span.take() {
+                out.push(ChartMarker {
+                    t: start as f64 / 1000.0,
+                    until: Some(end as f64 / 1000.0),
+                    text: format!("{} {name} firing {shown}", format_time_of_day(start)),
+                    alert: true,
+                });
+            }
+        };
+        for (t, v) in head.iter(r, from_ms, to_ms) {
+            if is_stale_nan(v) {
+                close(&mut span, t);
+                continue;
+            }
+            match &mut span {
+                Some((_, last)) if t - *last <= 60_000 => *last = t,
+                Some((_, last)) => {
+                    let end = *last;
+                    close(&mut span, end);
+                    span = Some((t, t));
+                }
+                None => span = Some((t, t)),
+            }
+        }
+        if let Some((_, last)) = span {
+            close(&mut span, last);
+        }
+    }
+    out.sort_by(|a, b| a.t.total_cmp(&b.t));
+    // The newest spans.
+    let extra = out.len().saturating_sub(MAX_ALERT_MARKERS);
+    out.drain(..extra);
+    out
 }

@@ -115,7 +115,8 @@ pub(super) fn HoverBox(#[prop(into)] hover: Signal<Option<HoverView>>) -> impl I
 }
 
 /// The spec's markers over the plot drawn last (time axes only): a dashed line
-/// with a tooltip, and a shaded span while an incident lasts.
+/// with a tooltip, and a shaded span while an incident lasts; firing alerts as
+/// spans of their own colour.
 #[component]
 pub(super) fn Markers(
     #[prop(into)] spec: Signal<ChartSpec>,
@@ -131,13 +132,19 @@ pub(super) fn Markers(
         let items = spec.with(|s| s.markers.clone()).into_iter().map(|m| {
             let (line, span) = m.placement(p.x_range);
             let title = m.text.clone();
+            // Firing alerts are spans of their own colour, marked where they start.
+            let (span_class, line_class, testid) = if m.alert {
+                ("chart-marker-span alert", "chart-marker alert", "chart-alert-marker")
+            } else {
+                ("chart-marker-span", "chart-marker", "chart-marker")
+            };
             view! {
                 {span.map(|(a, b)| {
                     let (x, w) = (p.css_x_of(a), p.css_x_of(b) - p.css_x_of(a));
-                    view! { <div class="chart-marker-span" style=format!("position:absolute;left:{x:.1}px;top:{top:.1}px;width:{w:.1}px;height:{height:.1}px")></div> }
+                    view! { <div class=span_class style=format!("position:absolute;left:{x:.1}px;top:{top:.1}px;width:{w:.1}px;height:{height:.1}px")></div> }
                 })}
                 {line.map(|t| view! {
-                    <div class="chart-marker" data-testid="chart-marker" title=title.clone() aria-label=title.clone()
+                    <div class=line_class data-testid=testid title=title.clone() aria-label=title.clone()
                         style=format!("position:absolute;left:{:.1}px;top:{top:.1}px;height:{height:.1}px", p.css_x_of(t))></div>
                 })}
             }

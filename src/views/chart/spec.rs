@@ -74,6 +74,8 @@ pub struct ChartMarker {
     pub until: Option<f64>,
     /// The tooltip: `10:05:00 outage started (5m)`.
     pub text: String,
+    /// A firing alert's span rather than a run event.
+    pub alert: bool,
 }
 
 /// The run's events as chart markers.
@@ -83,6 +85,7 @@ pub fn markers(rows: &[crate::pipeline::EventRow]) -> Vec<ChartMarker> {
             t: row.at_ms as f64 / 1000.0,
             until: row.until_ms.map(|ms| ms as f64 / 1000.0),
             text: format!("{} {}", row.time, row.text),
+            alert: false,
         })
         .collect()
 }

@@ -19,6 +19,7 @@ use crate::ui::browser::{Latest, Ticket, now_ms, sleep_ms};
 use crate::ui::chart::Chart;
 use crate::ui::keyed::{Keyed, Release};
 use crate::ui::playground::Playground;
+use crate::views::alerts::firing_alert_markers;
 use crate::views::chart::markers;
 
 use crate::views::dashboard::defaults::default_dashboard;
@@ -140,7 +141,14 @@ pub fn DashboardPane() -> impl IntoView {
     let pg = expect_context::<Playground>();
     let scenario = Memo::new(move |_| pg.read_run(|p| p.run().scenario.clone()));
     let scrape_interval = Memo::new(move |_| pg.read_run(|p| p.settings().interval_ms));
-    let events = Memo::new(move |_| markers(&pg.events.get()));
+    let events = Memo::new(move |_| {
+        let mut all = markers(&pg.events.get());
+        all.extend(
+            pg.read_data(|p| firing_alert_markers(p.store(), i64::MIN, i64::MAX))
+                .unwrap_or_default(),
+        );
+        all
+    });
     let backfilling = Memo::new(move |_| pg.backfill.get().is_some());
     let range_ms = saved::range();
     let window = Memo::new(move |_| {

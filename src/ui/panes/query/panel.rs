@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::ui::chart::Chart;
 use crate::ui::playground::Playground;
+use crate::views::alerts::firing_alert_markers;
 use crate::views::chart::{ChartKind, ChartSpec, Unit, markers};
 
 use super::controls::{Messages, PanelControls};
@@ -35,6 +36,14 @@ pub fn QueryPanel(
     let submitted = RwSignal::new(state.get_untracked().expr);
     let timed = evaluation(state, submitted);
     let outcome = Memo::new(move |_| timed.with(|t| t.value.clone()));
+    let all_markers = Memo::new(move |_| {
+        let mut all = markers(&pg.events.get());
+        all.extend(
+            pg.read_data(|p| firing_alert_markers(p.store(), i64::MIN, i64::MAX))
+                .unwrap_or_default(),
+        );
+        all
+    });
     let spec = Signal::derive(move || {
         let (stacked, legend) = state.with(|s| (s.stacked, s.legend.clone()));
         ChartSpec {
@@ -46,7 +55,7 @@ pub fn QueryPanel(
             unit: Unit::for_metric(&submitted.get()),
             series: outcome.with(|o| o.series.clone()),
             legend: (!legend.is_empty()).then_some(legend),
-            markers: markers(&pg.events.get()),
+            markers: all_markers.get(),
             ..ChartSpec::default()
         }
     });

@@ -15,6 +15,16 @@ use std::process::{Command, Output};
 /// `parse error:` on each line.
 const PARSER_WORDING: [&str; 1] = ["bad_expr.yml"];
 
+/// Files whose problems promtool lists in Go's map order (random from run to
+/// run: a rule's labels and annotations): their lines are compared as sets.
+const MAP_ORDER: [&str; 1] = ["bad_templates.yml"];
+
+fn sorted_lines(text: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_unstable();
+    lines.join("\n")
+}
+
 fn run(program: &str, command: &[&str], file: &str, dir: &Path) -> Output {
     Command::new(program)
         .args(command)
@@ -44,6 +54,10 @@ fn compare(dir: &Path, suffix: &str, promtool: &[&str], promplay: &[&str]) -> us
         let got = run(env!("CARGO_BIN_EXE_promplay"), promplay, file, dir);
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let (mut want_err, mut got_err) = (text(&want.stderr), text(&got.stderr));
+        if MAP_ORDER.contains(&file.as_str()) {
+            want_err = sorted_lines(&want_err);
+            got_err = sorted_lines(&got_err);
+        }
         if PARSER_WORDING.contains(&file.as_str()) {
             want_err = cut_parse_errors(&want_err);
             got_err = cut_parse_errors(&got_err);

@@ -302,6 +302,7 @@ fn markers_are_placed_and_clipped_to_the_axis() {
         t: 100.0,
         until: Some(400.0),
         text: "outage".into(),
+        alert: false,
     };
     assert_eq!(
         outage.placement((0.0, 1000.0)),
@@ -317,6 +318,7 @@ fn markers_are_placed_and_clipped_to_the_axis() {
         t: 50.0,
         until: None,
         text: "traffic".into(),
+        alert: false,
     };
     assert_eq!(change.placement((0.0, 10.0)), (None, None));
     assert_eq!(change.placement((0.0, 50.0)), (Some(50.0), None));

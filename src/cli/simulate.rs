@@ -109,6 +109,15 @@ fn simulate(args: &SimulateArgs) -> Result<(), String> {
         write_openmetrics(store, &mut BufWriter::new(std::io::stdout().lock()))
             .map_err(|e| format!("cannot write the samples: {e}"))?;
     }
+    for group in pipeline.alerting().rules().groups() {
+        eprintln!(
+            "rule_group={:?} rules={} evaluations={} mean_eval_ms={:.4}",
+            group.name,
+            group.rules.len(),
+            group.evaluations,
+            group.total_eval_ms / group.evaluations.max(1) as f64
+        );
+    }
     let stats = store.stats(0);
     if let Some(budget) = args.max_bytes {
         eprintln!(

@@ -136,6 +136,9 @@ pub struct Group {
     pub eval_duration_ms: f64,
     /// Series of rules a reload removed, marked stale at the next evaluation.
     stale_series: Vec<Labels>,
+    /// Evaluations so far and their total wall-clock milliseconds (benchmarks).
+    pub evaluations: u64,
+    pub total_eval_ms: f64,
 }
 
 impl Group {
@@ -158,6 +161,8 @@ impl Group {
             last_eval_ms: None,
             eval_duration_ms: 0.0,
             stale_series: Vec::new(),
+            evaluations: 0,
+            total_eval_ms: 0.0,
         })
     }
 
@@ -246,8 +251,10 @@ impl Group {
             }
         }
         self.last_eval_ms = Some(ts);
+        self.evaluations += 1;
         if let (Some(c), Some(s)) = (cx.clock, started) {
             self.eval_duration_ms = c() - s;
+            self.total_eval_ms += self.eval_duration_ms;
         }
         sent
     }

@@ -5,6 +5,7 @@ mod app;
 pub mod browser;
 pub mod chart;
 pub mod clock_bar;
+pub mod code_editor;
 pub mod keyed;
 pub mod large_storage;
 pub mod line_view;

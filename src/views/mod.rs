@@ -7,6 +7,7 @@ pub mod chart;
 pub mod dashboard;
 pub mod exposition;
 pub mod query;
+pub mod yaml_editor;
 
 /// The longest query the views evaluate: real queries are a few hundred
 /// characters, and a pasted megabyte would keep the page busy highlighting,

@@ -280,16 +280,19 @@ async fn events_are_drawn_as_markers_with_tooltips() {
             t: early,
             until: Some(early + 300.0),
             text: "10:05:00 outage started (5m)".into(),
+            alert: false,
         },
         ChartMarker {
             t: late,
             until: None,
             text: "10:15:00 traffic 10 → 40/s".into(),
+            alert: false,
         },
         ChartMarker {
             t: T0 + 100_000.0,
             until: None,
             text: "outside".into(),
+            alert: false,
         },
     ];
     let spec_signal = RwSignal::new(s);

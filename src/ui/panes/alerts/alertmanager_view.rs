@@ -7,11 +7,13 @@ use leptos::prelude::*;
 
 use crate::pipeline::SilenceText;
 use crate::time::parse_duration_ms;
+use crate::ui::code_editor::CodeEditor;
 use crate::ui::playground::Playground;
 use crate::ui::storage;
 use crate::views::alertmanager::{
     NotificationView, group_views, notification_views, route_test, routing_tree, silence_views,
 };
+use crate::views::yaml_editor::yaml_segments;
 
 /// The newest notifications shown.
 const LOG_ROWS: usize = 200;
@@ -222,7 +224,7 @@ fn ConfigEditor() -> impl IntoView {
             .read_run(|p| p.alertmanager_text())
             .unwrap_or_default()
     };
-    let draft = RwSignal::new(storage::load("alertmanager-draft").unwrap_or_else(|| applied()));
+    let draft = RwSignal::new(storage::load("alertmanager-draft").unwrap_or_else(&applied));
     Effect::new(move |_| {
         storage::save("alertmanager-draft", &draft.get());
     });
@@ -243,8 +245,9 @@ fn ConfigEditor() -> impl IntoView {
     view! {
         <section class="rule-editor">
             <h3>"alertmanager.yml"</h3>
-            <textarea class="code-editor" rows="18" spellcheck="false" data-testid="alertmanager-editor"
-                prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+            <CodeEditor text=draft on_input=Callback::new(move |t| draft.set(t))
+                runs=Signal::derive(move || draft.with(|t| yaml_segments(t, &[])))
+                testid="alertmanager-editor" rows=18/>
             <div class="editor-actions">
                 <button data-testid="alertmanager-apply" on:click=apply>"Apply now"</button>
                 <button on:click=move |_| { draft.set(applied()); problem.set(None); }>"Back to the configuration in effect"</button>

@@ -6,10 +6,12 @@
 
 use leptos::prelude::*;
 
-use crate::rules::RuleFileError;
+use crate::rules::{RuleFileError, parse_rule_file};
+use crate::ui::code_editor::CodeEditor;
 use crate::ui::playground::Playground;
 use crate::ui::storage;
 use crate::views::alerts::{GroupView, group_views};
+use crate::views::yaml_editor::{ErrorAt, yaml_segments};
 
 const DRAFT_KEY: &str = "rules-draft";
 
@@ -68,21 +70,49 @@ fn RuleGroup(group: GroupView) -> impl IntoView {
     }
 }
 
+/// The longest rule file checked as it is typed (a larger one is checked on Apply).
+const LIVE_CHECK_BYTES: usize = 200_000;
+
 #[component]
 fn RuleEditor() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let applied = move || playground.read_run(|p| p.rules_text()).unwrap_or_default();
-    let draft = RwSignal::new(storage::load(DRAFT_KEY).unwrap_or_else(|| applied()));
+    let draft = RwSignal::new(storage::load(DRAFT_KEY).unwrap_or_else(&applied));
     Effect::new(move |_| {
         storage::save(DRAFT_KEY, &draft.get());
     });
-    let errors = RwSignal::new(Vec::<RuleFileError>::new());
+    // Checked as typed, as Prometheus checks it at load.
+    let live_errors = Memo::new(move |_| {
+        draft.with(|text| {
+            if text.len() > LIVE_CHECK_BYTES {
+                return Vec::new();
+            }
+            parse_rule_file(text, false).err().unwrap_or_default()
+        })
+    });
+    let applied_errors = RwSignal::new(Vec::<RuleFileError>::new());
+    let errors = Signal::derive(move || {
+        let live = live_errors.get();
+        if live.is_empty() {
+            applied_errors.get()
+        } else {
+            live
+        }
+    });
+    let runs = Signal::derive(move || {
+        let places: Vec<ErrorAt> = errors
+            .get()
+            .iter()
+            .filter_map(|e| Some((e.line?, e.column)))
+            .collect();
+        draft.with(|text| yaml_segments(text, &places))
+    });
     let apply = move |_| {
         let text = draft.get_untracked();
         match playground.with_mut(|p| p.apply_rules(&text)) {
-            Some(Err(problems)) => errors.set(problems),
+            Some(Err(problems)) => applied_errors.set(problems),
             Some(Ok(_)) => {
-                errors.set(Vec::new());
+                applied_errors.set(Vec::new());
                 playground.run.update(|v| *v += 1);
                 playground.data.update(|v| *v += 1);
                 playground.write_link();
@@ -92,24 +122,19 @@ fn RuleEditor() -> impl IntoView {
     };
     let reset = move |_| {
         draft.set(applied());
-        errors.set(Vec::new());
+        applied_errors.set(Vec::new());
     };
     view! {
         <section class="rule-editor">
             <h3>"Rule file"</h3>
-            <textarea
-                class="code-editor"
-                rows="18"
-                spellcheck="false"
-                data-testid="rules-editor"
-                prop:value=move || draft.get()
-                on:input=move |ev| draft.set(event_target_value(&ev))
-            ></textarea>
+            <CodeEditor text=draft on_input=Callback::new(move |t| draft.set(t)) runs=runs
+                testid="rules-editor" rows=18/>
             <div class="editor-actions">
-                <button data-testid="rules-apply" on:click=apply>"Apply now"</button>
+                <button data-testid="rules-apply" on:click=apply
+                    disabled=move || !live_errors.with(Vec::is_empty)>"Apply now"</button>
                 <button data-testid="rules-reset" on:click=reset>"Back to the rules in effect"</button>
             </div>
-            <ErrorList errors=Signal::derive(move || errors.get()) testid="rules-errors"/>
+            <ErrorList errors=errors testid="rules-errors"/>
         </section>
     }
 }

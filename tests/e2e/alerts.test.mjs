@@ -111,10 +111,14 @@ test("an outage fires HighLatency, Alertmanager pages after group_wait, a silenc
   await page.fill('[data-testid="route-test"]', 'alertname="X", severity="ticket"');
   await page.waitForFunction(() => document.querySelector('[data-testid="route-test-answer"]').textContent.trim() === "team-email");
 
-  // A broken rule file is refused with its line and column; nothing is stored.
+  // A broken rule file is checked as it is typed: its problem at its line and
+  // column, underlined in the editor, and Apply stays off.
   await alertsView(page, "rules");
   await page.fill('[data-testid="rules-editor"]', "groups:\n  - name: g\n    rules:\n      - alert: Broken\n        expr: rate(x[5m]\n");
-  await page.click('[data-testid="rules-apply"]');
+  await page.waitForSelector('[data-testid="rules-errors"]');
+  assert.equal(await page.isDisabled('[data-testid="rules-apply"]'), true);
+  const underlined = (await page.locator(".code-editor-box .err-underline").allTextContents()).join("");
+  assert.equal(underlined, "rate(x[5m]");
   const error = await page.locator('[data-testid="rules-errors"]').textContent();
   assert.match(error, /^5:15: group "g", rule 1, "Broken": could not parse expression: 1:11: parse error: unexpected end of input/);
   assert.deepEqual(problems, []);

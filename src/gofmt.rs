@@ -125,19 +125,25 @@ pub fn go_g_prec(v: f64, prec: usize) -> String {
     fmt_f(neg, &d, (p - dp).max(0) as usize, dp)
 }
 
-/// `strconv.FormatFloat(v, 'E', -1, 64)`: shortest digits, always an exponent
+/// `strconv.FormatFloat(v, 'e' or 'E', prec, 64)`: always an exponent of at
+/// least two digits; `prec < 0` gives the shortest digits that read back
 /// (promtool's sample values: `1E+00`, `2.5E-01`).
-pub fn go_e_upper(v: f64) -> String {
+pub fn go_e(v: f64, prec: i32, upper: bool) -> String {
     if let Some(s) = special(v) {
         return s;
     }
-    let neg = v.is_sign_negative();
-    let (d, dp) = if v == 0.0 {
-        ("0".to_string(), 1)
+    let a = v.abs();
+    let sci = if prec < 0 {
+        format!("{a:e}")
     } else {
-        digits(&format!("{:e}", v.abs()))
+        format!("{a:.*e}", prec as usize)
     };
-    fmt_e(neg, &d, d.len() - 1, dp).replace('e', "E")
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let sign = if v.is_sign_negative() { "-" } else { "" };
+    let e = if upper { 'E' } else { 'e' };
+    let exp_sign = if exp < 0 { '-' } else { '+' };
+    format!("{sign}{mantissa}{e}{exp_sign}{:02}", exp.unsigned_abs())
 }
 
 /// Go's `url.QueryEscape`: letters, digits and `-_.~` kept, space as `+`, every
@@ -188,7 +194,7 @@ mod tests {
             (f64::NAN, "NaN"),
             (f64::INFINITY, "+Inf"),
         ] {
-            assert_eq!(super::go_e_upper(v), want);
+            assert_eq!(super::go_e(v, -1, true), want);
         }
     }
 

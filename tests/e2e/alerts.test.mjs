@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveDist } from "./server.mjs";
-import { launch, openPage } from "./browser.mjs";
+import { backfillDone, launch, openPage, virtualMs } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
@@ -30,12 +30,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-const backfillDone = (page) =>
-  page.waitForFunction(() => !document.querySelector('[data-testid="backfill-progress"]'), null, { timeout: 60000 });
-
-const virtualMs = (page) =>
-  page.evaluate(() => Date.parse(document.querySelector('[data-testid="virtual-time"]').textContent.replace(" UTC", "Z").replace(" ", "T")));
 
 const utcMs = (text) => Date.parse(text.trim().replace(" UTC", "Z").replace(" ", "T"));
 

@@ -74,3 +74,11 @@ export async function lineMatching(page, scope, pattern) {
   );
   return page.locator(`${scope} [data-line="${await handle.jsonValue()}"]`);
 }
+
+/** Waits until the replay (backfill) of the run has finished. */
+export const backfillDone = (page) =>
+  page.waitForFunction(() => !document.querySelector('[data-testid="backfill-progress"]'), null, { timeout: 60000 });
+
+/** The virtual clock's time, Unix ms. */
+export const virtualMs = (page) =>
+  page.evaluate(() => Date.parse(document.querySelector('[data-testid="virtual-time"]').textContent.replace(" UTC", "Z").replace(" ", "T")));

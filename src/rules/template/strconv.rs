@@ -495,17 +495,6 @@ fn parse_hex_float(body: &str, sign: f64, whole: &str) -> Result<f64, NumErr> {
     Ok(sign * v)
 }
 
-/// Go's `e±dd` exponent suffix.
-fn push_exp(out: &mut String, exp: i32, e: char) {
-    out.push(e);
-    out.push(if exp < 0 { '-' } else { '+' });
-    let a = exp.unsigned_abs();
-    if a < 10 {
-        out.push('0');
-    }
-    out.push_str(&a.to_string());
-}
-
 /// `strconv.FormatFloat(v, fmt, prec, 64)` for the formats `printf` uses:
 /// `e E f g G b x X`; `prec < 0` is the shortest exact representation.
 pub(super) fn format_float(v: f64, fmt: u8, prec: i32) -> String {
@@ -524,24 +513,7 @@ pub(super) fn format_float(v: f64, fmt: u8, prec: i32) -> String {
             };
             if fmt == b'G' { s.replace('e', "E") } else { s }
         }
-        b'e' | b'E' => {
-            let neg = v.is_sign_negative();
-            let a = v.abs();
-            let sci = if prec < 0 {
-                format!("{a:e}")
-            } else {
-                format!("{a:.*e}", prec as usize)
-            };
-            let (m, e) = sci.split_once('e').unwrap_or((&sci, "0"));
-            let exp: i32 = e.parse().unwrap_or(0);
-            let mut out = String::new();
-            if neg {
-                out.push('-');
-            }
-            out.push_str(m);
-            push_exp(&mut out, exp, if fmt == b'E' { 'E' } else { 'e' });
-            out
-        }
+        b'e' | b'E' => crate::gofmt::go_e(v, prec, fmt == b'E'),
         b'f' | b'F' => {
             let s = if prec < 0 {
                 crate::gofmt::go_float(v)

@@ -1,6 +1,6 @@
 //! promtool's ways of printing what a test expected and got.
 
-use crate::gofmt::go_e_upper;
+use crate::gofmt::go_e;
 use crate::rules::file::go_quote;
 
 /// Go's `labels.Labels.String()`: `{a="1", b="2"}` (the name is a label too).
@@ -49,7 +49,7 @@ pub fn samples_string(samples: &[(Vec<(String, String)>, f64)]) -> String {
     }
     samples
         .iter()
-        .map(|(labels, v)| format!("{} {}", labels_string(labels), go_e_upper(*v)))
+        .map(|(labels, v)| format!("{} {}", labels_string(labels), go_e(*v, -1, true)))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -125,6 +125,25 @@ impl Playground {
         }
     }
 
+    /// Runs `change` (it adds an event now: a rule file, an Alertmanager
+    /// configuration, a silence); when it succeeds, tells the views that the run
+    /// and its data changed and writes the link. Returns its error, if any.
+    pub fn change_alerting<E>(
+        &self,
+        change: impl FnOnce(&mut Pipeline) -> Result<usize, E>,
+    ) -> Result<(), E> {
+        match self.with_mut(change) {
+            Some(Err(e)) => Err(e),
+            Some(Ok(_)) => {
+                self.run.update(|v| *v += 1);
+                self.data.update(|v| *v += 1);
+                self.write_link();
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Adds an event at the clock's now (during a backfill the run catches up to it).
     pub fn change_now(&self, change: Change) {
         self.add_event(self.clock.get_untracked().now_ms, change);

@@ -103,12 +103,9 @@ fn Silences() -> impl IntoView {
             .unwrap_or_default()
     };
     let expire = move |n: usize| {
-        if let Some(Err(e)) = playground.with_mut(|p| p.expire_silence(n)) {
+        if let Err(e) = playground.change_alerting(|p| p.expire_silence(n)) {
             playground.error.set(Some(e));
         }
-        playground.run.update(|v| *v += 1);
-        playground.data.update(|v| *v += 1);
-        playground.write_link();
     };
     view! {
         <section>
@@ -150,16 +147,7 @@ fn SilenceForm() -> impl IntoView {
             duration_ms,
             comment: comment.get_untracked(),
         };
-        match playground.with_mut(|p| p.add_silence(silence)) {
-            Some(Err(e)) => problem.set(Some(e)),
-            Some(Ok(_)) => {
-                problem.set(None);
-                playground.run.update(|v| *v += 1);
-                playground.data.update(|v| *v += 1);
-                playground.write_link();
-            }
-            None => {}
-        }
+        problem.set(playground.change_alerting(|p| p.add_silence(silence)).err());
     };
     let field = |label: &'static str, value: RwSignal<String>, testid: &'static str| {
         view! {
@@ -231,16 +219,11 @@ fn ConfigEditor() -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let apply = move |_| {
         let text = draft.get_untracked();
-        match playground.with_mut(|p| p.apply_alertmanager(&text)) {
-            Some(Err(e)) => problem.set(Some(e)),
-            Some(Ok(_)) => {
-                problem.set(None);
-                playground.run.update(|v| *v += 1);
-                playground.data.update(|v| *v += 1);
-                playground.write_link();
-            }
-            None => {}
-        }
+        problem.set(
+            playground
+                .change_alerting(|p| p.apply_alertmanager(&text))
+                .err(),
+        );
     };
     view! {
         <section class="rule-editor">

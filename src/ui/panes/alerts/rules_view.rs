@@ -109,16 +109,8 @@ fn RuleEditor() -> impl IntoView {
     });
     let apply = move |_| {
         let text = draft.get_untracked();
-        match playground.with_mut(|p| p.apply_rules(&text)) {
-            Some(Err(problems)) => applied_errors.set(problems),
-            Some(Ok(_)) => {
-                applied_errors.set(Vec::new());
-                playground.run.update(|v| *v += 1);
-                playground.data.update(|v| *v += 1);
-                playground.write_link();
-            }
-            None => {}
-        }
+        let result = playground.change_alerting(|p| p.apply_rules(&text));
+        applied_errors.set(result.err().unwrap_or_default());
     };
     let reset = move |_| {
         draft.set(applied());

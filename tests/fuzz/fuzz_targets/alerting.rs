@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let lines = text.split('\n').count() as u32;
+    // YAML breaks lines at `\r\n`, `\r` and `\n`.
+    let lines = text.replace("\r\n", "\n").split(['\n', '\r']).count() as u32;
     for strict in [false, true] {
         match parse_rule_file(text, !strict) {
             Err(errors) => {

@@ -30,8 +30,39 @@ pub struct Alerting {
     silence_ids: Vec<Option<String>>,
 }
 
+/// The shortest group interval the playground runs: a group evaluated every
+/// millisecond of virtual time would keep the page busy at any clock speed.
+pub const MIN_GROUP_INTERVAL_MS: i64 = 1000;
+
+/// A rule file as the playground loads it: checked as Prometheus checks it, and
+/// every group's interval at least [`MIN_GROUP_INTERVAL_MS`].
+pub fn check_rule_text(text: &str) -> Result<RuleFile, Vec<RuleFileError>> {
+    let file = parse_rule_file(text, false)?;
+    let too_fast: Vec<RuleFileError> = file
+        .groups
+        .iter()
+        .filter(|g| g.interval_ms.is_some_and(|i| i > 0 && i < MIN_GROUP_INTERVAL_MS))
+        .map(|g| RuleFileError {
+            message: format!(
+                "{}:{}: group {:?}: the playground evaluates a group at most once a second (interval {})",
+                g.line,
+                g.column,
+                g.name,
+                crate::time::format_duration(g.interval_ms.unwrap_or(0))
+            ),
+            line: Some(g.line),
+            column: Some(g.column),
+        })
+        .collect();
+    if too_fast.is_empty() {
+        Ok(file)
+    } else {
+        Err(too_fast)
+    }
+}
+
 fn rules_from(text: &str) -> (RuleManager, Vec<RuleFileError>) {
-    let (file, errors) = match parse_rule_file(text, false) {
+    let (file, errors) = match check_rule_text(text) {
         Ok(file) => (file, Vec::new()),
         Err(errors) => (RuleFile::default(), errors),
     };
@@ -65,7 +96,7 @@ impl Alerting {
     /// their alerts). A text that does not load leaves the rules as they were, as
     /// Prometheus keeps its rules when a reload fails; its errors are kept.
     pub fn set_rules(&mut self, text: &str, store: &mut Head, t_ms: i64) {
-        match parse_rule_file(text, false) {
+        match check_rule_text(text) {
             Ok(file) => {
                 self.errors.clear();
                 self.rules
@@ -108,6 +139,12 @@ impl Alerting {
         if let Some(Some(id)) = self.silence_ids.get(n) {
             let _ = self.alertmanager.expire_silence(t_ms, id);
         }
+    }
+
+    /// The engine settings rule queries run with (the page bounds them tighter
+    /// than Prometheus: its evaluations run on the page's main thread).
+    pub fn set_query_options(&mut self, options: crate::promql::engine::Options) {
+        self.rules.engine = options;
     }
 
     pub fn rules(&self) -> &RuleManager {

@@ -27,13 +27,13 @@ mod link;
 mod run;
 mod timeline;
 
-pub use alerting::{Alerting, EVALUATION_INTERVAL_MS};
+pub use alerting::{Alerting, EVALUATION_INTERVAL_MS, MIN_GROUP_INTERVAL_MS, check_rule_text};
 pub use describe::EventRow;
 pub use link::{Link, LinkError, MAX_LINK_CHARS, MAX_REPLAY_MS};
 pub use run::{AlertingTexts, Run, Settings, SilenceText};
 pub use timeline::{Change, Event, MAX_ALERTING_TEXTS, MAX_EVENTS, Timeline, TimelineError};
 
-use crate::rules::{RuleFileError, parse_rule_file};
+use crate::rules::RuleFileError;
 
 use crate::expo::textparse::Format;
 use crate::scrape::{ScrapeConfig, ScrapeManager, TargetStatus};
@@ -273,6 +273,11 @@ impl Pipeline {
         Ok(index)
     }
 
+    /// The engine settings the rules' queries run with.
+    pub fn set_rule_query_options(&mut self, options: crate::promql::engine::Options) {
+        self.alerting.set_query_options(options);
+    }
+
     /// The rule text in effect now.
     pub fn rules_text(&self) -> String {
         self.run
@@ -285,7 +290,7 @@ impl Pipeline {
     /// text and switches to it now (an event on the timeline, so a link replays
     /// it). A text that does not load is not stored; its problems are returned.
     pub fn apply_rules(&mut self, text: &str) -> Result<usize, Vec<RuleFileError>> {
-        parse_rule_file(text, false)?;
+        check_rule_text(text)?;
         let too_many = |message: String| {
             vec![RuleFileError {
                 message,

@@ -387,3 +387,19 @@ fn alertmanager_notifies_after_group_wait_and_silences_mute() {
             .any(|n| n.group_labels.iter().any(|(_, v)| v == "HighErrorRatio"))
     );
 }
+
+#[test]
+fn groups_faster_than_a_second_are_refused_with_their_line() {
+    let text = "groups:\n  - name: ok\n    rules: []\n  - name: hot\n    interval: 10ms\n    rules:\n      - record: x\n        expr: up\n";
+    let errors = check_rule_text(text).unwrap_err();
+    assert_eq!(
+        errors[0].message,
+        "4:5: group \"hot\": the playground evaluates a group at most once a second (interval 10ms)"
+    );
+    let mut p = Pipeline::new(run_with(""), Options::default()).unwrap();
+    assert!(p.apply_rules(text).is_err());
+    assert!(
+        p.run().alerting.rules.is_empty(),
+        "a refused text is not stored"
+    );
+}

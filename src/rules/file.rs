@@ -33,8 +33,9 @@ pub struct GroupSpec {
     /// `limit:`: more alerts or series than this fail the rule (0: no limit).
     pub limit: usize,
     pub rules: Vec<RuleSpec>,
-    /// The line the group starts at (1-based), for the editor.
+    /// Where the group starts (1-based line and column), for the editor.
     pub line: u32,
+    pub column: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,6 +167,7 @@ fn check_group(
         limit: raw.limit.unwrap_or(0),
         rules,
         line,
+        column,
     }
 }
 

@@ -36,3 +36,15 @@ pub fn query_options(clock: fn() -> f64) -> crate::promql::engine::Options {
         ..Default::default()
     }
 }
+
+/// Engine settings for the rules' queries in the page: a rule evaluates on the
+/// main thread every interval, so a runaway one fails fast (200 ms, 1 000 000
+/// samples) with the engine's error in the Rules view, rather than freezing the page.
+pub fn rule_query_options(clock: fn() -> f64) -> crate::promql::engine::Options {
+    crate::promql::engine::Options {
+        clock: Some(clock),
+        timeout_ms: Some(200.0),
+        max_samples: 1_000_000,
+        ..Default::default()
+    }
+}

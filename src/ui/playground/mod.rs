@@ -187,7 +187,10 @@ impl Playground {
         self.clock.update(|c| c.now_ms = end);
         let ticket = self.replays.next();
         match Pipeline::new(run, page_options()) {
-            Ok(p) => self.pipeline.set_value(Some(p)),
+            Ok(mut p) => {
+                p.set_rule_query_options(crate::views::rule_query_options(now_ms));
+                self.pipeline.set_value(Some(p))
+            }
             Err(e) => {
                 self.error.set(Some(e));
                 return;

@@ -6,7 +6,8 @@
 
 use leptos::prelude::*;
 
-use crate::rules::{RuleFileError, parse_rule_file};
+use crate::pipeline::check_rule_text;
+use crate::rules::RuleFileError;
 use crate::ui::code_editor::CodeEditor;
 use crate::ui::playground::Playground;
 use crate::ui::storage;
@@ -87,7 +88,7 @@ fn RuleEditor() -> impl IntoView {
             if text.len() > LIVE_CHECK_BYTES {
                 return Vec::new();
             }
-            parse_rule_file(text, false).err().unwrap_or_default()
+            check_rule_text(text).err().unwrap_or_default()
         })
     });
     let applied_errors = RwSignal::new(Vec::<RuleFileError>::new());

@@ -273,6 +273,27 @@ impl Pipeline {
         Ok(index)
     }
 
+    /// What a new run started from this one keeps: the rule file in effect (for
+    /// the same service; another service starts from its own tutorial rules) and
+    /// the Alertmanager configuration in effect, each as the new run's first
+    /// text when the user gave one. Silences end with the run that made them.
+    pub fn carried_alerting(&self, scenario: &str) -> AlertingTexts {
+        let texts = &self.run.alerting;
+        AlertingTexts {
+            rules: if texts.rules.is_empty() || scenario != self.run.scenario {
+                Vec::new()
+            } else {
+                vec![self.rules_text()]
+            },
+            alertmanager: if texts.alertmanager.is_empty() {
+                Vec::new()
+            } else {
+                vec![self.alertmanager_text()]
+            },
+            silences: Vec::new(),
+        }
+    }
+
     /// The engine settings the rules' queries run with.
     pub fn set_rule_query_options(&mut self, options: crate::promql::engine::Options) {
         self.alerting.set_query_options(options);

@@ -403,3 +403,20 @@ fn groups_faster_than_a_second_are_refused_with_their_line() {
         "a refused text is not stored"
     );
 }
+
+#[test]
+fn a_new_run_keeps_the_users_rules_for_the_same_service() {
+    let mut p = Pipeline::new(run_with(""), Options::default()).unwrap();
+    assert_eq!(
+        p.carried_alerting("api"),
+        AlertingTexts::default(),
+        "defaults stay implicit"
+    );
+    let mine = "groups:\n  - name: mine\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n";
+    p.apply_rules(mine).unwrap();
+    assert_eq!(p.carried_alerting("api").rules, vec![mine.to_string()]);
+    assert!(
+        p.carried_alerting("batch").rules.is_empty(),
+        "another service: its own rules"
+    );
+}

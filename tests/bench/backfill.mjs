@@ -1,7 +1,9 @@
 // Benchmark: backfill 24 h of the `api` scenario with 3 instances at 15 s in the page
 // (release build, headless Chromium): wall time, samples, bytes per sample, and the
 // longest main-thread task while it runs.
-//   node tests/bench/backfill.mjs [HOURS]     (after a release build in target/e2e-dist)
+//   node tests/bench/backfill.mjs [HOURS] [--no-rules]   (after a release build in target/e2e-dist)
+// --no-rules first applies an empty rule file, so the same backfill runs without the
+// default rules: the two runs side by side give the rules' cost in the page.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveDist } from "../e2e/server.mjs";
@@ -9,7 +11,8 @@ import { launch } from "../e2e/browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
-const hours = process.argv[2] ?? "24";
+const hours = process.argv.slice(2).find((a) => !a.startsWith("--")) ?? "24";
+const noRules = process.argv.includes("--no-rules");
 
 const server = await serveDist(dist, "/playground/");
 const browser = await launch();
@@ -18,6 +21,13 @@ await page.goto(server.url + "#service");
 const idle = () => page.waitForFunction(() => !document.querySelector('[data-testid="backfill-progress"]'), null, { timeout: 600000 });
 await idle();
 await page.click('[data-testid="speed-0"]');
+if (noRules) {
+  await page.click('[data-testid="tab-alerts"]');
+  await page.click('[data-testid="alerts-tab-rules"]');
+  await page.fill('[data-testid="rules-editor"]', "groups: []\n");
+  await page.click('[data-testid="rules-apply"]');
+  await page.click('[data-testid="tab-service"]');
+}
 await page.fill('[data-testid="instances"]', "3");
 await page.press('[data-testid="instances"]', "Enter");
 await page.dispatchEvent('[data-testid="instances"]', "change");
@@ -37,6 +47,6 @@ const tasks = await page.evaluate(() => window.__tasks);
 await page.click('[data-testid="tab-targets"]');
 const stats = await page.textContent('[data-testid="store-stats"]');
 const targets = await page.locator('[data-testid="target-row"]').count();
-console.log(`backfill ${hours} h, ${targets} targets, in the page: ${wall.toFixed(0)} ms; ${stats}; longest task ${Math.max(0, ...tasks).toFixed(0)} ms (${tasks.length} over 50 ms)`);
+console.log(`backfill ${hours} h${noRules ? " without rules" : " with the default rules"}, ${targets} targets, in the page: ${wall.toFixed(0)} ms; ${stats}; longest task ${Math.max(0, ...tasks).toFixed(0)} ms (${tasks.length} over 50 ms)`);
 await browser.close();
 await server.close();

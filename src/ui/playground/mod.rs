@@ -159,23 +159,25 @@ impl Playground {
     }
 
     /// Starts a new run of `scenario` with `seed`, `hours` before now, with the
-    /// settings in effect now (a new scenario's own controls) and an empty timeline;
+    /// settings in effect now (a new scenario's own controls), the rules and
+    /// Alertmanager configuration the user gave, and an empty timeline;
     /// fills it in, in slices, without freezing the page; then the live clock
     /// carries on from now.
     pub fn new_run(&self, scenario: &str, seed: u64, hours: i64) {
         let now = self.clock.get_untracked().now_ms;
         let start = now - hours * 3_600_000;
-        let settings = self.read(|p| {
+        let carried = self.read(|p| {
             let mut s = p.settings().clone();
             if p.run().scenario != scenario {
                 let defaults = crate::pipeline::Settings::for_scenario(scenario, s.instances);
                 s.controls = defaults.controls;
             }
-            s
+            (s, p.carried_alerting(scenario))
         });
         let mut run = Run::new(scenario, seed, start, 2);
-        if let Some(settings) = settings {
+        if let Some((settings, alerting)) = carried {
             run.initial = settings;
+            run.alerting = alerting;
         }
         self.replay(run, now);
     }

@@ -8,6 +8,23 @@ use crate::promql::highlight::highlight;
 /// One error's place: 1-based line, and column when known.
 pub type ErrorAt = (u32, Option<u32>);
 
+/// The place a YAML reader's message names (`line 4 column 10: ...`), if any.
+pub fn position_in_message(message: &str) -> Option<ErrorAt> {
+    let rest = &message[message.find("line ")? + 5..];
+    let line_digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let line = line_digits.parse().ok()?;
+    let column = rest[line_digits.len()..]
+        .strip_prefix(" column ")
+        .and_then(|r| {
+            r.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .ok()
+        });
+    Some((line, column))
+}
+
 /// `text` as runs of (text, CSS classes) covering every byte, newlines included.
 pub fn yaml_segments(text: &str, errors: &[ErrorAt]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
@@ -195,6 +212,15 @@ mod tests {
             .find(|(x, _)| x == "5m")
             .map(|(_, c)| c.as_str());
         assert_eq!(last_5m, Some("tok-string"));
+    }
+
+    #[test]
+    fn positions_are_read_from_messages() {
+        assert_eq!(
+            position_in_message("line 4 column 10: illegal placement of ':' indicator"),
+            Some((4, Some(10)))
+        );
+        assert_eq!(position_in_message("no routes provided"), None);
     }
 
     #[test]

@@ -105,6 +105,14 @@ test("an outage fires HighLatency, Alertmanager pages after group_wait, a silenc
   await page.fill('[data-testid="route-test"]', 'alertname="X", severity="ticket"');
   await page.waitForFunction(() => document.querySelector('[data-testid="route-test-answer"]').textContent.trim() === "team-email");
 
+  // A broken alertmanager.yml too: Alertmanager's message, the place underlined.
+  await page.fill('[data-testid="alertmanager-editor"]', "route:\n  receiver: x\n  group_by: [a\nreceivers:\n  - name: x\n");
+  await page.waitForSelector('[data-testid="alertmanager-errors"]');
+  assert.match(await page.textContent('[data-testid="alertmanager-errors"]'), /line 4 column 10/);
+  assert.equal(await page.isDisabled('[data-testid="alertmanager-apply"]'), true);
+  await page.fill('[data-testid="alertmanager-editor"]', "route:\n  receiver: nobody\nreceivers:\n  - name: x\n");
+  await page.waitForFunction(() => /undefined receiver "nobody" used in route/.test(document.querySelector('[data-testid="alertmanager-errors"]')?.textContent));
+
   // A broken rule file is checked as it is typed: its problem at its line and
   // column, underlined in the editor, and Apply stays off.
   await alertsView(page, "rules");

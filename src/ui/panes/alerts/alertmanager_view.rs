@@ -13,7 +13,7 @@ use crate::ui::storage;
 use crate::views::alertmanager::{
     NotificationView, group_views, notification_views, route_test, routing_tree, silence_views,
 };
-use crate::views::yaml_editor::yaml_segments;
+use crate::views::yaml_editor::{position_in_message, yaml_segments};
 
 /// The newest notifications shown.
 const LOG_ROWS: usize = 200;
@@ -216,10 +216,22 @@ fn ConfigEditor() -> impl IntoView {
     Effect::new(move |_| {
         storage::save("alertmanager-draft", &draft.get());
     });
-    let problem = RwSignal::new(None::<String>);
+    // Checked as typed, as Alertmanager checks it at load.
+    let live = Memo::new(move |_| draft.with(|t| crate::alertmanager::parse(t).err()));
+    let applied_problem = RwSignal::new(None::<String>);
+    let problem = Signal::derive(move || live.get().or_else(|| applied_problem.get()));
+    let runs = Signal::derive(move || {
+        let places: Vec<_> = problem
+            .get()
+            .as_deref()
+            .and_then(position_in_message)
+            .into_iter()
+            .collect();
+        draft.with(|t| yaml_segments(t, &places))
+    });
     let apply = move |_| {
         let text = draft.get_untracked();
-        problem.set(
+        applied_problem.set(
             playground
                 .change_alerting(|p| p.apply_alertmanager(&text))
                 .err(),
@@ -228,14 +240,14 @@ fn ConfigEditor() -> impl IntoView {
     view! {
         <section class="rule-editor">
             <h3>"alertmanager.yml"</h3>
-            <CodeEditor text=draft on_input=Callback::new(move |t| draft.set(t))
-                runs=Signal::derive(move || draft.with(|t| yaml_segments(t, &[])))
+            <CodeEditor text=draft on_input=Callback::new(move |t| draft.set(t)) runs=runs
                 testid="alertmanager-editor" rows=18/>
             <div class="editor-actions">
-                <button data-testid="alertmanager-apply" on:click=apply>"Apply now"</button>
-                <button on:click=move |_| { draft.set(applied()); problem.set(None); }>"Back to the configuration in effect"</button>
+                <button data-testid="alertmanager-apply" on:click=apply
+                    disabled=move || live.with(Option::is_some)>"Apply now"</button>
+                <button on:click=move |_| { draft.set(applied()); applied_problem.set(None); }>"Back to the configuration in effect"</button>
             </div>
-            {move || problem.get().map(|p| view! { <p class="file-errors" data-testid="alertmanager-errors">{p}</p> })}
+            {move || problem.get().map(|p| view! { <pre class="file-errors" data-testid="alertmanager-errors">{p}</pre> })}
         </section>
     }
 }

@@ -1,12 +1,18 @@
 # Installs what building, serving and testing promplay need, skipping whatever is
 # already there (a second run takes seconds). Sourced by .ci/serve and .ci/test:
-#   ensure_build_tools   wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen)
+#   ensure_build_tools   wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen),
+#                        the Python lab's runtime (npm pyodide, the prometheus_client wheel)
 #   ensure_test_tools    the above plus Chromium, chromedriver, promtool and playwright-core
 # Nothing is downloaded from GitHub: Trunk would try that for any tool it cannot find
 # on PATH at the pinned version, so every pinned tool is put on PATH first.
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+# The Python lab's runtime (issue 14), served from the page's own origin: CPython
+# compiled to wasm, and the real client library, checked by hash.
+PYODIDE_VERSION=314.0.7
+PROMETHEUS_CLIENT_VERSION=0.26.0
+PROMETHEUS_CLIENT_SHA256=fa93d06737aa02bacd05794768508bb97d2fbee28cb3bca04eaae92f0ca953d6
 # Tools installed with npm live here, shared by every checkout of this user.
 PROMPLAY_TOOLS=${PROMPLAY_TOOLS:-$HOME/.cache/promplay-tools}
 
@@ -50,6 +56,29 @@ ensure_build_tools() {
     mkdir -p "$PROMPLAY_TOOLS"
     npm install --prefix "$PROMPLAY_TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
     wasm-opt --version | grep -q "version $BINARYEN_VERSION" || die "wasm-opt $BINARYEN_VERSION did not install"
+  fi
+  ensure_python_runtime
+}
+
+# npm pyodide and the prometheus_client wheel (PyPI, checked by hash) into
+# $PROMPLAY_TOOLS; the Trunk build stages them into dist/python-lab (.ci/python-lab).
+ensure_python_runtime() {
+  local pkg="$PROMPLAY_TOOLS/node_modules/pyodide/package.json"
+  if ! grep -q "\"version\": \"$PYODIDE_VERSION\"" "$pkg" 2>/dev/null; then
+    ensure_node
+    say "installing pyodide@$PYODIDE_VERSION (CPython in wasm, for the Python lab) into $PROMPLAY_TOOLS"
+    mkdir -p "$PROMPLAY_TOOLS"
+    npm install --prefix "$PROMPLAY_TOOLS" --no-audit --no-fund --silent "pyodide@$PYODIDE_VERSION"
+  fi
+  local wheel="$PROMPLAY_TOOLS/wheels/prometheus_client-$PROMETHEUS_CLIENT_VERSION-py3-none-any.whl"
+  if ! echo "$PROMETHEUS_CLIENT_SHA256  $wheel" | sha256sum --check --status 2>/dev/null; then
+    command -v python3 >/dev/null && python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    say "downloading the prometheus_client $PROMETHEUS_CLIENT_VERSION wheel from PyPI"
+    rm -f "$wheel"
+    python3 -m pip download --quiet --no-deps --only-binary=:all: \
+      "prometheus_client==$PROMETHEUS_CLIENT_VERSION" -d "$PROMPLAY_TOOLS/wheels"
+    echo "$PROMETHEUS_CLIENT_SHA256  $wheel" | sha256sum --check --status ||
+      die "the prometheus_client wheel does not have the pinned hash"
   fi
 }
 

@@ -114,27 +114,83 @@ pub fn format_duration(ms: i64) -> String {
 }
 
 /// Milliseconds as Go's `time.Duration` prints them: `0s`, `500ms`, `1m0s`,
-/// `1h30m0s`, `1m30.5s` (promtool's messages).
+/// `1h30m0s`, `1m30.5s` (saturating, as Go's durations do past 292 years).
 pub fn format_go_duration(ms: i64) -> String {
-    if ms == 0 {
-        return "0s".into();
+    format_go_duration_ns(ms.saturating_mul(1_000_000))
+}
+
+/// `fmtFrac`: the fraction of `v / 10^prec` without trailing zeros.
+fn frac(out: &mut Vec<u8>, mut v: u64, prec: usize) -> u64 {
+    let mut print = false;
+    for _ in 0..prec {
+        let digit = v % 10;
+        print = print || digit != 0;
+        if print {
+            out.push(b'0' + digit as u8);
+        }
+        v /= 10;
     }
-    let sign = if ms < 0 { "-" } else { "" };
-    let abs = ms.unsigned_abs();
-    if abs < 1000 {
-        return format!("{sign}{abs}ms");
+    if print {
+        out.push(b'.');
     }
-    let (h, m) = (abs / 3_600_000, abs / 60_000 % 60);
-    let (s, frac) = (abs / 1000 % 60, abs % 1000);
-    let mut seconds = s.to_string();
-    if frac > 0 {
-        seconds.push_str(format!(".{frac:03}").trim_end_matches('0'));
+    v
+}
+
+fn push_rev_int(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        out.push(b'0' + (v % 10) as u8);
+        v /= 10;
+        if v == 0 {
+            break;
+        }
     }
-    match (h, m) {
-        (0, 0) => format!("{sign}{seconds}s"),
-        (0, m) => format!("{sign}{m}m{seconds}s"),
-        (h, m) => format!("{sign}{h}h{m}m{seconds}s"),
+}
+
+/// Nanoseconds as Go's `time.Duration` prints them: `1h2m0.01s`, `1.5µs`, `0s`
+/// (promtool's messages, templates' durations).
+pub fn format_go_duration_ns(d: i64) -> String {
+    let mut u = d.unsigned_abs();
+    // Built backwards, as Go does.
+    let mut out: Vec<u8> = Vec::new();
+    if u < 1_000_000_000 {
+        let prec = match u {
+            0 => return "0s".into(),
+            1..=999 => {
+                out.extend_from_slice(b"sn");
+                0
+            }
+            1_000..=999_999 => {
+                out.extend_from_slice("sµ".as_bytes());
+                3
+            }
+            _ => {
+                out.extend_from_slice(b"sm");
+                6
+            }
+        };
+        u = frac(&mut out, u, prec);
+        push_rev_int(&mut out, u);
+    } else {
+        out.push(b's');
+        u = frac(&mut out, u, 9);
+        push_rev_int(&mut out, u % 60);
+        u /= 60;
+        if u > 0 {
+            out.push(b'm');
+            push_rev_int(&mut out, u % 60);
+            u /= 60;
+            if u > 0 {
+                out.push(b'h');
+                push_rev_int(&mut out, u);
+            }
+        }
     }
+    if d < 0 {
+        out.push(b'-');
+    }
+    // Reverse by characters (the micro sign is two bytes, pushed reversed).
+    let s = String::from_utf8_lossy(&out).into_owned();
+    s.chars().rev().collect()
 }
 
 /// Unix seconds (`1714521600`, `1714521600.5`) or RFC 3339 (`2024-05-01T00:00:00Z`,
@@ -311,6 +367,22 @@ pub fn format_ago(now_ms: i64, then_ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn go_durations() {
+        let cases = [
+            (0, "0s"),
+            (500, "500ms"),
+            (60_000, "1m0s"),
+            (5_400_000, "1h30m0s"),
+            (90_500, "1m30.5s"),
+            (-60_000, "-1m0s"),
+        ];
+        for (ms, want) in cases {
+            assert_eq!(format_go_duration(ms), want);
+        }
+        assert_eq!(format_go_duration(i64::MAX), "2562047h47m16.854775807s");
+    }
 
     #[test]
     fn ago_in_seconds_then_minutes() {

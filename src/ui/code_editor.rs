@@ -11,7 +11,7 @@ pub fn CodeEditor(
     /// The text as (run, CSS classes), covering it all.
     #[prop(into)]
     runs: Signal<Vec<(String, String)>>,
-    testid: &'static str,
+    #[prop(into)] testid: String,
     rows: u32,
 ) -> impl IntoView {
     let highlight = NodeRef::<leptos::html::Pre>::new();

@@ -8,6 +8,41 @@ use crate::promql::highlight::highlight;
 /// One error's place: 1-based line, and column when known.
 pub type ErrorAt = (u32, Option<u32>);
 
+/// A problem an editor shows: the reader's own words (Prometheus's, Alertmanager's),
+/// and where, when they say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileProblem {
+    pub message: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+impl FileProblem {
+    /// A message that may name its place in words (`line 4 column 10: ...`).
+    pub fn from_message(message: String) -> FileProblem {
+        let at = position_in_message(&message);
+        FileProblem {
+            line: at.map(|(l, _)| l),
+            column: at.and_then(|(_, c)| c),
+            message,
+        }
+    }
+
+    pub fn place(&self) -> Option<ErrorAt> {
+        Some((self.line?, self.column))
+    }
+}
+
+impl From<crate::rules::RuleFileError> for FileProblem {
+    fn from(e: crate::rules::RuleFileError) -> FileProblem {
+        FileProblem {
+            message: e.message,
+            line: e.line,
+            column: e.column,
+        }
+    }
+}
+
 /// The place a YAML reader's message names (`line 4 column 10: ...`), if any.
 pub fn position_in_message(message: &str) -> Option<ErrorAt> {
     let rest = &message[message.find("line ")? + 5..];

@@ -283,78 +283,8 @@ pub(super) fn time_gostring(ns: i128) -> String {
     )
 }
 
-/// `fmtFrac`: the fraction of `v / 10^prec` without trailing zeros.
-fn frac(out: &mut Vec<u8>, mut v: u64, prec: usize) -> u64 {
-    let mut print = false;
-    for _ in 0..prec {
-        let digit = v % 10;
-        print = print || digit != 0;
-        if print {
-            out.push(b'0' + digit as u8);
-        }
-        v /= 10;
-    }
-    if print {
-        out.push(b'.');
-    }
-    v
-}
-
-fn push_rev_int(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        out.push(b'0' + (v % 10) as u8);
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-}
-
-/// `time.Duration.String`: `1h2m0.01s`, `1.5µs`, `0s`.
-pub(super) fn duration_string(d: i64) -> String {
-    let mut u = d.unsigned_abs();
-    // Built backwards, as Go does.
-    let mut out: Vec<u8> = Vec::new();
-    if u < 1_000_000_000 {
-        let prec = match u {
-            0 => return "0s".into(),
-            1..=999 => {
-                out.extend_from_slice(b"sn");
-                0
-            }
-            1_000..=999_999 => {
-                out.extend_from_slice("sµ".as_bytes());
-                3
-            }
-            _ => {
-                out.extend_from_slice(b"sm");
-                6
-            }
-        };
-        u = frac(&mut out, u, prec);
-        push_rev_int(&mut out, u);
-    } else {
-        out.push(b's');
-        u = frac(&mut out, u, 9);
-        push_rev_int(&mut out, u % 60);
-        u /= 60;
-        if u > 0 {
-            out.push(b'm');
-            push_rev_int(&mut out, u % 60);
-            u /= 60;
-            if u > 0 {
-                out.push(b'h');
-                push_rev_int(&mut out, u);
-            }
-        }
-    }
-    if d < 0 {
-        out.push(b'-');
-    }
-    // Reverse by characters (the micro sign is two bytes, pushed reversed).
-    let s = String::from_utf8_lossy(&out).into_owned();
-    s.chars().rev().collect()
-}
+/// `time.Duration.String` (one implementation, in `crate::time`).
+pub(super) use crate::time::format_go_duration_ns as duration_string;
 
 /// A method of a time value: parameter types, result count, implementation.
 pub(super) struct Method {

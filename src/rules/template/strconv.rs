@@ -527,16 +527,8 @@ pub(super) fn format_float(v: f64, fmt: u8, prec: i32) -> String {
             }
         }
         b'b' => {
-            let bits = v.to_bits();
-            let neg = bits >> 63 != 0;
-            let mut exp = ((bits >> 52) & 0x7ff) as i64;
-            let mut mant = bits & ((1 << 52) - 1);
-            if exp == 0 {
-                exp += 1;
-            } else {
-                mant |= 1 << 52;
-            }
-            exp += -1023 - 52;
+            let (neg, exp, mant) = float_parts(v);
+            let exp = exp - 52;
             format!(
                 "{}{mant}p{}{exp}",
                 if neg { "-" } else { "" },
@@ -547,10 +539,11 @@ pub(super) fn format_float(v: f64, fmt: u8, prec: i32) -> String {
     }
 }
 
-/// `%x` / `%X` of a float: `-0x1.yyyyp±dd`.
-fn format_hex(v: f64, fmt: u8, prec: i32) -> String {
+/// A float as its sign, unbiased binary exponent and 53-bit mantissa (with the
+/// implicit leading 1; subnormals at the smallest exponent), as Go's `fmtB` and
+/// `fmtX` take it apart.
+fn float_parts(v: f64) -> (bool, i64, u64) {
     let bits = v.to_bits();
-    let neg = bits >> 63 != 0;
     let mut exp = ((bits >> 52) & 0x7ff) as i64;
     let mut mant = bits & ((1 << 52) - 1);
     if exp == 0 {
@@ -558,7 +551,12 @@ fn format_hex(v: f64, fmt: u8, prec: i32) -> String {
     } else {
         mant |= 1 << 52;
     }
-    exp -= 1023;
+    (bits >> 63 != 0, exp - 1023, mant)
+}
+
+/// `%x` / `%X` of a float: `-0x1.yyyyp±dd`.
+fn format_hex(v: f64, fmt: u8, prec: i32) -> String {
+    let (neg, mut exp, mut mant) = float_parts(v);
     if mant == 0 {
         exp = 0;
     }

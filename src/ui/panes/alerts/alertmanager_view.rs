@@ -7,13 +7,14 @@ use leptos::prelude::*;
 
 use crate::pipeline::SilenceText;
 use crate::time::parse_duration_ms;
-use crate::ui::code_editor::CodeEditor;
 use crate::ui::playground::Playground;
 use crate::ui::storage;
 use crate::views::alertmanager::{
     NotificationView, group_views, notification_views, route_test, routing_tree, silence_views,
 };
-use crate::views::yaml_editor::{position_in_message, yaml_segments};
+use crate::views::yaml_editor::FileProblem;
+
+use super::file_editor::FileEditor;
 
 /// The newest notifications shown.
 const LOG_ROWS: usize = 200;
@@ -207,47 +208,18 @@ fn Routing() -> impl IntoView {
 #[component]
 fn ConfigEditor() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let applied = move || {
-        playground
-            .read_run(|p| p.alertmanager_text())
-            .unwrap_or_default()
-    };
-    let draft = RwSignal::new(storage::load("alertmanager-draft").unwrap_or_else(&applied));
-    Effect::new(move |_| {
-        storage::save("alertmanager-draft", &draft.get());
+    let apply = Callback::new(move |text: String| {
+        let refused = playground
+            .change_alerting(|p| p.apply_alertmanager(&text))
+            .err();
+        refused.map(FileProblem::from_message).into_iter().collect()
     });
-    // Checked as typed, as Alertmanager checks it at load.
-    let live = Memo::new(move |_| draft.with(|t| crate::alertmanager::parse(t).err()));
-    let applied_problem = RwSignal::new(None::<String>);
-    let problem = Signal::derive(move || live.get().or_else(|| applied_problem.get()));
-    let runs = Signal::derive(move || {
-        let places: Vec<_> = problem
-            .get()
-            .as_deref()
-            .and_then(position_in_message)
-            .into_iter()
-            .collect();
-        draft.with(|t| yaml_segments(t, &places))
-    });
-    let apply = move |_| {
-        let text = draft.get_untracked();
-        applied_problem.set(
-            playground
-                .change_alerting(|p| p.apply_alertmanager(&text))
-                .err(),
-        );
-    };
     view! {
-        <section class="rule-editor">
-            <h3>"alertmanager.yml"</h3>
-            <CodeEditor text=draft on_input=Callback::new(move |t| draft.set(t)) runs=runs
-                testid="alertmanager-editor" rows=18/>
-            <div class="editor-actions">
-                <button data-testid="alertmanager-apply" on:click=apply
-                    disabled=move || live.with(Option::is_some)>"Apply now"</button>
-                <button on:click=move |_| { draft.set(applied()); applied_problem.set(None); }>"Back to the configuration in effect"</button>
-            </div>
-            {move || problem.get().map(|p| view! { <pre class="file-errors" data-testid="alertmanager-errors">{p}</pre> })}
-        </section>
+        <FileEditor title="alertmanager.yml" draft_key="alertmanager-draft" testid="alertmanager"
+            reset_label="Back to the configuration in effect"
+            applied=Signal::derive(move || playground.read_run(|p| p.alertmanager_text()).unwrap_or_default())
+            // As Alertmanager checks it at load.
+            check=|text| crate::alertmanager::parse(text).err().map(FileProblem::from_message).into_iter().collect()
+            apply=apply/>
     }
 }

@@ -6,6 +6,7 @@
 
 mod alertmanager_view;
 mod alerts_view;
+mod file_editor;
 mod rules_view;
 
 use leptos::prelude::*;

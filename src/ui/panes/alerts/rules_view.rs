@@ -7,12 +7,11 @@
 use leptos::prelude::*;
 
 use crate::pipeline::check_rule_text;
-use crate::rules::RuleFileError;
-use crate::ui::code_editor::CodeEditor;
 use crate::ui::playground::Playground;
-use crate::ui::storage;
 use crate::views::alerts::{GroupView, group_views};
-use crate::views::yaml_editor::{ErrorAt, yaml_segments};
+use crate::views::yaml_editor::FileProblem;
+
+use super::file_editor::{ErrorList, FileEditor};
 
 const DRAFT_KEY: &str = "rules-draft";
 
@@ -27,12 +26,19 @@ pub fn RulesView() -> impl IntoView {
     };
     let load_errors = move || {
         playground
-            .read_run(|p| p.alerting().errors().to_vec())
+            .read_run(|p| {
+                p.alerting()
+                    .errors()
+                    .iter()
+                    .cloned()
+                    .map(FileProblem::from)
+                    .collect()
+            })
             .unwrap_or_default()
     };
     view! {
         <div class="rules-view">
-            <ErrorList errors=Signal::derive(load_errors) testid="rules-load-errors"/>
+            <ErrorList problems=Signal::derive(load_errors) testid="rules-load-errors"/>
             <div data-testid="rule-groups">
                 {move || groups().into_iter().map(|g| view! { <RuleGroup group=g/> }).collect_view()}
             </div>
@@ -71,79 +77,23 @@ fn RuleGroup(group: GroupView) -> impl IntoView {
     }
 }
 
-/// The longest rule file checked as it is typed (a larger one is checked on Apply).
-const LIVE_CHECK_BYTES: usize = 200_000;
-
 #[component]
 fn RuleEditor() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let applied = move || playground.read_run(|p| p.rules_text()).unwrap_or_default();
-    let draft = RwSignal::new(storage::load(DRAFT_KEY).unwrap_or_else(&applied));
-    Effect::new(move |_| {
-        storage::save(DRAFT_KEY, &draft.get());
+    let apply = Callback::new(move |text: String| {
+        let refused = playground.change_alerting(|p| p.apply_rules(&text)).err();
+        refused
+            .unwrap_or_default()
+            .into_iter()
+            .map(FileProblem::from)
+            .collect()
     });
-    // Checked as typed, as Prometheus checks it at load.
-    let live_errors = Memo::new(move |_| {
-        draft.with(|text| {
-            if text.len() > LIVE_CHECK_BYTES {
-                return Vec::new();
-            }
-            check_rule_text(text).err().unwrap_or_default()
-        })
-    });
-    let applied_errors = RwSignal::new(Vec::<RuleFileError>::new());
-    let errors = Signal::derive(move || {
-        let live = live_errors.get();
-        if live.is_empty() {
-            applied_errors.get()
-        } else {
-            live
-        }
-    });
-    let runs = Signal::derive(move || {
-        let places: Vec<ErrorAt> = errors
-            .get()
-            .iter()
-            .filter_map(|e| Some((e.line?, e.column)))
-            .collect();
-        draft.with(|text| yaml_segments(text, &places))
-    });
-    let apply = move |_| {
-        let text = draft.get_untracked();
-        let result = playground.change_alerting(|p| p.apply_rules(&text));
-        applied_errors.set(result.err().unwrap_or_default());
-    };
-    let reset = move |_| {
-        draft.set(applied());
-        applied_errors.set(Vec::new());
-    };
     view! {
-        <section class="rule-editor">
-            <h3>"Rule file"</h3>
-            <CodeEditor text=draft on_input=Callback::new(move |t| draft.set(t)) runs=runs
-                testid="rules-editor" rows=18/>
-            <div class="editor-actions">
-                <button data-testid="rules-apply" on:click=apply
-                    disabled=move || !live_errors.with(Vec::is_empty)>"Apply now"</button>
-                <button data-testid="rules-reset" on:click=reset>"Back to the rules in effect"</button>
-            </div>
-            <ErrorList errors=errors testid="rules-errors"/>
-        </section>
-    }
-}
-
-/// Problems in a file, in Prometheus's words (which name the line and column).
-#[component]
-pub fn ErrorList(errors: Signal<Vec<RuleFileError>>, testid: &'static str) -> impl IntoView {
-    move || {
-        let list = errors.get();
-        (!list.is_empty()).then(|| {
-            view! {
-                <ul class="file-errors error" data-testid=testid>
-                    // Prometheus's wording already starts with the line and column.
-                    {list.into_iter().map(|e| view! { <li data-line=e.line>{e.message}</li> }).collect_view()}
-                </ul>
-            }
-        })
+        <FileEditor title="Rule file" draft_key=DRAFT_KEY testid="rules"
+            reset_label="Back to the rules in effect"
+            applied=Signal::derive(move || playground.read_run(|p| p.rules_text()).unwrap_or_default())
+            // As Prometheus checks it at load, with the playground's bounds.
+            check=|text| check_rule_text(text).err().unwrap_or_default().into_iter().map(FileProblem::from).collect()
+            apply=apply/>
     }
 }

@@ -99,6 +99,8 @@ fn sentence(run: &Run, before: &Settings, change: &Change) -> String {
             None => format!("silence {n} (missing)"),
         },
         Change::ExpireSilence(n) => format!("silence {n} expired"),
+        Change::Python(Some(n)) => format!("Python lab: program {n} started"),
+        Change::Python(None) => "Python lab stopped: the simulated service again".to_string(),
     }
 }
 

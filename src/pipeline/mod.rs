@@ -23,20 +23,25 @@
 
 mod alerting;
 mod describe;
+mod lab;
 mod link;
+mod packed;
 mod run;
 mod timeline;
 
 pub use alerting::{Alerting, EVALUATION_INTERVAL_MS, MIN_GROUP_INTERVAL_MS, check_rule_text};
 pub use describe::EventRow;
+pub use lab::{LabNeed, LabScrape, LabStart};
 pub use link::{Link, LinkError, MAX_LINK_CHARS, MAX_REPLAY_MS};
+pub use packed::{pack, unpack};
 pub use run::{AlertingTexts, Run, Settings, SilenceText};
 pub use timeline::{Change, Event, MAX_ALERTING_TEXTS, MAX_EVENTS, Timeline, TimelineError};
 
 use crate::rules::RuleFileError;
 
 use crate::expo::textparse::Format;
-use crate::scrape::{ScrapeConfig, ScrapeManager, TargetStatus};
+use crate::scrape::{Exporter, ScrapeConfig, ScrapeManager, TargetStatus};
+use lab::Lab;
 use crate::sim::{PythonSource, ScenarioInfo, SimConfig, Simulation, TargetSpec};
 use crate::tsdb::{self, Head, retention_target};
 
@@ -98,6 +103,8 @@ pub struct Pipeline {
     rules_version: usize,
     /// The Alertmanager configuration in effect.
     alertmanager_version: usize,
+    /// The Python lab's program, while one stands in for the simulated service.
+    lab: Option<Lab>,
 }
 
 impl Pipeline {
@@ -142,20 +149,23 @@ impl Pipeline {
             settings,
             applied: 0,
             peak_bytes: 0,
+            lab: None,
         };
-        let start = pipeline.now_ms;
-        pipeline
-            .scraper
-            .sync_targets(&pipeline.sim, &mut pipeline.store, start);
+        pipeline.sync_targets(pipeline.now_ms);
         pipeline.apply_due_events();
         Ok(pipeline)
     }
 
     /// Runs the simulation, the scrapes, the events and retention up to `t_ms`
-    /// (an earlier time does nothing: virtual time never goes back).
+    /// (an earlier time does nothing: virtual time never goes back). With the
+    /// Python lab running, it may stop earlier, when the lab must answer first
+    /// (see [`Pipeline::lab_need`]).
     pub fn advance_to(&mut self, t_ms: i64) -> Advanced {
         let mut done = Advanced::default();
         while self.now_ms < t_ms {
+            if self.lab.as_ref().is_some_and(Lab::waiting) {
+                break;
+            }
             let next_event = self
                 .run
                 .timeline
@@ -167,11 +177,33 @@ impl Pipeline {
                 .retains()
                 .then(|| (self.now_ms.div_euclid(RETENTION_EVERY_MS) + 1) * RETENTION_EVERY_MS);
             let next_rule_eval = self.alerting.next_eval_after(self.now_ms);
-            let stop = [next_event, next_retention, next_rule_eval]
+            let mut stop = [next_event, next_retention, next_rule_eval]
                 .into_iter()
                 .flatten()
                 .fold(t_ms, i64::min);
-            done.scrapes += self.scraper.run_until(&mut self.sim, &mut self.store, stop);
+            if let Some(lab) = self.lab.as_mut() {
+                match self.scraper.next_due_ms().filter(|&due| due <= stop) {
+                    // One scrape of the program at a time: each needs its answer.
+                    Some(due) if lab.has_answer(due) => stop = due,
+                    Some(due) => {
+                        let work = self.sim.lab_plan(lab.traffic(), lab.planned_to_ms(), due);
+                        lab.plan(work, due);
+                        lab.wait_for_scrape(due, self.options.format);
+                        if due - 1 <= self.now_ms {
+                            break;
+                        }
+                        stop = due - 1;
+                    }
+                    None => {}
+                }
+                let work = self.sim.lab_plan(lab.traffic(), lab.planned_to_ms(), stop);
+                lab.plan(work, stop);
+            }
+            let exporter: &mut dyn Exporter = match self.lab.as_mut() {
+                Some(lab) => &mut lab.exporter,
+                None => &mut self.sim,
+            };
+            done.scrapes += self.scraper.run_until(exporter, &mut self.store, stop);
             self.sim.advance_to(stop);
             self.now_ms = stop;
             // After the scrapes of the same moment, as Prometheus's rules see the
@@ -222,8 +254,23 @@ impl Pipeline {
             Change::Instances(n) => {
                 self.sim.set_instances(n);
                 // New targets are first scraped after now; gone ones go stale after now.
-                self.scraper
-                    .sync_targets(&self.sim, &mut self.store, now + 1);
+                self.sync_targets(now + 1);
+            }
+            Change::Python(n) => {
+                let program = n.and_then(|n| Some((n, self.run.programs.get(n)?.clone())));
+                self.lab = program.map(|(n, program)| {
+                    let start = LabStart {
+                        program,
+                        file_name: self.sim.python_source().file_name.to_string(),
+                        seed: self.run.seed,
+                        start_ms: now,
+                    };
+                    // The program takes the first instance's place (same job and
+                    // instance: Prometheus sees a redeploy); the others stop.
+                    let spec = self.sim.targets().swap_remove(0);
+                    Lab::new(n, start, &self.run.scenario, spec)
+                });
+                self.sync_targets(now + 1);
             }
             Change::ScrapeInterval(ms) => self.scraper.set_interval(ms, now),
             Change::SampleLimit(n) => self.scraper.set_sample_limit(n),
@@ -246,6 +293,59 @@ impl Pipeline {
             }
             Change::ExpireSilence(n) => self.alerting.expire_silence(n, now),
         }
+    }
+
+    /// Matches the scraper's targets to what is scraped now (the simulation's
+    /// instances, or the lab's program); new targets are first scraped at `from_ms`.
+    fn sync_targets(&mut self, from_ms: i64) {
+        let exporter: &dyn Exporter = match &self.lab {
+            Some(lab) => &lab.exporter,
+            None => &self.sim,
+        };
+        self.scraper.sync_targets(exporter, &mut self.store, from_ms);
+    }
+
+    /// What the Python lab must do before the run can go on, if anything (the
+    /// work planned so far is handed over once).
+    pub fn lab_need(&mut self) -> Option<LabNeed> {
+        self.lab.as_mut().and_then(Lab::need)
+    }
+
+    /// The lab's program started, declaring these routes (`(method, rule)`; none
+    /// if it failed to start: its scrapes then fail as the worker says).
+    pub fn lab_started(&mut self, routes: &[(String, String)]) {
+        if let Some(lab) = self.lab.as_mut() {
+            lab.started(routes);
+        }
+    }
+
+    /// The worker's answer to the scrape the run waits for: the body and the format
+    /// it came in (by its content type), or why it failed.
+    pub fn lab_scraped(&mut self, answer: Result<(String, Format), String>) {
+        if let Some(lab) = self.lab.as_mut() {
+            lab.scraped(answer);
+        }
+    }
+
+    /// The number of the lab's program running now, if one is.
+    pub fn lab_program(&self) -> Option<usize> {
+        self.lab.as_ref().map(|lab| lab.program)
+    }
+
+    /// Starts `program` in the Python lab now (a new program text if it differs
+    /// from the last one; an event either way). Returns the event's index.
+    pub fn start_program(&mut self, program: &str) -> Result<usize, String> {
+        let n = match self.run.programs.last() {
+            Some(last) if last == program => self.run.programs.len() - 1,
+            _ if self.run.programs.len() >= MAX_ALERTING_TEXTS => {
+                return Err(format!("a run holds at most {MAX_ALERTING_TEXTS} programs"));
+            }
+            _ => {
+                self.run.programs.push(program.to_string());
+                self.run.programs.len() - 1
+            }
+        };
+        self.add_event(self.now_ms, Change::Python(Some(n)))
     }
 
     /// Adds `change` to the timeline at `at_ms` (now or later: the past never
@@ -445,14 +545,24 @@ impl Pipeline {
         self.scraper.targets()
     }
 
-    /// The endpoints the simulation offers.
+    /// The endpoints scraped now (the simulation's, or the lab's program).
     pub fn target_specs(&self) -> Vec<TargetSpec> {
-        self.sim.targets()
+        match &self.lab {
+            Some(lab) => lab.exporter.targets(),
+            None => self.sim.targets(),
+        }
     }
 
     /// What target `index` would answer to a scrape right now (nothing is stored).
+    /// The lab's program answers only the pipeline's scrapes: its last answer.
     pub fn peek_scrape(&mut self, index: usize, format: Format) -> Result<String, String> {
-        self.sim.scrape(index, format)
+        match &self.lab {
+            Some(lab) => match &lab.exporter.last {
+                Some(answer) => answer.clone().map(|(body, _)| body),
+                None => Err("the Python program has not been scraped yet".to_string()),
+            },
+            None => self.sim.scrape(index, format),
+        }
     }
 
     pub fn scenario(&self) -> &'static ScenarioInfo {

@@ -14,6 +14,9 @@ pub struct Settings {
     /// 0: no limit.
     pub sample_limit: usize,
     pub controls: Controls,
+    /// The Python lab's program running in place of the simulated service, if any
+    /// (its number in the run's programs).
+    pub program: Option<usize>,
 }
 
 impl Settings {
@@ -24,6 +27,7 @@ impl Settings {
             interval_ms: 15_000,
             sample_limit: 0,
             controls: Controls::for_scenario(scenario),
+            program: None,
         }
     }
 
@@ -36,6 +40,7 @@ impl Settings {
             Change::Instances(n) => self.instances = n,
             Change::ScrapeInterval(ms) => self.interval_ms = ms,
             Change::SampleLimit(n) => self.sample_limit = n,
+            Change::Python(n) => self.program = n,
             Change::Outage { .. }
             | Change::SlowRelease { .. }
             | Change::Rules(_)
@@ -58,6 +63,9 @@ pub struct Run {
     pub timeline: Timeline,
     /// Rule files, Alertmanager configurations and silences its events use.
     pub alerting: AlertingTexts,
+    /// The Python lab's programs its `python N` events start (in a link as
+    /// `py`, `py.1`, ..., packed).
+    pub programs: Vec<String>,
 }
 
 /// The texts a run's rules and Alertmanager read: rule files and configurations
@@ -123,13 +131,6 @@ impl AlertingTexts {
     }
 
     fn link_pairs(&self, pairs: &mut Vec<(String, String)>) {
-        let numbered = |key: &str, i: usize| {
-            if i == 0 {
-                key.to_string()
-            } else {
-                format!("{key}.{i}")
-            }
-        };
         for (i, text) in self.rules.iter().enumerate() {
             pairs.push((numbered("rules", i), text.clone()));
         }
@@ -142,25 +143,28 @@ impl AlertingTexts {
     }
 
     fn from_link(get: &impl Fn(&str) -> Option<String>) -> AlertingTexts {
-        let numbered = |key: &str| {
+        let texts = |key: &str| {
             (0..super::timeline::MAX_ALERTING_TEXTS)
-                .map_while(|i| {
-                    get(&if i == 0 {
-                        key.to_string()
-                    } else {
-                        format!("{key}.{i}")
-                    })
-                })
+                .map_while(|i| get(&numbered(key, i)))
                 .collect::<Vec<_>>()
         };
         AlertingTexts {
-            rules: numbered("rules"),
-            alertmanager: numbered("am"),
+            rules: texts("rules"),
+            alertmanager: texts("am"),
             silences: (0..super::timeline::MAX_ALERTING_TEXTS)
                 .map_while(|i| get(&format!("silence.{i}")))
                 .filter_map(|t| SilenceText::from_text(&t))
                 .collect(),
         }
+    }
+}
+
+/// A numbered text's link key: `key` for the first, then `key.1`, `key.2`, ...
+fn numbered(key: &str, i: usize) -> String {
+    if i == 0 {
+        key.to_string()
+    } else {
+        format!("{key}.{i}")
     }
 }
 
@@ -174,6 +178,7 @@ impl Run {
             initial: Settings::for_scenario(scenario, instances),
             timeline: Timeline::default(),
             alerting: AlertingTexts::default(),
+            programs: Vec::new(),
         }
     }
 
@@ -209,6 +214,9 @@ impl Run {
             pairs.push(("tl".to_string(), self.timeline.to_link(self.start_ms)));
         }
         self.alerting.link_pairs(&mut pairs);
+        for (i, program) in self.programs.iter().enumerate() {
+            pairs.push((numbered("py", i), super::packed::pack(program)));
+        }
         pairs
     }
 
@@ -235,6 +243,10 @@ impl Run {
     ) -> Result<Run, TimelineError> {
         let mut run = Run::from_link(settings, start_ms, get("tl").as_deref())?;
         run.alerting = AlertingTexts::from_link(get);
+        run.programs = (0..super::timeline::MAX_ALERTING_TEXTS)
+            .map_while(|i| get(&numbered("py", i)))
+            .map(|packed| super::packed::unpack(&packed).unwrap_or_default())
+            .collect();
         Ok(run)
     }
 

@@ -27,6 +27,7 @@
 //! | `alertmanager` | version (0..) | the Alertmanager configuration number N |
 //! | `silence` | number (0..) | the run's silence N is created (for its duration) |
 //! | `expire_silence` | number (0..) | silence N ends early |
+//! | `python` | number (0..) or `off` | the Python lab runs the run's program N (a fresh process), or the simulation again |
 
 use std::fmt;
 
@@ -62,6 +63,9 @@ pub enum Change {
     Silence(usize),
     /// End silence N now.
     ExpireSilence(usize),
+    /// The Python lab starts the run's program number N in a fresh process, in
+    /// place of the simulated service (`None`: back to the simulation).
+    Python(Option<usize>),
 }
 
 /// The most rule texts, Alertmanager configurations or silences a run holds.
@@ -73,11 +77,13 @@ enum ValueKind {
     Number { min: f64, max: f64 },
     Count { min: usize, max: usize },
     Duration { min: i64, max: i64 },
+    /// A program's number, or `off`.
+    Program,
 }
 
 /// The kinds, as written, with their values' rules: the one table the parser,
 /// the printer and the error messages read.
-const KINDS: [(&str, ValueKind); 12] = [
+const KINDS: [(&str, ValueKind); 13] = [
     (
         "traffic",
         ValueKind::Number {
@@ -132,6 +138,7 @@ const KINDS: [(&str, ValueKind); 12] = [
     ("alertmanager", TEXT_NUMBER),
     ("silence", TEXT_NUMBER),
     ("expire_silence", TEXT_NUMBER),
+    ("python", ValueKind::Program),
 ];
 
 const TEXT_NUMBER: ValueKind = ValueKind::Count {
@@ -159,6 +166,7 @@ impl Change {
             Change::Alertmanager(_) => 9,
             Change::Silence(_) => 10,
             Change::ExpireSilence(_) => 11,
+            Change::Python(_) => 12,
         }
     }
 
@@ -174,6 +182,7 @@ impl Change {
                 | Change::Instances(_)
                 | Change::Silence(_)
                 | Change::ExpireSilence(_)
+                | Change::Python(_)
         )
     }
 
@@ -190,6 +199,8 @@ impl Change {
             | Change::Alertmanager(n)
             | Change::Silence(n)
             | Change::ExpireSilence(n) => n.to_string(),
+            Change::Python(Some(n)) => n.to_string(),
+            Change::Python(None) => "off".to_string(),
         }
     }
 
@@ -249,6 +260,21 @@ impl Change {
                     _ => Change::ScrapeInterval(ms),
                 }
             }
+            ValueKind::Program => match value {
+                "off" => Change::Python(None),
+                _ => Change::Python(Some(
+                    value
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|&n| n < MAX_ALERTING_TEXTS)
+                        .ok_or_else(|| {
+                            range_err(format!(
+                                "a program's number from 0 to {} or off",
+                                MAX_ALERTING_TEXTS - 1
+                            ))
+                        })?,
+                )),
+            },
         };
         Ok(change)
     }

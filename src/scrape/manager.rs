@@ -1,12 +1,12 @@
-//! Runs the scrapes: keeps one `Target` per endpoint the simulation offers, scrapes
+//! Runs the scrapes: keeps one `Target` per endpoint the exporter offers, scrapes
 //! each on its interval (spread over the interval as Prometheus spreads them), in
-//! time order, advancing the simulation to each scrape's time first.
+//! time order, asking the exporter for each one's answer at its time.
 
 use super::config::ScrapeConfig;
 use super::scrape_loop::{self, Staged};
 use super::target::{Target, TargetStatus, scrape_offset_ms};
 use crate::expo::textparse::Format;
-use crate::sim::Simulation;
+use super::Exporter;
 use crate::tsdb::Head;
 
 pub struct ScrapeManager {
@@ -63,8 +63,8 @@ impl ScrapeManager {
 
     /// Matches the targets to the simulation's endpoints: new ones start scraping,
     /// vanished ones get stale markers for all their series at `now_ms`.
-    pub fn sync_targets(&mut self, sim: &Simulation, store: &mut Head, now_ms: i64) {
-        let specs = sim.targets();
+    pub fn sync_targets(&mut self, exporter: &dyn Exporter, store: &mut Head, now_ms: i64) {
+        let specs = exporter.targets();
         let mut kept = Vec::with_capacity(specs.len());
         let mut old: Vec<Option<Target>> = std::mem::take(&mut self.targets)
             .into_iter()
@@ -102,7 +102,7 @@ impl ScrapeManager {
     }
 
     /// Performs every scrape due at or before `until_ms`, in time order; returns how many.
-    pub fn run_until(&mut self, sim: &mut Simulation, store: &mut Head, until_ms: i64) -> usize {
+    pub fn run_until(&mut self, exporter: &mut dyn Exporter, store: &mut Head, until_ms: i64) -> usize {
         let mut done = 0;
         loop {
             let Some((i, due)) = self
@@ -117,13 +117,16 @@ impl ScrapeManager {
             if due > until_ms {
                 return done;
             }
-            sim.advance_to(due);
-            let body = sim.scrape(self.sim_index[i], self.format);
+            let answer = exporter.scrape_at(self.sim_index[i], due, self.format);
+            let (body, format) = match answer {
+                Ok((body, format)) => (Ok(body), format),
+                Err(e) => (Err(e), self.format),
+            };
             let target = &mut self.targets[i];
             scrape_loop::scrape(
                 target,
                 body,
-                self.format,
+                format,
                 due,
                 &self.config,
                 store,

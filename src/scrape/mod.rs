@@ -1,5 +1,5 @@
 //! Scraping: what Prometheus does between a target's `/metrics` and the store. Each
-//! scrape asks the simulated endpoint for its exposition text, reads it with the
+//! scrape asks an [`Exporter`] (the simulation, or the Python lab) for its exposition text, reads it with the
 //! exposition parser, adds `job` and `instance`, appends to the store, marks vanished
 //! series stale and writes `up` and the other `scrape_*` series.
 
@@ -14,3 +14,28 @@ pub use import::{ImportReport, StreamImportError, import_exposition, import_expo
 pub use manager::ScrapeManager;
 pub use scrape_loop::{REPORT_SERIES, series_labels};
 pub use target::{Health, TargetStatus};
+
+use crate::expo::textparse::Format;
+use crate::sim::{Simulation, TargetSpec};
+
+/// What the scraper scrapes: the endpoints on offer, and each one's answer at a
+/// moment. The simulation is one; the Python lab's program (answered by the page's
+/// worker, see `pipeline`) is another.
+pub trait Exporter {
+    fn targets(&self) -> Vec<TargetSpec>;
+    /// Target `index`'s answer at `t_ms` to a scrape asking for `format`: the body
+    /// and the format it is in (a server may answer another than the one asked
+    /// for), or why the scrape failed.
+    fn scrape_at(&mut self, index: usize, t_ms: i64, format: Format) -> Result<(String, Format), String>;
+}
+
+impl Exporter for Simulation {
+    fn targets(&self) -> Vec<TargetSpec> {
+        Simulation::targets(self)
+    }
+
+    fn scrape_at(&mut self, index: usize, t_ms: i64, format: Format) -> Result<(String, Format), String> {
+        self.advance_to(t_ms);
+        self.scrape(index, format).map(|body| (body, format))
+    }
+}

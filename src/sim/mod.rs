@@ -21,6 +21,7 @@
 //! ```
 
 mod controls;
+mod lab;
 mod pushgateway;
 mod rng;
 mod scenarios;
@@ -34,6 +35,7 @@ use crate::expo::textparse::Format;
 
 use controls::{Conditions, Event, EventKind, instance_skew, minute_wobble, scheduled_outage};
 pub use controls::{Controls, daily_factor};
+pub use lab::{LabRoute, LabTraffic, Work};
 use pushgateway::Pushgateway;
 use rng::{Rng, Stream};
 pub use scenarios::{HttpSignals, http_signals};

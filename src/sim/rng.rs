@@ -21,6 +21,8 @@ pub(crate) enum Stream {
     Schedule = 2,
     /// Decisions taken when an event starts (which instance goes down).
     Event = 3,
+    /// The Python lab's traffic driver (requests sent to the program).
+    Lab = 4,
 }
 
 /// A SplitMix64 generator keyed by what it is drawn for.

@@ -1,66 +1,141 @@
 // The Python lab's interpreter (issue 14): CPython (pyodide) with the real
 // prometheus_client, in a Web Worker, so it has no access to the page's DOM or
 // storage and a busy program cannot freeze the page. Everything it loads comes
-// from the page's own origin (python-lab/, staged by .ci/python-lab).
+// from the page's own origin: python-lab/ (the runtime, staged by .ci/python-lab)
+// and python-shims/ (the lab's pure-Python modules: the virtual clock and
+// scheduler, Flask, FastAPI, psutil, the Pushgateway; listed in index.json).
 //
-// Messages in:  { id, type: "run", program }        runs a program (a fresh registry each time)
-//               { id, type: "scrape", format }      "text" (0.0.4) or "openmetrics"
-// Messages out: { id, ok: true, text? }  or  { id, ok: false, error, line? }
-//               { type: "progress", stage }         while the runtime loads
+// Messages in (each with a numeric id, echoed by its reply):
+//   { id, type: "start", program, file_name, seed, start_ms }   a fresh process
+//   { id, type: "advance", to_ms, work: [...] }                 virtual time and traffic
+//   { id, type: "scrape", format: "text" | "openmetrics" }      as Prometheus scrapes
+//   { id, type: "run", program }                                start with file "<exec>", seed 0, time 0
+// Messages out: { id, ok: true, ... } or { id, ok: false, error, traceback?, line?, output? };
+//   { type: "progress", stage } while the runtime loads.
+//
+// The program's tasks (main program, threads, requests, cron runs) each run on a
+// stack of their own (WebAssembly JSPI: pyFunc.callPromising + pyodide.ffi.run_sync).
+// The scheduler lives in Python (promplay_lab.step); this file only switches
+// stacks: it starts or resumes the task step() names and waits until that task
+// parks again (time.sleep) or ends, then asks for the next one. One task runs
+// at a time, so a run is deterministic.
 import { loadPyodide } from "./python-lab/pyodide.mjs";
 
 const WHEEL = "prometheus_client-0.26.0-py3-none-any.whl";
 const base = new URL("./python-lab/", import.meta.url);
+const shims = new URL("./python-shims/", import.meta.url);
+const SHIM_DIR = "/home/pyodide/promplay-shims";
+
+// Parked tasks' promise resolvers, by task id (run_sync waits on these promises).
+const resolvers = new Map();
+// Resolves the current scheduler step: the running task parked or ended.
+let stepDone = () => {};
+const bridge = {
+  park(id) {
+    return new Promise((resolve) => {
+      resolvers.set(id, resolve);
+      stepDone();
+    });
+  },
+};
+
+async function fetchShims() {
+  const list = await (await fetch(new URL("index.json", shims))).json();
+  return Promise.all(
+    list.files.map(async (file) => {
+      const response = await fetch(new URL(file, shims));
+      if (!response.ok) throw new Error(`python-shims/${file}: HTTP ${response.status}`);
+      return [file, await response.text()];
+    }),
+  );
+}
 
 const runtime = (async () => {
   self.postMessage({ type: "progress", stage: "loading Python" });
+  const files = fetchShims();
+  const wheel = fetch(new URL(WHEEL, base)).then((r) => r.arrayBuffer());
   const pyodide = await loadPyodide({ indexURL: base.href });
   self.postMessage({ type: "progress", stage: "installing prometheus_client" });
-  const wheel = await (await fetch(new URL(WHEEL, base))).arrayBuffer();
-  pyodide.unpackArchive(wheel, "wheel");
+  pyodide.unpackArchive(await wheel, "wheel");
+  for (const [file, text] of await files) {
+    const target = `${SHIM_DIR}/${file}`;
+    pyodide.FS.mkdirTree(target.slice(0, target.lastIndexOf("/")));
+    pyodide.FS.writeFile(target, text);
+  }
+  pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(SHIM_DIR)})\nimport promplay_lab`);
+  const lab = pyodide.pyimport("promplay_lab");
+  lab.install(bridge);
   self.postMessage({ type: "progress", stage: "ready" });
-  return pyodide;
+  return { pyodide, lab, step: lab.step, runTask: lab.run_task };
 })();
 
-// A fresh default registry, so a program run twice does not register its metrics twice.
-const RESET = `
-import prometheus_client.registry as _r, prometheus_client as _pc
-_r.REGISTRY.__init__(auto_describe=True)
-_pc.REGISTRY = _r.REGISTRY
-import prometheus_client.metrics as _m
-_m.REGISTRY = _r.REGISTRY
-`;
-
-// What a scrape asks for, as prometheus_client's HTTP handler answers it.
-const SCRAPE = {
-  text: "from prometheus_client import REGISTRY as _R, generate_latest as _g; _g(_R).decode()",
-  openmetrics:
-    "from prometheus_client import REGISTRY as _R\n" +
-    "from prometheus_client.openmetrics.exposition import generate_latest as _g\n" +
-    "_g(_R).decode()",
-};
-
-/** The line of the user's program an error names (the last `File "<exec>", line N`). */
-function programLine(message) {
-  const lines = [...String(message).matchAll(/File "<exec>", line (\d+)/g)];
-  return lines.length ? Number(lines[lines.length - 1][1]) : undefined;
+/** Runs tasks until nothing is due at or before `toMs` (the clock ends at `toMs`). */
+async function drive({ step, runTask }, toMs) {
+  for (;;) {
+    const next = step(toMs);
+    if (next === 0) return;
+    await new Promise((done) => {
+      stepDone = done;
+      if (next > 0) {
+        const resolve = resolvers.get(next);
+        resolvers.delete(next);
+        resolve(0);
+      } else {
+        runTask.callPromising(-next).then(
+          () => stepDone(),
+          (e) => {
+            console.error("python-worker: task failed", e);
+            stepDone();
+          },
+        );
+      }
+    });
+  }
 }
 
-self.onmessage = async ({ data }) => {
+async function start(rt, data) {
+  // Shut the previous process down: its parked tasks raise ProcessKilled and unwind.
+  rt.lab.kill_all();
+  await drive(rt, 0);
+  resolvers.clear();
+  rt.lab.begin(
+    JSON.stringify({
+      program: String(data.program ?? ""),
+      file_name: data.file_name ?? "<exec>",
+      seed: String(data.seed ?? "0"),
+      start_ms: Number(data.start_ms ?? 0),
+    }),
+  );
+  await drive(rt, Number(data.start_ms ?? 0));
+  return JSON.parse(rt.lab.finish_start());
+}
+
+async function handle(data) {
   const { id } = data;
   try {
-    const pyodide = await runtime;
-    if (data.type === "run") {
-      pyodide.runPython(RESET);
-      await pyodide.runPythonAsync(data.program);
-      self.postMessage({ id, ok: true });
+    const rt = await runtime;
+    let reply;
+    if (data.type === "start") {
+      reply = await start(rt, data);
+    } else if (data.type === "run") {
+      reply = await start(rt, { program: data.program, file_name: "<exec>", seed: "0", start_ms: 0 });
+    } else if (data.type === "advance") {
+      rt.lab.set_work(JSON.stringify(data.work ?? []));
+      await drive(rt, Number(data.to_ms));
+      reply = JSON.parse(rt.lab.finish_advance());
     } else if (data.type === "scrape") {
-      const text = pyodide.runPython(SCRAPE[data.format] ?? SCRAPE.text);
-      self.postMessage({ id, ok: true, text });
+      reply = JSON.parse(rt.lab.scrape(data.format === "openmetrics" ? "openmetrics" : "text"));
     } else {
-      self.postMessage({ id, ok: false, error: `unknown request ${data.type}` });
+      reply = { ok: false, error: `unknown request ${data.type}` };
     }
+    self.postMessage({ id, ...reply });
   } catch (e) {
-    self.postMessage({ id, ok: false, error: String(e.message ?? e), line: programLine(e.message ?? e) });
+    self.postMessage({ id, ok: false, error: String(e?.message ?? e) });
   }
+}
+
+// One request at a time, in the order they came.
+let queue = Promise.resolve();
+self.onmessage = ({ data }) => {
+  queue = queue.then(() => handle(data));
 };

@@ -26,7 +26,8 @@ impl FakeWorker {
             None => false,
             Some(LabNeed::Start(start)) => {
                 self.starts.push(start.start_ms);
-                self.log.push(format!("start {} {}", start.file_name, start.start_ms));
+                self.log
+                    .push(format!("start {} {}", start.file_name, start.start_ms));
                 pipeline.lab_started(&[
                     ("GET".into(), "/".into()),
                     ("GET".into(), "/database".into()),
@@ -39,7 +40,11 @@ impl FakeWorker {
                         self.served.push((path.clone(), *fault));
                     }
                 }
-                self.log.push(format!("scrape {} after {} items", scrape.to_ms, scrape.work.len()));
+                self.log.push(format!(
+                    "scrape {} after {} items",
+                    scrape.to_ms,
+                    scrape.work.len()
+                ));
                 let ok = self.served.iter().filter(|(_, f)| !f).count();
                 let failed = self.served.len() - ok;
                 let body = format!(
@@ -58,7 +63,11 @@ impl FakeWorker {
             if pipeline.now_ms() >= t {
                 return;
             }
-            assert!(self.answer(pipeline), "stopped at {} without a need", pipeline.now_ms());
+            assert!(
+                self.answer(pipeline),
+                "stopped at {} without a need",
+                pipeline.now_ms()
+            );
         }
     }
 }
@@ -66,13 +75,15 @@ impl FakeWorker {
 fn lab_run() -> Run {
     let mut run = Run::new("flask_app", 5, T0, 2);
     run.programs = vec!["print('v1')".into(), "print('v2')".into()];
-    run.timeline = Timeline::parse("2m python 0\n5m outage 2m\n8m python 1\n10m python off", T0).unwrap();
+    run.timeline =
+        Timeline::parse("2m python 0\n5m outage 2m\n8m python 1\n10m python off", T0).unwrap();
     run
 }
 
 fn query(pipeline: &Pipeline, expr: &str, t: i64) -> String {
     let parsed = promplay::promql::parse(expr).unwrap();
-    let output = instant_query(pipeline.store(), expr, &parsed, t, &QueryOptions::default()).unwrap();
+    let output =
+        instant_query(pipeline.store(), expr, &parsed, t, &QueryOptions::default()).unwrap();
     format!("{:?}", output.value)
 }
 
@@ -94,7 +105,12 @@ fn the_program_replaces_the_service_and_answers_each_scrape() {
     assert!(instances.contains("1"), "{instances}");
     // The outage made faults: about a quarter of its requests.
     assert!(worker.served.iter().any(|(_, fault)| *fault));
-    assert!(worker.served.iter().all(|(path, _)| path == "/" || path == "/database"));
+    assert!(
+        worker
+            .served
+            .iter()
+            .all(|(path, _)| path == "/" || path == "/database")
+    );
     worker.drive(&mut pipeline, T0 + 11 * 60_000);
     assert_eq!(pipeline.lab_program(), None);
     assert_eq!(pipeline.target_specs().len(), 2);
@@ -121,24 +137,41 @@ fn a_lab_run_is_the_same_however_time_is_advanced() {
 fn programs_travel_in_the_link_packed() {
     let run = lab_run();
     let pairs = run.link_pairs();
-    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
     assert!(get("py").is_some() && get("py.1").is_some());
     assert!(!get("py").unwrap().contains("print"));
     let back = Run::from_link_keys(&get("run").unwrap(), T0, &get).unwrap();
     assert_eq!(back, run);
-    assert_eq!(get("tl").unwrap(), "2m:python:0,5m:outage:2m,8m:python:1,10m:python:off");
+    assert_eq!(
+        get("tl").unwrap(),
+        "2m:python:0,5m:outage:2m,8m:python:1,10m:python:off"
+    );
 }
 
 #[test]
 fn starting_a_program_now_adds_it_once_and_an_event() {
-    let mut pipeline = Pipeline::new(Run::new("hello_world", 1, T0, 1), Options::default()).unwrap();
+    let mut pipeline =
+        Pipeline::new(Run::new("hello_world", 1, T0, 1), Options::default()).unwrap();
     pipeline.advance_to(T0 + 60_000);
     let event = pipeline.start_program("x = 1").unwrap();
-    assert_eq!(pipeline.run().timeline.events()[event].change, Change::Python(Some(0)));
+    assert_eq!(
+        pipeline.run().timeline.events()[event].change,
+        Change::Python(Some(0))
+    );
     let mut worker = FakeWorker::default();
     worker.drive(&mut pipeline, T0 + 120_000);
     pipeline.start_program("x = 1").unwrap();
     pipeline.start_program("x = 2").unwrap();
     assert_eq!(pipeline.run().programs, ["x = 1", "x = 2"]);
-    assert!(Timeline::parse("1m python many", T0).unwrap_err().message.contains("or off"));
+    assert!(
+        Timeline::parse("1m python many", T0)
+            .unwrap_err()
+            .message
+            .contains("or off")
+    );
 }

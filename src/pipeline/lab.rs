@@ -8,7 +8,7 @@
 //! advances again. Natively, tests answer in the worker's place.
 
 use crate::expo::textparse::Format;
-use crate::scrape::Exporter;
+use crate::scrape::{Exporter, ScrapeAnswer};
 use crate::sim::{LabTraffic, TargetSpec, Work};
 
 /// Start the program: a fresh process at `start_ms`.
@@ -40,9 +40,9 @@ pub enum LabNeed {
 pub(super) struct LabExporter {
     spec: TargetSpec,
     /// The answer to the scrape due at this time.
-    answer: Option<(i64, Result<(String, Format), String>)>,
+    answer: Option<(i64, ScrapeAnswer)>,
     /// The last answer, for the Exposition pane.
-    pub last: Option<Result<(String, Format), String>>,
+    pub last: Option<ScrapeAnswer>,
 }
 
 impl Exporter for LabExporter {
@@ -50,7 +50,7 @@ impl Exporter for LabExporter {
         vec![self.spec.clone()]
     }
 
-    fn scrape_at(&mut self, _index: usize, t_ms: i64, _format: Format) -> Result<(String, Format), String> {
+    fn scrape_at(&mut self, _index: usize, t_ms: i64, _format: Format) -> ScrapeAnswer {
         match self.answer.take() {
             Some((at, answer)) if at == t_ms => {
                 self.last = Some(answer.clone());
@@ -142,7 +142,7 @@ impl Lab {
         self.traffic = LabTraffic::for_program(&self.scenario, routes);
     }
 
-    pub fn scraped(&mut self, answer: Result<(String, Format), String>) {
+    pub fn scraped(&mut self, answer: ScrapeAnswer) {
         if let Some((at, _)) = self.waiting_scrape.take() {
             self.exporter.answer = Some((at, answer));
         }

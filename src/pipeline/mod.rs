@@ -41,9 +41,9 @@ use crate::rules::RuleFileError;
 
 use crate::expo::textparse::Format;
 use crate::scrape::{Exporter, ScrapeConfig, ScrapeManager, TargetStatus};
-use lab::Lab;
 use crate::sim::{PythonSource, ScenarioInfo, SimConfig, Simulation, TargetSpec};
 use crate::tsdb::{self, Head, retention_target};
+use lab::Lab;
 
 /// Retention passes run at whole virtual minutes.
 const RETENTION_EVERY_MS: i64 = 60_000;
@@ -302,7 +302,13 @@ impl Pipeline {
             Some(lab) => &lab.exporter,
             None => &self.sim,
         };
-        self.scraper.sync_targets(exporter, &mut self.store, from_ms);
+        self.scraper
+            .sync_targets(exporter, &mut self.store, from_ms);
+    }
+
+    /// Whether the run waits for the Python lab (see [`Pipeline::lab_need`]).
+    pub fn lab_waiting(&self) -> bool {
+        self.lab.as_ref().is_some_and(Lab::waiting)
     }
 
     /// What the Python lab must do before the run can go on, if anything (the
@@ -321,7 +327,7 @@ impl Pipeline {
 
     /// The worker's answer to the scrape the run waits for: the body and the format
     /// it came in (by its content type), or why it failed.
-    pub fn lab_scraped(&mut self, answer: Result<(String, Format), String>) {
+    pub fn lab_scraped(&mut self, answer: crate::scrape::ScrapeAnswer) {
         if let Some(lab) = self.lab.as_mut() {
             lab.scraped(answer);
         }

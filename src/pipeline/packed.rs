@@ -32,8 +32,17 @@ mod tests {
     fn texts_round_trip_and_broken_values_read_as_nothing() {
         let program = include_str!("../sim/scenarios/python/api.py");
         let packed = pack(program);
-        assert!(packed.len() < program.len() * 2 / 3, "{} of {}", packed.len(), program.len());
-        assert!(packed.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(
+            packed.len() < program.len() * 2 / 3,
+            "{} of {}",
+            packed.len(),
+            program.len()
+        );
+        assert!(
+            packed
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
         assert_eq!(unpack(&packed).as_deref(), Some(program));
         assert_eq!(unpack("not base64!"), None);
         assert_eq!(unpack("AAAA"), None);

@@ -74,9 +74,18 @@ pub const MAX_ALERTING_TEXTS: usize = 100;
 /// What a value of each kind must be.
 #[derive(Clone, Copy)]
 enum ValueKind {
-    Number { min: f64, max: f64 },
-    Count { min: usize, max: usize },
-    Duration { min: i64, max: i64 },
+    Number {
+        min: f64,
+        max: f64,
+    },
+    Count {
+        min: usize,
+        max: usize,
+    },
+    Duration {
+        min: i64,
+        max: i64,
+    },
     /// A program's number, or `off`.
     Program,
 }

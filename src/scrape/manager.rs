@@ -2,11 +2,11 @@
 //! each on its interval (spread over the interval as Prometheus spreads them), in
 //! time order, asking the exporter for each one's answer at its time.
 
+use super::Exporter;
 use super::config::ScrapeConfig;
 use super::scrape_loop::{self, Staged};
 use super::target::{Target, TargetStatus, scrape_offset_ms};
 use crate::expo::textparse::Format;
-use super::Exporter;
 use crate::tsdb::Head;
 
 pub struct ScrapeManager {
@@ -102,7 +102,12 @@ impl ScrapeManager {
     }
 
     /// Performs every scrape due at or before `until_ms`, in time order; returns how many.
-    pub fn run_until(&mut self, exporter: &mut dyn Exporter, store: &mut Head, until_ms: i64) -> usize {
+    pub fn run_until(
+        &mut self,
+        exporter: &mut dyn Exporter,
+        store: &mut Head,
+        until_ms: i64,
+    ) -> usize {
         let mut done = 0;
         loop {
             let Some((i, due)) = self

@@ -18,6 +18,10 @@ pub use target::{Health, TargetStatus};
 use crate::expo::textparse::Format;
 use crate::sim::{Simulation, TargetSpec};
 
+/// An exporter's answer to a scrape: the body and the format it is in, or why
+/// the scrape failed.
+pub type ScrapeAnswer = Result<(String, Format), String>;
+
 /// What the scraper scrapes: the endpoints on offer, and each one's answer at a
 /// moment. The simulation is one; the Python lab's program (answered by the page's
 /// worker, see `pipeline`) is another.
@@ -26,7 +30,7 @@ pub trait Exporter {
     /// Target `index`'s answer at `t_ms` to a scrape asking for `format`: the body
     /// and the format it is in (a server may answer another than the one asked
     /// for), or why the scrape failed.
-    fn scrape_at(&mut self, index: usize, t_ms: i64, format: Format) -> Result<(String, Format), String>;
+    fn scrape_at(&mut self, index: usize, t_ms: i64, format: Format) -> ScrapeAnswer;
 }
 
 impl Exporter for Simulation {
@@ -34,7 +38,7 @@ impl Exporter for Simulation {
         Simulation::targets(self)
     }
 
-    fn scrape_at(&mut self, index: usize, t_ms: i64, format: Format) -> Result<(String, Format), String> {
+    fn scrape_at(&mut self, index: usize, t_ms: i64, format: Format) -> ScrapeAnswer {
         self.advance_to(t_ms);
         self.scrape(index, format).map(|body| (body, format))
     }

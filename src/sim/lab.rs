@@ -11,8 +11,7 @@
 //! "cron" instead. A plan for `(from, to]` is the same however the span is cut.
 
 use super::controls::{
-    Conditions, Controls, EventKind, daily_factor, instance_skew, minute_wobble,
-    scheduled_outage,
+    Conditions, Controls, EventKind, daily_factor, instance_skew, minute_wobble, scheduled_outage,
 };
 use super::rng::{Rng, Stream};
 use super::{Simulation, TICK_MS};
@@ -68,7 +67,12 @@ const ROUTES: [(&str, &[RouteRow]); 8] = [
     (
         "api",
         &[
-            ("GET", "/api/products", 0.45, &["/api/products", "/api/products?q=shoes"]),
+            (
+                "GET",
+                "/api/products",
+                0.45,
+                &["/api/products", "/api/products?q=shoes"],
+            ),
             ("GET", "/api/users/<id>", 0.3, &["/api/users/{n}"]),
             ("POST", "/api/orders", 0.1, &["/api/orders"]),
             ("GET", "/api/orders/<id>", 0.05, &["/api/orders/{n}"]),
@@ -84,17 +88,35 @@ const ROUTES: [(&str, &[RouteRow]); 8] = [
                 "GET",
                 "/search",
                 0.3,
-                &["/search?q=promql", "/search?q=prometheus", "/search?q=kubernetes", "/search"],
+                &[
+                    "/search?q=promql",
+                    "/search?q=prometheus",
+                    "/search?q=kubernetes",
+                    "/search",
+                ],
             ),
         ],
     ),
     (
         "flask_app",
-        &[("GET", "/", 0.8, &["/"]), ("GET", "/database", 0.2, &["/database"])],
+        &[
+            ("GET", "/", 0.8, &["/"]),
+            ("GET", "/database", 0.2, &["/database"]),
+        ],
     ),
     (
         "treecounter",
-        &[("GET", "*", 1.0, &["/treecounter", "/treecounter", "/treecounter", "/favicon.ico"])],
+        &[(
+            "GET",
+            "*",
+            1.0,
+            &[
+                "/treecounter",
+                "/treecounter",
+                "/treecounter",
+                "/favicon.ico",
+            ],
+        )],
     ),
     ("random_facts", &[("GET", "/fact", 1.0, &["/fact"])]),
     ("worker", &[]),
@@ -164,7 +186,11 @@ fn fill_parameters(rule: &str) -> String {
     let mut out = String::with_capacity(rule.len());
     let mut rest = rule;
     while let Some(open) = rest.find(['<', '{']) {
-        let close = if rest.as_bytes()[open] == b'<' { '>' } else { '}' };
+        let close = if rest.as_bytes()[open] == b'<' {
+            '>'
+        } else {
+            '}'
+        };
         let Some(end) = rest[open..].find(close) else {
             break;
         };
@@ -189,7 +215,8 @@ impl Simulation {
             }
         }
         let minute = t_ms.div_euclid(60_000);
-        let load = daily_factor(t_ms) * instance_skew(self.seed, 0) * minute_wobble(self.seed, 0, minute);
+        let load =
+            daily_factor(t_ms) * instance_skew(self.seed, 0) * minute_wobble(self.seed, 0, minute);
         Conditions::at(&self.controls, load, outage, slow_release)
     }
 
@@ -222,7 +249,8 @@ impl Simulation {
             for _ in 0..n {
                 let at_ms = end - TICK_MS + 1 + (rng.uniform() * TICK_MS as f64) as i64;
                 let route = pick(&traffic.routes, total, rng.uniform());
-                let template = &route.paths[(rng.next_u64() % route.paths.len().max(1) as u64) as usize];
+                let template =
+                    &route.paths[(rng.next_u64() % route.paths.len().max(1) as u64) as usize];
                 let id = rng.next_u64() % MAX_ID + 1;
                 let fault = rng.chance(conditions.error_ratio);
                 second.push(Work::Request {
@@ -268,7 +296,11 @@ mod tests {
         ROUTES
             .iter()
             .find(|(name, _)| *name == scenario)
-            .map(|(_, rows)| rows.iter().map(|r| (r.0.to_string(), r.1.to_string())).collect())
+            .map(|(_, rows)| {
+                rows.iter()
+                    .map(|r| (r.0.to_string(), r.1.to_string()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -289,7 +321,11 @@ mod tests {
         // About 10 requests a second, at the daily curve's morning value.
         assert!((300..=900).contains(&whole.len()), "{}", whole.len());
         assert!(whole.windows(2).all(|w| w[0].at_ms() <= w[1].at_ms()));
-        assert!(whole.iter().all(|w| matches!(w, Work::Request { path, .. } if !path.contains('{'))));
+        assert!(
+            whole
+                .iter()
+                .all(|w| matches!(w, Work::Request { path, .. } if !path.contains('{')))
+        );
     }
 
     #[test]
@@ -304,7 +340,10 @@ mod tests {
         assert_eq!(rules, ["/", "/items/<int:item_id>"]);
         assert_eq!(traffic.routes[1].paths, ["/items/{n}"]);
         assert_eq!(traffic.routes[1].weight, 0.8);
-        assert_eq!(LabTraffic::for_program("batch", &[]).cron_every_ms, Some(300_000));
+        assert_eq!(
+            LabTraffic::for_program("batch", &[]).cron_every_ms,
+            Some(300_000)
+        );
         assert_eq!(fill_parameters("/a/{x}/b/<path:p>"), "/a/{n}/b/{n}");
     }
 
@@ -320,7 +359,11 @@ mod tests {
             error_ratio: 0.5,
             ..api.controls().clone()
         });
-        let plan = api.lab_plan(&LabTraffic::for_program("api", &declared("api")), t0, t0 + 60_000);
+        let plan = api.lab_plan(
+            &LabTraffic::for_program("api", &declared("api")),
+            t0,
+            t0 + 60_000,
+        );
         let faults = plan
             .iter()
             .filter(|w| matches!(w, Work::Request { fault: true, .. }))

@@ -90,7 +90,11 @@ pub fn yaml_segments(text: &str, errors: &[ErrorAt]) -> Vec<(String, String)> {
 
 /// Adds `err-underline` to the bytes `from..to` of a line's runs (past the end:
 /// one added space).
-fn underline(runs: Vec<(String, String)>, from: usize, to: usize) -> Vec<(String, String)> {
+pub(crate) fn underline(
+    runs: Vec<(String, String)>,
+    from: usize,
+    to: usize,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut at = 0;
     for (text, class) in runs {

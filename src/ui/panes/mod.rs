@@ -6,6 +6,7 @@ mod coming;
 pub mod dashboard;
 mod exposition;
 mod inspect;
+mod python_lab;
 pub mod query;
 mod service;
 mod targets;

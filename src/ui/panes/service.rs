@@ -8,8 +8,12 @@ use leptos::prelude::*;
 use crate::pipeline::{Change, Settings};
 use crate::sim::{PythonSource, scenarios};
 use crate::ui::panes::PaneHeader;
+use crate::ui::panes::python_lab::PythonLab;
 use crate::ui::playground::{FIRST_VISIT_HOURS, Playground};
+use crate::ui::storage;
 
+/// Whether the user opened the Python lab (storage key).
+const LAB_OPEN_KEY: &str = "python.lab-open";
 /// How long the buttons' incidents last, in virtual time.
 const OUTAGE_MS: i64 = 5 * 60_000;
 const SLOW_RELEASE_MS: i64 = 15 * 60_000;
@@ -235,20 +239,47 @@ pub fn ServicePane() -> impl IntoView {
             .map(|s| s.description)
             .unwrap_or("")
     };
-    // The listing is rebuilt only when the scenario changes.
+    // The Python lab is open when the user opened it, or when the run has a program.
+    let lab_open = RwSignal::new(storage::load(LAB_OPEN_KEY).as_deref() == Some("1"));
+    let has_program = Memo::new(move |_| {
+        playground
+            .read_run(|p| !p.run().programs.is_empty())
+            .unwrap_or(false)
+    });
+    let open = move || lab_open.get() || has_program.get();
+    let toggle = move |_| {
+        let now = !lab_open.get_untracked();
+        lab_open.set(now);
+        storage::save(LAB_OPEN_KEY, if now { "1" } else { "0" });
+    };
+    // The listing is rebuilt only when the scenario changes or the lab opens.
     let source = move || {
         identity.track();
-        playground
-            .read(|p| p.python_source().clone())
-            .map(|source| view! { <PythonListing source=source/> })
+        let source = playground.read(|p| p.python_source().clone())?;
+        Some(if open() {
+            let scenario = Signal::derive(move || identity.get().0);
+            let code = source.code.to_string();
+            view! { <PythonLab scenario=scenario original=Signal::derive(move || code.clone())/> }
+                .into_any()
+        } else {
+            view! { <PythonListing source=source/> }.into_any()
+        })
     };
     view! {
         <section class="service">
             <PaneHeader title="The simulated service">{description}</PaneHeader>
             <RunFields identity=identity settings=settings/>
             <Controls settings=settings/>
-            <h3>"The Python code this service mirrors"</h3>
-            <p class="pane-intro">"Lines that create or update a metric are marked; pick a metric to see only its lines."</p>
+            <div class="python-heading">
+                <h3>"The Python code this service mirrors"</h3>
+                <button type="button" data-testid="python-lab" aria-pressed=move || open().to_string()
+                    disabled=move || has_program.get() on:click=toggle>
+                    "Python lab: run it for real"
+                </button>
+            </div>
+            <Show when=move || !open()>
+                <p class="pane-intro">"Lines that create or update a metric are marked; pick a metric to see only its lines."</p>
+            </Show>
             {source}
         </section>
     }

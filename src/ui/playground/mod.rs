@@ -8,8 +8,11 @@
 //! shared link replays exactly what was shown.
 
 mod clock;
+mod lab;
+mod lab_worker;
 
 pub use clock::{SPEEDS, VirtualClock};
+pub use lab::{LabPhase, LabState, LabStatus};
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -41,8 +44,8 @@ const LINK_EVERY_MS: f64 = 5000.0;
 /// The address keys the run owns.
 const LINK_KEYS: [&str; 5] = ["run", "t0", "tl", "now", "speed"];
 
-/// Whether an address key is the run's: the fixed ones and the alerting texts
-/// (`rules`, `rules.1`, `am`, `am.1`, `silence.0`, ...).
+/// Whether an address key is the run's: the fixed ones, the alerting texts
+/// (`rules`, `rules.1`, `am`, `am.1`, `silence.0`, ...) and the lab's programs (`py`, `py.1`).
 fn is_link_key(key: &str) -> bool {
     let numbered = |base: &str| {
         key == base
@@ -51,7 +54,11 @@ fn is_link_key(key: &str) -> bool {
                 .and_then(|rest| rest.strip_prefix('.'))
                 .is_some_and(|n| n.parse::<usize>().is_ok())
     };
-    LINK_KEYS.contains(&key) || numbered("rules") || numbered("am") || numbered("silence")
+    LINK_KEYS.contains(&key)
+        || numbered("rules")
+        || numbered("am")
+        || numbered("silence")
+        || numbered("py")
 }
 
 fn page_options() -> Options {
@@ -83,6 +90,8 @@ pub struct Playground {
     replays: Latest,
     /// When the address was last written (`performance.now()`).
     last_link_write: StoredValue<f64>,
+    /// The Python lab: its worker and status.
+    pub lab: LabState,
 }
 
 impl Playground {
@@ -214,6 +223,20 @@ impl Playground {
                             p.advance_to(at);
                         }
                     });
+                    // The Python lab answers in its worker, one scrape at a time.
+                    while me.lab_waiting() {
+                        if !me.answer_lab().await || !ticket.is_current() {
+                            // Held until the user presses Run (or a newer replay).
+                            if !me.wait_for_consent(ticket).await {
+                                return;
+                            }
+                        }
+                        me.pipeline.update_value(|p| {
+                            if let Some(p) = p.as_mut() {
+                                p.advance_to(at);
+                            }
+                        });
+                    }
                 }
                 me.backfill
                     .set(Some((at - start) as f64 / (end - start).max(1) as f64));
@@ -228,7 +251,8 @@ impl Playground {
         });
     }
 
-    /// Runs the pipeline up to `t_ms`, telling the views only what changed.
+    /// Runs the pipeline up to `t_ms`, telling the views only what changed; the
+    /// Python lab, if the run waits for it, answers in the background.
     fn advance(&self, t_ms: i64) {
         let Some(done) = self.with_mut(|p| p.advance_to(t_ms)) else {
             return;
@@ -239,6 +263,45 @@ impl Playground {
         if done.events > 0 {
             self.run.update(|v| *v += 1);
         }
+        self.pump_lab();
+    }
+
+    /// Waits until the user lets the run's programs run (true), or the replay is
+    /// superseded (false).
+    async fn wait_for_consent(&self, ticket: crate::ui::browser::Ticket) -> bool {
+        while !self.lab.consent.get_untracked() {
+            sleep_ms(100).await;
+            if !ticket.is_current() {
+                return false;
+            }
+        }
+        ticket.is_current()
+    }
+
+    /// Starts `program` in the Python lab now (the user pressed Run): the run's
+    /// programs may run from now on, including a link's held ones.
+    pub fn run_program(&self, program: &str) {
+        self.lab.consent.set(true);
+        if self
+            .read(|p| {
+                p.run().programs.last().map(String::as_str) == Some(program)
+                    && p.lab_program().is_some()
+                    && p.lab_waiting()
+            })
+            .unwrap_or(false)
+        {
+            // A held link's program: run it as it is.
+            self.pump_lab();
+            return;
+        }
+        let _ = self.change_alerting(|p| p.start_program(program));
+        self.pump_lab();
+    }
+
+    /// Back to the simulated service.
+    pub fn stop_program(&self) {
+        self.change_now(Change::Python(None));
+        self.lab.status.set(LabStatus::default());
     }
 
     /// The run as a link at the clock's now.
@@ -316,6 +379,7 @@ pub fn provide_playground() -> Playground {
         link_warning: RwSignal::new(None),
         replays: Latest::new(),
         last_link_write: StoredValue::new(0.0),
+        lab: LabState::new(),
     };
     provide_context(playground);
     let from_address = Link::read(share::param);
@@ -328,6 +392,8 @@ pub fn provide_playground() -> Playground {
                 1
             };
             playground.clock.update(|c| c.speed = speed);
+            // A program that came with the run is shown, not run, until the user says so.
+            playground.lab.consent.set(link.run.programs.is_empty());
             playground.replay(link.run, link.now_ms);
         }
         other => {

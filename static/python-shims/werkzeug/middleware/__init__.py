@@ -1,0 +1,1 @@
+"""werkzeug.middleware - see werkzeug.middleware.dispatcher."""

@@ -94,7 +94,7 @@ fn samples_scraped_counts_the_body_and_series_added_only_new_series() {
     r.until(START + 2 * MIN);
     let scraped = r.series(&[Matcher::equal("__name__", "scrape_samples_scraped")]);
     let added = r.series(&[Matcher::equal("__name__", "scrape_series_added")]);
-    let body = r.pipeline.peek_scrape(0, Format::OpenMetrics).unwrap();
+    let (body, _) = r.pipeline.peek_scrape(0, Format::OpenMetrics).unwrap();
     let lines = SampleStream::new(body.as_bytes(), Format::OpenMetrics).count() as f64;
     assert_eq!(scraped[0].1.last().unwrap().1, lines);
     assert!(added[0].1[0].1 > 0.0, "the first scrape adds every series");

@@ -559,15 +559,17 @@ impl Pipeline {
         }
     }
 
-    /// What target `index` would answer to a scrape right now (nothing is stored).
-    /// The lab's program answers only the pipeline's scrapes: its last answer.
-    pub fn peek_scrape(&mut self, index: usize, format: Format) -> Result<String, String> {
+    /// What target `index` would answer to a scrape asking for `format` right now
+    /// (nothing is stored): the body and the format it is in. The lab's program
+    /// answers only the pipeline's scrapes: its last answer.
+    pub fn peek_scrape(&mut self, index: usize, format: Format) -> crate::scrape::ScrapeAnswer {
         match &self.lab {
-            Some(lab) => match &lab.exporter.last {
-                Some(answer) => answer.clone().map(|(body, _)| body),
-                None => Err("the Python program has not been scraped yet".to_string()),
-            },
-            None => self.sim.scrape(index, format),
+            Some(lab) => {
+                lab.exporter.last.clone().unwrap_or_else(|| {
+                    Err("the Python program has not been scraped yet".to_string())
+                })
+            }
+            None => self.sim.scrape(index, format).map(|body| (body, format)),
         }
     }
 

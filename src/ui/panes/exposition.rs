@@ -56,9 +56,12 @@ pub fn ExpositionPane() -> impl IntoView {
     });
     let document = Memo::new_with_compare(
         move |_| {
-            let text = body.get().unwrap_or_default();
+            // The format the body came in (the Python lab's app may answer another).
+            let (text, came_in) = body
+                .get()
+                .unwrap_or_else(|_| (String::new(), format.get_untracked()));
             let options = ParseOptions {
-                format: Some(format.get_untracked()),
+                format: Some(came_in),
                 strict: false,
             };
             let parsed = parse(text.as_bytes(), options);
@@ -72,7 +75,7 @@ pub fn ExpositionPane() -> impl IntoView {
     view! {
         <section class="exposition-pane">
             <PaneHeader title="/metrics, live">
-                "What the scraper reads from the simulated service at this moment of virtual time. "
+                "What the scraper reads from the service (simulated, or the Python lab's program) at this moment of virtual time. "
                 "Click a line to see what it means."
             </PaneHeader>
             <ExpositionToolbar target=target format=format/>

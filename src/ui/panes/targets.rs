@@ -51,6 +51,7 @@ pub fn TargetsPane() -> impl IntoView {
             </table>
             <h3>"TSDB status"</h3>
             <p class="store-stats" data-testid="store-stats">{store_stats}</p>
+            <StoreFingerprint/>
             <TsdbStatus/>
         </section>
     }
@@ -117,6 +118,24 @@ fn SampleLimitField() -> impl IntoView {
             />
             " (0: no limit; a scrape with more samples fails and stores nothing, as in Prometheus; a change is an event on the timeline)"
         </label>
+    }
+}
+
+/// A hash of everything stored, on demand: two pages (a link and its sender's)
+/// with equal fingerprints hold exactly the same data.
+#[component]
+fn StoreFingerprint() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let shown = RwSignal::new(None::<(i64, u64)>);
+    let compute = move |_| shown.set(playground.read(|p| (p.now_ms(), p.store().fingerprint())));
+    view! {
+        <p class="store-fingerprint">
+            <button type="button" data-testid="fingerprint-store" on:click=compute>"Fingerprint the store"</button>
+            " "
+            <code data-testid="store-fingerprint">
+                {move || shown.get().map(|(at, hash)| format!("{hash:016x} at {}", crate::time::format_utc(at)))}
+            </code>
+        </p>
     }
 }
 

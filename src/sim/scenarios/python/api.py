@@ -41,6 +41,37 @@ DISK_TOTAL = Gauge("disk_total_bytes", "Size of the data volume.")
 
 USERS = {i: {"id": i, "name": f"user{i}"} for i in range(1, 1000)}
 ORDERS = {}
+PRODUCTS = [
+    {"id": i, "name": name, "price": price}
+    for i, (name, price) in enumerate(
+        [("running shoes", 89.0), ("trail shoes", 119.0), ("socks", 9.5), ("rain jacket", 149.0),
+         ("water bottle", 15.0), ("backpack", 69.0)],
+        start=1,
+    )
+]
+
+
+# The "database": each call takes a few to tens of milliseconds.
+def query_products(q):
+    """Products whose name contains `q` (all of them for an empty query)."""
+    time.sleep(random.uniform(0.003, 0.030))
+    return [p for p in PRODUCTS if q.lower() in p["name"]]
+
+
+def save_order(order):
+    """Stores an order and returns it with its id. Fails when the database is down."""
+    time.sleep(random.uniform(0.010, 0.060))
+    if random.random() < 0.02:
+        raise ConnectionError("database is down: could not save the order")
+    order = dict(order or {}, id=str(len(ORDERS) + 1))
+    return order
+
+
+def compact_sessions():
+    """Removes expired sessions from the session store: slow, and it times out now and then."""
+    time.sleep(random.uniform(0.5, 3.0))
+    if random.random() < 0.1:
+        raise TimeoutError("session store did not answer in time")
 
 
 @app.before_request

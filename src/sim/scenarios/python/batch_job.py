@@ -7,7 +7,9 @@ pushes its metrics when it finishes, and Prometheus scrapes the Pushgateway
 Run from cron, every five minutes:
     */5 * * * *  python /opt/batch/batch_job.py
 """
+import random
 import socket
+import time
 
 from prometheus_client import CollectorRegistry, Gauge, push_to_gateway, pushadd_to_gateway
 
@@ -50,6 +52,11 @@ def main():
 def process_records():
     """Reads the day's records from the database and aggregates them."""
     ...
+    records = random.randint(8_000, 12_000)
+    time.sleep(records * random.uniform(0.0002, 0.0005))  # seconds of database reads
+    if random.random() < 0.05:
+        raise ConnectionError("lost the connection to the database")
+    return records
 
 
 if __name__ == "__main__":

@@ -39,6 +39,27 @@ const bridge = {
   },
 };
 
+/** Programs get no network (one from a link must not reach anything): the
+ * network APIs are removed from the global object and its prototypes once the
+ * runtime is loaded, before any program runs. */
+function closeNetwork() {
+  const names = ["fetch", "XMLHttpRequest", "WebSocket", "EventSource", "WebTransport", "importScripts", "Worker", "SharedWorker"];
+  for (let scope = self; scope; scope = Object.getPrototypeOf(scope)) {
+    for (const name of names) {
+      if (Object.prototype.hasOwnProperty.call(scope, name)) {
+        try {
+          delete scope[name];
+        } catch {
+          /* not configurable: shadowed below */
+        }
+      }
+    }
+  }
+  for (const name of names) {
+    if (name in self) Object.defineProperty(self, name, { value: undefined, configurable: false });
+  }
+}
+
 async function fetchShims() {
   const list = await (await fetch(new URL("index.json", shims))).json();
   return Promise.all(
@@ -65,6 +86,7 @@ const runtime = (async () => {
   pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(SHIM_DIR)})\nimport promplay_lab`);
   const lab = pyodide.pyimport("promplay_lab");
   lab.install(bridge);
+  closeNetwork();
   self.postMessage({ type: "progress", stage: "ready" });
   return { pyodide, lab, step: lab.step, runTask: lab.run_task };
 })();

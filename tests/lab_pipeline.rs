@@ -175,3 +175,17 @@ fn starting_a_program_now_adds_it_once_and_an_event() {
             .contains("or off")
     );
 }
+
+#[test]
+fn programs_are_kept_in_storage_with_the_run() {
+    let link = promplay::pipeline::Link {
+        run: lab_run(),
+        now_ms: T0 + 600_000,
+        speed: 0,
+    };
+    let text = link.to_storage();
+    assert_eq!(
+        promplay::pipeline::Link::from_storage(&text),
+        Some(Ok(link))
+    );
+}

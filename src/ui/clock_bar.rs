@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::playground::{Playground, SPEEDS, VirtualClock};
+use crate::ui::playground::{LabPhase, Playground, SPEEDS, VirtualClock};
 
 use crate::time::format_utc;
 
@@ -73,6 +73,12 @@ pub fn ClockBar() -> impl IntoView {
             </button>
             {move || playground.backfill.get().map(|p| view! {
                 <progress data-testid="backfill-progress" max="1" value=p title="Backfilling"></progress>
+            })}
+            {move || (playground.lab.status.with(|s| s.phase == LabPhase::Held)).then(|| view! {
+                <span class="clock-error" data-testid="lab-held">
+                    "This link contains a Python program; the replay waits until you run it: "
+                    <a href="#service">"review it in the Python lab"</a>
+                </span>
             })}
             {move || playground.error.get().map(|e| view! { <span class="clock-error" data-testid="clock-error">{e}</span> })}
             {move || playground.link_warning.get().map(|w| view! { <span class="clock-error" data-testid="link-warning">{w}</span> })}

@@ -69,7 +69,7 @@ def apply(method, job, grouping_key, data):
         group.families = {}
     for family in families:
         group.families[family.name] = family
-    group.push_time = lab.S.now_ns / 1e9
+    group.push_time = lab._v_time()
     lab.S.pushed = True
 
 

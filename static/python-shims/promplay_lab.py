@@ -316,7 +316,9 @@ _real_time = {name: getattr(time, name) for name in (
 
 
 def _v_time():
-    return S.now_ns / 1e9
+    # Whole seconds plus the fraction: exact to the float's precision (now_ns / 1e9
+    # would round the 19-digit integer first: 1700000000.2499998 for .25).
+    return S.now_ns // 1_000_000_000 + (S.now_ns % 1_000_000_000) / 1e9
 
 
 def _v_time_ns():
@@ -589,11 +591,12 @@ class _ErrorInfo:
 
 
 def _user_tb(tb):
-    """The traceback without the lab's own frames at its top."""
-    start = tb
+    """The traceback without the lab's own frames at its top (none at all when
+    every frame is the lab's, as for a SyntaxError raised by compiling the program:
+    Python then shows only the file, line and caret)."""
     while tb is not None and tb.tb_frame.f_code.co_filename.startswith(SHIM_DIR):
         tb = tb.tb_next
-    return tb if tb is not None else start
+    return tb
 
 
 def describe_error(e):
@@ -621,7 +624,8 @@ def report_error(e, heading=None):
     if heading:
         sys.stderr.write(heading + "\n")
     sys.stderr.write(info["traceback"])
-    S.errors.append(info)
+    if len(S.errors) < MAX_ERRORS:  # the rest are in the output
+        S.errors.append(info)
     return info
 
 
@@ -777,7 +781,7 @@ def run_task(tid):
     except CannotSuspend as e:
         if S.phase == "start":
             S.main_error = {"error": NO_JSPI, "traceback": str(e)}
-        else:
+        elif len(S.errors) < MAX_ERRORS:
             S.errors.append({"error": NO_JSPI, "traceback": str(e)})
     except BaseException as e:  # the lab's own failure: report it as a program error
         report_error(e)
@@ -882,9 +886,19 @@ def _metrics_kind():
         return "start_http_server"
     if S.served is not None and S.served.has_metrics():
         return "route"
-    if S.pushed:
+    if S.pushed or _uses_gateway():
         return "pushgateway"
     return None
+
+
+def _uses_gateway():
+    """The program imported push_to_gateway & co (it may push only after a sleep)."""
+    import prometheus_client.exposition as exposition
+
+    module = sys.modules.get("__main__")
+    pushers = (exposition.push_to_gateway, exposition.pushadd_to_gateway)
+    return module is not None and any(
+        value is exposition or any(value is p for p in pushers) for value in list(vars(module).values()))
 
 
 def _find_app():
@@ -914,10 +928,10 @@ def finish_start():
 def finish_advance():
     S.phase = "running"
     errors = S.errors[:MAX_ERRORS]
-    S.errors = S.errors[MAX_ERRORS:]
+    S.errors = []
     return json.dumps({
         "ok": True, "requests": S.requests, "statuses": S.statuses, "errors": errors,
-        "output": take_output()})
+        "metrics": _metrics_kind(), "output": take_output()})
 
 
 # ---------------------------------------------------------------------------
@@ -1141,7 +1155,7 @@ def scrape(fmt):
             target = WsgiServed(S.metrics_app)
         elif S.served is not None and S.served.has_metrics():
             target = S.served
-        elif S.pushed:
+        elif S.pushed or _uses_gateway():
             import promplay_gateway
 
             target = WsgiServed(promplay_gateway.wsgi_app())

@@ -30,7 +30,7 @@ after(async () => {
 
 // A tutorial's instrumentation (the "hello world" of prometheus_client).
 const PROGRAM = `
-from prometheus_client import Counter, Histogram, Gauge
+from prometheus_client import Counter, Histogram, Gauge, start_http_server
 REQUESTS = Counter('app_requests', 'Application Request Count', ['endpoint'])
 LATENCY = Histogram('app_response_time_seconds', 'Response latency', buckets=[0.1, 0.5, 1.0])
 IN_FLIGHT = Gauge('app_in_flight', 'Requests being served')
@@ -38,6 +38,7 @@ for path, seconds in [('/', 0.05), ('/', 0.2), ('/about', 0.7)]:
     REQUESTS.labels(endpoint=path).inc()
     LATENCY.observe(seconds)
 IN_FLIGHT.set(2)
+start_http_server(8000)
 `;
 
 test("the lab's Python runs prometheus_client from the page's own origin and scrapes it in both formats", async () => {
@@ -70,19 +71,19 @@ test("the lab's Python runs prometheus_client from the page's own origin and scr
         worker.addEventListener("message", listen);
         worker.postMessage({ id, ...message });
       });
-    const run = await ask({ type: "run", program });
+    const run = await ask({ type: "start", program, file_name: "tutorial.py", seed: "1", start_ms: 1_700_000_000_000 });
     const text = await ask({ type: "scrape", format: "text" });
     const openmetrics = await ask({ type: "scrape", format: "openmetrics" });
     // Run twice: a fresh registry each time, so nothing is registered twice.
-    const again = await ask({ type: "run", program });
-    const broken = await ask({ type: "run", program: "x = 1\nif x\n    pass\n" });
+    const again = await ask({ type: "start", program, file_name: "tutorial.py", seed: "1", start_ms: 1_700_000_000_000 });
+    const broken = await ask({ type: "start", program: "x = 1\nif x\n    pass\n", file_name: "broken.py", seed: "1", start_ms: 0 });
     worker.terminate();
     return { run, text, openmetrics, again, broken, stages };
   }, PROGRAM);
   const seconds = (Date.now() - started) / 1000;
   console.log(`python lab: runtime loaded, program run and scraped twice in ${seconds.toFixed(1)} s`);
 
-  assert.deepEqual(result.run, { id: 1, ok: true });
+  assert.deepEqual(result.run, { id: 1, ok: true, routes: [], metrics: "start_http_server", output: "" });
   assert.deepEqual(result.stages, ["loading Python", "installing prometheus_client", "ready"]);
   const text = result.text.text;
   assert.match(text, /^# HELP app_requests_total Application Request Count\n# TYPE app_requests_total counter\n/m);
@@ -99,7 +100,8 @@ test("the lab's Python runs prometheus_client from the page's own origin and scr
   assert.equal(result.again.ok, true, result.again.error);
   assert.equal(result.broken.ok, false);
   assert.equal(result.broken.line, 2);
-  assert.match(result.broken.error, /SyntaxError/);
+  assert.match(result.broken.error, /^SyntaxError: /);
+  assert.match(result.broken.traceback, /File "broken\.py", line 2/);
   assert.deepEqual(outside, [], "nothing was fetched from another origin");
   assert.deepEqual(problems, []);
   await context.close();

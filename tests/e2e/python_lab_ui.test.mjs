@@ -226,7 +226,13 @@ test("a link with an edited program opens unrun, and after Run replays the same 
   assert.deepEqual(a.problems, []);
   await a.context.close();
 
+  const seen = server.requests.length;
   const b = await closedPage(link);
+  // The replay waits, and says why, before anything of the program runs: not
+  // even the interpreter is loaded.
+  await b.page.waitForSelector('[data-testid="lab-held"]');
+  await b.page.waitForTimeout(500);
+  assert.ok(!server.requests.slice(seen).some((p) => p.includes("python-worker.mjs")), "the worker was not started");
   await b.page.click('[data-testid="tab-service"]');
   await b.page.waitForSelector('[data-testid="python-editor"]');
   await waitStatus(b.page, /This link contains a Python program/);

@@ -14,6 +14,7 @@ const TYPES = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
   ".json": "application/json",
+  ".py": "text/plain; charset=utf-8",
 };
 
 /** Serves `root` at `http://127.0.0.1:<port><prefix>`; resolves to { url, requests, close }. */

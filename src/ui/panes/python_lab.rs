@@ -73,13 +73,7 @@ pub fn PythonLab(
                 "From the moment you press Run, the program takes the first instance's place: the scenario's requests reach its routes, "
                 "and Prometheus scrapes what prometheus_client generates."
             </p>
-            <CodeEditor
-                text=draft
-                on_input=Callback::new(move |text| draft.set(text))
-                runs=runs
-                testid="python-editor"
-                rows=24
-            />
+            <LabStatusLine status=status/>
             <div class="lab-buttons">
                 <button type="button" class="primary" data-testid="python-run"
                     on:click=move |_| playground.run_program(&draft.get_untracked())>
@@ -94,7 +88,13 @@ pub fn PythonLab(
                     "Reset to the scenario's code"
                 </button>
             </div>
-            <LabStatusLine status=status/>
+            <CodeEditor
+                text=draft
+                on_input=Callback::new(move |text| draft.set(text))
+                runs=runs
+                testid="python-editor"
+                rows=24
+            />
             <ProgramProblems status=status/>
             <details class="lab-support">
                 <summary>"What the lab supports"</summary>

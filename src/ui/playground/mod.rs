@@ -177,6 +177,8 @@ impl Playground {
         let start = now - hours * 3_600_000;
         let carried = self.read(|p| {
             let mut s = p.settings().clone();
+            // The Python lab is opt-in per run: a new run starts with the simulation.
+            s.program = None;
             if p.run().scenario != scenario {
                 let defaults = crate::pipeline::Settings::for_scenario(scenario, s.instances);
                 s.controls = defaults.controls;

@@ -184,7 +184,7 @@ test("a syntax error marks its line; a loop that never sleeps is stopped and the
     slowest = Math.max(slowest, Date.now() - before);
     await page.waitForTimeout(100);
   }
-  assert.ok(slowest < 300, `the page answered within ${slowest} ms while the program spun`);
+  assert.ok(slowest < 1000, `the page answered within ${slowest} ms while the program spun`);
   await waitStatus(page, /Stopped: the program ran for 2 s without sleeping/);
   assert.match(await page.textContent('[data-testid="python-error"]'), /time\.sleep/);
   // The page still works: the tabs switch, and the next Run starts a fresh worker.

@@ -10,6 +10,7 @@
 //   { id, type: "advance", to_ms, work: [...] }                 virtual time and traffic
 //   { id, type: "scrape", format: "text" | "openmetrics" }      as Prometheus scrapes
 //   { id, type: "run", program }                                start with file "<exec>", seed 0, time 0
+//   { id, type: "load" }                                        only load the runtime (the lab was opened)
 // Messages out: { id, ok: true, ... } or { id, ok: false, error, traceback?, line?, output? };
 //   { type: "progress", stage } while the runtime loads.
 //
@@ -139,6 +140,8 @@ async function handle(data) {
     let reply;
     if (data.type === "start") {
       reply = await start(rt, data);
+    } else if (data.type === "load") {
+      reply = { ok: true };
     } else if (data.type === "run") {
       reply = await start(rt, { program: data.program, file_name: "<exec>", seed: "0", start_ms: 0 });
     } else if (data.type === "advance") {

@@ -114,6 +114,7 @@ fn LabStatusLine(status: RwSignal<LabStatus>) -> impl IntoView {
             LabPhase::Off => "Not running: the simulated service is scraped. Press Run to start the program.".to_string(),
             LabPhase::Held => "This link contains a Python program. It has not run: read it, then press Run to replay the run with it.".to_string(),
             LabPhase::Loading(stage) => format!("Loading: {stage}…"),
+            LabPhase::Starting => "Starting the program…".to_string(),
             LabPhase::Running => {
                 let served: Vec<String> = s.statuses.iter().map(|(code, n)| format!("{n} × {code}")).collect();
                 if served.is_empty() {

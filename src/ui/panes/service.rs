@@ -251,6 +251,10 @@ pub fn ServicePane() -> impl IntoView {
         let now = !lab_open.get_untracked();
         lab_open.set(now);
         storage::save(LAB_OPEN_KEY, if now { "1" } else { "0" });
+        if now {
+            // Opening the lab starts loading its runtime (a few MB, once).
+            playground.lab.preload();
+        }
     };
     // The listing is rebuilt only when the scenario changes or the lab opens.
     let source = move || {

@@ -21,8 +21,10 @@ pub enum LabPhase {
     Off,
     /// The run has a program the user has not agreed to run yet.
     Held,
-    /// The runtime loads (its stage) or the program starts.
+    /// The runtime loads (its stage).
     Loading(String),
+    /// The program starts.
+    Starting,
     Running,
     /// The program failed to start, or was stopped.
     Failed,
@@ -88,10 +90,22 @@ impl LabState {
         worker
     }
 
-    /// The loading stage of the runtime, once the lab has asked for it.
-    pub fn stage(&self) -> Option<String> {
-        self.worker
-            .with_value(|w| w.as_ref().and_then(|w| w.stage.get()))
+    /// Starts loading the runtime in the background (the user opened the lab),
+    /// so Run answers sooner; its stages show in the status line.
+    pub fn preload(&self) {
+        if self.worker.with_value(Option::is_some) {
+            return;
+        }
+        let worker = self.worker();
+        let status = self.status;
+        spawn_local(async move {
+            let _ = worker.load().await;
+            status.update(|s| {
+                if matches!(s.phase, LabPhase::Loading(_)) {
+                    s.phase = LabPhase::Off;
+                }
+            });
+        });
     }
 }
 
@@ -159,7 +173,7 @@ impl Playground {
             LabNeed::Start(start) => {
                 lab.stopped.set_value(None);
                 lab.status.set(LabStatus {
-                    phase: LabPhase::Loading("starting the program".into()),
+                    phase: LabPhase::Starting,
                     ..LabStatus::default()
                 });
                 let answer = worker.start(&start).await;

@@ -165,6 +165,13 @@ impl LabWorker {
         })
     }
 
+    /// Loads the runtime (the lab was opened: a program will likely run soon).
+    pub async fn load(&self) -> Result<JsValue, Failure> {
+        let message = Object::new();
+        set(&message, "type", "load");
+        self.ask(message).await
+    }
+
     /// Starts the program in a fresh process.
     pub async fn start(&self, start: &LabStart) -> Result<JsValue, Failure> {
         let message = Object::new();

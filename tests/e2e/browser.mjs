@@ -82,3 +82,26 @@ export const backfillDone = (page) =>
 /** The virtual clock's time, Unix ms. */
 export const virtualMs = (page) =>
   page.evaluate(() => Date.parse(document.querySelector('[data-testid="virtual-time"]').textContent.replace(" UTC", "Z").replace(" ", "T")));
+
+/** Runs `expr` in the first query panel's Table view; returns its rows' text. */
+export async function tableOf(page, expr) {
+  await page.click('[data-testid="tab-query"]');
+  const input = page.locator('[data-testid="query-input"]').first();
+  await input.fill(expr);
+  await input.press("Control+Enter");
+  await page.click('[data-testid="query-tab-table"]');
+  await page.waitForFunction(() => /^\d+ results?/.test(document.querySelector('[data-testid="query-stats"]')?.textContent ?? ""));
+  return page.locator('[data-testid="query-table"] tbody tr').allTextContents();
+}
+
+/** Refuses every request of `context` to an origin other than `url`'s; returns the refused URLs (filled as they come). */
+export async function refuseOtherOrigins(context, url) {
+  const origin = new URL(url).origin;
+  const refused = [];
+  await context.route("**/*", (route) => {
+    if (new URL(route.request().url()).origin === origin) return route.continue();
+    refused.push(route.request().url());
+    return route.abort();
+  });
+  return refused;
+}

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveDist } from "./server.mjs";
-import { launch, openPage } from "./browser.mjs";
+import { launch, openPage, refuseOtherOrigins } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
@@ -43,13 +43,7 @@ start_http_server(8000)
 
 test("the lab's Python runs prometheus_client from the page's own origin and scrapes it in both formats", async () => {
   const { context, page, problems } = await openPage(browser, server.url);
-  const origin = new URL(server.url).origin;
-  const outside = [];
-  await context.route("**/*", (route) => {
-    if (new URL(route.request().url()).origin === origin) return route.continue();
-    outside.push(route.request().url());
-    return route.abort();
-  });
+  const outside = await refuseOtherOrigins(context, server.url);
   // The first load fetched nothing of the lab.
   assert.ok(!server.requests.some((p) => p.includes("python-lab")), "the runtime is not part of the first download");
 

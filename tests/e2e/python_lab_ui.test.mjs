@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveDist } from "./server.mjs";
-import { launch, openPage, backfillDone, lineMatching } from "./browser.mjs";
+import { launch, openPage, backfillDone, lineMatching, refuseOtherOrigins, tableOf } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
@@ -35,13 +35,7 @@ after(async () => {
 /** A page whose requests to any other origin are refused and recorded. */
 async function closedPage(url = server.url + "#service") {
   const opened = await openPage(browser, url);
-  const origin = new URL(server.url).origin;
-  opened.outside = [];
-  await opened.context.route("**/*", (route) => {
-    if (new URL(route.request().url()).origin === origin) return route.continue();
-    opened.outside.push(route.request().url());
-    return route.abort();
-  });
+  opened.outside = await refuseOtherOrigins(opened.context, server.url);
   return opened;
 }
 
@@ -65,17 +59,6 @@ async function openLab(page) {
     await page.click('[data-testid="python-lab"]');
   }
   await page.waitForSelector('[data-testid="python-editor"]');
-}
-
-/** Runs `expr` in the first query panel's Table view; returns its rows' text. */
-async function tableOf(page, expr) {
-  await page.click('[data-testid="tab-query"]');
-  const input = page.locator('[data-testid="query-input"]').first();
-  await input.fill(expr);
-  await input.press("Control+Enter");
-  await page.click('[data-testid="query-tab-table"]');
-  await page.waitForFunction(() => /^\d+ results?/.test(document.querySelector('[data-testid="query-stats"]')?.textContent ?? ""));
-  return page.locator('[data-testid="query-table"] tbody tr').allTextContents();
 }
 
 /** Polls `expr` until it has a result (the lab's scrapes come every 15 s of virtual time). */

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveDist } from "./server.mjs";
-import { launch, openPage } from "./browser.mjs";
+import { launch, openPage, refuseOtherOrigins } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
@@ -25,19 +25,14 @@ let browser;
 let context;
 let page;
 let problems;
-const outside = [];
+let outside = [];
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(DIST, "python-lab", "pyodide.asm.wasm")), `no Python runtime in ${DIST}/python-lab`);
   server = await serveDist(DIST, "/playground/");
   browser = await launch();
   ({ context, page, problems } = await openPage(browser, server.url));
-  const origin = new URL(server.url).origin;
-  await context.route("**/*", (route) => {
-    if (new URL(route.request().url()).origin === origin) return route.continue();
-    outside.push(route.request().url());
-    return route.abort();
-  });
+  outside = await refuseOtherOrigins(context, server.url);
   const started = Date.now();
   const stages = await page.evaluate(async () => {
     const worker = new Worker(new URL("python-worker.mjs", document.baseURI), { type: "module" });

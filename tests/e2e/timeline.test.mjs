@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveDist } from "./server.mjs";
-import { launch, openPage } from "./browser.mjs";
+import { launch, openPage, tableOf } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
@@ -36,19 +36,6 @@ const backfillDone = (page) =>
 
 const virtualMs = (page) =>
   page.evaluate(() => Date.parse(document.querySelector('[data-testid="virtual-time"]').textContent.replace(" UTC", "Z").replace(" ", "T")));
-
-/** Runs `expr` in the first query panel's Table view; returns its rows' text. */
-async function tableOf(page, expr) {
-  await page.click('[data-testid="tab-query"]');
-  const input = page.locator('[data-testid="query-input"]').first();
-  await input.fill(expr);
-  await input.press("Control+Enter");
-  await page.click('[data-testid="query-tab-table"]');
-  await page.waitForFunction(
-    () => /^\d+ results?/.test(document.querySelector('[data-testid="query-stats"]')?.textContent ?? ""),
-  );
-  return page.locator('[data-testid="query-table"] tbody tr').allTextContents();
-}
 
 /** The address, once it is a link to the run (written as soon as something changes). */
 async function shareLink(page) {

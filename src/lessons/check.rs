@@ -4,7 +4,6 @@
 //! same store; an alert check reads the `ALERTS` series the rules write.
 
 use super::{AlertState, Check};
-use crate::expo::model::MetricType;
 use crate::expo::textparse::{Format, ParseOptions, parse};
 use crate::promql::engine::{Options, Value, instant_query};
 use crate::tsdb::Head;
@@ -196,6 +195,7 @@ fn family_is(family: &str, wanted: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expo::model::MetricType;
     use crate::pipeline::{Options as RunOptions, Pipeline, Run, Timeline};
 
     const T0: i64 = 1_714_521_600_000;

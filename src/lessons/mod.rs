@@ -29,7 +29,7 @@ mod check;
 mod parse;
 
 pub use check::{CheckContext, CheckOutcome, evaluate};
-pub use parse::{LessonError, parse_lesson};
+pub use parse::{LessonError, MAX_LESSON_BYTES, parse_lesson};
 
 use crate::expo::model::MetricType;
 

@@ -12,6 +12,7 @@ pub mod line_view;
 pub mod panes;
 pub mod panic_banner;
 pub mod playground;
+pub mod presenter;
 pub mod share;
 pub mod storage;
 pub mod theme;

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod chart;
 pub mod dashboard;
 pub mod exposition;
+pub mod lesson;
 pub mod python;
 pub mod query;
 pub mod yaml_editor;

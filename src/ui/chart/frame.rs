@@ -104,7 +104,10 @@ pub(crate) fn px(dpr: f64, css: f64) -> u32 {
 
 /// The chart font at `css_size` CSS pixels in `color`.
 pub(crate) fn font(dpr: f64, css_size: f64, color: &RGBColor) -> TextStyle<'static> {
-    ("sans-serif", (css_size * dpr).round())
+    (
+        "sans-serif",
+        (css_size * crate::ui::presenter::text_scale() * dpr).round(),
+    )
         .into_font()
         .color(color)
 }

@@ -6,6 +6,7 @@ mod coming;
 pub mod dashboard;
 mod exposition;
 mod inspect;
+mod lessons;
 mod python_lab;
 pub mod query;
 mod service;
@@ -88,13 +89,7 @@ impl Pane {
             Pane::Inspect => view! { <inspect::InspectPane/> }.into_any(),
             Pane::Targets => view! { <targets::TargetsPane/> }.into_any(),
             Pane::Alerts => view! { <alerts::AlertsPane/> }.into_any(),
-            Pane::Lessons => view! {
-                <Coming issue=0 title="Lessons">
-                    "Guided tutorials, from a first counter to the four golden signals, that drive "
-                    "the other panes. Not scheduled in an issue yet."
-                </Coming>
-            }
-            .into_any(),
+            Pane::Lessons => view! { <lessons::LessonsPane/> }.into_any(),
         }
     }
 }

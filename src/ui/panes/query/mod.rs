@@ -46,6 +46,17 @@ fn initial_panels() -> Vec<PanelState> {
     }
 }
 
+/// The queries of the Query pane's panels (as saved: the pane may be hidden), for
+/// the lessons' checks.
+pub fn saved_queries() -> Vec<String> {
+    storage::load(PANELS_KEY)
+        .map(|s| from_params(&s, decode))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|panel| panel.expr)
+        .collect()
+}
+
 /// Opens the Query pane with `expr` graphed in its only panel ("graph this").
 pub fn open_in_query_pane(expr: &str) {
     let panel = PanelState {

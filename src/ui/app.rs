@@ -43,10 +43,25 @@ fn focus_tab(pane: Pane) {
     }
 }
 
+/// An embed (`?embed=query`): one Query pane with the link's run and queries,
+/// without the app's header, clock bar and tabs, for an `<iframe>` in a tutorial.
+fn embedded() -> bool {
+    crate::ui::share::param("embed").as_deref() == Some("query")
+}
+
 #[component]
 pub fn App() -> impl IntoView {
+    if embedded() {
+        storage::isolate();
+    }
     provide_theme();
     provide_playground();
+    if embedded() {
+        return view! {
+            <main class="embed" data-testid="embed">{Pane::Query.view()}</main>
+        }
+        .into_any();
+    }
 
     let initial = pane_from_hash()
         .or_else(|| storage::load(STORAGE_KEY).and_then(|id| Pane::from_id(&id)))
@@ -137,4 +152,5 @@ pub fn App() -> impl IntoView {
             " · runs entirely in this tab; nothing leaves it unless you fetch a URL"
         </footer>
     }
+    .into_any()
 }

@@ -49,6 +49,20 @@ pub fn ClockBar() -> impl IntoView {
             std::time::Duration::from_secs(2),
         );
     };
+    let embed_copied = RwSignal::new(false);
+    let copy_embed = move |_| {
+        let code = embed_code(&playground.write_link());
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&code);
+        }
+        embed_copied.set(true);
+        set_timeout(
+            move || {
+                embed_copied.try_set(false);
+            },
+            std::time::Duration::from_secs(2),
+        );
+    };
     view! {
         <div class="clock-bar" data-testid="clock-bar">
             <span class="virtual-time" data-testid="virtual-time" title="Simulated time">
@@ -67,6 +81,10 @@ pub fn ClockBar() -> impl IntoView {
                 title="Starts a new run that many hours before now, with the settings in effect now and an empty timeline" disabled=move || playground.backfill.get().is_some()>
                 "Backfill"
             </button>
+            <button type="button" data-testid="copy-embed" on:click=copy_embed
+                title="Copy an <iframe> that shows this run's Query pane, for a blog post or course page">
+                {move || if embed_copied.get() { "Embed code copied" } else { "Copy embed code" }}
+            </button>
             <button type="button" data-testid="copy-link" on:click=copy_link
                 title="Copy a link that replays this run up to this moment, in any browser">
                 {move || if copied.get() { "Link copied" } else { "Copy link" }}
@@ -84,4 +102,16 @@ pub fn ClockBar() -> impl IntoView {
             {move || playground.link_warning.get().map(|w| view! { <span class="clock-error" data-testid="link-warning">{w}</span> })}
         </div>
     }
+}
+
+/// The `<iframe>` that embeds `href`'s Query pane (its run and queries).
+fn embed_code(href: &str) -> String {
+    let base = href.split('#').next().unwrap_or(href);
+    let joiner = if base.contains('?') { '&' } else { '?' };
+    let src = format!("{base}{joiner}embed=query")
+        .replace('&', "&amp;")
+        .replace('"', "&quot;");
+    format!(
+        r#"<iframe src="{src}" title="promplay: a Prometheus query" style="width:100%;height:480px;border:0" loading="lazy"></iframe>"#
+    )
 }

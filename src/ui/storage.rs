@@ -6,7 +6,19 @@
 /// Prefix of every key the playground writes; bump the number when a value's meaning changes.
 pub const KEY_PREFIX: &str = "promplay.v1.";
 
+/// Set for an embedded page: it neither reads nor writes the visitor's own saved
+/// state (an embed shows its link, and must not change what the app shows them).
+static ISOLATED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on, nothing is read from or written to storage (see `ISOLATED`).
+pub fn isolate() {
+    ISOLATED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn local_storage() -> Option<web_sys::Storage> {
+    if ISOLATED.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
     web_sys::window()?.local_storage().ok().flatten()
 }
 

@@ -7,6 +7,7 @@ mod loader;
 mod step;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::lessons::{Lesson, curriculum};
 use crate::pipeline::{Run, Timeline};
@@ -142,6 +143,23 @@ fn LessonView(
     };
     let id = lesson.id.clone();
     let reset = move |_| progress.update(|p| p.reset(&id));
+    // Steps by keyboard (a presenter's clicker sends PageDown/PageUp), except while typing.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing || ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+            return;
+        }
+        match ev.key().as_str() {
+            "PageDown" | "n" => step.update(|s| *s = (*s + 1).min(total.saturating_sub(1))),
+            "PageUp" | "p" => step.update(|s| *s = s.saturating_sub(1)),
+            _ => return,
+        }
+        ev.prevent_default();
+    });
+    on_cleanup(move || keys.remove());
     let steps = lesson.steps.clone();
     let lesson_id = lesson.id.clone();
     let shown = move || {
@@ -179,6 +197,7 @@ fn LessonView(
                 <button type="button" data-testid="lesson-next" disabled=move || { step.get() + 1 >= total }
                     on:click=move |_| step.update(|s| *s = (*s + 1).min(total.saturating_sub(1)))>"Next →"</button>
                 <button type="button" class="link-button" on:click=reset>"Reset progress"</button>
+                <span class="note">"Keys: n / PageDown next, p / PageUp previous"</span>
             </nav>
             {shown}
         </article>

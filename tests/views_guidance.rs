@@ -265,3 +265,44 @@ fn kind_hints_follow_the_store() {
         ]
     );
 }
+
+/// The issue's dead ends on the scenarios' own data.
+#[test]
+fn the_tutorials_dead_ends_on_the_simulated_services() {
+    use promplay::pipeline::{Options, Pipeline, Run};
+    let on = |scenario: &str, expr: &str| {
+        let mut pipeline = Pipeline::new(Run::new(scenario, 1, T0, 1), Options::default()).unwrap();
+        pipeline.advance_to(NOW);
+        let outcome = run(pipeline.store(), expr);
+        assert!(outcome.rows.is_empty(), "{expr}");
+        let e = outcome.empty.expect("explained");
+        (e.cause, e.message, e.fix, outcome.hints)
+    };
+    let (cause, _, fix, hints) = on("course_catalog", "app_request_count");
+    assert_eq!(cause, Cause::NoSuchMetric);
+    assert_eq!(fix.as_deref(), Some("app_request_count_total"));
+    assert!(hints.is_empty(), "no 'is a counter' hint: {hints:?}");
+    let (_, _, fix, _) = on(
+        "api",
+        "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds[5m])))",
+    );
+    assert_eq!(
+        fix.as_deref(),
+        Some(
+            "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))"
+        )
+    );
+    let (cause, message, fix, _) = on("api", r#"http_requests_total{path="/api/user"}"#);
+    assert_eq!(cause, Cause::MatcherExcludesAll);
+    assert!(
+        message.contains("path is one of `/api/orders`, `/api/orders/<id>`"),
+        "{message}"
+    );
+    assert_eq!(
+        fix.as_deref(),
+        Some(r#"http_requests_total{path="/api/users/<id>"}"#)
+    );
+    let (cause, _, fix, hints) = on("api", "no_such_metric");
+    assert_eq!((cause, fix), (Cause::NoSuchMetric, None));
+    assert!(hints.is_empty());
+}

@@ -229,8 +229,12 @@ impl Probe<'_> {
                     .map(|n| replace_matcher(format!("{n}{}{}", m.op.operator(), quote(&m.value)))),
             };
         }
+        // A typo, or the start of a value (`/api/user` for `/api/users/<id>`).
         let meant = (m.op == MatchType::Equal)
-            .then(|| suggest::nearest(&m.value, values.iter().copied()))
+            .then(|| {
+                suggest::nearest(&m.value, values.iter().copied())
+                    .or_else(|| values.iter().copied().find(|v| v.starts_with(&m.value)))
+            })
             .flatten();
         EmptyResult {
             cause: Cause::MatcherExcludesAll,

@@ -29,6 +29,21 @@ pub struct Expr {
     pub kind: ExprKind,
 }
 
+impl Expr {
+    /// The direct sub-expressions, in source order.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Matrix { selector, .. } => vec![selector],
+            ExprKind::Subquery(sq) => vec![&sq.expr],
+            ExprKind::Call { args, .. } => args.iter().collect(),
+            ExprKind::Aggregate(a) => a.param.iter().map(|p| &**p).chain([&*a.expr]).collect(),
+            ExprKind::Binary(b) => vec![&b.lhs, &b.rhs],
+            ExprKind::Unary { expr, .. } | ExprKind::Paren(expr) => vec![expr],
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum ExprKind {
     Number(f64),

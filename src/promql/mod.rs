@@ -19,7 +19,9 @@ mod lexer;
 mod parser;
 mod printer;
 pub mod promqltest;
+pub mod suggest;
 pub mod types;
+pub mod why_empty;
 
 use std::fmt;
 

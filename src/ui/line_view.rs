@@ -1,7 +1,8 @@
 //! A text line by line, as the Exposition and Inspect panes show it: numbered,
 //! highlighted, marked (metadata, errors) and selectable. Only the lines in view
 //! are in the DOM, so a 10 MB document scrolls as smoothly as a short one, and a
-//! new text (the next scrape) keeps the scroll position.
+//! new text (the next scrape) keeps the scroll position. What the selected line
+//! means can be shown right under it, where the reader clicked.
 
 use std::sync::Arc;
 
@@ -13,9 +14,13 @@ use crate::views::exposition::{LineSource, highlight_line};
 const LINE_HEIGHT: f64 = 20.0;
 /// Extra lines rendered above and below the view, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 6;
+/// Lines kept in view under a selected line for its detail (its explanation).
+const DETAIL_LINES: f64 = 5.0;
 
-/// The lines of `lines` with line `selected` outlined; clicking a line selects it,
-/// and selecting one elsewhere (an error, a family) scrolls it into view.
+/// The lines of `lines` with line `selected` outlined and the lines `found` (a
+/// search's, ascending) marked; clicking a line selects it, and selecting one
+/// elsewhere (an error, a family, a search) scrolls it into view. `children`,
+/// if given, is shown under the selected line.
 #[component]
 pub fn LineView(
     lines: Signal<Arc<dyn LineSource>>,
@@ -23,28 +28,55 @@ pub fn LineView(
     /// How many lines tall the view is.
     #[prop(default = 18)]
     visible: usize,
+    #[prop(optional, into)] found: Option<Signal<Arc<Vec<usize>>>>,
+    #[prop(optional)] children: Option<ChildrenFn>,
 ) -> impl IntoView {
     let container = NodeRef::<Div>::new();
     let scroll_top = RwSignal::new(0.0f64);
     let view_height = visible as f64 * LINE_HEIGHT;
+    let below = if children.is_some() {
+        DETAIL_LINES
+    } else {
+        0.0
+    };
 
     Effect::new(move |_| {
         let Some(line) = selected.get() else { return };
         let Some(el) = container.get() else { return };
         let top = (line - 1) as f64 * LINE_HEIGHT;
         let view_top = el.scroll_top() as f64;
-        if top < view_top || top + LINE_HEIGHT > view_top + view_height {
+        if top < view_top || top + LINE_HEIGHT * (1.0 + below) > view_top + view_height {
             el.set_scroll_top((top - view_height / 3.0).max(0.0) as i32);
         }
     });
 
     let rows = move || {
         let source = lines.get();
+        let found = found.map(|f| f.get()).unwrap_or_default();
         let first = ((scroll_top.get() / LINE_HEIGHT) as usize).saturating_sub(OVERSCAN);
         let last = (first + visible + 2 * OVERSCAN).min(source.line_count());
         (first..last)
-            .map(|i| view! { <Line n=i + 1 text=source.line(i + 1).to_string() mark=source.mark(i + 1).class() selected=selected/> })
+            .map(|i| {
+                let n = i + 1;
+                let mark = if found.binary_search(&n).is_ok() {
+                    "line-found"
+                } else {
+                    source.mark(n).class()
+                };
+                view! { <Line n=n text=source.line(n).to_string() mark=mark selected=selected/> }
+            })
             .collect_view()
+    };
+    let detail = move || {
+        let n = selected.get()?;
+        let content = children.clone()?;
+        Some(view! {
+            <div class="line-detail" style:top=format!("{}px", n as f64 * LINE_HEIGHT)>
+                <button type="button" class="line-detail-close" title="Close" aria-label="Close"
+                    on:click=move |_| selected.set(None)>"×"</button>
+                {content()}
+            </div>
+        })
     };
 
     view! {
@@ -61,6 +93,7 @@ pub fn LineView(
         >
             <div class="line-view-inner" style:height=move || format!("{}px", lines.with(|l| l.line_count()) as f64 * LINE_HEIGHT)>
                 {rows}
+                {detail}
             </div>
         </div>
     }

@@ -114,6 +114,46 @@ impl LineSource for ParsedText {
     }
 }
 
+/// The numbers of the lines containing `needle`, ignoring ASCII case (metric
+/// and label names are ASCII); none for an empty needle.
+pub fn find_lines(source: &dyn LineSource, needle: &str) -> Vec<usize> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let needle = needle.to_ascii_lowercase();
+    (1..=source.line_count())
+        .filter(|&n| contains_ignoring_case(source.line(n), &needle))
+        .collect()
+}
+
+fn contains_ignoring_case(haystack: &str, lower_needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), lower_needle.as_bytes());
+    h.len() >= n.len()
+        && h.windows(n.len())
+            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+}
+
+/// The match to jump to from line `from`: the next after it (or the previous
+/// before it), wrapping around; the first when nothing is selected.
+pub fn next_match(matches: &[usize], from: Option<usize>, forward: bool) -> Option<usize> {
+    let (first, last) = (*matches.first()?, *matches.last()?);
+    let Some(from) = from else {
+        return Some(if forward { first } else { last });
+    };
+    if forward {
+        Some(matches.iter().copied().find(|&m| m > from).unwrap_or(first))
+    } else {
+        Some(
+            matches
+                .iter()
+                .rev()
+                .copied()
+                .find(|&m| m < from)
+                .unwrap_or(last),
+        )
+    }
+}
+
 /// A sample or metadata line cut into classed runs: `# TYPE`/`# HELP` keyword,
 /// metric name, label names, label values, value and timestamp, where the
 /// parser's own tokenizer cuts them.
@@ -139,7 +179,40 @@ fn token_class(kind: TokenKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::{LineIndex, highlight_line};
+    use super::{LineIndex, LineMark, LineSource, find_lines, highlight_line, next_match};
+
+    struct Text(&'static str, LineIndex);
+
+    impl LineSource for Text {
+        fn line_count(&self) -> usize {
+            self.1.count()
+        }
+        fn line(&self, n: usize) -> &str {
+            self.1.line(self.0, n)
+        }
+        fn mark(&self, _: usize) -> LineMark {
+            LineMark::Plain
+        }
+    }
+
+    #[test]
+    fn search_finds_lines_and_steps_through_them() {
+        let text = "# TYPE up gauge\nup 1\nHTTP_requests_total 3\nhttp_requests_total{a=\"b\"} 4\n";
+        let source = Text(text, LineIndex::new(text));
+        assert_eq!(find_lines(&source, "http_req"), [3, 4]);
+        assert_eq!(find_lines(&source, "UP"), [1, 2]);
+        assert!(find_lines(&source, "").is_empty());
+        assert!(find_lines(&source, "nothing here").is_empty());
+        let found = [3, 4, 9];
+        assert_eq!(next_match(&found, None, true), Some(3));
+        assert_eq!(next_match(&found, None, false), Some(9));
+        assert_eq!(next_match(&found, Some(3), true), Some(4));
+        assert_eq!(next_match(&found, Some(5), true), Some(9));
+        assert_eq!(next_match(&found, Some(9), true), Some(3));
+        assert_eq!(next_match(&found, Some(3), false), Some(9));
+        assert_eq!(next_match(&found, Some(5), false), Some(4));
+        assert_eq!(next_match(&[], Some(5), true), None);
+    }
 
     #[test]
     fn lines_by_number() {

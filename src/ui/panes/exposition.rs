@@ -11,7 +11,7 @@ use crate::ui::line_view::{LineExplanation, LineView};
 use crate::ui::panes::PaneHeader;
 use crate::ui::playground::Playground;
 use crate::ui::storage;
-use crate::views::exposition::{LineSource, ParsedText};
+use crate::views::exposition::{LineSource, ParsedText, find_lines, next_match};
 
 const FORMAT_KEY: &str = "exposition.format";
 /// Lines in view: a whole small service fits; a big one scrolls.
@@ -71,14 +71,21 @@ pub fn ExpositionPane() -> impl IntoView {
         |_, _| true,
     );
     let lines = Signal::derive(move || document.get() as Arc<dyn LineSource>);
+    let search = RwSignal::new(String::new());
+    let found = Memo::new(move |_| {
+        let needle = search.get();
+        Arc::new(find_lines(&*document.get(), &needle))
+    });
 
     view! {
         <section class="exposition-pane">
             <PaneHeader title="/metrics, live">
                 "What the scraper reads from the service (simulated, or the Python lab's program) at this moment of virtual time. "
-                "Click a line to see what it means."
+                "Click a line to see what it means; search to jump between lines."
             </PaneHeader>
-            <ExpositionToolbar target=target format=format/>
+            <ExpositionToolbar target=target format=format>
+                <LineSearch search=search found=found selected=selected/>
+            </ExpositionToolbar>
             <Show
                 when=move || body.with(|b| b.is_ok())
                 fallback=move || view! {
@@ -88,17 +95,22 @@ pub fn ExpositionPane() -> impl IntoView {
                 }
             >
                 <div class="exposition" data-testid="exposition-text" aria-label="Exposition text">
-                    <LineView lines=lines selected=selected visible=VISIBLE_LINES/>
+                    <LineView lines=lines selected=selected visible=VISIBLE_LINES found=found>
+                        <SelectedLine document=document selected=selected/>
+                    </LineView>
                 </div>
-                <SelectedLine document=document selected=selected/>
             </Show>
         </section>
     }
 }
 
-/// Which target's body to show, and in which format.
+/// Which target's body to show, and in which format; `children` adds the search.
 #[component]
-fn ExpositionToolbar(target: RwSignal<usize>, format: RwSignal<Format>) -> impl IntoView {
+fn ExpositionToolbar(
+    target: RwSignal<usize>,
+    format: RwSignal<Format>,
+    children: Children,
+) -> impl IntoView {
     let playground = expect_context::<Playground>();
     let target_options = move || {
         playground
@@ -132,7 +144,52 @@ fn ExpositionToolbar(target: RwSignal<usize>, format: RwSignal<Format>) -> impl 
                     <option value="text">"text 0.0.4"</option>
                 </select>
             </label>
+            {children()}
         </div>
+    }
+}
+
+/// A search over the lines: typing jumps to the first line containing the text
+/// (case aside), Enter to the next, Shift+Enter to the previous; matches are marked.
+#[component]
+fn LineSearch(
+    search: RwSignal<String>,
+    found: Memo<Arc<Vec<usize>>>,
+    selected: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let jump = move |from: Option<usize>, forward: bool| {
+        if let Some(n) = found.with_untracked(|f| next_match(f, from, forward)) {
+            selected.set(Some(n));
+        }
+    };
+    let count = move || {
+        let (needle, found) = (search.get(), found.get());
+        if needle.is_empty() {
+            return String::new();
+        }
+        match selected.get().and_then(|n| found.binary_search(&n).ok()) {
+            Some(i) => format!("{} of {}", i + 1, found.len()),
+            None if found.is_empty() => "no line".into(),
+            None => format!("{} lines", found.len()),
+        }
+    };
+    view! {
+        <label>
+            "Search "
+            <input type="search" data-testid="exposition-search" placeholder="name, label or value" size="22"
+                prop:value=move || search.get()
+                on:input=move |ev| {
+                    search.set(event_target_value(&ev));
+                    jump(None, true);
+                }
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        jump(selected.get_untracked(), !ev.shift_key());
+                    }
+                }/>
+        </label>
+        <span class="search-count" data-testid="exposition-search-count" aria-live="polite">{count}</span>
     }
 }
 

@@ -3,9 +3,10 @@
 
 use crate::promql::engine::{self, Options, Value};
 use crate::promql::explain::{ExplainNode, explain};
-use crate::promql::hints::{Hint, hints};
-use crate::promql::{self, ParseError};
-use crate::tsdb::Head;
+use crate::promql::hints::{Hint, Names, hints};
+use crate::promql::why_empty::{EmptyResult, Times, explain_empty};
+use crate::promql::{self, ParseError, suggest};
+use crate::tsdb::{Head, METRIC_NAME};
 
 pub use super::shape::Row;
 use super::shape::{chart_series, series_name, table_rows};
@@ -62,6 +63,8 @@ pub struct Outcome {
     pub rows: Vec<Row>,
     pub series: Vec<ChartSeries>,
     pub hints: Vec<Hint>,
+    /// Why the table or graph is empty (when it is).
+    pub empty: Option<EmptyResult>,
     pub explain: Vec<ExplainRow>,
     /// "12 series, 3 ms"-style line.
     pub summary: String,
@@ -101,6 +104,24 @@ pub fn parse_error(src: &str, e: &ParseError) -> QueryError {
     }
 }
 
+/// "Did you mean rate?" for an unknown function, with the query fixed; the
+/// error keeps Prometheus's wording.
+fn unknown_function_hint(src: &str, e: &ParseError) -> Option<Hint> {
+    if !e.message.starts_with("unknown function with name") {
+        return None;
+    }
+    let unknown = src.get(e.span.start..e.span.end)?;
+    let meant = suggest::function_name(unknown)?;
+    Some(Hint {
+        message: format!("Unknown function {unknown}; did you mean {meant}?"),
+        fix: Some(format!(
+            "{}{meant}{}",
+            &src[..e.span.start],
+            &src[e.span.end..]
+        )),
+    })
+}
+
 /// Runs `req` on `store`; `clock` (milliseconds) bounds the evaluation time.
 pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
     let src = req.expr.trim_end();
@@ -118,12 +139,14 @@ pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
         Err(e) => {
             return Outcome {
                 error: Some(parse_error(src, &e)),
+                hints: unknown_function_hint(src, &e).into_iter().collect(),
                 ..Outcome::default()
             };
         }
     };
     let opts = crate::views::query_options(clock);
-    let hint_list = hints(src, &expr, req.scrape_interval_ms);
+    let metric_names = store.label_values(METRIC_NAME, &[]);
+    let hint_list = hints(src, &expr, req.scrape_interval_ms, Names(&metric_names));
     if req.tab == Tab::Explain {
         let mut rows = Vec::new();
         flatten(&explain(&expr), 0, &mut rows, &|text| {
@@ -138,16 +161,24 @@ pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
     }
     let step = req.step_ms.max(1);
     let end = req.end_ms - req.end_ms.rem_euclid(step);
-    let result = match req.tab {
-        Tab::Graph
-            if matches!(
-                promql::value_type(&expr),
-                promql::ValueType::Scalar | promql::ValueType::InstantVector
-            ) =>
-        {
-            engine::range_query(store, src, &expr, end - req.range_ms, end, step, &opts)
+    let graphed = req.tab == Tab::Graph
+        && matches!(
+            promql::value_type(&expr),
+            promql::ValueType::Scalar | promql::ValueType::InstantVector
+        );
+    let times = if graphed {
+        Times {
+            start_ms: end - req.range_ms,
+            end_ms: end,
+            step_ms: step,
         }
-        _ => engine::instant_query(store, src, &expr, req.end_ms, &opts),
+    } else {
+        Times::instant(req.end_ms)
+    };
+    let result = if graphed {
+        engine::range_query(store, src, &expr, times.start_ms, end, step, &opts)
+    } else {
+        engine::instant_query(store, src, &expr, req.end_ms, &opts)
     };
     let out = match result {
         Ok(out) => out,
@@ -165,6 +196,9 @@ pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
         outcome.series = chart_series(m, series_name);
     }
     let n = outcome.rows.len();
+    if n == 0 {
+        outcome.empty = explain_empty(store, src, &expr, times, &opts);
+    }
     outcome.summary = format!("{n} {}", if n == 1 { "result" } else { "results" });
     outcome
 }

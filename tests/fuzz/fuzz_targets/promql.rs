@@ -75,7 +75,7 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     let _ = explain::explain(&expr);
-    let _ = hints::hints(src, &expr, 15_000);
+    let _ = hints::hints(src, &expr, 15_000, hints::Names(&[]));
     let opts = Options {
         max_samples: 200_000,
         timeout_ms: Some(2_000.0),

@@ -1,7 +1,7 @@
 //! A query panel's controls and messages, each a component: the view tabs with
 //! Prometheus UI's range, resolution, stacking, legend and end controls; and the
-//! parse or evaluation error, the hints with their one-click fixes, and the
-//! engine's notes.
+//! parse or evaluation error, the hints with their one-click fixes, the
+//! engine's notes, and why an empty result is empty.
 
 use leptos::prelude::*;
 
@@ -41,6 +41,33 @@ pub fn Messages(#[prop(into)] outcome: Signal<Outcome>, on_fix: Callback<String>
         {move || outcome.with(|o| o.notes.clone()).into_iter().map(|n| view! {
             <p class="query-note">{n}</p>
         }).collect_view()}
+    }
+}
+
+/// Why the table or graph is empty, with the suggested query as a button that
+/// puts it in the editor and runs it.
+#[component]
+pub fn EmptyExplanation(
+    #[prop(into)] outcome: Signal<Outcome>,
+    on_fix: Callback<String>,
+) -> impl IntoView {
+    move || {
+        outcome.with(|o| o.empty.clone()).map(|e| {
+            view! {
+                <div class="empty-result" data-testid="empty-result" role="status">
+                    <p>{e.message}</p>
+                    {e.fix.map(|f| {
+                        let (title, shown) = (f.clone(), f.clone());
+                        view! {
+                            <button type="button" class="hint-fix" data-testid="empty-result-fix"
+                                title=title on:click=move |_| on_fix.run(f.clone())>
+                                "Try: " <code>{shown}</code>
+                            </button>
+                        }
+                    })}
+                </div>
+            }
+        })
     }
 }
 

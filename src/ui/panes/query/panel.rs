@@ -9,7 +9,7 @@ use crate::ui::playground::Playground;
 use crate::views::alerts::firing_alert_markers;
 use crate::views::chart::{ChartKind, ChartSpec, Unit, markers};
 
-use super::controls::{Messages, PanelControls};
+use super::controls::{EmptyExplanation, Messages, PanelControls};
 use super::editor::QueryEditor;
 use super::table::ResultTable;
 use crate::ui::browser::{mark, now_ms};
@@ -107,6 +107,7 @@ pub fn QueryPanel(
                 }.into_any(),
                 Tab::Explain => explain_view(outcome.into(), table_of, run_text).into_any(),
             }}
+            <EmptyExplanation outcome=outcome on_fix=Callback::new(run_text)/>
         </section>
     }
 }

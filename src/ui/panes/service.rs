@@ -9,8 +9,10 @@ use crate::pipeline::{Change, Settings};
 use crate::sim::{PythonSource, scenarios};
 use crate::ui::panes::PaneHeader;
 use crate::ui::panes::python_lab::PythonLab;
+use crate::ui::panes::query::set_only_query;
 use crate::ui::playground::{FIRST_VISIT_HOURS, Playground};
 use crate::ui::storage;
+use crate::views::dashboard::defaults::default_dashboard;
 
 /// Whether the user opened the Python lab (storage key).
 const LAB_OPEN_KEY: &str = "python.lab-open";
@@ -123,6 +125,11 @@ fn RunFields(
                     on:change=move |ev| {
                         let name = event_target_value(&ev);
                         playground.new_run(&name, identity.get_untracked().1, FIRST_VISIT_HOURS);
+                        // The Query pane starts from the new service's own first question
+                        // (the other service's query would find nothing).
+                        if let Some(panel) = default_dashboard(&name).panels.first() {
+                            set_only_query(&panel.query);
+                        }
                     }
                 >
                     {scenario_options}

@@ -57,8 +57,9 @@ pub fn saved_queries() -> Vec<String> {
         .collect()
 }
 
-/// Opens the Query pane with `expr` graphed in its only panel ("graph this").
-pub fn open_in_query_pane(expr: &str) {
+/// Makes `expr` the Query pane's only panel (saved and in the address), for the
+/// pane's next mount.
+pub fn set_only_query(expr: &str) {
     let panel = PanelState {
         expr: expr.to_string(),
         ..PanelState::default()
@@ -67,6 +68,11 @@ pub fn open_in_query_pane(expr: &str) {
     storage::save(PANELS_KEY, &params);
     let pairs: Vec<String> = params.split('&').map(str::to_string).collect();
     share::update(panel_key, &pairs);
+}
+
+/// Opens the Query pane with `expr` graphed in its only panel ("graph this").
+pub fn open_in_query_pane(expr: &str) {
+    set_only_query(expr);
     if let Some(w) = web_sys::window() {
         let _ = w.location().set_hash("query");
     }

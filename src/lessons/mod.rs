@@ -110,4 +110,67 @@ pub fn curriculum() -> Vec<Lesson> {
 }
 
 /// The curriculum's files, in order (checked by `cargo test`: every file reads).
-pub const CURRICULUM: [(&str, &str); 0] = [];
+pub const CURRICULUM: [(&str, &str); 17] = [
+    (
+        "01-what-is-monitoring.md",
+        include_str!("curriculum/01-what-is-monitoring.md"),
+    ),
+    ("02-counters.md", include_str!("curriculum/02-counters.md")),
+    ("03-gauges.md", include_str!("curriculum/03-gauges.md")),
+    (
+        "04-histograms.md",
+        include_str!("curriculum/04-histograms.md"),
+    ),
+    (
+        "05-summaries.md",
+        include_str!("curriculum/05-summaries.md"),
+    ),
+    (
+        "06-labels-and-cardinality.md",
+        include_str!("curriculum/06-labels-and-cardinality.md"),
+    ),
+    (
+        "07-exposition-format.md",
+        include_str!("curriculum/07-exposition-format.md"),
+    ),
+    (
+        "08-scraping-targets-up.md",
+        include_str!("curriculum/08-scraping-targets-up.md"),
+    ),
+    (
+        "09-selectors-and-matchers.md",
+        include_str!("curriculum/09-selectors-and-matchers.md"),
+    ),
+    (
+        "10-rate-irate-increase.md",
+        include_str!("curriculum/10-rate-irate-increase.md"),
+    ),
+    (
+        "11-aggregation.md",
+        include_str!("curriculum/11-aggregation.md"),
+    ),
+    (
+        "12-histogram-quantile.md",
+        include_str!("curriculum/12-histogram-quantile.md"),
+    ),
+    (
+        "13-golden-signals-dashboard.md",
+        include_str!("curriculum/13-golden-signals-dashboard.md"),
+    ),
+    (
+        "14-recording-rules.md",
+        include_str!("curriculum/14-recording-rules.md"),
+    ),
+    (
+        "15-alerting-rules.md",
+        include_str!("curriculum/15-alerting-rules.md"),
+    ),
+    (
+        "16-push-vs-pull.md",
+        include_str!("curriculum/16-push-vs-pull.md"),
+    ),
+    (
+        "17-python-lab.md",
+        include_str!("curriculum/17-python-lab.md"),
+    ),
+];

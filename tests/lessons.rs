@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use promplay::expo::textparse::Format;
 use promplay::lessons::{
-    AlertState, CURRICULUM, Check, CheckContext, Lesson, ShowMe, Step, evaluate, parse_lesson,
+    AlertState, CURRICULUM, Check, CheckContext, Lesson, ShowMe, evaluate, parse_lesson,
 };
 use promplay::pipeline::{Change, Options as RunOptions, Pipeline, Run, Timeline};
 use promplay::promql::engine::Options;
@@ -51,13 +51,6 @@ fn pipeline(lesson: &Lesson) -> Pipeline {
     let mut p = Pipeline::new(run, RunOptions::default()).unwrap();
     p.advance_to(T0 + lesson.hours * 3_600_000 + ARRIVAL_MS);
     p
-}
-
-/// The rules a step asks the learner to add (its first ```yaml block).
-fn rules_block(step: &Step) -> Option<String> {
-    let start = step.text.find("```yaml\n")? + "```yaml\n".len();
-    let len = step.text[start..].find("```")?;
-    Some(step.text[start..start + len].to_string())
 }
 
 fn ctx<'a>(
@@ -146,7 +139,7 @@ fn every_lesson_file_reads_and_is_complete() {
                 (1..=2).contains(&step.hints.len()),
                 "{at}: one or two @hint"
             );
-            assert!(step.show_me.is_some(), "{at}: a @show solution");
+            assert!(!step.show_me.is_empty(), "{at}: a @show solution");
             assert!(!step.text.is_empty(), "{at}: prose");
         }
     }
@@ -172,31 +165,39 @@ fn every_show_me_passes_its_checks_and_a_wrong_answer_fails() {
             }
             steps_run += 1;
             let (mut queries, mut panels) = (Vec::new(), Vec::new());
-            if let Some(rules) = rules_block(step) {
-                // Before the rules are added, the show-me alone does not pass.
-                let shown: Vec<String> = match step.show_me.as_ref().unwrap() {
-                    ShowMe::Query(q) | ShowMe::Panel(q) => vec![q.clone()],
-                    ShowMe::Event(_) => Vec::new(),
-                };
+            let shown: Vec<String> = step
+                .show_me
+                .iter()
+                .filter_map(|s| match s {
+                    ShowMe::Query(q) | ShowMe::Panel(q) => Some(q.clone()),
+                    _ => None,
+                })
+                .collect();
+            if step.show_me.iter().any(|s| matches!(s, ShowMe::Rules(_))) {
+                // Before the rules are added, the queries alone do not pass.
                 let exposition = p.peek_scrape(0, Format::OpenMetrics);
                 let exposition = exposition.as_ref().ok().map(|(b, f)| (b.as_str(), *f));
                 let before = ctx(&p, &shown, &shown, exposition);
                 if step.checks.iter().all(|c| evaluate(c, &before).passed) {
                     failures.push(format!("{at}: passes before its rules are added"));
                 }
-                let text = format!("{}{}", p.rules_text(), rules);
-                p.apply_rules(&text)
-                    .unwrap_or_else(|e| panic!("{at}: the rules do not load: {e:?}"));
-                p.advance_to(p.now_ms() + SETTLE_MS);
             }
-            match step.show_me.as_ref().unwrap() {
-                ShowMe::Query(q) => queries.push(q.clone()),
-                ShowMe::Panel(q) => panels.push(q.clone()),
-                ShowMe::Event(event) => {
-                    let (k, v) = event.split_once(':').unwrap();
-                    let now = p.now_ms();
-                    p.add_event(now, Change::parse(k, v).unwrap()).unwrap();
-                    p.advance_to(now + SETTLE_MS);
+            for action in &step.show_me {
+                match action {
+                    ShowMe::Query(q) => queries.push(q.clone()),
+                    ShowMe::Panel(q) => panels.push(q.clone()),
+                    ShowMe::Event(event) => {
+                        let (k, v) = event.split_once(':').unwrap();
+                        let now = p.now_ms();
+                        p.add_event(now, Change::parse(k, v).unwrap()).unwrap();
+                        p.advance_to(now + SETTLE_MS);
+                    }
+                    ShowMe::Rules(group) => {
+                        let text = format!("{}{}", p.rules_text(), group);
+                        p.apply_rules(&text)
+                            .unwrap_or_else(|e| panic!("{at}: the rules do not load: {e:?}"));
+                        p.advance_to(p.now_ms() + SETTLE_MS);
+                    }
                 }
             }
             let exposition = p.peek_scrape(0, Format::OpenMetrics);

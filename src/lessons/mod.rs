@@ -19,6 +19,9 @@
 //! @show query sum(rate(http_requests_total[5m]))
 //! ```
 //!
+//! `@show` may be given more than once (done in order): `@show rules` appends
+//! the step's ```yaml block to the rule file and applies it.
+//!
 //! Check kinds (see [`Check`]): `query REF` (one of the learner's Query panels
 //! gives REF's result on the live store), `panel REF` (one of the dashboard's
 //! panels does), `result EXPR` (the live data satisfies EXPR: it has a result),
@@ -63,7 +66,8 @@ pub struct Step {
     /// What a failed check says (the lesson's own words).
     pub fail: Option<String>,
     pub hints: Vec<String>,
-    pub show_me: Option<ShowMe>,
+    /// What "show me" does, in order (e.g. add the rules, then query their series).
+    pub show_me: Vec<ShowMe>,
     /// 1-based line of the step's heading in its file.
     pub line: usize,
 }
@@ -99,6 +103,8 @@ pub enum ShowMe {
     Panel(String),
     /// Add this timeline event now (link form `kind:value`, e.g. `outage:5m`).
     Event(String),
+    /// Append this group (the step's ```yaml block) to the rule file and apply it.
+    Rules(String),
 }
 
 /// The lessons that ship with the page, in curriculum order.

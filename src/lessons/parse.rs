@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::{AlertState, Check, Lesson, ShowMe, Step};
 use crate::expo::model::MetricType;
-use crate::pipeline::{Change, Timeline};
+use crate::pipeline::{Change, FieldError, Timeline};
 
 /// The largest lesson file read (a teacher's file or URL).
 pub const MAX_LESSON_BYTES: usize = 256 * 1024;
@@ -154,7 +154,7 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, LessonError> {
                 checks: Vec::new(),
                 fail: None,
                 hints: Vec::new(),
-                show_me: None,
+                show_me: Vec::new(),
                 line: n,
             });
             continue;
@@ -184,6 +184,13 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, LessonError> {
     }
     lesson.intro = lesson.intro.trim().to_string();
     Ok(lesson)
+}
+
+/// The first ```yaml fenced block of a step's text.
+fn yaml_block(text: &str) -> Option<String> {
+    let start = text.find("```yaml\n")? + "```yaml\n".len();
+    let len = text[start..].find("```")?;
+    Some(text[start..start + len].to_string())
 }
 
 fn push_line(text: &mut String, line: &str) {
@@ -295,21 +302,33 @@ fn directive(step: &mut Step, line: &str, n: usize) -> Result<(), LessonError> {
         "check" => step.checks.push(check(rest, rest_col, n)?),
         "show" => {
             let (kind, value, col) = word(rest, rest_col);
-            step.show_me = Some(match kind {
+            step.show_me.push(match kind {
                 "query" => ShowMe::Query(promql(value, col, n)?),
                 "panel" => ShowMe::Panel(promql(value, col, n)?),
                 "event" => {
                     let (k, v) = value.split_once(':').ok_or_else(|| {
                         error(n, col, "expected an event as kind:value, e.g. outage:5m")
                     })?;
-                    Change::parse(k, v).map_err(|e| error(n, col, format!("{e:?}")))?;
+                    Change::parse(k, v).map_err(|e| {
+                        let (FieldError::Kind(m) | FieldError::Value(m)) = e;
+                        error(n, col, m)
+                    })?;
                     ShowMe::Event(value.to_string())
+                }
+                "rules" => {
+                    let block = yaml_block(&step.text).ok_or_else(|| {
+                        error(n, rest_col, "@show rules adds the step's ```yaml block: put one in the step's text above it")
+                    })?;
+                    crate::pipeline::check_rule_text(&format!("groups:\n{block}")).map_err(|e| {
+                        error(n, rest_col, format!("the step's rules do not load: {}", e[0].message))
+                    })?;
+                    ShowMe::Rules(block)
                 }
                 _ => {
                     return Err(error(
                         n,
-                        col,
-                        "expected what to show: query, panel or event",
+                        rest_col,
+                        "expected what to show: query, panel, event or rules",
                     ));
                 }
             });
@@ -433,12 +452,9 @@ mod tests {
         );
         assert_eq!(
             step.show_me,
-            Some(ShowMe::Query("sum(rate(http_requests_total[5m]))".into()))
+            [ShowMe::Query("sum(rate(http_requests_total[5m]))".into())]
         );
-        assert_eq!(
-            lesson.steps[1].show_me,
-            Some(ShowMe::Event("outage:5m".into()))
-        );
+        assert_eq!(lesson.steps[1].show_me, [ShowMe::Event("outage:5m".into())]);
         assert_eq!(lesson.steps[1].line, 21);
     }
 
@@ -492,6 +508,25 @@ mod tests {
             assert_eq!((e.line, e.col), (line, col), "{text:?}: {e}");
             assert!(e.message.contains(needle), "{text:?}: {e}");
         }
+    }
+
+    #[test]
+    fn show_rules_takes_the_steps_yaml_block() {
+        let text = "id: r\nscenario: api\n# T\n## Add a rule\nAdd:\n```yaml\n  - name: mine\n    rules:\n      - record: a:b\n        expr: up\n```\n@show rules\n@show query a:b\n";
+        let lesson = parse_lesson(text).unwrap();
+        assert_eq!(
+            lesson.steps[0].show_me,
+            [
+                ShowMe::Rules(
+                    "  - name: mine\n    rules:\n      - record: a:b\n        expr: up\n".into()
+                ),
+                ShowMe::Query("a:b".into())
+            ]
+        );
+        let missing = parse_lesson("id: r\nscenario: api\n# T\n## S\n@show rules\n").unwrap_err();
+        assert_eq!((missing.line, missing.col), (5, 7));
+        let broken = parse_lesson("id: r\nscenario: api\n# T\n## S\n```yaml\n  - name: x\n    rules:\n      - record: a\n```\n@show rules\n").unwrap_err();
+        assert!(broken.message.contains("do not load"), "{broken}");
     }
 
     #[test]

@@ -35,7 +35,9 @@ pub use lab::{LabNeed, LabScrape, LabStart};
 pub use link::{Link, LinkError, MAX_LINK_CHARS, MAX_REPLAY_MS};
 pub use packed::{pack, unpack};
 pub use run::{AlertingTexts, Run, Settings, SilenceText};
-pub use timeline::{Change, Event, MAX_ALERTING_TEXTS, MAX_EVENTS, Timeline, TimelineError};
+pub use timeline::{
+    Change, Event, FieldError, MAX_ALERTING_TEXTS, MAX_EVENTS, Timeline, TimelineError,
+};
 
 use crate::rules::RuleFileError;
 

@@ -76,27 +76,36 @@ pub fn StepView(
         verdict.set(Some(Verdict { passed, lines }));
     };
     let show_me = step.show_me.clone();
-    let show = move |_| match show_me.clone() {
-        Some(ShowMe::Query(q)) => open_in_query_pane(&q),
-        Some(ShowMe::Panel(q)) => {
-            let scenario = playground
-                .read(|p| p.run().scenario.clone())
-                .unwrap_or_default();
-            let mut dashboard = saved::load(&scenario);
-            if !dashboard.panels.iter().any(|p| p.query == q) {
-                dashboard.panels.push(Panel::new("From the lesson", &q));
-                saved::save(&scenario, &dashboard);
+    let show = move |_| {
+        for action in &show_me {
+            match action.clone() {
+                ShowMe::Query(q) => open_in_query_pane(&q),
+                ShowMe::Panel(q) => {
+                    let scenario = playground
+                        .read(|p| p.run().scenario.clone())
+                        .unwrap_or_default();
+                    let mut dashboard = saved::load(&scenario);
+                    if !dashboard.panels.iter().any(|p| p.query == q) {
+                        dashboard.panels.push(Panel::new("From the lesson", &q));
+                        saved::save(&scenario, &dashboard);
+                    }
+                    go_to("dashboard");
+                }
+                ShowMe::Event(event) => {
+                    if let Some((kind, value)) = event.split_once(':')
+                        && let Ok(change) = Change::parse(kind, value)
+                    {
+                        playground.change_now(change);
+                    }
+                }
+                ShowMe::Rules(group) => {
+                    let _ = playground.change_alerting(|p| {
+                        let text = format!("{}{group}", p.rules_text());
+                        p.apply_rules(&text)
+                    });
+                }
             }
-            go_to("dashboard");
         }
-        Some(ShowMe::Event(event)) => {
-            if let Some((kind, value)) = event.split_once(':')
-                && let Ok(change) = Change::parse(kind, value)
-            {
-                playground.change_now(change);
-            }
-        }
-        None => {}
     };
     let hints = step.hints.clone();
     let hint_count = hints.len();
@@ -116,7 +125,7 @@ pub fn StepView(
             })}
             <div class="lesson-actions">
                 <button type="button" data-testid="lesson-check" disabled=step.checks.is_empty() on:click=run_checks>"Check"</button>
-                <button type="button" data-testid="lesson-show-me" disabled=step.show_me.is_none() on:click=show>"Show me"</button>
+                <button type="button" data-testid="lesson-show-me" disabled=step.show_me.is_empty() on:click=show>"Show me"</button>
                 <button type="button" data-testid="lesson-hint" disabled=move || { hints_shown.get() >= hint_count }
                     on:click=move |_| hints_shown.update(|n| *n += 1)>"Hint"</button>
             </div>

@@ -10,6 +10,7 @@ use crate::ui::browser::now_ms;
 use crate::ui::panes::dashboard::saved;
 use crate::ui::panes::query::{open_in_query_pane, saved_queries};
 use crate::ui::playground::Playground;
+use crate::views::dashboard::interval;
 use crate::views::dashboard::model::Panel;
 use crate::views::lesson::Progress;
 
@@ -44,10 +45,20 @@ pub fn StepView(
         let scenario = playground
             .read(|p| p.run().scenario.clone())
             .unwrap_or_default();
+        // Panels use Grafana's interval variables: checked as the dashboard shows them.
+        let window = playground
+            .read(|p| {
+                interval::window(
+                    p.now_ms(),
+                    saved::DEFAULT_RANGE_MS,
+                    p.settings().interval_ms,
+                )
+            })
+            .unwrap_or_else(|| interval::window(0, saved::DEFAULT_RANGE_MS, 15_000));
         let panels: Vec<String> = saved::load(&scenario)
             .panels
             .into_iter()
-            .map(|p| p.query)
+            .map(|p| interval::substitute(&p.query, &window))
             .collect();
         let outcomes = playground.with_mut(|p| {
             let exposition = p.peek_scrape(0, Format::OpenMetrics).ok();

@@ -192,6 +192,9 @@ fn every_show_me_passes_its_checks_and_a_wrong_answer_fails() {
                         p.add_event(now, Change::parse(k, v).unwrap()).unwrap();
                         p.advance_to(now + SETTLE_MS);
                     }
+                    ShowMe::Program(_) => {
+                        unreachable!("{at}: the Python lab's steps are browser-only")
+                    }
                     ShowMe::Rules(group) => {
                         let text = format!("{}{}", p.rules_text(), group);
                         p.apply_rules(&text)

@@ -20,7 +20,8 @@
 //! ```
 //!
 //! `@show` may be given more than once (done in order): `@show rules` appends
-//! the step's ```yaml block to the rule file and applies it.
+//! the step's ```yaml block to the rule file and applies it; `@show program`
+//! runs the step's ```python block (or the scenario's own program) in the Python lab.
 //!
 //! Check kinds (see [`Check`]): `query REF` (one of the learner's Query panels
 //! gives REF's result on the live store), `panel REF` (one of the dashboard's
@@ -105,6 +106,9 @@ pub enum ShowMe {
     Event(String),
     /// Append this group (the step's ```yaml block) to the rule file and apply it.
     Rules(String),
+    /// Run a program in the Python lab: the step's ```python block, or (`None`)
+    /// the scenario's own program as written.
+    Program(Option<String>),
 }
 
 /// The lessons that ship with the page, in curriculum order.

@@ -186,9 +186,10 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, LessonError> {
     Ok(lesson)
 }
 
-/// The first ```yaml fenced block of a step's text.
-fn yaml_block(text: &str) -> Option<String> {
-    let start = text.find("```yaml\n")? + "```yaml\n".len();
+/// The first fenced block of `language` (```yaml, ```python) in a step's text.
+fn fenced_block(text: &str, language: &str) -> Option<String> {
+    let open = format!("```{language}\n");
+    let start = text.find(&open)? + open.len();
     let len = text[start..].find("```")?;
     Some(text[start..start + len].to_string())
 }
@@ -315,8 +316,9 @@ fn directive(step: &mut Step, line: &str, n: usize) -> Result<(), LessonError> {
                     })?;
                     ShowMe::Event(value.to_string())
                 }
+                "program" => ShowMe::Program(fenced_block(&step.text, "python")),
                 "rules" => {
-                    let block = yaml_block(&step.text).ok_or_else(|| {
+                    let block = fenced_block(&step.text, "yaml").ok_or_else(|| {
                         error(n, rest_col, "@show rules adds the step's ```yaml block: put one in the step's text above it")
                     })?;
                     crate::pipeline::check_rule_text(&format!("groups:\n{block}")).map_err(|e| {
@@ -328,7 +330,7 @@ fn directive(step: &mut Step, line: &str, n: usize) -> Result<(), LessonError> {
                     return Err(error(
                         n,
                         rest_col,
-                        "expected what to show: query, panel, event or rules",
+                        "expected what to show: query, panel, event, rules or program",
                     ));
                 }
             });

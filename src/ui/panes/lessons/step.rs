@@ -109,6 +109,13 @@ pub fn StepView(
                         playground.change_now(change);
                     }
                 }
+                ShowMe::Program(program) => {
+                    let code =
+                        program.or_else(|| playground.read(|p| p.python_source().code.to_string()));
+                    if let Some(code) = code {
+                        playground.run_program(&code);
+                    }
+                }
                 ShowMe::Rules(group) => {
                     let _ = playground.change_alerting(|p| {
                         let text = format!("{}{group}", p.rules_text());

@@ -161,8 +161,8 @@ impl Axes {
 /// the canvas's top right corner (`.chart-export` in static/style.css: 4 px from
 /// the top, about 20 px tall), so nothing drawn sits under them.
 const TOP_CSS: f64 = 26.0;
-/// CSS pixels per time label (`HH:MM:SS` and the gap to the next one).
-const X_TICK_CSS: f64 = 100.0;
+/// CSS pixels per time label (`HH:MM:SS` at 12 px and the gap to the next one).
+const X_TICK_CSS: f64 = 80.0;
 /// CSS pixels per value label (its height and the gap to the next one).
 const Y_TICK_CSS: f64 = 40.0;
 

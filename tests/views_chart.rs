@@ -131,6 +131,26 @@ fn units_are_guessed_from_names_and_functions() {
             "max by (instance) (process_resident_memory_bytes{job=~\"a_seconds\"})",
             Unit::Bytes,
         ),
+        // Same units divided: a share, not "/s".
+        (
+            "sum(rate(a_total[5m])) / sum(rate(b_total[5m]))",
+            Unit::Ratio,
+        ),
+        (
+            "(sum(rate(http_requests_total{status=~\"5..\"}[5m])) or vector(0))\n/ sum(rate(http_requests_total[5m]))",
+            Unit::Ratio,
+        ),
+        ("max(disk_usage_bytes / disk_total_bytes)", Unit::Ratio),
+        (
+            "sum by (mode) (rate(cpu_seconds_total[1m])) / ignoring(mode) group_left sum(rate(cpu_seconds_total[1m]))",
+            Unit::Ratio,
+        ),
+        ("rate(x_bytes_total[5m]) / 1024", Unit::BytesPerSecond),
+        ("a_total / b_total", Unit::None),
+        (
+            "sum(rate(x_seconds_sum[5m])) / sum(rate(x_seconds_count[5m]))",
+            Unit::Seconds,
+        ),
     ];
     for &(expr, want) in cases {
         assert_eq!(Unit::for_metric(expr), want, "{expr}");
@@ -322,4 +342,161 @@ fn markers_are_placed_and_clipped_to_the_axis() {
     };
     assert_eq!(change.placement((0.0, 10.0)), (None, None));
     assert_eq!(change.placement((0.0, 50.0)), (Some(50.0), None));
+}
+
+/// Unix seconds of `2024-05-01T<hh>:<mm>:<ss>Z` plus `days`.
+fn at(days: i64, hh: i64, mm: i64, ss: i64) -> f64 {
+    (1_714_521_600 + days * 86_400 + hh * 3600 + mm * 60 + ss) as f64
+}
+
+fn labels(ticks: &[Tick]) -> Vec<&str> {
+    ticks.iter().map(|t| t.label.as_str()).collect()
+}
+
+#[test]
+fn time_ticks_fall_on_round_times() {
+    // An hour from 03:28:20: round minutes, not every 16m40s (03:30:00, 03:46:40).
+    let ticks = time_ticks(at(0, 3, 28, 20), at(0, 4, 28, 20), 6);
+    assert_eq!(
+        labels(&ticks),
+        ["03:30", "03:40", "03:50", "04:00", "04:10", "04:20"]
+    );
+    let ticks = time_ticks(at(0, 3, 28, 20), at(0, 4, 28, 20), 4);
+    assert_eq!(labels(&ticks), ["03:30", "03:45", "04:00", "04:15"]);
+    assert_eq!(ticks[0].at, at(0, 3, 30, 0));
+    // Steps from the round list: 1, 2, 5, 10, 15, 30 s or min, hours, days.
+    let steps: Vec<f64> = [50.0, 100.0, 240.0, 600.0, 1500.0, 3600.0, 5400.0, 86_400.0]
+        .iter()
+        .map(|span| time_step(*span, 5))
+        .collect();
+    assert_eq!(
+        steps,
+        [10.0, 30.0, 60.0, 120.0, 300.0, 900.0, 1800.0, 6.0 * 3600.0]
+    );
+    assert_eq!(time_step(10.0 * 86_400.0, 6), 2.0 * 86_400.0);
+    // Under a minute a step: seconds shown.
+    let ticks = time_ticks(at(0, 12, 0, 3), at(0, 12, 1, 3), 6);
+    assert_eq!(
+        labels(&ticks),
+        [
+            "12:00:10", "12:00:20", "12:00:30", "12:00:40", "12:00:50", "12:01:00"
+        ]
+    );
+    assert!(time_ticks(5.0, 5.0, 6).is_empty());
+}
+
+#[test]
+fn time_ticks_name_the_day_on_ranges_crossing_midnight() {
+    // A day from 03:47 on May 1: 3-hourly, midnight named by its date.
+    let ticks = time_ticks(at(0, 3, 47, 0), at(1, 3, 47, 0), 8);
+    assert_eq!(
+        labels(&ticks),
+        [
+            "06:00", "09:00", "12:00", "15:00", "18:00", "21:00", "May 2", "03:00"
+        ]
+    );
+    // Two days: every midnight named.
+    let ticks = time_ticks(at(0, 10, 0, 0), at(2, 10, 0, 0), 4);
+    assert_eq!(labels(&ticks), ["12:00", "May 2", "12:00", "May 3"]);
+    // Steps of days: dates only; the month turns.
+    let ticks = time_ticks(at(-3, 0, 0, 0), at(7, 0, 0, 0), 6);
+    assert_eq!(
+        labels(&ticks),
+        ["Apr 29", "May 1", "May 3", "May 5", "May 7"]
+    );
+    // Within one day: no date.
+    let ticks = time_ticks(at(0, 1, 0, 0), at(0, 23, 0, 0), 8);
+    assert!(ticks.iter().all(|t| t.label.contains(':')), "{ticks:?}");
+}
+
+#[test]
+fn value_ticks_are_round_and_never_read_alike() {
+    let cases: &[(Unit, f64, f64, &[&str])] = &[
+        // A scrape duration near 1 ms that barely moves: as many decimals as
+        // the step needs, not "1 ms" four times.
+        (
+            Unit::Seconds,
+            0.00100005,
+            0.00100035,
+            &["1.0001 ms", "1.0002 ms", "1.0003 ms"],
+        ),
+        (
+            Unit::Seconds,
+            0.0,
+            0.0016,
+            &["0 s", "0.5 ms", "1 ms", "1.5 ms"],
+        ),
+        (
+            Unit::Seconds,
+            0.0,
+            200.0,
+            &["0 s", "1 min", "2 min", "3 min"],
+        ),
+        (
+            Unit::Bytes,
+            0.0,
+            9.0 * 1024.0 * 1024.0,
+            &["0 B", "2 MiB", "4 MiB", "6 MiB", "8 MiB"],
+        ),
+        (Unit::Ratio, 0.0, 1.05, &["0%", "50%", "100%"]),
+        (
+            Unit::PerSecond,
+            -100.0,
+            1600.0,
+            &["0/s", "0.5k/s", "1k/s", "1.5k/s"],
+        ),
+        (
+            Unit::None,
+            0.0012,
+            0.0019,
+            &["0.0012", "0.0014", "0.0016", "0.0018"],
+        ),
+    ];
+    for &(unit, lo, hi, want) in cases {
+        let ticks = value_ticks(unit, lo, hi, 5);
+        assert_eq!(labels(&ticks), want, "{unit:?} {lo}..{hi}");
+        assert!(ticks.iter().all(|t| (lo..=hi).contains(&t.at)));
+    }
+    // Whatever the range, labels are distinct.
+    for (lo, hi) in [(0.99e-3, 1.01e-3), (41.999, 42.001), (1e9, 1e9 + 3.0)] {
+        for unit in [Unit::Seconds, Unit::None, Unit::Bytes, Unit::PerSecond] {
+            let ticks = value_ticks(unit, lo, hi, 6);
+            let mut seen = labels(&ticks);
+            assert!(seen.len() >= 2, "{unit:?} {lo}..{hi}: {ticks:?}");
+            seen.dedup();
+            assert_eq!(seen.len(), ticks.len(), "{unit:?} {lo}..{hi}: {ticks:?}");
+        }
+    }
+    assert!(value_ticks(Unit::None, 1.0, 1.0, 5).is_empty());
+}
+
+#[test]
+fn bucket_bounds_are_labelled_in_the_histograms_unit() {
+    let query = "sum by (le) (rate(http_request_duration_seconds_bucket[5m]))";
+    assert_eq!(Unit::for_buckets(query), Unit::Seconds);
+    assert_eq!(
+        Unit::for_buckets("rate(queue_depth_bucket[5m])"),
+        Unit::None
+    );
+    let les = [0.005, 0.25, 2.5, f64::INFINITY];
+    let spelled: Vec<String> = ["0.005", "0.25", "2.5", "+Inf"].map(String::from).to_vec();
+    assert_eq!(
+        bound_labels(Unit::Seconds, &les, &spelled),
+        ["5 ms", "250 ms", "2.5 s", "+Inf"]
+    );
+    assert_eq!(bound_labels(Unit::None, &les, &spelled), spelled);
+    // Bounds the unit would write alike keep their spelling.
+    let close = [0.0010001, 0.0010002];
+    let close_spelled: Vec<String> = ["0.0010001", "0.0010002"].map(String::from).to_vec();
+    assert_eq!(
+        bound_labels(Unit::Seconds, &close, &close_spelled),
+        close_spelled
+    );
+    // The heatmap's hover names its rows the same way.
+    let mut heat = spec(ChartKind::Heatmap, Unit::PerSecond, histogram(4));
+    heat.le_unit = Unit::Seconds;
+    let h = hover_at(&heat, &[], T0).unwrap();
+    assert_eq!(h.rows[0].name, "le +Inf");
+    assert_eq!(h.rows[1].name, "le 1 s");
+    assert_eq!(h.rows[5].name, "le 50 ms");
 }

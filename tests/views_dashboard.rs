@@ -195,3 +195,32 @@ fn panel_errors_are_reported_not_thrown() {
     let empty = evaluate_panel(&store, &Panel::new("p", " "), &w, clock);
     assert!(empty.error.is_some());
 }
+
+#[test]
+fn worker_busy_share_stays_within_100_percent() {
+    // The worker's loop is always busy; the Summary's sum counts a request when it
+    // ends, whole, so the raw rate of it goes past 1 where a window catches the end
+    // of a request begun before it. The panel bounds the share at 1.
+    let duration = 70 * 60_000;
+    let store = store_of("worker", duration);
+    let w = window(START_MS + duration, 60 * 60_000, SCRAPE_MS);
+    let busy = default_dashboard("worker")
+        .panels
+        .into_iter()
+        .find(|p| p.title.contains("busy"))
+        .expect("a busy panel");
+    let values = |panel: &Panel| -> Vec<f64> {
+        let out = evaluate_panel(&store, panel, &w, clock);
+        assert_eq!(out.error, None);
+        out.spec.series[0].points.iter().map(|p| p.1).collect()
+    };
+    let raw = Panel::new(
+        "raw",
+        "max(rate(request_processing_seconds_sum[$__rate_interval]))",
+    );
+    let max = |v: Vec<f64>| v.into_iter().fold(f64::MIN, f64::max);
+    assert!(max(values(&raw)) > 1.0, "the raw rate overshoots");
+    let shown = values(&busy);
+    assert!(shown.iter().all(|v| (0.95..=1.0).contains(v)), "{shown:?}");
+    assert_eq!(busy.unit, Unit::Ratio);
+}

@@ -9,6 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 
 use super::{Palette, Unit};
+use crate::views::chart::{time_ticks, value_ticks};
 
 pub(crate) type Root = DrawingArea<CanvasBackend, Shift>;
 pub(crate) type TimeChart<'a> =
@@ -156,7 +157,17 @@ impl Axes {
     }
 }
 
-/// A cartesian frame with a mesh and labelled axes.
+/// Room kept above the plot, in CSS pixels, for the PNG/CSV buttons laid over
+/// the canvas's top right corner (`.chart-export` in static/style.css: 4 px from
+/// the top, about 20 px tall), so nothing drawn sits under them.
+const TOP_CSS: f64 = 26.0;
+/// CSS pixels per time label (`HH:MM:SS` at 12 px and the gap to the next one).
+const X_TICK_CSS: f64 = 80.0;
+/// CSS pixels per value label (its height and the gap to the next one).
+const Y_TICK_CSS: f64 = 40.0;
+
+/// A cartesian frame with axes, grid lines and labels at the ticks `views::chart`
+/// chooses (round times, round values in the unit).
 pub(crate) fn frame<'a>(
     root: &'a Root,
     axes: &Axes,
@@ -165,30 +176,58 @@ pub(crate) fn frame<'a>(
 ) -> Result<TimeChart<'a>, String> {
     let mut chart = ChartBuilder::on(root)
         .margin(px(dpr, 10.0))
+        .margin_top(px(dpr, TOP_CSS))
         .margin_right(px(dpr, 10.0 + axes.right_css))
         .x_label_area_size(px(dpr, 24.0))
         .y_label_area_size(px(dpr, axes.y_area_css))
         .build_cartesian_2d(axes.x.0..axes.x.1, axes.y.0..axes.y.1)
         .map_err(err)?;
-    let unit = axes.unit;
-    let x_fmt = |x: &f64| crate::views::chart::format_clock(*x);
-    let y_fmt = move |y: &f64| unit.format(*y);
-    let mut mesh = chart.configure_mesh();
-    mesh.light_line_style(palette.grid.mix(0.35).stroke_width(px(dpr, 1.0)))
-        .bold_line_style(palette.grid.stroke_width(px(dpr, 1.0)))
+    chart
+        .configure_mesh()
         .axis_style(palette.foreground.stroke_width(px(dpr, 1.0)))
-        .label_style(font(dpr, 12.0, &palette.foreground))
-        .x_labels(if axes.x_time { 6 } else { 0 })
-        .y_labels(if axes.y_values { 5 } else { 0 })
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt);
-    if !axes.x_time {
-        mesh.disable_x_mesh();
+        .x_labels(0)
+        .y_labels(0)
+        .disable_mesh()
+        .draw()
+        .map_err(err)?;
+    let plot = Plot::of(&chart, dpr);
+    let scale = crate::ui::presenter::text_scale();
+    let grid = palette.grid.stroke_width(px(dpr, 1.0));
+    let label = font(dpr, 12.0, &palette.foreground);
+    let (width, _) = root.dim_in_pixel();
+    if axes.x_time {
+        let room = (plot.right - plot.left) as f64 / dpr / (X_TICK_CSS * scale);
+        let style = top_centered(label.clone());
+        for tick in time_ticks(axes.x.0, axes.x.1, room.floor().max(2.0) as usize) {
+            let (x, _) = chart.backend_coord(&(tick.at, axes.y.0));
+            root.draw(&PathElement::new([(x, plot.top), (x, plot.bottom)], grid))
+                .map_err(err)?;
+            // A label that would run off the canvas is left out (its line stays).
+            let (w, _) = root.estimate_text_size(&tick.label, &style).map_err(err)?;
+            if x - (w as i32) / 2 >= 0 && x + (w as i32) / 2 <= width as i32 {
+                let at = (x, plot.bottom + px(dpr, 5.0) as i32);
+                root.draw(&Text::new(tick.label, at, style.clone()))
+                    .map_err(err)?;
+            }
+        }
     }
-    if !axes.y_values {
-        mesh.disable_y_mesh();
+    if axes.y_values {
+        let room = (plot.bottom - plot.top) as f64 / dpr / (Y_TICK_CSS * scale);
+        let style = right_aligned(label);
+        for tick in value_ticks(
+            axes.unit,
+            axes.y.0,
+            axes.y.1,
+            room.floor().max(2.0) as usize,
+        ) {
+            let (_, y) = chart.backend_coord(&(axes.x.0, tick.at));
+            root.draw(&PathElement::new([(plot.left, y), (plot.right, y)], grid))
+                .map_err(err)?;
+            let at = (plot.left - px(dpr, 6.0) as i32, y);
+            root.draw(&Text::new(tick.label, at, style.clone()))
+                .map_err(err)?;
+        }
     }
-    mesh.draw().map_err(err)?;
     Ok(chart)
 }
 

@@ -2,20 +2,22 @@
 //! series carry an `le` label and cumulative counts or rates, as `rate(x_bucket[5m])`
 //! or `sum by (le) (rate(x_bucket[5m]))` return them. Per timestamp the cumulative
 //! values become per-bucket ones (each minus the next lower bucket's, at least 0);
-//! rows are the buckets as ordinal rows labelled with their `le` (`+Inf` on top),
+//! rows are the buckets as ordinal rows labelled with their `le` in the histogram's
+//! unit (`5 ms`, `+Inf` on top),
 //! columns the timestamps, each cell spanning one step, coloured by its value.
 
 use plotters::prelude::*;
 
 use super::frame::{self, Axes, Plot, px};
 use super::{ChartSeries, Palette, Unit};
-use crate::views::chart::{buckets, heat_fraction};
+use crate::views::chart::{bound_labels, buckets, heat_fraction};
 
-/// Draws the heatmap of `series` (values in `unit`, shown on the colour legend).
+/// Draws the heatmap of `series` (values in `unit`, shown on the colour legend;
+/// rows labelled with their bounds in `le_unit`).
 pub(crate) fn draw_heatmap(
     canvas: &web_sys::HtmlCanvasElement,
     series: &[ChartSeries],
-    unit: Unit,
+    (unit, le_unit): (Unit, Unit),
     palette: &Palette,
     dpr: f64,
 ) -> Result<Plot, String> {
@@ -58,8 +60,9 @@ pub(crate) fn draw_heatmap(
     let label_style = frame::right_aligned(frame::font(dpr, 11.0, &palette.foreground));
     let row_px = (plot.bottom - plot.top) as f64 / rows;
     let every = ((14.0 * dpr) / row_px).ceil().max(1.0) as usize;
-    for (k, label) in b.labels.iter().enumerate().rev() {
-        if !(b.labels.len() - 1 - k).is_multiple_of(every) {
+    let labels = bound_labels(le_unit, &b.les, &b.labels);
+    for (k, label) in labels.iter().enumerate().rev() {
+        if !(labels.len() - 1 - k).is_multiple_of(every) {
             continue;
         }
         let (_, y) = chart.backend_coord(&(x0, k as f64 + 0.5));

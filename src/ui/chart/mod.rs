@@ -111,8 +111,20 @@ pub fn draw_chart_visible(
             let colors: Vec<usize> = shown.iter().map(|(i, _)| *i).collect();
             stacked::draw_stacked(canvas, &points, &colors, spec.unit, palette, dpr)
         }
-        ChartKind::Heatmap => heatmap::draw_heatmap(canvas, &spec.series, spec.unit, palette, dpr),
-        ChartKind::Bars => bars::draw_bars(canvas, &spec.series, spec.unit, palette, dpr),
+        ChartKind::Heatmap => heatmap::draw_heatmap(
+            canvas,
+            &spec.series,
+            (spec.unit, spec.le_unit),
+            palette,
+            dpr,
+        ),
+        ChartKind::Bars => bars::draw_bars(
+            canvas,
+            &spec.series,
+            (spec.unit, spec.le_unit),
+            palette,
+            dpr,
+        ),
         ChartKind::Stat => stat::draw_stat(canvas, first.1, first.0, spec.unit, palette, dpr),
         ChartKind::Gauge => gauge::draw_gauge(
             canvas,

@@ -64,9 +64,8 @@ pub fn hover_at(spec: &ChartSpec, visible: &[bool], t: f64) -> Option<Hover> {
         ChartKind::Heatmap => {
             let b = buckets(&spec.series);
             let i = b.nearest(t)?;
-            let rows = b
-                .labels
-                .iter()
+            let rows = super::bound_labels(spec.le_unit, &b.les, &b.labels)
+                .into_iter()
                 .zip(&b.counts[i])
                 .rev()
                 .map(|(le, v)| HoverRow {

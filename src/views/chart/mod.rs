@@ -1,8 +1,10 @@
 //! What a chart shows, browser-free: the spec (kind, unit, series, legend template,
 //! markers), units guessed from queries and numbers formatted in them, legend names,
+//! axis ticks (round times and values, labels that tell them apart),
 //! downsampling, stacking, histogram buckets, hover lookup and legend isolation, and
 //! the CSV export. `ui::chart` draws it on a canvas.
 
+mod axis;
 mod buckets;
 mod downsample;
 mod export;
@@ -13,6 +15,7 @@ mod stack;
 mod units;
 mod values;
 
+pub use axis::{Tick, bound_labels, time_step, time_ticks, value_ticks};
 pub use buckets::{Buckets, buckets, heat_fraction, last_distribution, parse_le};
 pub use downsample::downsample;
 pub use export::{file_name, to_csv};

@@ -62,6 +62,10 @@ pub struct ChartSpec {
     pub legend: Option<String>,
     /// Moments marked on the time axis (the run's events), for kinds with one.
     pub markers: Vec<ChartMarker>,
+    /// The unit of the buckets' bounds (`le`) for Heatmap and Bars, which label
+    /// their rows and bars with them (`Seconds`: `5 ms`, `2.5 s`; see
+    /// [`Unit::for_buckets`]).
+    pub le_unit: Unit,
 }
 
 /// A moment on the time axis, drawn as Grafana draws annotations: a dashed line

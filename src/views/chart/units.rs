@@ -14,6 +14,7 @@
 //! | `rate(x_bytes_total[5m])` | `BytesPerSecond` |
 //! | `rate(x_seconds_total[5m])` (CPU seconds per second) | `Ratio` (share of one core) |
 //! | `rate(x_seconds_sum[5m]) / rate(x_seconds_count[5m])` (an average) | `Seconds` |
+//! | `sum(rate(a_total[5m])) / sum(rate(b_total[5m]))`, `x_bytes / y_bytes` (a share: same units divided) | `Ratio` |
 //! | `histogram_quantile(0.9, rate(x_seconds_bucket[5m]))` | `Seconds` |
 //! | `time() - x_start_time_seconds` | `Seconds` (an age) |
 //! | `x_start_time_seconds`, `x_timestamp_seconds`, `x_created` (Unix times), `count(...)`, `up` | `None` |
@@ -85,18 +86,59 @@ fn scan(expr: &str) -> (Vec<&str>, Vec<&str>) {
     (names, calls)
 }
 
+/// Whether `expr` is, under parentheses and aggregations that keep units, a
+/// division of two quantities in the same unit (`sum(rate(a[5m])) / sum(rate(b[5m]))`,
+/// `x_bytes / y_bytes`): a share, without a unit. Plain numbers divided
+/// (`a_total / b_total`) stay plain.
+fn same_unit_division(expr: &str) -> bool {
+    use crate::promql::ast::{AggOp, BinOp};
+    use crate::promql::{ExprKind, parse};
+    let Ok(tree) = parse(expr) else {
+        return false;
+    };
+    let mut node = &tree;
+    loop {
+        match &node.kind {
+            ExprKind::Paren(inner) => node = inner,
+            ExprKind::Aggregate(a)
+                if matches!(
+                    a.op,
+                    AggOp::Sum
+                        | AggOp::Avg
+                        | AggOp::Min
+                        | AggOp::Max
+                        | AggOp::Topk
+                        | AggOp::Bottomk
+                        | AggOp::Quantile
+                        | AggOp::Limitk
+                        | AggOp::LimitRatio
+                ) =>
+            {
+                node = &a.expr
+            }
+            ExprKind::Binary(b) if b.op == BinOp::Div && !b.return_bool => {
+                let side = |e: &crate::promql::Expr| {
+                    Unit::for_metric(expr.get(e.span.start..e.span.end).unwrap_or(""))
+                };
+                let left = side(&b.lhs);
+                return left != Unit::None && left == side(&b.rhs);
+            }
+            _ => return false,
+        }
+    }
+}
+
 impl Unit {
     /// Guesses the unit of what `expr_or_name` returns from the metric names in it
     /// and the functions applied (see the table in this module's documentation).
     pub fn for_metric(expr_or_name: &str) -> Unit {
+        if same_unit_division(expr_or_name) {
+            return Unit::Ratio;
+        }
         let (names, calls) = scan(expr_or_name);
         let has = |f: &str| calls.iter().any(|c| c.eq_ignore_ascii_case(f));
         if has("histogram_quantile") {
-            return names
-                .iter()
-                .map(|n| bucket_unit(n))
-                .find(|u| *u != Unit::None)
-                .unwrap_or(Unit::None);
+            return Unit::for_buckets(expr_or_name);
         }
         // The outermost function, when the expression starts with a call.
         let outer = calls
@@ -135,6 +177,18 @@ impl Unit {
         quantity.unwrap_or(Unit::None)
     }
 
+    /// The unit of the bucket bounds (`le`) of the histogram `expr` reads
+    /// (`rate(x_seconds_bucket[5m])` → `Seconds`): what heatmap rows and bars are
+    /// labelled in.
+    pub fn for_buckets(expr: &str) -> Unit {
+        scan(expr)
+            .0
+            .iter()
+            .map(|n| bucket_unit(n))
+            .find(|u| *u != Unit::None)
+            .unwrap_or(Unit::None)
+    }
+
     /// Gauge bounds that follow from the unit alone (ratios 0..1, percentages 0..100).
     pub fn natural_range(self) -> Option<(f64, f64)> {
         match self {
@@ -153,15 +207,50 @@ impl Unit {
         if v.is_infinite() {
             return if v > 0.0 { "+Inf" } else { "-Inf" }.into();
         }
+        let scale = self.scale(v.abs());
+        format!("{}{}", short(scale.apply(v)), scale.suffix)
+    }
+
+    /// How values of magnitude `a` are written in this unit: the number's scale
+    /// and what follows it (` ms`, ` MiB/s`, `k/s`, `%`). Small plain numbers
+    /// keep no prefix (`0.005`, not `5m`, which reads as minutes).
+    pub(super) fn scale(self, a: f64) -> Scale {
         match self {
-            Unit::None => si(v, ""),
-            Unit::PerSecond => si(v, "/s"),
-            Unit::Ratio => format!("{}%", short(v * 100.0)),
-            Unit::Percent => format!("{}%", short(v)),
-            Unit::Bytes => bytes(v, ""),
-            Unit::BytesPerSecond => bytes(v, "/s"),
-            Unit::Seconds => seconds(v),
+            Unit::None => si(a, ""),
+            Unit::PerSecond => si(a, "/s"),
+            Unit::Ratio => Scale::new(100.0, 1.0, "%"),
+            Unit::Percent => Scale::new(1.0, 1.0, "%"),
+            Unit::Bytes => bytes(a, ""),
+            Unit::BytesPerSecond => bytes(a, "/s"),
+            Unit::Seconds => seconds(a),
         }
+    }
+}
+
+/// A value written as `value × mul / div` followed by `suffix`.
+pub(super) struct Scale {
+    mul: f64,
+    div: f64,
+    pub suffix: String,
+}
+
+impl Scale {
+    fn new(mul: f64, div: f64, suffix: &str) -> Scale {
+        Scale {
+            mul,
+            div,
+            suffix: suffix.to_string(),
+        }
+    }
+
+    /// The number written for `v`.
+    pub fn apply(&self, v: f64) -> f64 {
+        v * self.mul / self.div
+    }
+
+    /// The value whose number is `n`.
+    pub fn unapply(&self, n: f64) -> f64 {
+        n * self.div / self.mul
     }
 }
 
@@ -175,63 +264,50 @@ pub fn short(v: f64) -> String {
         };
     }
     let decimals = (2.0 - v.abs().log10().floor()).clamp(0.0, 6.0) as usize;
-    let text = format!("{v:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &text
-    };
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.into()
-    }
+    super::axis::trimmed(&format!("{v:.decimals$}"))
 }
 
-/// SI prefixes for thousands and up; small values stay plain (`0.005`, not `5m`,
-/// which reads as minutes).
-fn si(v: f64, suffix: &str) -> String {
+/// SI prefixes for thousands and up.
+fn si(a: f64, suffix: &str) -> Scale {
     const PREFIXES: [(f64, &str); 5] =
         [(1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")];
-    let a = v.abs();
-    for (scale, p) in PREFIXES {
-        if a >= scale * 0.9995 {
-            return format!("{}{p}{suffix}", short(v / scale));
-        }
-    }
-    format!("{}{suffix}", short(v))
+    PREFIXES
+        .iter()
+        .find(|(scale, _)| a >= scale * 0.9995)
+        .map_or_else(
+            || Scale::new(1.0, 1.0, suffix),
+            |(scale, p)| Scale::new(1.0, *scale, &format!("{p}{suffix}")),
+        )
 }
 
-fn bytes(v: f64, suffix: &str) -> String {
+fn bytes(a: f64, suffix: &str) -> Scale {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let a = v.abs();
     let mut i = 0;
     let mut scale = 1.0;
     while i + 1 < UNITS.len() && a >= scale * 1024.0 * 0.9995 {
         scale *= 1024.0;
         i += 1;
     }
-    format!("{} {}{suffix}", short(v / scale), UNITS[i])
+    Scale::new(1.0, scale, &format!(" {}{suffix}", UNITS[i]))
 }
 
-fn seconds(v: f64) -> String {
-    let a = v.abs();
-    let (scale, unit) = if a == 0.0 {
-        (1.0, "s")
+fn seconds(a: f64) -> Scale {
+    let (mul, div, unit) = if a == 0.0 {
+        (1.0, 1.0, "s")
     } else if a < 1e-6 * 0.9995 {
-        (1e-9, "ns")
+        (1e9, 1.0, "ns")
     } else if a < 1e-3 * 0.9995 {
-        (1e-6, "µs")
+        (1e6, 1.0, "µs")
     } else if a < 0.9995 {
-        (1e-3, "ms")
+        (1e3, 1.0, "ms")
     } else if a < 60.0 {
-        (1.0, "s")
+        (1.0, 1.0, "s")
     } else if a < 3600.0 {
-        (60.0, "min")
+        (1.0, 60.0, "min")
     } else if a < 86_400.0 {
-        (3600.0, "h")
+        (1.0, 3600.0, "h")
     } else {
-        (86_400.0, "d")
+        (1.0, 86_400.0, "d")
     };
-    format!("{} {unit}", short(v / scale))
+    Scale::new(mul, div, &format!(" {unit}"))
 }

@@ -8,7 +8,7 @@ use super::model::{Panel, apply_legend};
 use crate::promql::engine::{self, Options, Value};
 use crate::promql::{self, ParseError};
 use crate::tsdb::Head;
-use crate::views::chart::ChartSpec;
+use crate::views::chart::{ChartSpec, Unit};
 use crate::views::query::shape::{chart_series, series_name};
 
 /// A panel's last evaluation.
@@ -88,6 +88,7 @@ fn evaluate(store: &Head, panel: &Panel, w: &Window, clock: fn() -> f64) -> Pane
             // The names above already follow the panel's legend template.
             legend: None,
             markers: Vec::new(),
+            le_unit: Unit::for_buckets(&panel.query),
         },
         error: None,
         notes: out.annotations.messages(),

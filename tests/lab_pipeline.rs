@@ -189,3 +189,63 @@ fn programs_are_kept_in_storage_with_the_run() {
         Some(Ok(link))
     );
 }
+
+#[test]
+fn the_metric_lab_is_a_target_its_operations_are_events_and_a_link_replays_them() {
+    use promplay::sim::MetricOp;
+    let mut pipeline = Pipeline::new(Run::new("api", 1, T0, 2), Options::default()).unwrap();
+    pipeline.advance_to(T0 + 60_000);
+    for text in [
+        "declare|counter|demo_events|||Events seen.",
+        "inc|demo_events||3",
+        "declare|gauge|demo_queue_size|||Items waiting.",
+        "set|demo_queue_size||7",
+    ] {
+        pipeline
+            .apply_metric_op(&MetricOp::parse(text).unwrap())
+            .unwrap();
+    }
+    // Refused as the client refuses it, and nothing is added.
+    let before = pipeline.run().metric_ops.len();
+    let refused = pipeline.apply_metric_op(&MetricOp::parse("inc|demo_events||-1").unwrap());
+    assert!(refused.unwrap_err().contains("non-negative"));
+    assert_eq!(pipeline.run().metric_ops.len(), before);
+    pipeline.advance_to(T0 + 90_000);
+    pipeline
+        .apply_metric_op(&MetricOp::parse("inc|demo_events||2").unwrap())
+        .unwrap();
+    pipeline.advance_to(T0 + 180_000);
+    assert!(
+        pipeline.target_specs().len() == 2,
+        "the service's targets; the lab's is the scraper's own"
+    );
+    assert!(pipeline.targets().iter().any(|t| t.job == "metric-lab"));
+    let events = query(&pipeline, "demo_events_total", T0 + 180_000);
+    assert!(
+        events.contains("job=\"metric-lab\"") && events.contains("v: 5.0"),
+        "{events}"
+    );
+    // Before the second inc's scrape, the store had 3.
+    assert!(query(&pipeline, "demo_events_total", T0 + 89_000).contains("v: 3.0"));
+    assert!(
+        pipeline
+            .metric_lab_text(Format::Text)
+            .unwrap()
+            .contains("demo_queue_size 7.0")
+    );
+    // A link replays the same store.
+    let link = promplay::pipeline::Link {
+        run: pipeline.run().clone(),
+        now_ms: T0 + 180_000,
+        speed: 0,
+    };
+    let back = promplay::pipeline::Link::from_storage(&link.to_storage())
+        .unwrap()
+        .unwrap();
+    let mut replayed = Pipeline::new(back.run, Options::default()).unwrap();
+    replayed.advance_to(T0 + 180_000);
+    assert_eq!(
+        replayed.store().fingerprint(),
+        pipeline.store().fingerprint()
+    );
+}

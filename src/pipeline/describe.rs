@@ -101,6 +101,24 @@ fn sentence(run: &Run, before: &Settings, change: &Change) -> String {
         Change::ExpireSilence(n) => format!("silence {n} expired"),
         Change::Python(Some(n)) => format!("Python lab: program {n} started"),
         Change::Python(None) => "Python lab stopped: the simulated service again".to_string(),
+        Change::Metric(n) => match run
+            .metric_ops
+            .get(n)
+            .and_then(|t| crate::sim::MetricOp::parse(t).ok())
+        {
+            Some(crate::sim::MetricOp::Declare { kind, name, .. }) => {
+                format!("metric lab: {} {name} declared", kind.openmetrics_name())
+            }
+            Some(crate::sim::MetricOp::Apply {
+                action,
+                name,
+                value,
+                ..
+            }) => {
+                format!("metric lab: {name}.{}({value})", action.name())
+            }
+            None => format!("metric lab: operation {n} (missing)"),
+        },
     }
 }
 

@@ -173,7 +173,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "the link's timeline does not read: 1:4: unknown event \"trafic\"; expected one of traffic, errors, latency, outage, slow_release, instances, interval, sample_limit, rules, alertmanager, silence, expire_silence, python"
+            "the link's timeline does not read: 1:4: unknown event \"trafic\"; expected one of traffic, errors, latency, outage, slow_release, instances, interval, sample_limit, rules, alertmanager, silence, expire_silence, python, metric"
         );
     }
 

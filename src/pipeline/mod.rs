@@ -43,9 +43,41 @@ use crate::rules::RuleFileError;
 
 use crate::expo::textparse::Format;
 use crate::scrape::{Exporter, ScrapeConfig, ScrapeManager, TargetStatus};
-use crate::sim::{PythonSource, ScenarioInfo, SimConfig, Simulation, TargetSpec};
+use crate::sim::{
+    MetricLab, MetricOp, PythonSource, ScenarioInfo, SimConfig, Simulation, TargetSpec,
+};
 use crate::tsdb::{self, Head, retention_target};
 use lab::Lab;
+
+/// What the scraper scrapes: the service (the simulation, or the Python lab's
+/// program) and, once it is used, the metric-types lab as one more target.
+struct Sources<'a> {
+    service: &'a mut dyn Exporter,
+    metric_lab: Option<&'a MetricLab>,
+}
+
+impl Exporter for Sources<'_> {
+    fn targets(&self) -> Vec<TargetSpec> {
+        let mut targets = self.service.targets();
+        if self.metric_lab.is_some() {
+            targets.push(MetricLab::target());
+        }
+        targets
+    }
+
+    fn scrape_at(
+        &mut self,
+        index: usize,
+        t_ms: i64,
+        format: Format,
+    ) -> crate::scrape::ScrapeAnswer {
+        let services = self.service.target_count();
+        match self.metric_lab {
+            Some(lab) if index == services => Ok((lab.scrape(t_ms, format), format)),
+            _ => self.service.scrape_at(index, t_ms, format),
+        }
+    }
+}
 
 /// Retention passes run at whole virtual minutes.
 const RETENTION_EVERY_MS: i64 = 60_000;
@@ -107,6 +139,8 @@ pub struct Pipeline {
     alertmanager_version: usize,
     /// The Python lab's program, while one stands in for the simulated service.
     lab: Option<Lab>,
+    /// The metric-types lab, once the run has used it.
+    metric_lab: Option<MetricLab>,
 }
 
 impl Pipeline {
@@ -152,6 +186,7 @@ impl Pipeline {
             applied: 0,
             peak_bytes: 0,
             lab: None,
+            metric_lab: None,
         };
         pipeline.sync_targets(pipeline.now_ms);
         pipeline.apply_due_events();
@@ -201,11 +236,15 @@ impl Pipeline {
                 let work = self.sim.lab_plan(lab.traffic(), lab.planned_to_ms(), stop);
                 lab.plan(work, stop);
             }
-            let exporter: &mut dyn Exporter = match self.lab.as_mut() {
+            let service: &mut dyn Exporter = match self.lab.as_mut() {
                 Some(lab) => &mut lab.exporter,
                 None => &mut self.sim,
             };
-            done.scrapes += self.scraper.run_until(exporter, &mut self.store, stop);
+            let mut sources = Sources {
+                service,
+                metric_lab: self.metric_lab.as_ref(),
+            };
+            done.scrapes += self.scraper.run_until(&mut sources, &mut self.store, stop);
             self.sim.advance_to(stop);
             self.now_ms = stop;
             // After the scrapes of the same moment, as Prometheus's rules see the
@@ -294,18 +333,40 @@ impl Pipeline {
                 }
             }
             Change::ExpireSilence(n) => self.alerting.expire_silence(n, now),
+            Change::Metric(n) => {
+                let op = self
+                    .run
+                    .metric_ops
+                    .get(n)
+                    .and_then(|text| MetricOp::parse(text).ok());
+                if let Some(op) = op {
+                    let first = self.metric_lab.is_none();
+                    // A refused operation changes nothing (the page refuses it before it is an event).
+                    let _ = self
+                        .metric_lab
+                        .get_or_insert_with(MetricLab::new)
+                        .apply(&op, now);
+                    if first {
+                        self.sync_targets(now + 1);
+                    }
+                }
+            }
         }
     }
 
     /// Matches the scraper's targets to what is scraped now (the simulation's
     /// instances, or the lab's program); new targets are first scraped at `from_ms`.
     fn sync_targets(&mut self, from_ms: i64) {
-        let exporter: &dyn Exporter = match &self.lab {
-            Some(lab) => &lab.exporter,
-            None => &self.sim,
+        let service: &mut dyn Exporter = match self.lab.as_mut() {
+            Some(lab) => &mut lab.exporter,
+            None => &mut self.sim,
+        };
+        let exporter = Sources {
+            service,
+            metric_lab: self.metric_lab.as_ref(),
         };
         self.scraper
-            .sync_targets(exporter, &mut self.store, from_ms);
+            .sync_targets(&exporter, &mut self.store, from_ms);
     }
 
     /// Whether the run waits for the Python lab (see [`Pipeline::lab_need`]).
@@ -338,6 +399,27 @@ impl Pipeline {
     /// The number of the lab's program running now, if one is.
     pub fn lab_program(&self) -> Option<usize> {
         self.lab.as_ref().map(|lab| lab.program)
+    }
+
+    /// Applies a metric-types lab operation now (an event); refused, with the
+    /// client library's reason, when it would fail. Returns the event's index.
+    pub fn apply_metric_op(&mut self, op: &MetricOp) -> Result<usize, String> {
+        let empty = MetricLab::new();
+        self.metric_lab.as_ref().unwrap_or(&empty).check(op)?;
+        if self.run.metric_ops.len() >= MAX_EVENTS {
+            return Err(format!(
+                "a run holds at most {MAX_EVENTS} metric-lab operations"
+            ));
+        }
+        self.run.metric_ops.push(op.to_text());
+        self.add_event(self.now_ms, Change::Metric(self.run.metric_ops.len() - 1))
+    }
+
+    /// The metric-types lab's `/metrics` now, if the run has used it.
+    pub fn metric_lab_text(&self, format: Format) -> Option<String> {
+        self.metric_lab
+            .as_ref()
+            .map(|lab| lab.scrape(self.now_ms, format))
     }
 
     /// Starts `program` in the Python lab now (a new program text if it differs

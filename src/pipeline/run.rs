@@ -46,7 +46,8 @@ impl Settings {
             | Change::Rules(_)
             | Change::Alertmanager(_)
             | Change::Silence(_)
-            | Change::ExpireSilence(_) => {}
+            | Change::ExpireSilence(_)
+            | Change::Metric(_) => {}
         }
     }
 }
@@ -66,6 +67,9 @@ pub struct Run {
     /// The Python lab's programs its `python N` events start (in a link as
     /// `py`, `py.1`, ..., packed).
     pub programs: Vec<String>,
+    /// The metric-types lab's operations its `metric N` events apply (in a link
+    /// as `metrics`, one a line).
+    pub metric_ops: Vec<String>,
 }
 
 /// The texts a run's rules and Alertmanager read: rule files and configurations
@@ -179,6 +183,7 @@ impl Run {
             timeline: Timeline::default(),
             alerting: AlertingTexts::default(),
             programs: Vec::new(),
+            metric_ops: Vec::new(),
         }
     }
 
@@ -217,6 +222,9 @@ impl Run {
         for (i, program) in self.programs.iter().enumerate() {
             pairs.push((numbered("py", i), super::packed::pack(program)));
         }
+        if !self.metric_ops.is_empty() {
+            pairs.push(("metrics".to_string(), self.metric_ops.join("\n")));
+        }
         pairs
     }
 
@@ -247,6 +255,14 @@ impl Run {
             .map_while(|i| get(&numbered("py", i)))
             .map(|packed| super::packed::unpack(&packed).unwrap_or_default())
             .collect();
+        run.metric_ops = get("metrics")
+            .map(|ops| {
+                ops.lines()
+                    .take(super::timeline::MAX_EVENTS)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(run)
     }
 

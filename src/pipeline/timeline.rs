@@ -27,6 +27,7 @@
 //! | `alertmanager` | version (0..) | the Alertmanager configuration number N |
 //! | `silence` | number (0..) | the run's silence N is created (for its duration) |
 //! | `expire_silence` | number (0..) | silence N ends early |
+//! | `metric` | number (0..) | the metric-types lab applies the run's operation N (declare, inc, dec, set, observe) |
 //! | `python` | number (0..) or `off` | the Python lab runs the run's program N (a fresh process), or the simulation again |
 
 use std::fmt;
@@ -66,6 +67,8 @@ pub enum Change {
     /// The Python lab starts the run's program number N in a fresh process, in
     /// place of the simulated service (`None`: back to the simulation).
     Python(Option<usize>),
+    /// The metric-types lab applies the run's operation number N.
+    Metric(usize),
 }
 
 /// The most rule texts, Alertmanager configurations or silences a run holds.
@@ -92,7 +95,7 @@ enum ValueKind {
 
 /// The kinds, as written, with their values' rules: the one table the parser,
 /// the printer and the error messages read.
-const KINDS: [(&str, ValueKind); 13] = [
+const KINDS: [(&str, ValueKind); 14] = [
     (
         "traffic",
         ValueKind::Number {
@@ -148,6 +151,13 @@ const KINDS: [(&str, ValueKind); 13] = [
     ("silence", TEXT_NUMBER),
     ("expire_silence", TEXT_NUMBER),
     ("python", ValueKind::Program),
+    (
+        "metric",
+        ValueKind::Count {
+            min: 0,
+            max: MAX_EVENTS - 1,
+        },
+    ),
 ];
 
 const TEXT_NUMBER: ValueKind = ValueKind::Count {
@@ -176,6 +186,7 @@ impl Change {
             Change::Silence(_) => 10,
             Change::ExpireSilence(_) => 11,
             Change::Python(_) => 12,
+            Change::Metric(_) => 13,
         }
     }
 
@@ -192,6 +203,7 @@ impl Change {
                 | Change::Silence(_)
                 | Change::ExpireSilence(_)
                 | Change::Python(_)
+                | Change::Metric(_)
         )
     }
 
@@ -207,7 +219,8 @@ impl Change {
             | Change::Rules(n)
             | Change::Alertmanager(n)
             | Change::Silence(n)
-            | Change::ExpireSilence(n) => n.to_string(),
+            | Change::ExpireSilence(n)
+            | Change::Metric(n) => n.to_string(),
             Change::Python(Some(n)) => n.to_string(),
             Change::Python(None) => "off".to_string(),
         }
@@ -249,6 +262,7 @@ impl Change {
                     8 => Change::Rules(n),
                     9 => Change::Alertmanager(n),
                     10 => Change::Silence(n),
+                    13 => Change::Metric(n),
                     _ => Change::ExpireSilence(n),
                 }
             }

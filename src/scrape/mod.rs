@@ -27,6 +27,10 @@ pub type ScrapeAnswer = Result<(String, Format), String>;
 /// worker, see `pipeline`) is another.
 pub trait Exporter {
     fn targets(&self) -> Vec<TargetSpec>;
+    /// How many targets there are (`targets().len()`, without building them).
+    fn target_count(&self) -> usize {
+        self.targets().len()
+    }
     /// Target `index`'s answer at `t_ms` to a scrape asking for `format`: the body
     /// and the format it is in (a server may answer another than the one asked
     /// for), or why the scrape failed.
@@ -36,6 +40,10 @@ pub trait Exporter {
 impl Exporter for Simulation {
     fn targets(&self) -> Vec<TargetSpec> {
         Simulation::targets(self)
+    }
+
+    fn target_count(&self) -> usize {
+        self.target_count()
     }
 
     fn scrape_at(&mut self, index: usize, t_ms: i64, format: Format) -> ScrapeAnswer {

@@ -22,6 +22,7 @@
 
 mod controls;
 mod lab;
+mod metric_lab;
 mod pushgateway;
 mod rng;
 mod scenarios;
@@ -36,6 +37,7 @@ use crate::expo::textparse::Format;
 use controls::{Conditions, Event, EventKind, instance_skew, minute_wobble, scheduled_outage};
 pub use controls::{Controls, daily_factor};
 pub use lab::{LabRoute, LabTraffic, Work};
+pub use metric_lab::{Action, MetricLab, MetricOp};
 use pushgateway::Pushgateway;
 use rng::{Rng, Stream};
 pub use scenarios::{HttpSignals, http_signals};
@@ -315,6 +317,15 @@ impl Simulation {
                 honor_labels: false,
             })
             .collect()
+    }
+
+    /// How many scrape targets there are (see `targets`).
+    pub fn target_count(&self) -> usize {
+        if self.def.pushes {
+            1
+        } else {
+            self.instances.len()
+        }
     }
 
     /// The target's `/metrics` body at the current virtual time, or why the scrape

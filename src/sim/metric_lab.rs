@@ -346,25 +346,24 @@ impl MetricLab {
                 let e = |e: crate::client::ClientError| e.to_string();
                 match (declared, action) {
                     (Declared::Counter(c), Action::Inc) => {
-                        c.labels(&values).map_err(e)?.inc_by(*value).map_err(e)
+                        c.labels(&values).map_err(e)?.inc_by(*value).map_err(e)?
                     }
                     (Declared::Gauge(g), Action::Inc) => {
-                        Ok(g.labels(&values).map_err(e)?.inc_by(*value))
+                        g.labels(&values).map_err(e)?.inc_by(*value)
                     }
                     (Declared::Gauge(g), Action::Dec) => {
-                        Ok(g.labels(&values).map_err(e)?.dec_by(*value))
+                        g.labels(&values).map_err(e)?.dec_by(*value)
                     }
-                    (Declared::Gauge(g), Action::Set) => {
-                        Ok(g.labels(&values).map_err(e)?.set(*value))
-                    }
+                    (Declared::Gauge(g), Action::Set) => g.labels(&values).map_err(e)?.set(*value),
                     (Declared::Histogram(h), Action::Observe) => {
-                        Ok(h.labels(&values).map_err(e)?.observe(*value))
+                        h.labels(&values).map_err(e)?.observe(*value)
                     }
                     (Declared::Summary(s), Action::Observe) => {
-                        Ok(s.labels(&values).map_err(e)?.observe(*value))
+                        s.labels(&values).map_err(e)?.observe(*value)
                     }
-                    _ => Err(format!("{name} has no {}", action.name())),
+                    _ => return Err(format!("{name} has no {}", action.name())),
                 }
+                Ok(())
             }
         }
     }

@@ -415,6 +415,11 @@ impl Pipeline {
         self.add_event(self.now_ms, Change::Metric(self.run.metric_ops.len() - 1))
     }
 
+    /// The type `name` was declared with in the metric-types lab, if it was.
+    pub fn metric_lab_declared(&self, name: &str) -> Option<crate::expo::model::MetricType> {
+        self.metric_lab.as_ref()?.declared_type(name)
+    }
+
     /// The metric-types lab's `/metrics` now, if the run has used it.
     pub fn metric_lab_text(&self, format: Format) -> Option<String> {
         self.metric_lab

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod dashboard;
 pub mod exposition;
 pub mod lesson;
+pub mod metric_lab;
 pub mod python;
 pub mod query;
 pub mod yaml_editor;

@@ -188,3 +188,49 @@ test("an embed of a query panel, in a page of its own, draws its chart without t
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("the metric-types lab: declare, change, see the lines change and the samples reach the store", async () => {
+  const { context, page, problems } = await openPage(browser, server.url + "#service");
+  await backfillDone(page);
+  await page.click('[data-testid="speed-60"]');
+  const lab = page.locator('[data-testid="metric-lab"]');
+  await lab.scrollIntoViewIfNeeded();
+  // The four types side by side.
+  for (const type of ["counter", "gauge", "histogram", "summary"]) {
+    await page.click(`[data-testid="metric-${type}-declare"]`);
+  }
+  await page.click('[data-testid="metric-counter-inc"]');
+  await page.click('[data-testid="metric-counter-inc"]');
+  await page.fill('[data-testid="metric-gauge-value"]', "7");
+  await page.click('[data-testid="metric-gauge-set"]');
+  await page.click('[data-testid="metric-histogram-observe"]');
+  await page.click('[data-testid="metric-summary-observe"]');
+  await page.waitForFunction(() => /demo_events_total 2\.0/.test(document.querySelector('[data-testid="metric-counter-lines"]').textContent));
+  assert.ok(await page.locator('[data-testid="metric-counter-lines"] .changed').count() > 0, "changed lines are marked");
+  assert.match(await page.textContent('[data-testid="metric-gauge-lines"]'), /demo_queue_size 7\.0/);
+  assert.match(await page.textContent('[data-testid="metric-histogram-lines"]'), /demo_latency_seconds_bucket\{le="0\.5"\} 1\.0/);
+  // A counter cannot go down: refused with the client's reason.
+  await page.fill('[data-testid="metric-counter-value"]', "-1");
+  await page.click('[data-testid="metric-counter-inc"]');
+  assert.match(await page.textContent('[data-testid="metric-lab-error"]'), /non-negative/);
+  // The next scrape stores it; the graphs draw it.
+  await page.waitForSelector('[data-testid="metric-card-counter"] [data-testid="metric-lab-graph"] canvas');
+  await page.screenshot({ path: path.join(SHOTS, "metric-lab.png"), fullPage: true });
+  await page.click('[data-testid="tab-query"]');
+  const input = page.locator('[data-testid="query-input"]').first();
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    await input.fill('demo_events_total{job="metric-lab"}');
+    await input.press("Control+Enter");
+    await page.click('[data-testid="query-tab-table"]');
+    await page.waitForFunction(() => /^\d+ results?/.test(document.querySelector('[data-testid="query-stats"]')?.textContent ?? ""));
+    const rows = await page.locator('[data-testid="query-table"] tbody tr').allTextContents();
+    if (rows.length === 1 && /2$/.test(rows[0].trim())) break;
+    assert.ok(Date.now() < deadline, `the store has the counter: ${rows}`);
+    await page.waitForTimeout(300);
+  }
+  // The operations are events: in the link.
+  assert.match(page.url(), /[?&]metrics=/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -7,6 +7,7 @@ pub mod dashboard;
 mod exposition;
 mod inspect;
 mod lessons;
+mod metric_lab;
 mod python_lab;
 pub mod query;
 mod service;

@@ -42,7 +42,7 @@ const STORAGE_KEY: &str = "run.link";
 /// `history.replaceState` costs the page about 4 ms of main-thread work each time.
 const LINK_EVERY_MS: f64 = 5000.0;
 /// The address keys the run owns.
-const LINK_KEYS: [&str; 5] = ["run", "t0", "tl", "now", "speed"];
+const LINK_KEYS: [&str; 6] = ["run", "t0", "tl", "now", "speed", "metrics"];
 
 /// Whether an address key is the run's: the fixed ones, the alerting texts
 /// (`rules`, `rules.1`, `am`, `am.1`, `silence.0`, ...) and the lab's programs (`py`, `py.1`).
@@ -135,9 +135,10 @@ impl Playground {
     }
 
     /// Runs `change` (it adds an event now: a rule file, an Alertmanager
-    /// configuration, a silence); when it succeeds, tells the views that the run
-    /// and its data changed and writes the link. Returns its error, if any.
-    pub fn change_alerting<E>(
+    /// configuration, a silence, a program, a metric-lab operation); when it
+    /// succeeds, tells the views that the run and its data changed and writes the
+    /// link. Returns its error, if any.
+    pub fn change_run<E>(
         &self,
         change: impl FnOnce(&mut Pipeline) -> Result<usize, E>,
     ) -> Result<(), E> {
@@ -296,7 +297,7 @@ impl Playground {
             self.pump_lab();
             return;
         }
-        let _ = self.change_alerting(|p| p.start_program(program));
+        let _ = self.change_run(|p| p.start_program(program));
         self.pump_lab();
     }
 

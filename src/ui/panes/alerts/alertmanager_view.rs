@@ -104,7 +104,7 @@ fn Silences() -> impl IntoView {
             .unwrap_or_default()
     };
     let expire = move |n: usize| {
-        if let Err(e) = playground.change_alerting(|p| p.expire_silence(n)) {
+        if let Err(e) = playground.change_run(|p| p.expire_silence(n)) {
             playground.error.set(Some(e));
         }
     };
@@ -148,7 +148,7 @@ fn SilenceForm() -> impl IntoView {
             duration_ms,
             comment: comment.get_untracked(),
         };
-        problem.set(playground.change_alerting(|p| p.add_silence(silence)).err());
+        problem.set(playground.change_run(|p| p.add_silence(silence)).err());
     };
     let field = |label: &'static str, value: RwSignal<String>, testid: &'static str| {
         view! {
@@ -209,9 +209,7 @@ fn Routing() -> impl IntoView {
 fn ConfigEditor() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let apply = Callback::new(move |text: String| {
-        let refused = playground
-            .change_alerting(|p| p.apply_alertmanager(&text))
-            .err();
+        let refused = playground.change_run(|p| p.apply_alertmanager(&text)).err();
         refused.map(FileProblem::from_message).into_iter().collect()
     });
     view! {

@@ -81,7 +81,7 @@ fn RuleGroup(group: GroupView) -> impl IntoView {
 fn RuleEditor() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let apply = Callback::new(move |text: String| {
-        let refused = playground.change_alerting(|p| p.apply_rules(&text)).err();
+        let refused = playground.change_run(|p| p.apply_rules(&text)).err();
         refused
             .unwrap_or_default()
             .into_iter()

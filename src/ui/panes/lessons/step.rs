@@ -117,7 +117,7 @@ pub fn StepView(
                     }
                 }
                 ShowMe::Rules(group) => {
-                    let _ = playground.change_alerting(|p| {
+                    let _ = playground.change_run(|p| {
                         let text = format!("{}{group}", p.rules_text());
                         p.apply_rules(&text)
                     });

@@ -68,8 +68,25 @@ fn MetricCard(kind: MetricType) -> impl IntoView {
             .read_run(|p| p.metric_lab_declared(&name.get()) == Some(kind))
             .unwrap_or(false)
     });
+    // The family's lines just before the last press: what it changed is marked.
+    let before = RwSignal::new(Vec::<String>::new());
+    let current_lines = move || {
+        let text = playground
+            .read(|p| p.metric_lab_text(Format::Text))
+            .flatten()
+            .unwrap_or_default();
+        family_lines(&text, &name.get_untracked(), &[])
+            .into_iter()
+            .map(|(l, _)| l)
+            .collect::<Vec<_>>()
+    };
     let apply = move |op: MetricOp| {
-        error.set(playground.change_run(|p| p.apply_metric_op(&op)).err());
+        let snapshot = current_lines();
+        let refused = playground.change_run(|p| p.apply_metric_op(&op)).err();
+        if refused.is_none() {
+            before.set(snapshot);
+        }
+        error.set(refused);
     };
     let declare = move |_| {
         let text = format!(
@@ -98,8 +115,7 @@ fn MetricCard(kind: MetricType) -> impl IntoView {
             Err(e) => error.set(Some(e)),
         }
     };
-    // The family's lines now, the changed ones marked.
-    let previous = StoredValue::new(Vec::<String>::new());
+    // The family's lines now, the ones the last press changed marked.
     let lines = Memo::new(move |_| {
         playground.data.track();
         playground.run.track();
@@ -107,9 +123,7 @@ fn MetricCard(kind: MetricType) -> impl IntoView {
             .read(|p| p.metric_lab_text(Format::Text))
             .flatten()
             .unwrap_or_default();
-        let lines = previous.with_value(|before| family_lines(&text, &name.get(), before));
-        previous.set_value(lines.iter().map(|(l, _)| l.clone()).collect());
-        lines
+        before.with(|before| family_lines(&text, &name.get(), before))
     });
     let bounds_label = match kind {
         MetricType::Histogram => Some("Buckets"),

@@ -25,6 +25,8 @@ const MINUTE: i64 = 60_000;
 const ARRIVAL_MS: i64 = 5 * MINUTE;
 /// How long the clock runs after an event or a rule change, before its checks.
 const SETTLE_MS: i64 = 8 * MINUTE;
+/// Long enough for the next scrape (the metric lab's operations apply at once).
+const SCRAPED_MS: i64 = 30_000;
 
 /// Steps checked only in the browser: their checks read what the Python lab's
 /// real prometheus_client program exposes (`python_info`, the learner's own
@@ -194,6 +196,12 @@ fn every_show_me_passes_its_checks_and_a_wrong_answer_fails() {
                     }
                     ShowMe::Program(_) => {
                         unreachable!("{at}: the Python lab's steps are browser-only")
+                    }
+                    ShowMe::Metric(op) => {
+                        let op = promplay::sim::MetricOp::parse(op).unwrap();
+                        p.apply_metric_op(&op)
+                            .unwrap_or_else(|e| panic!("{at}: {e}"));
+                        p.advance_to(p.now_ms() + SCRAPED_MS);
                     }
                     ShowMe::Rules(group) => {
                         let text = format!("{}{}", p.rules_text(), group);

@@ -21,7 +21,8 @@
 //!
 //! `@show` may be given more than once (done in order): `@show rules` appends
 //! the step's ```yaml block to the rule file and applies it; `@show program`
-//! runs the step's ```python block (or the scenario's own program) in the Python lab.
+//! runs the step's ```python block (or the scenario's own program) in the Python lab;
+//! `@show metric OP` applies a metric-types lab operation (`inc|demo_events||1`).
 //!
 //! Check kinds (see [`Check`]): `query REF` (one of the learner's Query panels
 //! gives REF's result on the live store), `panel REF` (one of the dashboard's
@@ -109,6 +110,9 @@ pub enum ShowMe {
     /// Run a program in the Python lab: the step's ```python block, or (`None`)
     /// the scenario's own program as written.
     Program(Option<String>),
+    /// Apply a metric-types lab operation (its text form, e.g.
+    /// `declare|counter|demo_events|||Events seen.` or `inc|demo_events||1`).
+    Metric(String),
 }
 
 /// The lessons that ship with the page, in curriculum order.

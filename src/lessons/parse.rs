@@ -317,6 +317,10 @@ fn directive(step: &mut Step, line: &str, n: usize) -> Result<(), LessonError> {
                     ShowMe::Event(value.to_string())
                 }
                 "program" => ShowMe::Program(fenced_block(&step.text, "python")),
+                "metric" => {
+                    crate::sim::MetricOp::parse(value).map_err(|e| error(n, col, e))?;
+                    ShowMe::Metric(value.to_string())
+                }
                 "rules" => {
                     let block = fenced_block(&step.text, "yaml").ok_or_else(|| {
                         error(n, rest_col, "@show rules adds the step's ```yaml block: put one in the step's text above it")
@@ -330,7 +334,7 @@ fn directive(step: &mut Step, line: &str, n: usize) -> Result<(), LessonError> {
                     return Err(error(
                         n,
                         rest_col,
-                        "expected what to show: query, panel, event, rules or program",
+                        "expected what to show: query, panel, event, rules, program or metric",
                     ));
                 }
             });

@@ -116,6 +116,11 @@ pub fn StepView(
                         playground.run_program(&code);
                     }
                 }
+                ShowMe::Metric(op) => {
+                    if let Ok(op) = crate::sim::MetricOp::parse(&op) {
+                        let _ = playground.change_run(|p| p.apply_metric_op(&op));
+                    }
+                }
                 ShowMe::Rules(group) => {
                     let _ = playground.change_run(|p| {
                         let text = format!("{}{group}", p.rules_text());

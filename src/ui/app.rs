@@ -43,22 +43,29 @@ fn focus_tab(pane: Pane) {
     }
 }
 
-/// An embed (`?embed=query`): one Query pane with the link's run and queries,
-/// without the app's header, clock bar and tabs, for an `<iframe>` in a tutorial.
-fn embedded() -> bool {
-    crate::ui::share::param("embed").as_deref() == Some("query")
+/// An embed (`?embed=query`, `dashboard` or `lessons`): one pane with the link's
+/// run (and its queries, or its lesson step), without the app's header, clock bar
+/// and tabs, for an `<iframe>` in a tutorial.
+fn embedded() -> Option<Pane> {
+    match crate::ui::share::param("embed")?.as_str() {
+        "query" => Some(Pane::Query),
+        "dashboard" => Some(Pane::Dashboard),
+        "lessons" => Some(Pane::Lessons),
+        _ => None,
+    }
 }
 
 #[component]
 pub fn App() -> impl IntoView {
-    if embedded() {
+    let embed = embedded();
+    if embed.is_some() {
         storage::isolate();
     }
     provide_theme();
     provide_playground();
-    if embedded() {
+    if let Some(pane) = embed {
         return view! {
-            <main class="embed" data-testid="embed">{Pane::Query.view()}</main>
+            <main class="embed" data-testid="embed">{pane.view()}</main>
         }
         .into_any();
     }

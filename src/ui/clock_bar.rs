@@ -82,7 +82,7 @@ pub fn ClockBar() -> impl IntoView {
                 "Backfill"
             </button>
             <button type="button" data-testid="copy-embed" on:click=copy_embed
-                title="Copy an <iframe> that shows this run's Query pane, for a blog post or course page">
+                title="Copy an <iframe> that shows this run in the Query pane (or the dashboard, or the lesson step, when one is open), for a blog post or course page">
                 {move || if embed_copied.get() { "Embed code copied" } else { "Copy embed code" }}
             </button>
             <button type="button" data-testid="copy-link" on:click=copy_link
@@ -104,11 +104,17 @@ pub fn ClockBar() -> impl IntoView {
     }
 }
 
-/// The `<iframe>` that embeds `href`'s Query pane (its run and queries).
+/// The `<iframe>` that embeds `href`'s run in the pane shown now (the dashboard,
+/// a lesson's step, or else the Query pane).
 fn embed_code(href: &str) -> String {
-    let base = href.split('#').next().unwrap_or(href);
+    let (base, hash) = href.split_once('#').unwrap_or((href, ""));
+    let pane = if ["dashboard", "lessons"].contains(&hash) {
+        hash
+    } else {
+        "query"
+    };
     let joiner = if base.contains('?') { '&' } else { '?' };
-    let src = format!("{base}{joiner}embed=query")
+    let src = format!("{base}{joiner}embed={pane}")
         .replace('&', "&amp;")
         .replace('"', "&quot;");
     format!(

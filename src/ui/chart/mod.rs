@@ -307,8 +307,21 @@ fn ExportButtons(
             leptos::logging::warn!("CSV export failed: {err}");
         }
     };
+    // Fullscreen for one chart (a presenter's projector): the chart's own box.
+    let fullscreen = move |ev: leptos::ev::MouseEvent| {
+        let chart = event_target::<web_sys::Element>(&ev)
+            .closest(".chart")
+            .ok()
+            .flatten();
+        if let Some(chart) = chart {
+            let _ = chart.request_fullscreen();
+        }
+    };
     view! {
         <div class="chart-export">
+            <button type="button" data-testid="chart-fullscreen" title="Show this chart full screen (Esc to leave)" on:click=fullscreen>
+                "⛶"
+            </button>
             <button type="button" data-testid="chart-export-png" title="Download the chart as PNG" on:click=export_png>
                 "PNG"
             </button>

@@ -234,3 +234,19 @@ test("the metric-types lab: declare, change, see the lines change and the sample
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("an embed of a lesson step shows that step without the app's chrome", async () => {
+  // An embed has no tabs (openPage waits for them): opened by hand.
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (err) => problems.push(`uncaught: ${err.message}`));
+  page.on("console", (msg) => msg.type() === "error" && problems.push(`console.error: ${msg.text()}`));
+  await page.goto(server.url + "?lesson=counters.2&embed=lessons");
+  await page.waitForSelector('[data-testid="embed"] [data-testid="lesson-step"]');
+  assert.equal(await page.locator('[data-testid="tab-lessons"]').count(), 0);
+  assert.match(await page.textContent('[data-testid="lesson-step"] h4'), /Read the counter in the exposition/);
+  await page.screenshot({ path: path.join(SHOTS, "embed-lesson-step.png") });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::clock_bar::ClockBar;
 use super::panes::Pane;
 use super::playground::provide_playground;
-use super::presenter::PresenterToggle;
+use super::presenter::{ChromeToggle, PresenterToggle};
 use super::storage;
 use super::theme::{ThemeToggle, provide_theme};
 use super::timeline::TimelineList;
@@ -130,7 +130,7 @@ pub fn App() -> impl IntoView {
                     "instrument a service, read its /metrics, scrape it, query it with PromQL."
                 </p>
             </div>
-            <div class="header-buttons"><PresenterToggle/><ThemeToggle/></div>
+            <div class="header-buttons"><ChromeToggle/><PresenterToggle/><ThemeToggle/></div>
         </header>
         <ClockBar/>
         <TimelineList/>

@@ -38,6 +38,36 @@ fn apply(on: bool) {
     }
 }
 
+/// Collapses the header's brand and the clock bar's secondary controls, so the
+/// pane gets the screen (kept across reloads, like presenter mode).
+#[component]
+pub fn ChromeToggle() -> impl IntoView {
+    let collapsed = storage::persisted(
+        "chrome-collapsed",
+        false,
+        |s| Some(s == "1"),
+        |on| if *on { "1" } else { "0" }.to_string(),
+    );
+    Effect::new(move |_| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root
+                .class_list()
+                .toggle_with_force("chrome-collapsed", collapsed.get());
+        }
+    });
+    view! {
+        <button type="button" class="chrome-toggle" data-testid="chrome-toggle"
+            aria-pressed=move || collapsed.get().to_string()
+            title="Collapse the header and the clock bar's extra controls"
+            on:click=move |_| collapsed.update(|v| *v = !*v)>
+            {move || if collapsed.get() { "▾ Show header" } else { "▴ Hide header" }}
+        </button>
+    }
+}
+
 #[component]
 pub fn PresenterToggle() -> impl IntoView {
     let on = storage::persisted(

@@ -155,6 +155,14 @@ test("presenter mode at 1024×768 and 150% zoom keeps every tab visible", async 
     assert.ok(box.bottom <= 512, `${box.name} is on the first screen: ${JSON.stringify(box)}`);
   }
   await page.screenshot({ path: path.join(SHOTS, "presenter-683x512.png") });
+  // The header collapses to one thin row: more of the screen for the pane.
+  const tabsTop = async () => (await page.locator('[role="tab"]').first().boundingBox()).y;
+  const before = await tabsTop();
+  await page.click('[data-testid="chrome-toggle"]');
+  assert.ok(!(await page.isVisible(".brand")), "the brand is hidden");
+  assert.ok((await tabsTop()) < before, "the tabs moved up");
+  await page.screenshot({ path: path.join(SHOTS, "presenter-collapsed.png") });
+  await page.click('[data-testid="chrome-toggle"]');
   await page.click('[data-testid="tab-lessons"]');
   await page.locator('[data-testid="lesson-item"]').first().click();
   await page.screenshot({ path: path.join(SHOTS, "presenter-lesson.png"), fullPage: true });

@@ -89,7 +89,7 @@ pub fn markdown_blocks(text: &str) -> Vec<Block> {
 }
 
 /// `code` and **bold** spans of one block's text (an unclosed marker is text).
-fn inlines(text: &str) -> Vec<Inline> {
+pub fn inlines(text: &str) -> Vec<Inline> {
     let mut out = Vec::new();
     let mut plain = String::new();
     let mut rest = text;

@@ -20,17 +20,23 @@ use crate::views::lesson::{
 
 const PROGRESS_KEY: &str = "lessons.progress";
 
+/// A title's inline Markdown (`code`, **bold**) as elements.
+pub(super) fn title(text: &str) -> impl IntoView + use<> {
+    inline(crate::views::lesson::inlines(text))
+}
+
+fn inline(runs: Vec<Inline>) -> impl IntoView + use<> {
+    runs.into_iter()
+        .map(|run| match run {
+            Inline::Text(t) => view! { <span>{t}</span> }.into_any(),
+            Inline::Code(t) => view! { <code>{t}</code> }.into_any(),
+            Inline::Bold(t) => view! { <strong>{t}</strong> }.into_any(),
+        })
+        .collect_view()
+}
+
 /// A lesson's Markdown as elements.
 pub(super) fn prose(text: &str) -> impl IntoView + use<> {
-    let inline = |runs: Vec<Inline>| {
-        runs.into_iter()
-            .map(|run| match run {
-                Inline::Text(t) => view! { <span>{t}</span> }.into_any(),
-                Inline::Code(t) => view! { <code>{t}</code> }.into_any(),
-                Inline::Bold(t) => view! { <strong>{t}</strong> }.into_any(),
-            })
-            .collect_view()
-    };
     markdown_blocks(text)
         .into_iter()
         .map(|block| match block {
@@ -85,7 +91,7 @@ pub fn LessonsPane() -> impl IntoView {
                     <li>
                         <button type="button" class="lesson-item" data-testid="lesson-item" aria-current=move || selected().to_string()
                             on:click=move |_| { open.set(Some(id.clone())); step.set(0); }>
-                            <span class="lesson-title">{lesson.title.clone()}</span>
+                            <span class="lesson-title">{title(&lesson.title)}</span>
                             <span class="lesson-progress">
                                 {move || match &coming {
                                     Some(needs) => format!("coming: needs {needs}"),
@@ -178,7 +184,7 @@ fn LessonView(
     };
     view! {
         <article class="lesson" data-testid="lesson">
-            <h3>{lesson.title.clone()}</h3>
+            <h3>{title(&lesson.title)}</h3>
             {lesson.needs.clone().map(|needs| view! { <p class="coming-badge">{format!("Coming: this lesson needs {needs}, which is not built yet.")}</p> })}
             <div class="lesson-intro">{prose(&lesson.intro)}</div>
             <p>

@@ -138,7 +138,7 @@ pub fn StepView(
     };
     view! {
         <section class="lesson-step" data-testid="lesson-step">
-            <h4>{step.title.clone()} {move || passed_before().then_some(" ✓")}</h4>
+            <h4>{super::title(&step.title)} {move || passed_before().then_some(" ✓")}</h4>
             <div class="lesson-prose">{super::prose(&step.text)}</div>
             {step.pane.clone().map(|pane| {
                 let target = pane.clone();

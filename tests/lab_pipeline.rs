@@ -249,3 +249,31 @@ fn the_metric_lab_is_a_target_its_operations_are_events_and_a_link_replays_them(
         pipeline.store().fingerprint()
     );
 }
+
+#[test]
+fn the_python_lab_and_the_metric_lab_are_scraped_side_by_side() {
+    let mut run = lab_run();
+    run.metric_ops = vec![
+        "declare|gauge|demo_queue_size|||Items waiting.".into(),
+        "set|demo_queue_size||4".into(),
+    ];
+    // The metric lab's target is scraped at other moments than the program's.
+    run.timeline = Timeline::parse("1m metric 0\n1m metric 1\n2m python 0", T0).unwrap();
+    let mut pipeline = Pipeline::new(run.clone(), Options::default()).unwrap();
+    let mut worker = FakeWorker::default();
+    worker.drive(&mut pipeline, T0 + 6 * 60_000);
+    assert!(query(&pipeline, "demo_queue_size", T0 + 6 * 60_000).contains("v: 4.0"));
+    assert!(query(&pipeline, "count(lab_requests_total)", T0 + 6 * 60_000).contains("v: 2.0"));
+    let errors: Vec<_> = pipeline
+        .targets()
+        .into_iter()
+        .filter_map(|t| t.last_error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // The worker is asked only for the program's scrapes, not also at the metric lab's.
+    let mut alone = Pipeline::new(lab_run(), Options::default()).unwrap();
+    let mut other = FakeWorker::default();
+    other.drive(&mut alone, T0 + 6 * 60_000);
+    let scrapes = |w: &FakeWorker| w.log.iter().filter(|l| l.starts_with("scrape")).count();
+    assert_eq!(scrapes(&worker), scrapes(&other));
+}

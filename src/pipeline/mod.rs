@@ -219,7 +219,8 @@ impl Pipeline {
                 .flatten()
                 .fold(t_ms, i64::min);
             if let Some(lab) = self.lab.as_mut() {
-                match self.scraper.next_due_ms().filter(|&due| due <= stop) {
+                // The program is the first target (the metric lab's may follow).
+                match self.scraper.next_due_of(0).filter(|&due| due <= stop) {
                     // One scrape of the program at a time: each needs its answer.
                     Some(due) if lab.has_answer(due) => stop = due,
                     Some(due) => {

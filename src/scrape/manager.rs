@@ -96,6 +96,11 @@ impl ScrapeManager {
         self.targets = kept;
     }
 
+    /// When target `index`'s next scrape is due, if there is such a target.
+    pub fn next_due_of(&self, index: usize) -> Option<i64> {
+        self.targets.get(index).map(|t| t.status.next_scrape_ms)
+    }
+
     /// When the next scrape is due, if there is any target.
     pub fn next_due_ms(&self) -> Option<i64> {
         self.targets.iter().map(|t| t.status.next_scrape_ms).min()

@@ -75,15 +75,11 @@ impl LabState {
         if let Some(worker) = self.worker.get_value() {
             return worker;
         }
-        let worker = LabWorker::new();
         let status = self.status;
-        let stage = worker.stage;
         // Loading stages show in the status line until the program runs.
-        Effect::new(move |_| {
-            if let Some(stage) = stage.get()
-                && stage != "ready"
-            {
-                status.update(|s| s.phase = LabPhase::Loading(stage));
+        let worker = LabWorker::new(move |stage| {
+            if stage != "ready" {
+                status.try_update(|s| s.phase = LabPhase::Loading(stage));
             }
         });
         self.worker.set_value(Some(worker.clone()));

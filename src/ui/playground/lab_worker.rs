@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -41,12 +40,12 @@ struct Inner {
     _on_message: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
 }
 
-/// The worker, its loading stage, and the requests in flight.
+/// The worker and the requests in flight.
 #[derive(Clone)]
 pub struct LabWorker {
     inner: Rc<RefCell<Inner>>,
-    /// The runtime's loading stage ("loading Python", ..., "ready"), once asked for.
-    pub stage: RwSignal<Option<String>>,
+    /// Told each loading stage of the runtime ("loading Python", ..., "ready").
+    on_stage: Rc<dyn Fn(String)>,
 }
 
 fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
@@ -63,8 +62,9 @@ pub fn text_field(value: &JsValue, key: &str) -> Option<String> {
 }
 
 impl LabWorker {
-    pub fn new() -> LabWorker {
+    pub fn new(on_stage: impl Fn(String) + 'static) -> LabWorker {
         LabWorker {
+            on_stage: Rc::new(on_stage),
             inner: Rc::new(RefCell::new(Inner {
                 worker: None,
                 next_id: 0,
@@ -72,7 +72,6 @@ impl LabWorker {
                 ready_at: None,
                 _on_message: None,
             })),
-            stage: RwSignal::new(None),
         }
     }
 
@@ -92,17 +91,17 @@ impl LabWorker {
         let worker =
             web_sys::Worker::new_with_options(&url, &options).map_err(|e| format!("{e:?}"))?;
         let inner = Rc::downgrade(&self.inner);
-        let stage = self.stage;
+        let on_stage = self.on_stage.clone();
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
                 let data = event.data();
                 let Some(inner) = inner.upgrade() else { return };
                 if text_field(&data, "type").as_deref() == Some("progress") {
-                    let now = text_field(&data, "stage");
-                    if now.as_deref() == Some("ready") {
+                    let stage = text_field(&data, "stage").unwrap_or_default();
+                    if stage == "ready" {
                         inner.borrow_mut().ready_at = Some(now_ms());
                     }
-                    stage.set(now);
+                    on_stage(stage);
                     return;
                 }
                 let id = field(&data, "id").as_f64().unwrap_or(-1.0) as u32;

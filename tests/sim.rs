@@ -156,6 +156,21 @@ fn expected_families(scenario: &str) -> &'static [&'static str] {
             "push_time_seconds",
             "push_failure_time_seconds",
         ],
+        "demo" => &[
+            "demo_api_request_duration_seconds",
+            "demo_api_http_requests_in_progress",
+            "demo_batch_last_success_timestamp_seconds",
+            "demo_batch_last_run_timestamp_seconds",
+            "demo_batch_last_run_duration_seconds",
+            "demo_batch_last_run_processed_bytes",
+            "demo_num_cpus",
+            "demo_cpu_usage_seconds",
+            "demo_disk_usage_bytes",
+            "demo_disk_total_bytes",
+            "demo_is_holiday",
+            "demo_items_shipped",
+            "demo_memory_usage_bytes",
+        ],
         other => panic!("no expectations for {other}"),
     }
 }

@@ -63,7 +63,7 @@ pub struct LabTraffic {
 /// (method, rule, weight, paths) of each scenario's routes, as its program declares them.
 type RouteRow = (&'static str, &'static str, f64, &'static [&'static str]);
 
-const ROUTES: [(&str, &[RouteRow]); 8] = [
+const ROUTES: [(&str, &[RouteRow]); 9] = [
     (
         "api",
         &[
@@ -122,6 +122,17 @@ const ROUTES: [(&str, &[RouteRow]); 8] = [
     ("worker", &[]),
     ("hello_world", &[("GET", "/", 1.0, &["/"])]),
     ("batch", &[]),
+    // The demo service sends itself its traffic (its client loops), as the Go
+    // service does: its routes are known, with no traffic from the lab.
+    (
+        "demo",
+        &[
+            ("GET", "/api/foo", 0.0, &["/api/foo"]),
+            ("POST", "/api/foo", 0.0, &["/api/foo"]),
+            ("GET", "/api/bar", 0.0, &["/api/bar"]),
+            ("POST", "/api/bar", 0.0, &["/api/bar"]),
+        ],
+    ),
 ];
 
 /// The largest number `{n}` in a path becomes (ids from 1; some do not exist).
@@ -345,6 +356,14 @@ mod tests {
             Some(300_000)
         );
         assert_eq!(fill_parameters("/a/{x}/b/<path:p>"), "/a/{n}/b/{n}");
+    }
+
+    #[test]
+    fn the_demo_program_sends_itself_its_traffic() {
+        let t0 = 1_714_521_600_000;
+        let traffic = LabTraffic::for_program("demo", &declared("demo"));
+        assert_eq!(traffic.routes.len(), 4);
+        assert!(sim("demo").lab_plan(&traffic, t0, t0 + 60_000).is_empty());
     }
 
     #[test]

@@ -374,7 +374,10 @@ impl Simulation {
         self.instances.truncate(n);
         let (def, seed, now) = (self.def, self.seed, self.now_ms);
         for index in self.instances.len()..n {
-            let name = format!("{}-{}:{}", def.host, index + 1, def.port);
+            let name = match def.instance_name {
+                Some(name) => name(index),
+                None => format!("{}-{}:{}", def.host, index + 1, def.port),
+            };
             self.instances
                 .push(Instance::start(def, seed, index, name, now));
         }

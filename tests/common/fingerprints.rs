@@ -11,6 +11,7 @@ pub const INTERVAL_MS: i64 = 15_000;
 pub const PINNED: &[(&str, usize, u64)] = &[
     ("api", 2, 0x96b8_029b_c0de_eaa9),
     ("batch", 1, 0xbec1_4155_bcfd_b710),
+    ("demo", 3, 0x8c11_dafa_7afa_bc71),
 ];
 
 /// A run with a timeline (an outage and two control changes), built through the

@@ -83,6 +83,7 @@ const SCENARIOS = [
   ["worker", "request_processing_seconds_count > 0 and on() python_info"],
   ["hello_world", "count(app_requests_total) and on() python_info"],
   ["batch", 'batch_job_records_processed{instance="python-lab"}'],
+  ["demo", "count(demo_api_request_duration_seconds_count) and on() python_info"],
 ];
 
 test("each scenario's Python runs as written and its metrics reach the store", async () => {

@@ -258,6 +258,37 @@ test("the other scenario programs run as written and expose their metrics", asyn
   }
 });
 
+test("demo.py: the demo service sends itself its traffic and runs its loops", async () => {
+  const reply = await start(program("demo.py"), "demo.py");
+  assert.equal(reply.metrics, "route");
+  const paths = reply.routes.map((r) => `${r.method} ${r.path}`).sort();
+  for (const p of ["GET /api/bar", "GET /api/foo", "POST /api/bar", "POST /api/foo"]) assert.ok(paths.includes(p), paths.join());
+  // No requests from the lab: the program's client threads are its traffic.
+  const total = await traffic([], { minutes: 2 });
+  assert.deepEqual(total.errors, []);
+  console.log(`demo.py: 15 s steps took ${total.stepMs.map((ms) => ms.toFixed(0)).join(", ")} ms`);
+  const { text } = await scrapeBoth();
+  for (const re of [
+    /^demo_api_request_duration_seconds_count\{method="GET",path="\/api\/foo",status="200"\} \d+\.0$/m,
+    /^demo_api_request_duration_seconds_count\{method="GET",path="\/api\/nonexistent",status="404"\} \d+\.0$/m,
+    /^demo_api_request_duration_seconds_bucket\{le="0\.00015000000000000001",method="POST",path="\/api\/bar",status="200"\} 0\.0$/m,
+    /^demo_cpu_usage_seconds_total\{mode="idle"\} /m,
+    /^demo_memory_usage_bytes\{type="free"\} /m,
+    /^demo_disk_total_bytes 1\.6e\+0?11$/m,
+    /^demo_num_cpus 4\.0$/m,
+    /^demo_is_holiday [01]\.0$/m,
+    /^demo_batch_last_run_processed_bytes /m,
+  ]) assert.match(text, re);
+  // Two minutes of a loop pausing 10 to 30 ms after each 10 ms request: thousands.
+  const foo = value(text, /^demo_api_request_duration_seconds_count\{method="GET",path="\/api\/foo",status="200"\}/);
+  assert.ok(foo > 2000, `GET /api/foo: ${foo}`);
+  // Four CPUs for two minutes.
+  const cpu = ["user", "system", "idle"].map((m) => value(text, new RegExp(`^demo_cpu_usage_seconds_total\\{mode="${m}"\\}`)));
+  assert.ok(Math.abs(cpu.reduce((a, b) => a + b) - 480) < 5, cpu.join());
+  const duration = value(text, /^demo_batch_last_run_duration_seconds /);
+  assert.ok(Math.abs(duration - 60) < 1, `batch duration ${duration}`);
+});
+
 test("the same program, seed and traffic give byte-identical scrapes", async () => {
   const runs = [];
   for (let i = 0; i < 2; i++) {

@@ -28,6 +28,7 @@ pub(crate) static DEF: super::ScenarioDef = super::ScenarioDef {
     job: "api",
     host: "api",
     port: 8080,
+    instance_name: None,
     default_instances: 3,
     defaults: Controls {
         traffic_rate: 10.0,

@@ -21,6 +21,7 @@ pub(crate) static DEF: super::ScenarioDef = super::ScenarioDef {
     job: "batch_job",
     host: "batch",
     port: 0,
+    instance_name: None,
     default_instances: 1,
     defaults: Controls {
         traffic_rate: 5.0,

@@ -20,6 +20,7 @@ pub(crate) static DEF: super::ScenarioDef = super::ScenarioDef {
     job: "course_catalog",
     host: "catalog",
     port: 5000,
+    instance_name: None,
     default_instances: 1,
     defaults: Controls {
         traffic_rate: 4.0,

@@ -19,6 +19,7 @@ pub(crate) static DEF: super::ScenarioDef = super::ScenarioDef {
     job: "flask_app",
     host: "flask",
     port: 8000,
+    instance_name: None,
     default_instances: 1,
     defaults: Controls {
         traffic_rate: 3.0,

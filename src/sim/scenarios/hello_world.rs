@@ -18,6 +18,7 @@ pub(crate) static DEF: super::ScenarioDef = super::ScenarioDef {
     job: "hello_world",
     host: "hello",
     port: 8000,
+    instance_name: None,
     default_instances: 1,
     defaults: Controls {
         traffic_rate: 5.0,

@@ -10,6 +10,7 @@
 pub(crate) mod api;
 pub(crate) mod batch;
 pub(crate) mod course_catalog;
+pub(crate) mod demo;
 pub(crate) mod flask_app;
 pub(crate) mod hello_world;
 pub(crate) mod random_facts;
@@ -64,6 +65,9 @@ pub(crate) struct ScenarioDef {
     /// The instance label is `{host}-{n}:{port}` (or `{host}:{port}` for one instance).
     pub host: &'static str,
     pub port: u16,
+    /// The instance label of the instance at this index, where the service names its
+    /// instances otherwise (the demo site's `demo-service-0:10000`, ...).
+    pub instance_name: Option<fn(usize) -> String>,
     pub default_instances: usize,
     pub defaults: Controls,
     /// Outages on a schedule (the `api` scenario), besides the ones the user starts.
@@ -74,7 +78,7 @@ pub(crate) struct ScenarioDef {
     pub python: fn() -> PythonSource,
 }
 
-pub(crate) static SCENARIOS: [&ScenarioDef; 8] = [
+pub(crate) static SCENARIOS: [&ScenarioDef; 9] = [
     &api::DEF,
     &course_catalog::DEF,
     &flask_app::DEF,
@@ -83,9 +87,10 @@ pub(crate) static SCENARIOS: [&ScenarioDef; 8] = [
     &worker::DEF,
     &hello_world::DEF,
     &batch::DEF,
+    &demo::DEF,
 ];
 
-pub(crate) static INFOS: [ScenarioInfo; 8] = [
+pub(crate) static INFOS: [ScenarioInfo; 9] = [
     api::DEF.info,
     course_catalog::DEF.info,
     flask_app::DEF.info,
@@ -94,6 +99,7 @@ pub(crate) static INFOS: [ScenarioInfo; 8] = [
     worker::DEF.info,
     hello_world::DEF.info,
     batch::DEF.info,
+    demo::DEF.info,
 ];
 
 pub(crate) fn find(name: &str) -> Option<&'static ScenarioDef> {
@@ -299,6 +305,13 @@ pub fn http_signals(scenario: &str) -> Option<HttpSignals> {
             None,
             None,
             1.0,
+        ),
+        "demo" => signals(
+            "demo_api_request_duration_seconds_count",
+            Some("path"),
+            Some(("status=~\"5..\"", "5xx")),
+            Some("demo_api_request_duration_seconds"),
+            0.2,
         ),
         "hello_world" => signals(
             "app_requests_total",

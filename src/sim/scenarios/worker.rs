@@ -21,6 +21,7 @@ pub(crate) static DEF: super::ScenarioDef = super::ScenarioDef {
     job: "worker",
     host: "worker",
     port: 8000,
+    instance_name: None,
     default_instances: 1,
     defaults: Controls {
         traffic_rate: 2.0,

@@ -13,6 +13,7 @@ pub fn default_dashboard(scenario: &str) -> Dashboard {
         "api" => ("HTTP API", api()),
         "worker" => ("Worker", worker()),
         "batch" => ("Batch job", batch()),
+        "demo" => ("Prometheus demo service", demo()),
         other => match http_signals(other) {
             Some(signals) => (scenario_title(other), http(signals)),
             None => ("Scrape targets", scrape_health()),
@@ -184,6 +185,44 @@ fn http(s: HttpSignals) -> Vec<Panel> {
     if let Some(histogram) = s.histogram {
         panels.extend(latency_panels(histogram));
     }
+    panels.extend(scrape_health());
+    panels
+}
+
+/// The demo service: the HTTP signals of its one histogram (by path, 5xx, latency),
+/// and its host's CPU, memory and disk as saturation.
+fn demo() -> Vec<Panel> {
+    let mut panels = http(http_signals("demo").expect("demo serves requests"));
+    panels.truncate(panels.len() - 2);
+    panels.extend([
+        Panel::new(
+            "Saturation: requests in progress",
+            "sum by (instance) (demo_api_http_requests_in_progress)",
+        )
+        .legend("{{instance}}"),
+        Panel::new(
+            "Saturation: CPU cores busy, by mode",
+            &format!(
+                "sum by (mode) ({})",
+                rate("demo_cpu_usage_seconds_total{mode!=\"idle\"}")
+            ),
+        )
+        .kind(ChartKind::Stacked)
+        .legend("{{mode}}"),
+        Panel::new(
+            "Saturation: memory, by type",
+            "sum by (type) (demo_memory_usage_bytes{type!=\"free\"})",
+        )
+        .kind(ChartKind::Stacked)
+        .legend("{{type}}")
+        .unit(Unit::Bytes),
+        Panel::new(
+            "Saturation: fullest disk",
+            "max(demo_disk_usage_bytes / demo_disk_total_bytes)",
+        )
+        .kind(ChartKind::Gauge)
+        .unit(Unit::Ratio),
+    ]);
     panels.extend(scrape_health());
     panels
 }

@@ -210,7 +210,7 @@ pub fn hint(error: &str) -> Option<&'static str> {
             "The lab has prometheus_client, the standard library, and small stand-ins for flask, fastapi, uvicorn, werkzeug and psutil; other packages cannot be installed in the page.",
         ),
         (
-            "did not sleep",
+            "without sleeping",
             "A loop that never calls time.sleep() never lets virtual time pass: add a time.sleep(...) to it.",
         ),
     ];
@@ -370,6 +370,7 @@ mod tests {
                 .contains("Gauge")
         );
         assert!(hint("ModuleNotFoundError: No module named 'requests'").is_some());
+        assert!(hint("Stopped: the program ran for 2 s without sleeping (time.sleep), so virtual time could not pass.").unwrap().contains("time.sleep"));
         assert_eq!(hint("NameError: name 'x' is not defined"), None);
     }
 

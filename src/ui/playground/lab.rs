@@ -116,7 +116,7 @@ fn program_error(answer: &wasm_bindgen::JsValue) -> ProgramError {
 fn budget_error(what: &str) -> ProgramError {
     ProgramError::new(
         format!(
-            "Stopped: the program {what} for {} s without sleeping (time.sleep), so it did not sleep and virtual time could not pass.",
+            "Stopped: the program {what} for {} s without sleeping (time.sleep), so virtual time could not pass.",
             super::lab_worker::CPU_BUDGET_MS / 1000.0
         ),
         String::new(),

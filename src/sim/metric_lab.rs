@@ -205,17 +205,22 @@ impl MetricLab {
 
     /// The type of a declared metric (by the name it was declared with).
     pub fn declared_type(&self, name: &str) -> Option<MetricType> {
+        self.lookup(name).ok().map(|(_, kind, _)| *kind)
+    }
+
+    /// A declared metric, by the name it was declared with.
+    fn lookup(&self, name: &str) -> Result<&(String, MetricType, Declared), String> {
         self.declared
             .iter()
             .find(|(n, ..)| n == name)
-            .map(|(_, k, _)| *k)
+            .ok_or_else(|| format!("{name} is not declared"))
     }
 
     /// Whether `op` would be applied, or why not (nothing changes).
     pub fn check(&self, op: &MetricOp) -> Result<(), String> {
         match op {
             MetricOp::Declare { name, .. } => {
-                if self.declared.iter().any(|(n, ..)| n == name) {
+                if self.lookup(name).is_ok() {
                     return Err(format!("{name} is already declared"));
                 }
                 // The client's own checks (names, labels, buckets), on a scratch registry.
@@ -227,11 +232,7 @@ impl MetricLab {
                 label_values,
                 value,
             } => {
-                let (_, kind, declared) = self
-                    .declared
-                    .iter()
-                    .find(|(n, ..)| n == name)
-                    .ok_or_else(|| format!("{name} is not declared"))?;
+                let (_, kind, declared) = self.lookup(name)?;
                 if !Action::for_type(*kind).contains(action) {
                     return Err(format!(
                         "a {} has no {}: it offers {}",
@@ -282,7 +283,7 @@ impl MetricLab {
                 bounds,
                 help,
             } => {
-                if self.declared.iter().any(|(n, ..)| n == name) {
+                if self.lookup(name).is_ok() {
                     return Err(format!("{name} is already declared"));
                 }
                 // client_python refuses these too (utf-8 names need quoting the lab does not teach).
@@ -337,11 +338,7 @@ impl MetricLab {
                 label_values,
                 value,
             } => {
-                let (_, _, declared) = self
-                    .declared
-                    .iter()
-                    .find(|(n, ..)| n == name)
-                    .ok_or_else(|| format!("{name} is not declared"))?;
+                let (_, _, declared) = self.lookup(name)?;
                 let values: Vec<&str> = label_values.iter().map(String::as_str).collect();
                 let e = |e: crate::client::ClientError| e.to_string();
                 match (declared, action) {

@@ -4,12 +4,8 @@
 //! Traffic follows the day; scheduled outages (and the ones the user starts) raise
 //! errors and latency.
 
-use std::sync::Arc;
-
 use super::{Service, Start, Tick, add, observe_latencies, python_source};
-use crate::client::{
-    Counter, FnCollector, Gauge, Histogram, HistogramVec, Opts, Registry, exponential_buckets,
-};
+use crate::client::{Counter, Gauge, Histogram, HistogramVec, Opts, Registry, exponential_buckets};
 use crate::client::{CounterVec, GaugeVec};
 use crate::rng::hash;
 use crate::sim::controls::Controls;
@@ -209,25 +205,11 @@ fn build(registry: &Registry, start: &Start) -> Box<dyn Service> {
         .expect("valid metric");
     disk_total.set(DISK_TOTAL);
 
-    // The custom collector: a gauge that is reported only in even minutes of the
-    // registry's (virtual) clock.
-    let intermittent_vec: GaugeVec = GaugeVec::new(
-        &Opts::new("intermittent_metric", "Exposed only in even minutes."),
-        &[],
-        Arc::clone(registry.clock()),
-    )
-    .expect("valid metric");
-    let intermittent = intermittent_vec.labels(&[]).expect("no labels");
-    let clock = Arc::clone(registry.clock());
-    registry
-        .register(FnCollector(move || {
-            if (clock.now() / 60.0).floor() as i64 % 2 == 0 {
-                vec![intermittent_vec.family()]
-            } else {
-                Vec::new()
-            }
-        }))
-        .expect("custom collectors are not checked for duplicates");
+    let intermittent = super::intermittent_gauge(
+        registry,
+        "intermittent_metric",
+        "Exposed only in even minutes.",
+    );
 
     let durations = ROUTES
         .iter()

@@ -20,11 +20,9 @@
 //! rest runs as in Go. Instances are named as on the demo site:
 //! `demo-service-0:10000`, `demo-service-1:10001`, `demo-service-2:10002`.
 
-use std::sync::Arc;
-
 use super::{Service, Start, Tick, python_source};
 use crate::client::{
-    Counter, CounterVec, FnCollector, Gauge, GaugeVec, Histogram, HistogramVec, Opts, Registry,
+    Counter, CounterVec, Gauge, GaugeVec, Histogram, HistogramVec, Opts, Registry,
     exponential_buckets,
 };
 use crate::rng::hash;
@@ -266,28 +264,13 @@ fn build(registry: &Registry, start: &Start) -> Box<dyn Service> {
         )
         .expect("valid metric");
 
-    // The custom collector: a constant 1, reported only in even minutes of the
-    // registry's (virtual) clock.
-    let intermittent_vec: GaugeVec = GaugeVec::new(
-        &Opts::new(
-            "demo_intermittent_metric",
-            "A metric that is only present intermittently to test staleness handling.",
-        ),
-        &[],
-        Arc::clone(registry.clock()),
+    // A constant 1, reported only in even minutes.
+    super::intermittent_gauge(
+        registry,
+        "demo_intermittent_metric",
+        "A metric that is only present intermittently to test staleness handling.",
     )
-    .expect("valid metric");
-    intermittent_vec.labels(&[]).expect("no labels").set(1.0);
-    let clock = Arc::clone(registry.clock());
-    registry
-        .register(FnCollector(move || {
-            if (clock.now() / 60.0).floor() as i64 % 2 == 0 {
-                vec![intermittent_vec.family()]
-            } else {
-                Vec::new()
-            }
-        }))
-        .expect("custom collectors are not checked for duplicates");
+    .set(1.0);
 
     let cpu = ["user", "system", "idle"].map(|mode| cpu_vec.labels(&[mode]).expect("1 label"));
     let memory = ["used", "cached", "buffers", "free"]

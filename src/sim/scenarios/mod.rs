@@ -21,7 +21,7 @@ use super::controls::{Conditions, Controls};
 use super::pushgateway::Pushgateway;
 use super::rng::{Rng, exp, normal_quantile};
 use super::{PythonSource, ScenarioInfo};
-use crate::client::{Counter, Histogram, Registry};
+use crate::client::{Counter, FnCollector, Gauge, GaugeVec, Histogram, Opts, Registry};
 
 /// One second of virtual time for one instance.
 pub(crate) struct Tick<'a> {
@@ -104,6 +104,29 @@ pub(crate) static INFOS: [ScenarioInfo; 9] = [
 
 pub(crate) fn find(name: &str) -> Option<&'static ScenarioDef> {
     SCENARIOS.iter().copied().find(|def| def.info.name == name)
+}
+
+/// Registers a gauge that a custom collector reports only in even minutes of the
+/// registry's (virtual) clock, for staleness to be seen; returns it for setting.
+pub(crate) fn intermittent_gauge(registry: &Registry, name: &str, help: &str) -> Gauge {
+    let vec = GaugeVec::new(
+        &Opts::new(name, help),
+        &[],
+        std::sync::Arc::clone(registry.clock()),
+    )
+    .expect("valid metric");
+    let gauge = vec.labels(&[]).expect("no labels");
+    let clock = std::sync::Arc::clone(registry.clock());
+    registry
+        .register(FnCollector(move || {
+            if (clock.now() / 60.0).floor() as i64 % 2 == 0 {
+                vec![vec.family()]
+            } else {
+                Vec::new()
+            }
+        }))
+        .expect("custom collectors are not checked for duplicates");
+    gauge
 }
 
 /// Adds `n` to a counter (a count is never negative, so this cannot fail).

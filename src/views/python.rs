@@ -239,15 +239,8 @@ pub fn scrape_answer(
         };
         return Err(format!("server returned HTTP status {status}{reason}"));
     }
-    let format = if content_type
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("application/openmetrics-text")
-    {
-        Format::OpenMetrics
-    } else {
-        Format::Text
-    };
+    // Prometheus reads anything else as the text format.
+    let format = Format::from_content_type(content_type).unwrap_or(Format::Text);
     Ok((text, format))
 }
 

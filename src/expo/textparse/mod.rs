@@ -47,6 +47,18 @@ impl Format {
             Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
         }
     }
+
+    /// The format a `Content-Type` header names, if it names one.
+    pub fn from_content_type(content_type: &str) -> Option<Format> {
+        let ct = content_type.trim_start().to_ascii_lowercase();
+        if ct.starts_with("application/openmetrics-text") {
+            Some(Format::OpenMetrics)
+        } else if ct.starts_with("text/plain") {
+            Some(Format::Text)
+        } else {
+            None
+        }
+    }
 }
 
 /// How to parse.

@@ -20,18 +20,6 @@ pub struct Fetched {
     pub note: Option<String>,
 }
 
-/// The format a `Content-Type` header names.
-pub fn format_of_content_type(content_type: &str) -> Option<Format> {
-    let ct = content_type.to_ascii_lowercase();
-    if ct.starts_with("application/openmetrics-text") {
-        Some(Format::OpenMetrics)
-    } else if ct.starts_with("text/plain") {
-        Some(Format::Text)
-    } else {
-        None
-    }
-}
-
 fn page_origin() -> String {
     web_sys::window()
         .and_then(|w| w.location().origin().ok())
@@ -100,7 +88,7 @@ pub async fn fetch_metrics(url: &str, timeout_ms: u32) -> Result<Fetched, String
         .text()
         .await
         .map_err(|e| format!("The response could not be read as text: {e}"))?;
-    let format = format_of_content_type(&content_type);
+    let format = Format::from_content_type(&content_type);
     let note = if content_type.is_empty() {
         Some("The server sent no Content-Type; the format was detected from the text.".to_string())
     } else if format.is_none() {

@@ -12,6 +12,7 @@ pub mod bench;
 pub mod client;
 pub mod expo;
 pub mod gofmt;
+pub mod histogram;
 pub mod lessons;
 pub mod names;
 pub mod pipeline;

@@ -172,6 +172,7 @@ fn results_print_as_promtool_prints_them() {
     use promplay::views::query::shape::{promtool_text, table_rows};
     let labels = Labels::new(&[("__name__", "up"), ("job", "api"), ("instance", "a:1")]);
     let vector = Value::Vector(vec![Sample {
+        h: None,
         labels: labels.clone(),
         t: 1_714_521_600_500,
         v: 1.0,
@@ -182,6 +183,7 @@ fn results_print_as_promtool_prints_them() {
         "up{instance=\"a:1\", job=\"api\"} => 1 @[1714521600.5]\n"
     );
     let matrix = Value::Matrix(vec![Series {
+        histograms: Vec::new(),
         labels: Labels::default(),
         points: vec![
             Point {

@@ -156,6 +156,7 @@ mod tests {
     fn results_in_the_api_shape() {
         let up = Labels::new(&[("__name__", "up"), ("job", "a\"b")]);
         let v = Value::Vector(vec![Sample {
+            h: None,
             labels: up.clone(),
             t: 1_700_000_000_123,
             v: 1.5,
@@ -167,6 +168,7 @@ mod tests {
         );
         let m = Value::Matrix(vec![
             Series {
+                histograms: Vec::new(),
                 labels: up.clone(),
                 points: vec![
                     Point { t: 0, v: 1.0 },
@@ -178,6 +180,7 @@ mod tests {
                 drop_name: false,
             },
             Series {
+                histograms: Vec::new(),
                 labels: Labels::default(),
                 points: vec![Point { t: 5, v: 2.0 }],
                 drop_name: false,

@@ -125,6 +125,7 @@ impl Evaluator<'_, '_> {
                 let key = group_labels(&s.labels, grouping, agg.without);
                 *index.entry(key.clone()).or_insert_with(|| {
                     out.push(Series {
+                        histograms: Vec::new(),
                         labels: key,
                         points: Vec::new(),
                         drop_name: false,
@@ -299,6 +300,7 @@ impl Evaluator<'_, '_> {
                     continue;
                 }
                 let sample = Sample {
+                    h: None,
                     labels: s.labels.clone(),
                     t: ts,
                     v: p.v,
@@ -324,6 +326,7 @@ impl Evaluator<'_, '_> {
                 for s in heap.take_sorted() {
                     if instant {
                         out.push(Series {
+                            histograms: Vec::new(),
                             labels: s.labels,
                             points: vec![Point { t: ts, v: s.v }],
                             drop_name: s.drop_name,
@@ -332,6 +335,7 @@ impl Evaluator<'_, '_> {
                     }
                     let i = *out_index.entry(s.labels.clone()).or_insert_with(|| {
                         out.push(Series {
+                            histograms: Vec::new(),
                             labels: s.labels.clone(),
                             points: Vec::new(),
                             drop_name: s.drop_name,
@@ -394,6 +398,7 @@ impl Evaluator<'_, '_> {
                 }
             }
             out.extend(groups.into_iter().map(|(labels, v)| Sample {
+                h: None,
                 labels,
                 t: ts,
                 v,

@@ -115,6 +115,7 @@ impl Evaluator<'_, '_> {
                         v[1].first().map_or(f64::NAN, |s| s.v),
                     );
                     out.push(Sample {
+                        h: None,
                         labels: Labels::default(),
                         t: ts,
                         v: scalar_binop(op, l, r),
@@ -420,6 +421,7 @@ impl StepArgs<'_> {
             }
             if keep || self.return_bool {
                 out.push(Sample {
+                    h: None,
                     labels: metric,
                     t: ls.t,
                     v: value,

@@ -329,6 +329,7 @@ impl Evaluator<'_, '_> {
             self.current_samples += points.len();
             points.shrink_to_fit();
             out.push(Series {
+                histograms: Vec::new(),
                 labels: labels.clone(),
                 points,
                 drop_name: !keeps_name,
@@ -351,6 +352,7 @@ impl Evaluator<'_, '_> {
             return Vec::new();
         }
         vec![Series {
+            histograms: Vec::new(),
             labels: absent_labels(arg),
             points,
             drop_name: true,

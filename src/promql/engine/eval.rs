@@ -151,6 +151,7 @@ impl<'h, 's> Evaluator<'h, 's> {
         if !points.is_empty() {
             self.add_samples(points.len())?;
             out.push(Series {
+                histograms: Vec::new(),
                 labels,
                 points,
                 drop_name: false,
@@ -211,6 +212,7 @@ impl<'h, 's> Evaluator<'h, 's> {
         let points: Vec<Point> = self.steps().map(|t| Point { t, v }).collect();
         self.add_samples(points.len())?;
         Ok(vec![Series {
+            histograms: Vec::new(),
             labels: Labels::default(),
             points,
             drop_name: false,
@@ -462,6 +464,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                         *c += 1;
                         origins[k].push(j);
                         v.push(Sample {
+                            h: None,
                             labels: s.labels.clone(),
                             t: ts,
                             v: p.v,
@@ -483,6 +486,7 @@ impl<'h, 's> Evaluator<'h, 's> {
             }
             if instant {
                 out_series.extend(result.drain(..).map(|s| Series {
+                    histograms: Vec::new(),
                     labels: s.labels,
                     points: vec![Point { t: ts, v: s.v }],
                     drop_name: s.drop_name,
@@ -515,6 +519,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                         by_identity.insert(s.labels.identity(), i);
                         last_step.push(ts);
                         out_series.push(Series {
+                            histograms: Vec::new(),
                             labels: s.labels,
                             points: vec![Point { t: ts, v: s.v }],
                             drop_name: s.drop_name,

@@ -149,6 +149,7 @@ impl Evaluator<'_, '_> {
                     None => {
                         index.insert(labels.clone(), (out.len(), ts));
                         out.push(Series {
+                            histograms: Vec::new(),
                             labels,
                             points: vec![point],
                             drop_name: s.drop_name,

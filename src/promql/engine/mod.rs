@@ -31,7 +31,7 @@ mod info;
 mod notes;
 mod value;
 
-pub use value::{Annotations, ErrorKind, EvalError, Point, Sample, Series, Value};
+pub use value::{Annotations, ErrorKind, EvalError, HPoint, Point, Sample, Series, Value};
 
 use crate::promql::Expr;
 use crate::promql::types::{ValueType, value_type};
@@ -119,6 +119,7 @@ pub fn instant_query(
                 .filter_map(|s| {
                     let p = *s.points.first()?;
                     Some(Sample {
+                        h: None,
                         labels: s.labels,
                         t: t_ms,
                         v: p.v,

@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+use std::sync::Arc;
+
+use crate::histogram::FloatHistogram;
 use crate::promql::Span;
 use crate::tsdb::Labels;
 
@@ -14,7 +17,16 @@ pub struct Point {
     pub v: f64,
 }
 
-/// An instant-vector element.
+/// One native-histogram sample in time. Shared: an instant selector repeats a
+/// sample at every step its lookback reaches, and copies only what it changes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HPoint {
+    pub t: i64,
+    pub h: Arc<FloatHistogram>,
+}
+
+/// An instant-vector element: a float (`v`) or, when `h` is set, a native
+/// histogram (`v` is then unused), as Prometheus's `promql.Sample`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sample {
     pub labels: Labels,
@@ -22,16 +34,20 @@ pub struct Sample {
     /// sample's own timestamp.
     pub t: i64,
     pub v: f64,
+    pub h: Option<Arc<FloatHistogram>>,
     /// `__name__` is to be removed when the query ends (Prometheus's delayed name
     /// removal), so `label_replace` can still read it.
     pub drop_name: bool,
 }
 
-/// A range-vector element (or one series of a range query's result).
-#[derive(Clone, Debug, PartialEq)]
+/// A range-vector element (or one series of a range query's result): its float
+/// points and its histogram points, each in time order (a series may switch
+/// between the two), as Prometheus's `promql.Series`.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Series {
     pub labels: Labels,
     pub points: Vec<Point>,
+    pub histograms: Vec<HPoint>,
     pub drop_name: bool,
 }
 

@@ -612,6 +612,7 @@ mod result_tests {
 
     fn sample(labels: &[(&str, &str)], v: f64) -> Sample {
         Sample {
+            h: None,
             labels: Labels::new(labels),
             t: 0,
             v,
@@ -621,6 +622,7 @@ mod result_tests {
 
     fn series(labels: &[(&str, &str)], points: &[(i64, f64)]) -> Series {
         Series {
+            histograms: Vec::new(),
             labels: Labels::new(labels),
             points: points.iter().map(|&(t, v)| Point { t, v }).collect(),
             drop_name: false,

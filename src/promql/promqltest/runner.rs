@@ -431,6 +431,7 @@ impl EvalContext<'_> {
             .iter()
             .filter_map(|s| {
                 s.points.iter().find(|p| p.t == t).map(|p| engine::Sample {
+                    h: None,
                     labels: s.labels.clone(),
                     t,
                     v: p.v,

@@ -337,6 +337,7 @@ pub(super) fn histogram_quantile(
             monotonicity_info(ctx, 1, labels.get(METRIC_NAME).unwrap_or(""), fix);
         }
         out.push(Sample {
+            h: None,
             labels,
             t: ctx.ts,
             v,
@@ -370,6 +371,7 @@ pub(super) fn histogram_quantiles(
                 monotonicity_info(ctx, 0, labels.get(METRIC_NAME).unwrap_or(""), fix);
             }
             out.push(Sample {
+                h: None,
                 labels: labels
                     .iter()
                     .filter(|(n, _)| *n != label)
@@ -403,6 +405,7 @@ pub(super) fn histogram_fraction(
     let (lower, upper) = (args[0].scalar(), args[1].scalar());
     for (labels, buckets) in groups(args[2].vector(), ctx, 2) {
         out.push(Sample {
+            h: None,
             labels,
             t: ctx.ts,
             v: bucket_fraction(lower, upper, buckets),

@@ -92,6 +92,7 @@ pub(super) fn label_join(
             .collect::<Vec<_>>()
             .join(sep);
         out.push(Sample {
+            h: None,
             labels: with_label(&s.labels, dst, &joined),
             t: ctx.ts,
             v: s.v,
@@ -137,6 +138,7 @@ pub(super) fn absent(
         }
     }
     out.push(Sample {
+        h: None,
         labels: Labels::from(set),
         t: ctx.ts,
         v: 1.0,

@@ -9,6 +9,7 @@ use super::{Arg, Ctx, EvalError, Sample};
 /// `simpleFloatFunc`: `f` of every sample, the name to be dropped.
 fn each(args: &[Arg<'_>], ctx: &Ctx<'_, '_>, out: &mut Vec<Sample>, f: impl Fn(f64) -> f64) {
     out.extend(args[0].vector().iter().map(|s| Sample {
+        h: None,
         labels: s.labels.clone(),
         t: ctx.ts,
         v: f(s.v),
@@ -18,6 +19,7 @@ fn each(args: &[Arg<'_>], ctx: &Ctx<'_, '_>, out: &mut Vec<Sample>, f: impl Fn(f
 
 fn scalar_out(ctx: &Ctx<'_, '_>, out: &mut Vec<Sample>, v: f64) {
     out.push(Sample {
+        h: None,
         labels: Labels::default(),
         t: ctx.ts,
         v,
@@ -223,6 +225,7 @@ pub(super) fn timestamp(
     out: &mut Vec<Sample>,
 ) -> Result<(), EvalError> {
     out.extend(args[0].vector().iter().map(|s| Sample {
+        h: None,
         labels: s.labels.clone(),
         t: ctx.ts,
         v: s.t as f64 / 1000.0,

@@ -283,6 +283,7 @@ mod tests {
 
     pub(super) fn sample(labels: &[(&str, &str)], v: f64) -> Sample {
         Sample {
+            h: None,
             labels: Labels::new(labels),
             t: 0,
             v,

@@ -28,6 +28,7 @@ fn date_wrapper(
     let Some(arg) = args.first() else {
         // Go integer division truncates toward zero.
         out.push(Sample {
+            h: None,
             labels: Labels::default(),
             t: ctx.ts,
             v: f(&civil(ctx.ts / 1000)),
@@ -36,6 +37,7 @@ fn date_wrapper(
         return Ok(());
     };
     out.extend(arg.vector().iter().map(|s| Sample {
+        h: None,
         labels: s.labels.clone(),
         t: ctx.ts,
         v: f(&civil(go_int64(s.v))),

@@ -101,7 +101,10 @@ pub fn convert_nhcb_to_classic(
     let mut curr_count = 0.0;
     for (i, &val) in custom_values.iter().enumerate() {
         curr_count += positive_buckets[i];
-        emit(with(&bucket_name, Some(format_openmetrics_float(val))), curr_count)?;
+        emit(
+            with(&bucket_name, Some(format_openmetrics_float(val))),
+            curr_count,
+        )?;
     }
     curr_count += positive_buckets[positive_buckets.len() - 1];
     emit(

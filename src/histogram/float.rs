@@ -4,9 +4,9 @@
 use std::fmt;
 
 use super::generic::{
-    Bucket, HistogramError, HistogramErrorKind, check_float_buckets,
-    check_histogram_custom_bounds, check_histogram_spans, compact_buckets,
-    custom_bucket_bounds_match, cv, must_reduce_resolution, reduce_resolution, spans_match,
+    Bucket, HistogramError, HistogramErrorKind, check_float_buckets, check_histogram_custom_bounds,
+    check_histogram_spans, compact_buckets, custom_bucket_bounds_match, cv, must_reduce_resolution,
+    reduce_resolution, spans_match,
 };
 use super::int::check_reduce;
 use super::iter::{AllFloatBucketIter, FloatBucketIter, ReverseFloatBucketIter};
@@ -421,16 +421,24 @@ impl FloatHistogram {
             )
             .map_err(|e| e.wrap("custom buckets"))?;
             if self.zero_count != 0.0 {
-                return Err(HistogramError::new(HistogramErrorKind::CustomBucketsZeroCount));
+                return Err(HistogramError::new(
+                    HistogramErrorKind::CustomBucketsZeroCount,
+                ));
             }
             if self.zero_threshold != 0.0 {
-                return Err(HistogramError::new(HistogramErrorKind::CustomBucketsZeroThresh));
+                return Err(HistogramError::new(
+                    HistogramErrorKind::CustomBucketsZeroThresh,
+                ));
             }
             if !self.negative_spans.is_empty() {
-                return Err(HistogramError::new(HistogramErrorKind::CustomBucketsNegSpans));
+                return Err(HistogramError::new(
+                    HistogramErrorKind::CustomBucketsNegSpans,
+                ));
             }
             if !self.negative_buckets.is_empty() {
-                return Err(HistogramError::new(HistogramErrorKind::CustomBucketsNegBuckets));
+                return Err(HistogramError::new(
+                    HistogramErrorKind::CustomBucketsNegBuckets,
+                ));
             }
         } else if is_exponential_schema(self.schema) {
             check_histogram_spans(&self.positive_spans, self.positive_buckets.len())
@@ -441,11 +449,16 @@ impl FloatHistogram {
             if self.zero_count < 0.0 {
                 return Err(HistogramError::with_context(
                     HistogramErrorKind::NegativeBucketCount,
-                    format!("zero bucket has observation count of {}", go_g(self.zero_count)),
+                    format!(
+                        "zero bucket has observation count of {}",
+                        go_g(self.zero_count)
+                    ),
                 ));
             }
             if self.custom_values.is_some() {
-                return Err(HistogramError::new(HistogramErrorKind::ExpSchemaCustomBounds));
+                return Err(HistogramError::new(
+                    HistogramErrorKind::ExpSchemaCustomBounds,
+                ));
             }
         } else {
             return Err(HistogramError::invalid_schema(self.schema));

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use super::float::kahan_inc;
 use super::generic::{
-    HistogramError, HistogramErrorKind, custom_bucket_bounds_match, cv,
-    get_bound_exponential, must_reduce_resolution, target_idx,
+    HistogramError, HistogramErrorKind, custom_bucket_bounds_match, cv, get_bound_exponential,
+    must_reduce_resolution, target_idx,
 };
 use super::{CounterResetHint, CustomValues, FloatHistogram, Span, is_exponential_schema};
 
@@ -77,8 +77,10 @@ impl FloatHistogram {
                 );
             } else {
                 out.nhcb_bounds_reconciled = true;
-                let intersected =
-                    intersect_custom_bucket_bounds(cv(&self.custom_values), cv(&other.custom_values));
+                let intersected = intersect_custom_bucket_bounds(
+                    cv(&self.custom_values),
+                    cv(&other.custom_values),
+                );
                 let (spans, buckets, _) = add_custom_buckets_with_mismatches(
                     negative,
                     &self.positive_spans,
@@ -188,8 +190,10 @@ impl FloatHistogram {
                 );
             } else {
                 out.nhcb_bounds_reconciled = true;
-                let intersected =
-                    intersect_custom_bucket_bounds(cv(&self.custom_values), cv(&other.custom_values));
+                let intersected = intersect_custom_bucket_bounds(
+                    cv(&self.custom_values),
+                    cv(&other.custom_values),
+                );
                 let (spans, buckets, cbuckets) = add_custom_buckets_with_mismatches(
                     false,
                     &self.positive_spans,
@@ -220,22 +224,28 @@ impl FloatHistogram {
         let reduced_pos;
         let reduced_neg;
         if other.schema < self.schema {
-            (self.positive_spans, self.positive_buckets, c.positive_buckets) =
-                kahan_reduce_resolution(
-                    &self.positive_spans,
-                    &self.positive_buckets,
-                    &c.positive_buckets,
-                    self.schema,
-                    other.schema,
-                );
-            (self.negative_spans, self.negative_buckets, c.negative_buckets) =
-                kahan_reduce_resolution(
-                    &self.negative_spans,
-                    &self.negative_buckets,
-                    &c.negative_buckets,
-                    self.schema,
-                    other.schema,
-                );
+            (
+                self.positive_spans,
+                self.positive_buckets,
+                c.positive_buckets,
+            ) = kahan_reduce_resolution(
+                &self.positive_spans,
+                &self.positive_buckets,
+                &c.positive_buckets,
+                self.schema,
+                other.schema,
+            );
+            (
+                self.negative_spans,
+                self.negative_buckets,
+                c.negative_buckets,
+            ) = kahan_reduce_resolution(
+                &self.negative_spans,
+                &self.negative_buckets,
+                &c.negative_buckets,
+                self.schema,
+                other.schema,
+            );
             self.schema = other.schema;
         } else if other.schema > self.schema {
             if !other_pb.is_empty() {
@@ -285,7 +295,10 @@ impl FloatHistogram {
     }
 
     /// Both exponential or both custom buckets.
-    pub(crate) fn check_schema_and_bounds(&self, other: &FloatHistogram) -> Result<(), HistogramError> {
+    pub(crate) fn check_schema_and_bounds(
+        &self,
+        other: &FloatHistogram,
+    ) -> Result<(), HistogramError> {
         if self.uses_custom_buckets() != other.uses_custom_buckets() {
             return Err(HistogramError::new(HistogramErrorKind::IncompatibleSchema));
         }
@@ -338,7 +351,11 @@ pub(crate) fn add_buckets(
     let mut lower_than_threshold = true;
 
     // Adds into bucket i: plainly, or Kahan-compensated.
-    let add_at = |buckets_a: &mut Vec<f64>, comp_a: &mut Option<&mut Vec<f64>>, i: usize, b: f64, cb: f64| {
+    let add_at = |buckets_a: &mut Vec<f64>,
+                  comp_a: &mut Option<&mut Vec<f64>>,
+                  i: usize,
+                  b: f64,
+                  cb: f64| {
         match comp_a.as_deref_mut() {
             None => buckets_a[i] += b,
             Some(ca) => {
@@ -427,7 +444,9 @@ pub(crate) fn add_buckets(
                             i_span -= 1;
                             i_in_span = spans_a[i_span].length as i32;
                             spans_a[i_span].length += 1;
-                        } else if i_span < spans_a.len() && delta_index == spans_a[i_span].offset - 1 {
+                        } else if i_span < spans_a.len()
+                            && delta_index == spans_a[i_span].offset - 1
+                        {
                             // Right before the next span: extend that.
                             i_in_span = 0;
                             spans_a[i_span].offset -= 1;
@@ -500,40 +519,42 @@ pub(crate) fn add_custom_buckets_with_mismatches(
     let mut target = vec![0.0; n];
     let mut c_target = vec![0.0; n];
 
-    let mut map_buckets = |spans: &[Span], buckets: &[f64], bounds: &[f64], negative: bool, comp: Option<&[f64]>| {
-        let mut src_idx = 0usize;
-        let mut bucket_idx = 0usize;
-        let mut intersect_idx = 0usize;
-        for span in spans {
-            src_idx = (src_idx as i64 + i64::from(span.offset)) as usize;
-            for _ in 0..span.length {
-                if bucket_idx < buckets.len() {
-                    let value = buckets[bucket_idx];
-                    let mut t = n - 1;
-                    if src_idx < bounds.len() {
-                        let src_bound = bounds[src_idx];
-                        while intersect_idx < intersected.len() {
-                            if intersected[intersect_idx] >= src_bound {
-                                t = intersect_idx;
-                                break;
+    let mut map_buckets =
+        |spans: &[Span], buckets: &[f64], bounds: &[f64], negative: bool, comp: Option<&[f64]>| {
+            let mut src_idx = 0usize;
+            let mut bucket_idx = 0usize;
+            let mut intersect_idx = 0usize;
+            for span in spans {
+                src_idx = (src_idx as i64 + i64::from(span.offset)) as usize;
+                for _ in 0..span.length {
+                    if bucket_idx < buckets.len() {
+                        let value = buckets[bucket_idx];
+                        let mut t = n - 1;
+                        if src_idx < bounds.len() {
+                            let src_bound = bounds[src_idx];
+                            while intersect_idx < intersected.len() {
+                                if intersected[intersect_idx] >= src_bound {
+                                    t = intersect_idx;
+                                    break;
+                                }
+                                intersect_idx += 1;
                             }
-                            intersect_idx += 1;
+                        }
+                        if negative {
+                            (target[t], c_target[t]) = kahan_inc(-value, target[t], c_target[t]);
+                        } else {
+                            (target[t], c_target[t]) = kahan_inc(value, target[t], c_target[t]);
+                            if let Some(c) = comp {
+                                (target[t], c_target[t]) =
+                                    kahan_inc(c[bucket_idx], target[t], c_target[t]);
+                            }
                         }
                     }
-                    if negative {
-                        (target[t], c_target[t]) = kahan_inc(-value, target[t], c_target[t]);
-                    } else {
-                        (target[t], c_target[t]) = kahan_inc(value, target[t], c_target[t]);
-                        if let Some(c) = comp {
-                            (target[t], c_target[t]) = kahan_inc(c[bucket_idx], target[t], c_target[t]);
-                        }
-                    }
+                    src_idx += 1;
+                    bucket_idx += 1;
                 }
-                src_idx += 1;
-                bucket_idx += 1;
             }
-        }
-    };
+        };
     map_buckets(spans_a, buckets_a, bounds_a, false, buckets_c);
     map_buckets(spans_b, buckets_b, bounds_b, negative, None);
 
@@ -551,7 +572,11 @@ pub(crate) fn add_custom_buckets_with_mismatches(
         if !dest_spans.is_empty() && idx == last_idx + 1 {
             dest_spans.last_mut().unwrap().length += 1;
         } else {
-            let offset = if dest_spans.is_empty() { idx } else { idx - last_idx - 1 };
+            let offset = if dest_spans.is_empty() {
+                idx
+            } else {
+                idx - last_idx - 1
+            };
             dest_spans.push(Span { offset, length: 1 });
         }
         last_idx = idx;
@@ -580,7 +605,10 @@ pub(crate) fn kahan_reduce_resolution(
             let t = target_idx(bucket_idx, origin_schema, target_schema);
             let (b, cb) = (origin_buckets[count_idx], origin_comp[count_idx]);
             if spans.is_empty() {
-                spans.push(Span { offset: t, length: 1 });
+                spans.push(Span {
+                    offset: t,
+                    length: 1,
+                });
                 buckets.push(b);
                 last_target = t;
                 comp.push(cb);

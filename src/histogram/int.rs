@@ -171,30 +171,42 @@ impl Histogram {
             )
             .map_err(|e| e.wrap("custom buckets"))?;
             if self.zero_count != 0 {
-                return Err(HistogramError::new(HistogramErrorKind::CustomBucketsZeroCount));
+                return Err(HistogramError::new(
+                    HistogramErrorKind::CustomBucketsZeroCount,
+                ));
             }
             if self.zero_threshold != 0.0 {
-                return Err(HistogramError::new(HistogramErrorKind::CustomBucketsZeroThresh));
+                return Err(HistogramError::new(
+                    HistogramErrorKind::CustomBucketsZeroThresh,
+                ));
             }
             if !self.negative_spans.is_empty() {
-                return Err(HistogramError::new(HistogramErrorKind::CustomBucketsNegSpans));
+                return Err(HistogramError::new(
+                    HistogramErrorKind::CustomBucketsNegSpans,
+                ));
             }
             if !self.negative_buckets.is_empty() {
-                return Err(HistogramError::new(HistogramErrorKind::CustomBucketsNegBuckets));
+                return Err(HistogramError::new(
+                    HistogramErrorKind::CustomBucketsNegBuckets,
+                ));
             }
         } else if is_exponential_schema(self.schema) {
             check_histogram_spans(&self.positive_spans, self.positive_buckets.len())
                 .map_err(|e| e.wrap("positive side"))?;
             check_histogram_spans(&self.negative_spans, self.negative_buckets.len())
                 .map_err(|e| e.wrap("negative side"))?;
-            n_count = check_int_buckets(&self.negative_buckets).map_err(|e| e.wrap("negative side"))?;
+            n_count =
+                check_int_buckets(&self.negative_buckets).map_err(|e| e.wrap("negative side"))?;
             if self.custom_values.is_some() {
-                return Err(HistogramError::new(HistogramErrorKind::ExpSchemaCustomBounds));
+                return Err(HistogramError::new(
+                    HistogramErrorKind::ExpSchemaCustomBounds,
+                ));
             }
         } else {
             return Err(HistogramError::invalid_schema(self.schema));
         }
-        let p_count = check_int_buckets(&self.positive_buckets).map_err(|e| e.wrap("positive side"))?;
+        let p_count =
+            check_int_buckets(&self.positive_buckets).map_err(|e| e.wrap("positive side"))?;
         let sum_of_buckets = n_count.wrapping_add(p_count).wrapping_add(self.zero_count);
         if self.sum.is_nan() {
             if sum_of_buckets > self.count {
@@ -271,7 +283,10 @@ impl fmt::Display for Histogram {
             self.count,
             crate::gofmt::go_g(self.sum)
         )?;
-        let neg: Vec<Bucket<u64>> = self.negative_bucket_iter().filter(|b| b.count != 0).collect();
+        let neg: Vec<Bucket<u64>> = self
+            .negative_bucket_iter()
+            .filter(|b| b.count != 0)
+            .collect();
         for b in neg.iter().rev() {
             write!(f, ", {b}")?;
         }

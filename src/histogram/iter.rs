@@ -401,7 +401,11 @@ impl Iterator for FloatBucketIter<'_> {
     type Item = Bucket<f64>;
 
     fn next(&mut self) -> Option<Bucket<f64>> {
-        if self.advance() { Some(self.at()) } else { None }
+        if self.advance() {
+            Some(self.at())
+        } else {
+            None
+        }
     }
 }
 

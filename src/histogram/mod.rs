@@ -103,16 +103,16 @@ mod generic;
 mod int;
 mod iter;
 pub mod notation;
-mod trim;
 #[cfg(test)]
 mod tests;
+mod trim;
 
 pub use convert::{AnyHistogram, convert_nhcb_to_classic, format_openmetrics_float};
 pub use float_ops::AddOutcome;
 pub use generic::{
-    Bucket, BucketCount, HistogramError, HistogramErrorKind, custom_bucket_bounds_match,
-    get_bound, get_bound_exponential, is_exponential_schema_reserved, is_known_schema,
-    is_valid_schema, spans_match,
+    Bucket, BucketCount, HistogramError, HistogramErrorKind, custom_bucket_bounds_match, get_bound,
+    get_bound_exponential, is_exponential_schema_reserved, is_known_schema, is_valid_schema,
+    spans_match,
 };
 pub use iter::{
     AllFloatBucketIter, CumulativeBucketIter, FloatBucketIter, IntBucketIter,

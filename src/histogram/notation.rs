@@ -60,7 +60,10 @@ const MAX_POINTS: usize = 2_000_000;
 
 /// Parses exactly one `{{...}}` description (surrounding spaces allowed).
 pub fn parse_histogram(text: &str) -> Result<FloatHistogram, NotationError> {
-    let mut p = Parser { s: text.as_bytes(), pos: 0 };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        pos: 0,
+    };
     p.skip_spaces();
     let (h, _) = p.histogram()?;
     p.skip_spaces();
@@ -74,7 +77,10 @@ pub fn parse_histogram(text: &str) -> Result<FloatHistogram, NotationError> {
 /// {{...}}+{{...}}x4`), expanded as upstream: `vxN` and the increment forms
 /// give N+1 points, `_xN` gives N.
 pub fn parse_series_histograms(text: &str) -> Result<Vec<SeriesPoint>, NotationError> {
-    let mut p = Parser { s: text.as_bytes(), pos: 0 };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        pos: 0,
+    };
     let mut out = Vec::new();
     loop {
         p.skip_spaces();
@@ -172,9 +178,12 @@ impl Parser<'_> {
                     }
                     let at = self.pos;
                     let n = self.repetition()?;
-                    histograms_series(base, &inc, n, inc_set, op == b'-', out).map_err(|message| {
-                        NotationError { offset: at, message }
-                    })?;
+                    histograms_series(base, &inc, n, inc_set, op == b'-', out).map_err(
+                        |message| NotationError {
+                            offset: at,
+                            message,
+                        },
+                    )?;
                 }
                 _ => out.push(SeriesPoint::Histogram {
                     histogram: base,
@@ -414,7 +423,9 @@ impl Parser<'_> {
                         "gauge" => CounterResetHint::Gauge,
                         _ => {
                             self.pos = at;
-                            return Err(self.err("a counter reset hint (unknown, reset, not_reset, gauge)"));
+                            return Err(
+                                self.err("a counter reset hint (unknown, reset, not_reset, gauge)")
+                            );
                         }
                     };
                 }
@@ -497,7 +508,11 @@ fn histograms_series(
             ));
         }
         let mut next = cur.copy();
-        let r = if subtract { next.sub(inc) } else { next.add(inc) };
+        let r = if subtract {
+            next.sub(inc)
+        } else {
+            next.add(inc)
+        };
         r.map_err(|e| e.to_string())?;
         out.push(SeriesPoint::Histogram {
             histogram: next.clone(),
@@ -542,8 +557,20 @@ impl FloatHistogram {
             CounterResetHint::Gauge => res.push("counter_reset_hint:gauge".into()),
         }
         for (kind, buckets_key, offset_key, buckets, spans) in [
-            ("positive", "buckets", "offset", &m.positive_buckets, &m.positive_spans),
-            ("negative", "n_buckets", "n_offset", &m.negative_buckets, &m.negative_spans),
+            (
+                "positive",
+                "buckets",
+                "offset",
+                &m.positive_buckets,
+                &m.positive_spans,
+            ),
+            (
+                "negative",
+                "n_buckets",
+                "n_offset",
+                &m.negative_buckets,
+                &m.negative_spans,
+            ),
         ] {
             if spans.len() > 1 {
                 panic!("histogram with multiple {kind} spans not supported");

@@ -62,8 +62,13 @@ impl FloatHistogram {
         }
 
         if self.zero_count > 0.0 {
-            let (keep, mid) =
-                compute_zero_bucket_trim(&self.zero_bucket(), rhs, has_negative, has_positive, upper);
+            let (keep, mid) = compute_zero_bucket_trim(
+                &self.zero_bucket(),
+                rhs,
+                has_negative,
+                has_positive,
+                upper,
+            );
             if self.zero_count != keep {
                 self.zero_count = keep;
                 trimmed = true;

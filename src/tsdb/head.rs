@@ -5,6 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::mem::size_of;
 
+use crate::histogram::FloatHistogram;
+
 use super::labels::Labels;
 use super::matcher::Matcher;
 use super::postings::Postings;
@@ -133,6 +135,46 @@ impl Head {
             Appended::Duplicate => {}
         }
         Ok(())
+    }
+
+    /// Appends a native-histogram sample (a float histogram, as PromQL's tests
+    /// and recording rules write them).
+    pub fn append_float_histogram(
+        &mut self,
+        r: SeriesRef,
+        t: i64,
+        h: &FloatHistogram,
+    ) -> Result<(), AppendError> {
+        self.check_bounds(t)?;
+        let s = self
+            .series
+            .get_mut(r.0 as usize)
+            .and_then(|s| s.as_deref_mut())
+            .ok_or(AppendError::UnknownSeries(r))?;
+        if let Some((last_t, _)) = s.histograms.last()
+            && t <= *last_t
+        {
+            return Err(AppendError::OutOfOrder { t, last_t: *last_t });
+        }
+        s.histograms.push((t, h.clone()));
+        self.num_samples += 1;
+        Ok(())
+    }
+
+    /// The series' native-histogram samples with `mint <= t <= maxt`, oldest
+    /// first, stale markers included (a sum with the stale NaN's bits).
+    pub fn iter_histograms(
+        &self,
+        r: SeriesRef,
+        mint: i64,
+        maxt: i64,
+    ) -> impl Iterator<Item = (i64, FloatHistogram)> + '_ {
+        let hs: &[(i64, FloatHistogram)] = self.series(r).map_or(&[], |s| &s.histograms);
+        let first = hs.partition_point(|(t, _)| *t < mint);
+        hs[first..]
+            .iter()
+            .take_while(move |(t, _)| *t <= maxt)
+            .map(|(t, h)| (*t, h.clone()))
     }
 
     /// `get_or_create` then `append`: the slow path, for callers without a reference.

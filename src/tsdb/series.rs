@@ -47,6 +47,9 @@ pub(crate) struct MemSeries {
     next_at: i64,
     /// The last sample: timestamp and value bits (bits, so NaNs compare exactly).
     last: Option<(i64, u64)>,
+    /// Native-histogram samples (interim storage until the histogram chunk
+    /// encodings land).
+    pub histograms: Vec<(i64, crate::histogram::FloatHistogram)>,
 }
 
 impl MemSeries {
@@ -57,6 +60,7 @@ impl MemSeries {
             head: None,
             next_at: i64::MIN,
             last: None,
+            histograms: Vec::new(),
         }
     }
 

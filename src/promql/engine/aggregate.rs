@@ -7,10 +7,15 @@ use std::collections::HashMap;
 use crate::promql::ast::{AggOp, Aggregate};
 use crate::tsdb::{Labels, METRIC_NAME};
 
-use super::eval::Evaluator;
+use std::sync::Arc;
+
+use crate::histogram::{CounterResetHint, FloatHistogram};
+
+use super::eval::{Evaluator, hpoints_size, push_point};
 use super::functions::stats::{KahanMean, Welford, go_max, go_min, kahan_sum_inc, quantile};
 use super::heap::{KHeap, label_hash};
-use super::value::{EvalError, Point, Sample, Series};
+use super::notes::HistogramOp;
+use super::value::{EvalError, HPoint, Point, Sample, Series};
 use crate::gofmt::go_g;
 
 /// The largest float that converts to an int64 without overflow, and the smallest.
@@ -30,6 +35,33 @@ struct Group {
     drop_name: bool,
     /// quantile's inputs.
     values: Vec<f64>,
+    /// sum and avg of native histograms.
+    hist: HistogramAgg,
+}
+
+/// A group's native-histogram state for `sum` and `avg`.
+#[derive(Clone, Default)]
+struct HistogramAgg {
+    has_float: bool,
+    has_histogram: bool,
+    /// Exponential and custom buckets met: the group has no result.
+    incompatible: bool,
+    value: Option<FloatHistogram>,
+    kahan_c: Option<FloatHistogram>,
+    /// Set once the direct sum overflowed (avg).
+    mean: Option<FloatHistogram>,
+    reset_seen: bool,
+    not_reset_seen: bool,
+}
+
+impl HistogramAgg {
+    fn track(&mut self, h: &FloatHistogram) {
+        match h.counter_reset_hint {
+            CounterResetHint::CounterReset => self.reset_seen = true,
+            CounterResetHint::NotCounterReset => self.not_reset_seen = true,
+            _ => {}
+        }
+    }
 }
 
 impl Default for Group {
@@ -43,6 +75,7 @@ impl Default for Group {
             variance: Welford::new(0.0),
             drop_name: false,
             values: Vec::new(),
+            hist: HistogramAgg::default(),
         }
     }
 }
@@ -65,7 +98,11 @@ fn group_labels(labels: &Labels, grouping: &[String], without: bool) -> Labels {
 }
 
 impl Evaluator<'_, '_> {
-    pub(crate) fn aggregate(&mut self, agg: &Aggregate) -> Result<Vec<Series>, EvalError> {
+    pub(crate) fn aggregate(
+        &mut self,
+        agg: &Aggregate,
+        span: crate::promql::Span,
+    ) -> Result<Vec<Series>, EvalError> {
         let mut grouping = agg.grouping.clone();
         grouping.sort();
         if agg.op == AggOp::CountValues {
@@ -81,11 +118,21 @@ impl Evaluator<'_, '_> {
             agg.op,
             AggOp::Topk | AggOp::Bottomk | AggOp::Limitk | AggOp::LimitRatio
         ) {
-            self.aggregate_k(agg, &grouping, &input, params.as_deref().unwrap_or(&[]))?
+            self.aggregate_k(
+                agg,
+                span,
+                &grouping,
+                &input,
+                params.as_deref().unwrap_or(&[]),
+            )?
         } else {
             self.aggregate_values(agg, &grouping, &input, params.as_deref())?
         };
-        self.current_samples = before + out.iter().map(|s| s.points.len()).sum::<usize>();
+        self.current_samples = before
+            + out
+                .iter()
+                .map(|s| s.points.len() + hpoints_size(&s.histograms))
+                .sum::<usize>();
         Ok(out)
     }
 
@@ -135,17 +182,26 @@ impl Evaluator<'_, '_> {
             })
             .collect();
         let mut groups = vec![Group::default(); out.len()];
-        let mut cursors = vec![0usize; input.len()];
+        let mut cursors = vec![(0usize, 0usize); input.len()];
         let steps: Vec<i64> = self.grid()?;
+        let span = agg.expr.span;
         for (k, &ts) in steps.iter().enumerate() {
             self.check_deadline()?;
             groups.iter_mut().for_each(|g| g.seen = false);
             for (si, s) in input.iter().enumerate() {
-                let Some(p) = s.points.get(cursors[si]).filter(|p| p.t == ts) else {
-                    continue;
+                let (f, h) = match s.points.get(cursors[si].0).filter(|p| p.t == ts) {
+                    Some(p) => {
+                        cursors[si].0 += 1;
+                        (p.v, None)
+                    }
+                    None => match s.histograms.get(cursors[si].1).filter(|p| p.t == ts) {
+                        Some(p) => {
+                            cursors[si].1 += 1;
+                            (0.0, Some(&*p.h))
+                        }
+                        None => continue,
+                    },
                 };
-                cursors[si] += 1;
-                let f = p.v;
                 let g = &mut groups[series_group[si]];
                 if !g.seen {
                     let values = std::mem::take(&mut g.values);
@@ -160,14 +216,71 @@ impl Evaluator<'_, '_> {
                         ..Group::default()
                     };
                     g.values.clear();
-                    if op == AggOp::Quantile {
+                    if let Some(h) = h {
+                        match op {
+                            AggOp::Sum | AggOp::Avg => {
+                                g.hist.has_histogram = true;
+                                g.hist.track(h);
+                                g.hist.value = Some(h.clone());
+                            }
+                            AggOp::Stddev
+                            | AggOp::Stdvar
+                            | AggOp::Quantile
+                            | AggOp::Min
+                            | AggOp::Max => {
+                                g.seen = false;
+                                self.notes.histogram_ignored_in_aggregation(op.name(), span);
+                            }
+                            _ => {}
+                        }
+                    } else {
+                        g.hist.has_float = true;
+                    }
+                    if op == AggOp::Quantile && h.is_none() {
                         g.values.push(f);
                     }
+                    continue;
+                }
+                if g.hist.incompatible {
                     continue;
                 }
                 if s.drop_name {
                     g.drop_name = true;
                 }
+                if let Some(h) = h {
+                    match op {
+                        AggOp::Sum | AggOp::Avg => {
+                            if op == AggOp::Avg {
+                                g.count += 1.0;
+                            }
+                            g.hist.has_histogram = true;
+                            if g.hist.value.is_some() {
+                                g.hist.track(h);
+                                let name = s.labels.metric_name().unwrap_or("");
+                                let added = if op == AggOp::Sum {
+                                    sum_histogram(&mut g.hist, h)
+                                } else {
+                                    mean_histogram(&mut g.hist, h, g.count)
+                                };
+                                match added {
+                                    Ok(true) => {
+                                        self.notes.mismatched_custom_buckets(HistogramOp::Agg, span)
+                                    }
+                                    Ok(false) => {}
+                                    Err(()) => {
+                                        self.notes.mixed_exponential_custom(name, span);
+                                        g.hist.incompatible = true;
+                                    }
+                                }
+                            }
+                        }
+                        AggOp::Count => g.count += 1.0,
+                        AggOp::Group => {}
+                        _ => self.notes.histogram_ignored_in_aggregation(op.name(), span),
+                    }
+                    continue;
+                }
+                g.hist.has_float = true;
                 match op {
                     AggOp::Sum => (g.value, g.kahan_c) = kahan_sum_inc(f, g.value, g.kahan_c),
                     AggOp::Avg => g.mean.add(f),
@@ -183,6 +296,25 @@ impl Evaluator<'_, '_> {
                 if !g.seen {
                     continue;
                 }
+                if matches!(op, AggOp::Sum | AggOp::Avg) && g.hist.has_histogram {
+                    if g.hist.has_float {
+                        self.notes.mixed_floats_histograms_in_aggregation(span);
+                        continue;
+                    }
+                    if g.hist.reset_seen && g.hist.not_reset_seen {
+                        self.notes.counter_reset_collision(HistogramOp::Agg, span);
+                    }
+                    if g.hist.incompatible {
+                        continue;
+                    }
+                    let h = finish_histogram(&mut g.hist, op, g.count);
+                    out[ri].histograms.push(HPoint {
+                        t: ts,
+                        h: Arc::new(h),
+                    });
+                    out[ri].drop_name = g.drop_name;
+                    continue;
+                }
                 let v = match op {
                     AggOp::Avg => g.mean.value(),
                     AggOp::Count => g.count,
@@ -196,13 +328,14 @@ impl Evaluator<'_, '_> {
                 out[ri].drop_name = g.drop_name;
             }
         }
-        out.retain(|s| !s.points.is_empty());
+        out.retain(|s| !s.points.is_empty() || !s.histograms.is_empty());
         Ok(out)
     }
 
     fn aggregate_k(
         &mut self,
         agg: &Aggregate,
+        span: crate::promql::Span,
         grouping: &[String],
         input: &[Series],
         params: &[f64],
@@ -276,7 +409,7 @@ impl Evaluator<'_, '_> {
             Vec::new()
         };
         let mut heaps: Vec<Option<KHeap>> = vec![None; index.len()];
-        let mut cursors = vec![0usize; input.len()];
+        let mut cursors = vec![(0usize, 0usize); input.len()];
         let mut out: Vec<Series> = Vec::new();
         let mut out_index: HashMap<Labels, usize> = HashMap::new();
         let instant = self.start == self.end;
@@ -292,18 +425,31 @@ impl Evaluator<'_, '_> {
                 _ => limit < 1,
             };
             for (si, s) in input.iter().enumerate() {
-                let Some(p) = s.points.get(cursors[si]).filter(|p| p.t == ts) else {
-                    continue;
+                let (v, h) = match s.points.get(cursors[si].0).filter(|p| p.t == ts) {
+                    Some(p) => {
+                        cursors[si].0 += 1;
+                        (p.v, None)
+                    }
+                    None => match s.histograms.get(cursors[si].1).filter(|p| p.t == ts) {
+                        Some(p) => {
+                            cursors[si].1 += 1;
+                            (0.0, Some(Arc::clone(&p.h)))
+                        }
+                        None => continue,
+                    },
                 };
-                cursors[si] += 1;
                 if skip_step {
                     continue;
                 }
+                if h.is_some() && matches!(op, AggOp::Topk | AggOp::Bottomk) {
+                    self.notes.histogram_ignored_in_aggregation(op.name(), span);
+                    continue;
+                }
                 let sample = Sample {
-                    h: None,
                     labels: s.labels.clone(),
                     t: ts,
-                    v: p.v,
+                    v,
+                    h,
                     drop_name: s.drop_name,
                 };
                 let heap = heaps[series_group[si]].get_or_insert_with(|| KHeap::new(op));
@@ -325,24 +471,24 @@ impl Evaluator<'_, '_> {
             for heap in heaps.iter_mut().flatten() {
                 for s in heap.take_sorted() {
                     if instant {
-                        out.push(Series {
-                            histograms: Vec::new(),
+                        let mut series = Series {
                             labels: s.labels,
-                            points: vec![Point { t: ts, v: s.v }],
                             drop_name: s.drop_name,
-                        });
+                            ..Series::default()
+                        };
+                        push_point(&mut series, ts, s.v, s.h);
+                        out.push(series);
                         continue;
                     }
                     let i = *out_index.entry(s.labels.clone()).or_insert_with(|| {
                         out.push(Series {
-                            histograms: Vec::new(),
                             labels: s.labels.clone(),
-                            points: Vec::new(),
                             drop_name: s.drop_name,
+                            ..Series::default()
                         });
                         out.len() - 1
                     });
-                    out[i].points.push(Point { t: ts, v: s.v });
+                    push_point(&mut out[i], ts, s.v, s.h);
                 }
             }
         }
@@ -381,7 +527,10 @@ impl Evaluator<'_, '_> {
             let mut groups: Vec<(Labels, f64)> = Vec::new();
             let mut index: HashMap<Labels, usize> = HashMap::new();
             for s in &vectors[0] {
-                let value = crate::gofmt::go_float(s.v);
+                let value = match &s.h {
+                    Some(h) => h.to_string(),
+                    None => crate::gofmt::go_float(s.v),
+                };
                 let metric: Labels = s
                     .labels
                     .iter()
@@ -415,4 +564,81 @@ fn min_max(values: &[f64]) -> (f64, f64) {
     values.iter().fold((f64::MAX, -f64::MAX), |(lo, hi), &v| {
         (go_min(lo, v), go_max(hi, v))
     })
+}
+
+/// `sum`: adds `h` to the group's Kahan sum; `Ok(true)` when custom bounds were
+/// reconciled, `Err` when exponential and custom buckets mix.
+fn sum_histogram(agg: &mut HistogramAgg, h: &FloatHistogram) -> Result<bool, ()> {
+    let value = agg.value.as_mut().expect("a histogram sum");
+    let (c, outcome) = value.kahan_add(h, agg.kahan_c.take()).map_err(|_| ())?;
+    agg.kahan_c = Some(c);
+    Ok(outcome.nhcb_bounds_reconciled)
+}
+
+/// `avg`: the direct Kahan sum while it does not overflow, then an incremental
+/// mean (`count` is the group's count including `h`).
+fn mean_histogram(agg: &mut HistogramAgg, h: &FloatHistogram, count: f64) -> Result<bool, ()> {
+    let mut reconciled = false;
+    if agg.mean.is_none() {
+        let mut v = agg.value.clone().expect("a histogram sum");
+        let (c, outcome) = v.kahan_add(h, agg.kahan_c.clone()).map_err(|_| ())?;
+        reconciled |= outcome.nhcb_bounds_reconciled;
+        let c = Some(c);
+        if !v.has_overflow() {
+            (agg.value, agg.kahan_c) = (Some(v), c);
+            return Ok(reconciled);
+        }
+        let mut mean = agg.value.clone().expect("a histogram sum");
+        mean.div(count - 1.0);
+        agg.mean = Some(mean);
+        if let Some(c) = &mut agg.kahan_c {
+            c.div(count - 1.0);
+        }
+    }
+    let q = (count - 1.0) / count;
+    if let Some(c) = &mut agg.kahan_c {
+        c.mul(q);
+    }
+    let mut to_add = h.clone();
+    to_add.div(count);
+    let mean = agg.mean.as_mut().expect("an incremental mean");
+    mean.mul(q);
+    let (c, outcome) = mean
+        .kahan_add(&to_add, agg.kahan_c.take())
+        .map_err(|_| ())?;
+    agg.kahan_c = Some(c);
+    reconciled |= outcome.nhcb_bounds_reconciled;
+    Ok(reconciled)
+}
+
+/// The group's histogram result at the end of a step.
+fn finish_histogram(agg: &mut HistogramAgg, op: AggOp, count: f64) -> FloatHistogram {
+    let c = agg.kahan_c.take();
+    let mut h = if op == AggOp::Avg {
+        match agg.mean.take() {
+            Some(mut mean) => {
+                if let Some(c) = &c {
+                    let _ = mean.add(c);
+                }
+                mean
+            }
+            None => {
+                let mut sum = agg.value.take().expect("a histogram sum");
+                sum.div(count);
+                if let Some(mut c) = c {
+                    c.div(count);
+                    let _ = sum.add(&c);
+                }
+                sum
+            }
+        }
+    } else {
+        let mut sum = agg.value.take().expect("a histogram sum");
+        if let Some(c) = &c {
+            let _ = sum.add(c);
+        }
+        sum
+    };
+    h.compact(0);
+    h
 }

@@ -8,6 +8,7 @@ use crate::promql::ast::{BinOp, Binary, Expr};
 use crate::promql::types::{ValueType, value_type};
 use crate::tsdb::{Labels, METRIC_NAME};
 
+use super::binary_native::{BinNote, elem_binop_native};
 use super::eval::Evaluator;
 use super::format::go_labels;
 use super::value::{EvalError, Sample, Series};
@@ -133,27 +134,49 @@ impl Evaluator<'_, '_> {
                 let return_bool = b.return_bool;
                 self.range_eval(&inputs, |ev, _, v, _, out| {
                     let scalar = v[1].first().map_or(f64::NAN, |s| s.v);
+                    // Upstream reports only the last note of a step.
+                    let mut last_note = None;
                     for s in &v[0] {
-                        if trim {
-                            ev.notes.info(incompatible_types(op), span);
+                        let (mut value, mut h, mut keep) = if s.h.is_some() {
+                            let (l, r) = if swap {
+                                ((scalar, None), (s.v, s.h.as_ref()))
+                            } else {
+                                ((s.v, s.h.as_ref()), (scalar, None))
+                            };
+                            let r = elem_binop_native(op, l, r);
+                            if let Some(err) = r.err.filter(|e| e.is_error()) {
+                                last_note = Some(err);
+                                continue;
+                            }
+                            (r.v, r.h, r.keep)
+                        } else if trim {
+                            last_note = Some(FLOAT_TRIM);
                             continue;
-                        }
-                        let (l, r) = if swap { (scalar, s.v) } else { (s.v, scalar) };
-                        let (mut value, mut keep) = elem_binop(op, l, r);
+                        } else {
+                            let (l, r) = if swap { (scalar, s.v) } else { (s.v, scalar) };
+                            let (value, keep) = elem_binop(op, l, r);
+                            (value, None, keep)
+                        };
                         if op.is_comparison() && swap {
-                            value = r;
+                            value = s.v;
+                            h = s.h.clone();
                         }
                         if return_bool {
                             value = btos(keep);
+                            h = None;
                             keep = true;
                         }
                         if keep {
                             out.push(Sample {
                                 v: value,
+                                h,
                                 drop_name: s.drop_name || changes_metric_schema(op) || return_bool,
                                 ..s.clone()
                             });
                         }
+                    }
+                    if let Some(note) = last_note {
+                        note.report(op, &mut ev.notes, span);
                     }
                     Ok(())
                 })
@@ -226,9 +249,8 @@ impl Evaluator<'_, '_> {
                         (&v[0][..], &ls[..], &origins[0][..]),
                         (&v[1][..], &rs[..], &origins[1][..]),
                     ];
-                    let trimmed = args.run(sides, &mut scratch, out)?;
-                    if trimmed {
-                        ev.notes.info(incompatible_types(op), span);
+                    if let Some(note) = args.run(sides, &mut scratch, out)? {
+                        note.report(op, &mut ev.notes, span);
                     }
                     Ok(())
                 }
@@ -237,13 +259,11 @@ impl Evaluator<'_, '_> {
     }
 }
 
-fn incompatible_types(op: BinOp) -> String {
-    format!(
-        "incompatible sample types encountered for binary operator {:?}: float {} float",
-        op.symbol(),
-        op.symbol()
-    )
-}
+/// A trim operator between floats.
+const FLOAT_TRIM: BinNote = BinNote::IncompatibleTypes {
+    lhs: "float",
+    rhs: "float",
+};
 
 /// Per-signature marks reused across steps (a generation counter avoids clearing).
 struct Scratch {
@@ -330,13 +350,13 @@ type StepSide<'a> = (&'a [Sample], &'a [usize], &'a [usize]);
 const FILLED: usize = usize::MAX;
 
 impl StepArgs<'_> {
-    /// One step of `VectorBinop`. Returns whether a trim operator met floats.
+    /// One step of `VectorBinop`. Returns the step's last note, which upstream reports.
     fn run(
         &self,
         [left, right]: [StepSide<'_>; 2],
         sc: &mut Scratch,
         out: &mut Vec<Sample>,
-    ) -> Result<bool, EvalError> {
+    ) -> Result<Option<BinNote>, EvalError> {
         let m = self.matching;
         let (fill_left, fill_right) = self.fills;
         if (left.0.is_empty() && right.0.is_empty())
@@ -344,7 +364,7 @@ impl StepArgs<'_> {
                 && fill_left.is_none()
                 && fill_right.is_none())
         {
-            return Ok(false);
+            return Ok(None);
         }
         // One-to-many is many-to-one with the sides swapped.
         let swapped = m.card == Card::OneToMany;
@@ -376,20 +396,33 @@ impl StepArgs<'_> {
             sc.slot[sig] = (g, j);
         }
         sc.matched_labels.clear();
-        let mut trimmed = false;
+        let mut last_note = None;
         let mut do_op = |sc: &mut Scratch,
                          (ls, lo): (&Sample, usize),
                          (rs, ro): (&Sample, usize),
                          sig: usize|
          -> Result<(), EvalError> {
-            let (fl, fr) = if swapped { (rs.v, ls.v) } else { (ls.v, rs.v) };
-            if matches!(self.op, BinOp::TrimUpper | BinOp::TrimLower) {
-                trimmed = true;
+            let (l, r) = if swapped { (rs, ls) } else { (ls, rs) };
+            let (mut value, mut h, keep) = if l.h.is_some() || r.h.is_some() {
+                let res = elem_binop_native(self.op, (l.v, l.h.as_ref()), (r.v, r.h.as_ref()));
+                if let Some(err) = res.err {
+                    last_note = Some(err);
+                    return Ok(());
+                }
+                if let Some(info) = res.info {
+                    last_note = Some(info);
+                }
+                (res.v, res.h, res.keep)
+            } else if matches!(self.op, BinOp::TrimUpper | BinOp::TrimLower) {
+                last_note = Some(FLOAT_TRIM);
                 return Ok(());
-            }
-            let (mut value, keep) = elem_binop(self.op, fl, fr);
+            } else {
+                let (value, keep) = elem_binop(self.op, l.v, r.v);
+                (value, None, keep)
+            };
             if self.return_bool {
                 value = btos(keep);
+                h = None;
             }
             let metric = if lo == FILLED || ro == FILLED {
                 result_metric(&ls.labels, &rs.labels, self.op, m)
@@ -421,10 +454,10 @@ impl StepArgs<'_> {
             }
             if keep || self.return_bool {
                 out.push(Sample {
-                    h: None,
                     labels: metric,
                     t: ls.t,
                     v: value,
+                    h,
                     drop_name: self.return_bool,
                 });
             }
@@ -456,7 +489,7 @@ impl StepArgs<'_> {
                 do_op(sc, (&ls, FILLED), (rs, ro), sig)?;
             }
         }
-        Ok(trimmed)
+        Ok(last_note)
     }
 }
 

@@ -3,15 +3,16 @@
 //! does for `*parser.Call`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::promql::ast::{Expr, ExprKind, Extended, Span, VectorSelector};
 use crate::promql::functions::Function;
 use crate::promql::types::{ValueType, value_type};
 use crate::tsdb::{Labels, MatchType, SeriesRef, is_stale_nan};
 
-use super::eval::{Evaluator, TOO_MANY_SAMPLES};
-use super::functions::{self, Arg, Ctx, Impl, RangeCtx, Window};
-use super::value::{EvalError, Point, Sample, Series};
+use super::eval::{Evaluator, TOO_MANY_SAMPLES, hpoint_size, hpoints_size};
+use super::functions::{self, Arg, Ctx, Impl, RangeCtx, RangeOut, Window};
+use super::value::{EvalError, HPoint, Point, Sample, Series};
 
 /// The series a range function reads, with the windows' offset and `@`.
 struct RangeInput {
@@ -256,10 +257,12 @@ impl Evaluator<'_, '_> {
         let mut found = vec![false; n_steps];
         let mut step_params = vec![0.0; params.len()];
         let (before, after) = super::extended::margins(input.extended, self.lookback);
+        let hist_f = functions::histogram_range(func.name);
         let mut buf: Vec<Point> = Vec::new();
+        let mut hbuf: Vec<HPoint> = Vec::new();
         for i in 0..input.source.len() {
             self.check_deadline()?;
-            let (labels, samples): (&Labels, &[Point]) = match &input.source {
+            let (labels, samples, hsamples): (&Labels, &[Point], &[HPoint]) = match &input.source {
                 RangeSource::Selector { series, mint, maxt } => {
                     let (r, labels) = &series[i];
                     buf.clear();
@@ -269,14 +272,29 @@ impl Evaluator<'_, '_> {
                             .filter(|&(_, v)| !is_stale_nan(v))
                             .map(|(t, v)| Point { t, v }),
                     );
-                    self.samples_read += buf.len() as u64;
-                    (labels, &buf)
+                    hbuf.clear();
+                    hbuf.extend(
+                        self.head
+                            .iter_histograms(*r, *mint, *maxt)
+                            .filter(|(_, h)| !is_stale_nan(h.sum))
+                            .map(|(t, h)| HPoint { t, h: Arc::new(h) }),
+                    );
+                    self.samples_read += (buf.len() + hbuf.len()) as u64;
+                    (labels, &buf, &hbuf)
                 }
-                RangeSource::Computed(series) => (&series[i].labels, &series[i].points),
+                RangeSource::Computed(series) => {
+                    (&series[i].labels, &series[i].points, &series[i].histograms)
+                }
             };
             let metric_name = labels.metric_name();
-            let mut points = Vec::with_capacity(n_steps);
+            let mut out_series = Series {
+                labels: labels.clone(),
+                drop_name: !keeps_name,
+                ..Series::default()
+            };
             let (mut lo, mut hi) = (0usize, 0usize);
+            let (mut hlo, mut hhi) = (0usize, 0usize);
+            let mut held = 0usize;
             for (k, &ts) in steps.iter().enumerate() {
                 let end = input.at.unwrap_or(ts) - input.offset;
                 let start = end - input.range;
@@ -287,11 +305,18 @@ impl Evaluator<'_, '_> {
                 while lo < hi && samples[lo].t <= start - before {
                     lo += 1;
                 }
-                if lo == hi {
+                while hhi < hsamples.len() && hsamples[hhi].t <= end + after {
+                    hhi += 1;
+                }
+                while hlo < hhi && hsamples[hlo].t <= start - before {
+                    hlo += 1;
+                }
+                if lo == hi && hlo == hhi {
                     continue;
                 }
                 // The window's samples are held in memory too (Prometheus counts them).
-                if self.current_samples + points.len() + (hi - lo) > self.max_samples {
+                let window_size = (hi - lo) + hpoints_size(&hsamples[hlo..hhi]);
+                if self.current_samples + held + window_size > self.max_samples {
                     return Err(EvalError::execution(TOO_MANY_SAMPLES));
                 }
                 if absent {
@@ -303,6 +328,7 @@ impl Evaluator<'_, '_> {
                 }
                 let window = Window {
                     points: &samples[lo..hi],
+                    histograms: &hsamples[hlo..hhi],
                     start,
                     end,
                     extended: input.extended,
@@ -314,26 +340,49 @@ impl Evaluator<'_, '_> {
                     arg_span: input.span,
                     notes: &mut self.notes,
                 };
-                if let Some(f) = f
-                    && let Some(v) = f(&window, &step_params, &mut ctx)?
-                {
-                    points.push(Point { t: ts, v });
+                let Some(f) = f else { continue };
+                let result = match hist_f {
+                    Some(hf) if !window.histograms.is_empty() => {
+                        hf(&window, &step_params, &mut ctx)?
+                    }
+                    _ => {
+                        if !window.histograms.is_empty() {
+                            if window.points.is_empty() {
+                                continue;
+                            }
+                            // A float-only function ignores the histograms in a mixed range.
+                            ctx.notes.histogram_ignored_in_mixed_range(
+                                metric_name.unwrap_or(""),
+                                input.span,
+                            );
+                        }
+                        f(&window, &step_params, &mut ctx)?.map(RangeOut::Float)
+                    }
+                };
+                match result {
+                    Some(RangeOut::Float(v)) => {
+                        held += 1;
+                        out_series.points.push(Point { t: ts, v });
+                    }
+                    Some(RangeOut::Histogram(h)) => {
+                        held += hpoint_size(&h);
+                        out_series.histograms.push(HPoint {
+                            t: ts,
+                            h: Arc::new(h),
+                        });
+                    }
+                    None => {}
                 }
             }
-            if points.is_empty() {
+            if out_series.points.is_empty() && out_series.histograms.is_empty() {
                 continue;
             }
-            if self.current_samples + points.len() > self.max_samples {
+            if self.current_samples + held > self.max_samples {
                 return Err(EvalError::execution(TOO_MANY_SAMPLES));
             }
-            self.current_samples += points.len();
-            points.shrink_to_fit();
-            out.push(Series {
-                histograms: Vec::new(),
-                labels: labels.clone(),
-                points,
-                drop_name: !keeps_name,
-            });
+            self.current_samples += held;
+            out_series.points.shrink_to_fit();
+            out.push(out_series);
         }
         if absent {
             return Ok(self.absent_over_time(&args[matrix_index], &steps, &found));

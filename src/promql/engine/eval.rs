@@ -5,6 +5,9 @@
 //! the instant vectors gathered from their arguments' matrices (`range_eval`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::histogram::FloatHistogram;
 
 use crate::promql::ast::{
     AtValue, Dur, Expr, ExprKind, Extended, Subquery, UnaryOp, VectorSelector,
@@ -14,7 +17,7 @@ use crate::tsdb::{Head, Labels, Matcher, is_stale_nan};
 
 use super::Options;
 use super::notes::Notes;
-use super::value::{ErrorKind, EvalError, Point, Sample, Series};
+use super::value::{ErrorKind, EvalError, HPoint, Point, Sample, Series};
 
 /// What evaluating a node gives.
 pub(crate) enum Val {
@@ -29,6 +32,30 @@ impl Val {
             Val::Matrix(m) => m,
             Val::String(_) => Vec::new(),
         }
+    }
+}
+
+/// How many samples a histogram point counts as against the query's limit
+/// (Prometheus's `HPoint.size`: its size in 16-byte units).
+pub(crate) fn hpoint_size(h: &FloatHistogram) -> usize {
+    (h.size() + 8) / 16
+}
+
+/// The samples a run of histogram points counts as.
+pub(crate) fn hpoints_size(hs: &[HPoint]) -> usize {
+    hs.iter().map(|p| hpoint_size(&p.h)).sum()
+}
+
+/// The samples one instant-vector element counts as.
+pub(crate) fn sample_size(s: &Sample) -> usize {
+    s.h.as_deref().map_or(1, hpoint_size)
+}
+
+/// Appends a float or (when `h` is set) a histogram point at `t`.
+pub(crate) fn push_point(series: &mut Series, t: i64, v: f64, h: Option<Arc<FloatHistogram>>) {
+    match h {
+        Some(h) => series.histograms.push(HPoint { t, h }),
+        None => series.points.push(Point { t, v }),
     }
 }
 
@@ -142,20 +169,10 @@ impl<'h, 's> Evaluator<'h, 's> {
     }
 
     /// Adds a selector's series to `out` unless it has no points, counting them.
-    pub fn push_series(
-        &mut self,
-        out: &mut Vec<Series>,
-        labels: Labels,
-        points: Vec<Point>,
-    ) -> Result<(), EvalError> {
-        if !points.is_empty() {
-            self.add_samples(points.len())?;
-            out.push(Series {
-                histograms: Vec::new(),
-                labels,
-                points,
-                drop_name: false,
-            });
+    pub fn push_series(&mut self, out: &mut Vec<Series>, series: Series) -> Result<(), EvalError> {
+        if !series.points.is_empty() || !series.histograms.is_empty() {
+            self.add_samples(series.points.len() + hpoints_size(&series.histograms))?;
+            out.push(series);
         }
         Ok(())
     }
@@ -185,6 +202,9 @@ impl<'h, 's> Evaluator<'h, 's> {
                     for s in &mut m {
                         s.drop_name = true;
                         s.points.iter_mut().for_each(|p| p.v = -p.v);
+                        for p in &mut s.histograms {
+                            Arc::make_mut(&mut p.h).mul(-1.0);
+                        }
                     }
                 }
                 Ok(Val::Matrix(m))
@@ -201,7 +221,7 @@ impl<'h, 's> Evaluator<'h, 's> {
             }
             ExprKind::Subquery(sq) => Ok(Val::Matrix(self.subquery(sq)?.0)),
             ExprKind::Call { func, args } => self.call(e, func, args).map(Val::Matrix),
-            ExprKind::Aggregate(agg) => self.aggregate(agg).map(Val::Matrix),
+            ExprKind::Aggregate(agg) => self.aggregate(agg, e.span).map(Val::Matrix),
             ExprKind::Binary(b) => self.binary(e, b).map(Val::Matrix),
         }
     }
@@ -291,12 +311,31 @@ impl<'h, 's> Evaluator<'h, 's> {
         let (start, interval, n_steps) = (self.start, self.interval, self.num_steps() as i64);
         let mut out = Vec::new();
         let mut buf: Vec<(i64, f64)> = Vec::new();
+        let mut hbuf: Vec<(i64, Arc<FloatHistogram>)> = Vec::new();
         for (r, labels) in self.select(vs)? {
             self.check_deadline()?;
             buf.clear();
             buf.extend(self.head.iter(r, mint, maxt));
-            self.samples_read += buf.len() as u64;
-            let (Some(&(oldest, _)), Some(&(newest, _))) = (buf.first(), buf.last()) else {
+            hbuf.clear();
+            hbuf.extend(
+                self.head
+                    .iter_histograms(r, mint, maxt)
+                    .map(|(t, h)| (t, Arc::new(h))),
+            );
+            self.samples_read += (buf.len() + hbuf.len()) as u64;
+            let oldest = buf
+                .first()
+                .map(|p| p.0)
+                .into_iter()
+                .chain(hbuf.first().map(|p| p.0))
+                .min();
+            let newest = buf
+                .last()
+                .map(|p| p.0)
+                .into_iter()
+                .chain(hbuf.last().map(|p| p.0))
+                .max();
+            let (Some(oldest), Some(newest)) = (oldest, newest) else {
                 continue;
             };
             // Only the steps whose window can hold a sample are visited (a
@@ -309,33 +348,74 @@ impl<'h, 's> Evaluator<'h, 's> {
                         .min(n_steps - 1),
                 ),
             };
-            let mut points = Vec::new();
-            let mut i = 0; // buf[..i] are at or before the current reference time
+            let mut series = Series {
+                labels,
+                ..Series::default()
+            };
+            let mut held = 0usize;
+            // buf[..i] and hbuf[..j] are at or before the current reference time.
+            let (mut i, mut j) = (0, 0);
             for k in k_first..=k_last {
                 let ts = start + k * interval;
                 let rt = refs_of(ts);
                 if at.is_some() {
                     i = buf.partition_point(|&(t, _)| t <= rt);
+                    j = hbuf.partition_point(|(t, _)| *t <= rt);
                 } else {
                     while i < buf.len() && buf[i].0 <= rt {
                         i += 1;
                     }
+                    while j < hbuf.len() && hbuf[j].0 <= rt {
+                        j += 1;
+                    }
                 }
-                let Some(&(t, v)) = i.checked_sub(1).and_then(|j| buf.get(j)) else {
-                    continue;
+                let float = i.checked_sub(1).map(|x| buf[x]);
+                let hist = j.checked_sub(1).map(|x| &hbuf[x]);
+                // The newer of the two kinds is the series' sample at this step.
+                let newest_is_float = match (float, hist) {
+                    (Some((ft, _)), Some((ht, _))) => ft > *ht,
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => continue,
                 };
-                if t <= rt - self.lookback || is_stale_nan(v) {
-                    continue;
-                }
-                if self.current_samples + points.len() >= self.max_samples {
+                let size = if newest_is_float {
+                    let (t, v) = float.expect("float sample");
+                    if t <= rt - self.lookback || is_stale_nan(v) {
+                        continue;
+                    }
+                    series.points.push(Point {
+                        t: ts,
+                        v: if keep_time { t as f64 } else { v },
+                    });
+                    1
+                } else {
+                    let (t, h) = hist.expect("histogram sample");
+                    if *t <= rt - self.lookback || is_stale_nan(h.sum) {
+                        continue;
+                    }
+                    if keep_time {
+                        series.points.push(Point {
+                            t: ts,
+                            v: *t as f64,
+                        });
+                        1
+                    } else {
+                        series.histograms.push(HPoint {
+                            t: ts,
+                            h: Arc::clone(h),
+                        });
+                        hpoint_size(h)
+                    }
+                };
+                held += size;
+                if self.current_samples + held > self.max_samples {
                     return Err(EvalError::execution(TOO_MANY_SAMPLES));
                 }
-                points.push(Point {
-                    t: ts,
-                    v: if keep_time { t as f64 } else { v },
-                });
             }
-            self.push_series(&mut out, labels, points)?;
+            if !series.points.is_empty() || !series.histograms.is_empty() {
+                self.add_samples(held)?;
+                out.push(series);
+            }
         }
         Ok(out)
     }
@@ -364,12 +444,24 @@ impl<'h, 's> Evaluator<'h, 's> {
                 .filter(|&(_, v)| !is_stale_nan(v))
                 .map(|(t, v)| Point { t, v })
                 .collect();
-            self.samples_read += points.len() as u64;
+            let histograms: Vec<HPoint> = self
+                .head
+                .iter_histograms(r, mint - before + 1, maxt + after)
+                .filter(|(_, h)| !is_stale_nan(h.sum))
+                .map(|(t, h)| HPoint { t, h: Arc::new(h) })
+                .collect();
+            self.samples_read += (points.len() + histograms.len()) as u64;
             if let Some(ext) = vs.extended {
                 let smoothed = ext == Extended::Smoothed;
                 points = super::extended::extend_points(&points, mint, maxt, smoothed);
             }
-            self.push_series(&mut out, labels, points)?;
+            let series = Series {
+                labels,
+                points,
+                histograms,
+                drop_name: false,
+            };
+            self.push_series(&mut out, series)?;
         }
         Ok(out)
     }
@@ -433,7 +525,9 @@ impl<'h, 's> Evaluator<'h, 's> {
         ) -> Result<(), EvalError>,
     {
         let before = self.current_samples;
-        let mut cursors: Vec<Vec<usize>> = inputs.iter().map(|m| vec![0; m.len()]).collect();
+        // Per input series: the next float point and the next histogram point.
+        let mut cursors: Vec<Vec<(usize, usize)>> =
+            inputs.iter().map(|m| vec![(0, 0); m.len()]).collect();
         let mut vectors: Vec<Vec<Sample>> =
             inputs.iter().map(|m| Vec::with_capacity(m.len())).collect();
         // For each gathered sample, the index of the input series it came from.
@@ -457,39 +551,54 @@ impl<'h, 's> Evaluator<'h, 's> {
                 v.clear();
                 origins[k].clear();
                 for (j, s) in m.iter().enumerate() {
-                    let c = &mut cursors[k][j];
+                    let (c, hc) = &mut cursors[k][j];
                     if let Some(p) = s.points.get(*c)
                         && p.t == ts
                     {
                         *c += 1;
                         origins[k].push(j);
                         v.push(Sample {
-                            h: None,
                             labels: s.labels.clone(),
                             t: ts,
                             v: p.v,
+                            h: None,
+                            drop_name: s.drop_name,
+                        });
+                    } else if let Some(p) = s.histograms.get(*hc)
+                        && p.t == ts
+                    {
+                        *hc += 1;
+                        origins[k].push(j);
+                        v.push(Sample {
+                            labels: s.labels.clone(),
+                            t: ts,
+                            v: 0.0,
+                            h: Some(Arc::clone(&p.h)),
                             drop_name: s.drop_name,
                         });
                     }
                 }
             }
-            let gathered: usize = vectors.iter().map(Vec::len).sum();
+            let gathered: usize = vectors.iter().flatten().map(sample_size).sum();
             self.current_samples = before + held + gathered;
             if self.current_samples > self.max_samples {
                 return Err(EvalError::execution(TOO_MANY_SAMPLES));
             }
             result.clear();
             f(self, ts, &vectors, &origins, &mut result)?;
-            held += result.len();
+            held += result.iter().map(sample_size).sum::<usize>();
             if before + held > self.max_samples {
                 return Err(EvalError::execution(TOO_MANY_SAMPLES));
             }
             if instant {
-                out_series.extend(result.drain(..).map(|s| Series {
-                    histograms: Vec::new(),
-                    labels: s.labels,
-                    points: vec![Point { t: ts, v: s.v }],
-                    drop_name: s.drop_name,
+                out_series.extend(result.drain(..).map(|s| {
+                    let mut series = Series {
+                        labels: s.labels,
+                        drop_name: s.drop_name,
+                        ..Series::default()
+                    };
+                    push_point(&mut series, ts, s.v, s.h);
+                    series
                 }));
                 continue;
             }
@@ -508,7 +617,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                             ));
                         }
                         *last = ts;
-                        out_series[i].points.push(Point { t: ts, v: s.v });
+                        push_point(&mut out_series[i], ts, s.v, s.h);
                         if by_identity.insert(s.labels.identity(), i).is_none() {
                             keep_alive.push(s.labels);
                         }
@@ -518,12 +627,13 @@ impl<'h, 's> Evaluator<'h, 's> {
                         index.insert(s.labels.clone(), i);
                         by_identity.insert(s.labels.identity(), i);
                         last_step.push(ts);
-                        out_series.push(Series {
-                            histograms: Vec::new(),
+                        let mut series = Series {
                             labels: s.labels,
-                            points: vec![Point { t: ts, v: s.v }],
                             drop_name: s.drop_name,
-                        });
+                            ..Series::default()
+                        };
+                        push_point(&mut series, ts, s.v, s.h);
+                        out_series.push(series);
                     }
                 }
             }

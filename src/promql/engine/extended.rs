@@ -196,7 +196,12 @@ impl Evaluator<'_, '_> {
                 };
                 points.push(Point { t: ts, v });
             }
-            self.push_series(&mut out, labels, points)?;
+            let series = Series {
+                labels,
+                points,
+                ..Series::default()
+            };
+            self.push_series(&mut out, series)?;
         }
         Ok(out)
     }

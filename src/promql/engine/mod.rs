@@ -20,6 +20,7 @@
 
 mod aggregate;
 mod binary;
+mod binary_native;
 mod call;
 mod durations;
 mod eval;
@@ -116,13 +117,17 @@ pub fn instant_query(
         (Val::Matrix(m), ValueType::InstantVector) => {
             let mut vector: Vec<Sample> = m
                 .into_iter()
-                .filter_map(|s| {
-                    let p = *s.points.first()?;
+                .filter_map(|mut s| {
+                    let (v, h) = match (s.points.first(), s.histograms.pop()) {
+                        (Some(p), _) => (p.v, None),
+                        (None, Some(p)) => (0.0, Some(p.h)),
+                        (None, None) => return None,
+                    };
                     Some(Sample {
-                        h: None,
                         labels: s.labels,
                         t: t_ms,
-                        v: p.v,
+                        v,
+                        h,
                         drop_name: s.drop_name,
                     })
                 })
@@ -212,6 +217,7 @@ fn cleanup_matrix(mut m: Vec<Series>) -> Result<Vec<Series>, EvalError> {
         match index.get(&s.labels) {
             Some(&i) => {
                 out[i].points.extend(s.points);
+                out[i].histograms.extend(s.histograms);
                 merged = true;
             }
             None => {
@@ -223,7 +229,11 @@ fn cleanup_matrix(mut m: Vec<Series>) -> Result<Vec<Series>, EvalError> {
     if merged {
         for s in &mut out {
             s.points.sort_by_key(|p| p.t);
-            if s.points.windows(2).any(|w| w[0].t == w[1].t) {
+            s.histograms.sort_by_key(|p| p.t);
+            let mut times: Vec<i64> = s.points.iter().map(|p| p.t).collect();
+            times.extend(s.histograms.iter().map(|p| p.t));
+            times.sort_unstable();
+            if times.windows(2).any(|w| w[0] == w[1]) {
                 return Err(EvalError::execution(
                     "vector cannot contain metrics with the same labelset",
                 ));

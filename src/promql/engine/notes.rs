@@ -77,3 +77,120 @@ impl<'s> Notes<'s> {
         format!("{}:{}", e.line, e.col)
     }
 }
+
+/// The operation a histogram annotation names (Prometheus's `HistogramOperation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HistogramOp {
+    Add,
+    Sub,
+    Agg,
+}
+
+impl HistogramOp {
+    fn name(self) -> &'static str {
+        match self {
+            HistogramOp::Add => "addition",
+            HistogramOp::Sub => "subtraction",
+            HistogramOp::Agg => "aggregation",
+        }
+    }
+}
+
+fn quoted(name: &str) -> String {
+    let mut q = String::new();
+    let _ = crate::tsdb::labels::write_quoted(&mut q, name);
+    q
+}
+
+/// The annotations native histograms raise, with Prometheus's wording.
+impl Notes<'_> {
+    pub fn mixed_floats_histograms(&mut self, metric_name: &str, span: Span) {
+        let m = format!(
+            "encountered a mix of histograms and floats for metric name {}",
+            quoted(metric_name)
+        );
+        self.warn(m, span);
+    }
+
+    pub fn mixed_floats_histograms_in_aggregation(&mut self, span: Span) {
+        self.warn(
+            "encountered a mix of histograms and floats for aggregation",
+            span,
+        );
+    }
+
+    pub fn histogram_not_counter(&mut self, metric_name: &str, span: Span) {
+        let m = format!(
+            "this native histogram metric is not a counter: {}",
+            quoted(metric_name)
+        );
+        self.warn(m, span);
+    }
+
+    pub fn histogram_not_gauge(&mut self, metric_name: &str, span: Span) {
+        let m = format!(
+            "this native histogram metric is not a gauge: {}",
+            quoted(metric_name)
+        );
+        self.warn(m, span);
+    }
+
+    pub fn mixed_exponential_custom(&mut self, metric_name: &str, span: Span) {
+        let m = format!(
+            "vector contains a mix of histograms with exponential and custom buckets schemas for metric name {}",
+            quoted(metric_name)
+        );
+        self.warn(m, span);
+    }
+
+    pub fn counter_reset_collision(&mut self, op: HistogramOp, span: Span) {
+        let m = format!("conflicting counter resets during histogram {}", op.name());
+        self.warn(m, span);
+    }
+
+    pub fn mismatched_custom_buckets(&mut self, op: HistogramOp, span: Span) {
+        let m = format!(
+            "mismatched custom buckets were reconciled during {}",
+            op.name()
+        );
+        self.info(m, span);
+    }
+
+    pub fn histogram_ignored_in_mixed_range(&mut self, metric_name: &str, span: Span) {
+        let m = format!(
+            "ignored histograms in a range containing both floats and histograms for metric name {}",
+            quoted(metric_name)
+        );
+        self.info(m, span);
+    }
+
+    pub fn histogram_ignored_in_aggregation(&mut self, aggregation: &str, span: Span) {
+        self.info(
+            format_args!("ignored histogram in {aggregation} aggregation"),
+            span,
+        );
+    }
+
+    pub fn incompatible_bucket_layout(&mut self, operator: &str, span: Span) {
+        self.warn(
+            format_args!("incompatible bucket layout encountered for binary operator {operator}"),
+            span,
+        );
+    }
+
+    pub fn incompatible_types_in_binop(
+        &mut self,
+        lhs: &str,
+        operator: &str,
+        rhs: &str,
+        span: Span,
+    ) {
+        self.info(
+            format_args!(
+                "incompatible sample types encountered for binary operator {}: {lhs} {operator} {rhs}",
+                quoted(operator)
+            ),
+            span,
+        );
+    }
+}

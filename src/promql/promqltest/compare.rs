@@ -10,7 +10,8 @@ use crate::re::Regex;
 use crate::promql::engine::{Annotations, Sample, Series, Value};
 use crate::tsdb::{Labels, is_stale_nan};
 
-use super::{EvalCommand, EvalKind, Expectation, MessageMatch};
+use super::compare_histogram::histograms_match;
+use super::{EvalCommand, EvalKind, Expectation, HistogramPoint, MessageMatch};
 
 /// Upstream's `defaultEpsilon`: the relative error allowed between sample values.
 pub const EPSILON: f64 = 1e-6;
@@ -82,6 +83,8 @@ struct Grid {
 struct ExpectedSeries<'a> {
     labels: &'a Labels,
     values: &'a [Option<f64>],
+    /// Histogram points at the same indices (empty when the line has none).
+    histograms: &'a [Option<HistogramPoint>],
     pos: usize,
 }
 
@@ -102,6 +105,7 @@ impl<'a> Expected<'a> {
             let e = ExpectedSeries {
                 labels: &s.labels,
                 values: &s.values,
+                histograms: &s.histograms,
                 pos: i + 1,
             };
             match series.iter_mut().find(|x| x.labels == &s.labels) {
@@ -207,6 +211,7 @@ impl<'a> Expected<'a> {
                 ));
             };
             let mut want = Vec::new();
+            let mut want_h = Vec::new();
             for (i, v) in exp.values.iter().enumerate() {
                 let t = self.grid.start + i as i64 * self.grid.step;
                 if self.grid.end.is_none_or(|end| t > end) {
@@ -218,12 +223,15 @@ impl<'a> Expected<'a> {
                 }
                 if let Some(v) = v {
                     want.push((t, *v));
+                } else if let Some(Some(h)) = exp.histograms.get(i) {
+                    want_h.push((t, h));
                 }
             }
-            if want.len() != s.points.len() {
+            if want.len() != s.points.len() || want_h.len() != s.histograms.len() {
                 return Err(format!(
-                    "expected {} float points and 0 histogram points for {}, but got {}",
+                    "expected {} float points and {} histogram points for {}, but got {}",
                     want.len(),
+                    want_h.len(),
                     exp.labels,
                     points_text(s)
                 ));
@@ -244,6 +252,26 @@ impl<'a> Expected<'a> {
                         exp.labels,
                         actual_value(*v),
                         actual_value(p.v),
+                        points_text(s)
+                    ));
+                }
+            }
+            for (i, ((t, (h, hint_set)), p)) in want_h.iter().zip(&s.histograms).enumerate() {
+                if *t != p.t {
+                    return Err(format!(
+                        "expected histogram value at index {i} for {} to have timestamp {t}, but it had timestamp {} (result has {})",
+                        exp.labels,
+                        p.t,
+                        points_text(s)
+                    ));
+                }
+                if !histograms_match(h, &p.h, *hint_set) {
+                    return Err(format!(
+                        "expected histogram value at index {i} (t={}) for {} to be {}, but got {} (result has {})",
+                        p.t,
+                        exp.labels,
+                        h.test_expression(),
+                        p.h.test_expression(),
                         points_text(s)
                     ));
                 }
@@ -280,6 +308,41 @@ impl<'a> Expected<'a> {
                     exp.pos,
                     pos + 1
                 ));
+            }
+            let want_h = exp.histograms.first().and_then(Option::as_ref);
+            match (want_h, &s.h) {
+                (None, Some(h)) => {
+                    return Err(format!(
+                        "expected float value {} for {} but got histogram {}",
+                        exp.values
+                            .first()
+                            .copied()
+                            .flatten()
+                            .map_or("0".into(), actual_value),
+                        s.labels,
+                        h.test_expression()
+                    ));
+                }
+                (Some((h, _)), None) => {
+                    return Err(format!(
+                        "expected histogram {} for {} but got float value {}",
+                        h.test_expression(),
+                        s.labels,
+                        actual_value(s.v)
+                    ));
+                }
+                (Some((want, hint_set)), Some(h)) => {
+                    if !histograms_match(want, h, *hint_set) {
+                        return Err(format!(
+                            "expected {} for {} but got {}",
+                            want.test_expression(),
+                            s.labels,
+                            h.test_expression()
+                        ));
+                    }
+                    continue;
+                }
+                (None, None) => {}
             }
             // Upstream reads the first value; an omitted one is a zero there.
             let want = exp.values.first().copied().flatten().unwrap_or(0.0);
@@ -351,17 +414,28 @@ fn points_text(s: &Series) -> String {
         .iter()
         .map(|p| format!("{} @[{}]", actual_value(p.v), p.t))
         .collect();
+    let nh = s.histograms.len();
+    let histograms: Vec<String> = s
+        .histograms
+        .iter()
+        .map(|p| format!("{} @[{}]", p.h.test_expression(), p.t))
+        .collect();
     format!(
-        "{n} float point{} [{}] and 0 histogram points []",
+        "{n} float point{} [{}] and {nh} histogram point{} [{}]",
         if n == 1 { "" } else { "s" },
-        points.join(" ")
+        points.join(" "),
+        if nh == 1 { "" } else { "s" },
+        histograms.join(" ")
     )
 }
 
 fn vector_text(v: &[Sample]) -> String {
     let items: Vec<String> = v
         .iter()
-        .map(|s| format!("{} => {} @[{}]", s.labels, actual_value(s.v), s.t))
+        .map(|s| match &s.h {
+            Some(h) => format!("{} => {} @[{}]", s.labels, h.test_expression(), s.t),
+            None => format!("{} => {} @[{}]", s.labels, actual_value(s.v), s.t),
+        })
         .collect();
     items.join("\n")
 }
@@ -392,11 +466,16 @@ pub(crate) fn describe_value(value: &Value) -> String {
         Value::Matrix(m) => m
             .iter()
             .map(|s| {
-                let values: Vec<String> = s
+                let mut values: Vec<String> = s
                     .points
                     .iter()
                     .map(|p| format!("{}@{}", actual_value(p.v), p.t))
                     .collect();
+                values.extend(
+                    s.histograms
+                        .iter()
+                        .map(|p| format!("{}@{}", p.h.test_expression(), p.t)),
+                );
                 format!("{} {}", s.labels, values.join(" "))
             })
             .collect::<Vec<_>>()

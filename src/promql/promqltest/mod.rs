@@ -12,6 +12,7 @@
 
 mod at_modifier;
 pub mod compare;
+mod compare_histogram;
 pub mod runner;
 pub mod series;
 pub mod skip;
@@ -24,7 +25,7 @@ use crate::time::parse_duration_ms;
 use crate::tsdb::{Head, Labels};
 
 pub use runner::{Failure, FileReport, RunOptions, run_commands, run_file, test_engine_options};
-pub use series::{SeriesValues, parse_number, parse_values};
+pub use series::{HistogramPoint, SeriesValues, parse_number, parse_values};
 pub use skip::SkipReason;
 
 /// One command of a `.test` file.
@@ -57,8 +58,10 @@ pub struct SeriesLine {
     pub labels: Labels,
     /// Expanded values, one per step; `None` is a missing point.
     pub values: Vec<Option<f64>>,
-    /// The values hold `{{...}}` native-histogram samples (not expanded).
+    /// The values hold `{{...}}` native-histogram samples.
     pub native_histogram: bool,
+    /// With `native_histogram`: the histogram points, one per value.
+    pub histograms: Vec<Option<series::HistogramPoint>>,
     /// `series@st`: start timestamps for the series, not samples (not expanded).
     pub start_timestamps: bool,
     /// The values as written.
@@ -315,17 +318,17 @@ fn parse_series_line(line: usize, l: &str) -> Result<SeriesLine, TestParseError>
     }
     let labels = parse_descriptor(line, desc)?;
     let values_text = l[end..].trim().to_string();
-    let (values, native_histogram) = if start_timestamps {
-        (Vec::new(), false)
+    let parsed = if start_timestamps {
+        SeriesValues::default()
     } else {
-        let v = parse_values(&values_text).or_else(|m| err(line, m))?;
-        (v.values, v.native_histogram)
+        parse_values(&values_text).or_else(|m| err(line, m))?
     };
     Ok(SeriesLine {
         line,
         labels,
-        values,
-        native_histogram,
+        values: parsed.values,
+        native_histogram: parsed.native_histogram,
+        histograms: parsed.histograms,
         start_timestamps,
         values_text,
     })
@@ -657,13 +660,13 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Appends a load block's samples: the first value at t=0, each next one a step
-/// later; missing points skipped; `stale` as the stale marker. Native-histogram
-/// series and `@st` lines are skipped; when a series
-/// is written twice, the later line wins (as upstream). Returns the number of samples appended.
+/// later; missing points skipped; `stale` as the stale marker; `{{...}}` as float
+/// histograms. `@st` lines are skipped; when a series is written twice, the later
+/// line wins (as upstream). Returns the number of samples appended.
 pub fn load_into(load: &LoadCommand, head: &mut Head) -> Result<usize, LoadError> {
     let mut n = 0;
     for (k, s) in load.series.iter().enumerate() {
-        if s.native_histogram || s.start_timestamps {
+        if s.start_timestamps {
             continue;
         }
         // As upstream, a later line for the same series replaces an earlier one.
@@ -675,9 +678,13 @@ pub fn load_into(load: &LoadCommand, head: &mut Head) -> Result<usize, LoadError
         }
         let (r, _) = head.get_or_create(&s.labels);
         for (i, v) in s.values.iter().enumerate() {
-            let Some(v) = *v else { continue };
             let t = (i as i64).saturating_mul(load.step_ms);
-            head.append(r, t, v).map_err(|e| LoadError {
+            let appended = match (*v, s.histograms.get(i).and_then(Option::as_ref)) {
+                (Some(v), _) => head.append(r, t, v),
+                (None, Some((h, _))) => head.append_float_histogram(r, t, h),
+                (None, None) => continue,
+            };
+            appended.map_err(|e| LoadError {
                 line: s.line,
                 message: format!("sample {} at t={t}ms of {:?}: {e}", i + 1, s.labels),
             })?;

@@ -430,11 +430,18 @@ impl EvalContext<'_> {
         let at_t: Vec<engine::Sample> = matrix
             .iter()
             .filter_map(|s| {
-                s.points.iter().find(|p| p.t == t).map(|p| engine::Sample {
-                    h: None,
+                let float = s.points.iter().find(|p| p.t == t).map(|p| (p.v, None));
+                let (v, h) = float.or_else(|| {
+                    s.histograms
+                        .iter()
+                        .find(|p| p.t == t)
+                        .map(|p| (0.0, Some(p.h.clone())))
+                })?;
+                Some(engine::Sample {
                     labels: s.labels.clone(),
                     t,
-                    v: p.v,
+                    v,
+                    h,
                     drop_name: false,
                 })
             })

@@ -1,15 +1,24 @@
 //! The series value notation of `.test` files: `1+2x3`, `5x2`, `_x3`, `stale`, `NaN`,
-//! `Inf`, and (not expanded) `{{...}}` native-histogram samples.
+//! `Inf`, and `{{...}}` native-histogram samples (read by `crate::histogram::notation`).
 
+use crate::histogram::FloatHistogram;
+use crate::histogram::notation::{SeriesPoint, parse_series_histograms};
 use crate::tsdb::STALE_NAN;
+
+/// A histogram point of a series line, and whether its text set the counter-reset
+/// hint (only then is the hint compared).
+pub type HistogramPoint = (FloatHistogram, bool);
 
 /// The expanded values of one series line: `None` is a missing point; the
 /// stale marker is `Some(f64::from_bits(STALE_NAN))`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SeriesValues {
+    /// Float points (`None` also where the point is a histogram).
     pub values: Vec<Option<f64>>,
-    /// The text holds `{{...}}` native-histogram samples; `values` is then empty.
+    /// The text holds `{{...}}` native-histogram samples.
     pub native_histogram: bool,
+    /// With `native_histogram`: the histogram points, one per value.
+    pub histograms: Vec<Option<HistogramPoint>>,
 }
 
 /// The most values one series of a `load` may expand to.
@@ -23,10 +32,25 @@ pub fn stale() -> f64 {
 /// Expands a whitespace-separated list of values. Errors say what was expected.
 pub fn parse_values(text: &str) -> Result<SeriesValues, String> {
     if text.contains("{{") {
-        return Ok(SeriesValues {
-            values: Vec::new(),
+        let points = parse_series_histograms(text).map_err(|e| e.to_string())?;
+        let mut out = SeriesValues {
+            values: Vec::with_capacity(points.len()),
             native_histogram: true,
-        });
+            histograms: Vec::with_capacity(points.len()),
+        };
+        for p in points {
+            let (v, h) = match p {
+                SeriesPoint::Omitted => (None, None),
+                SeriesPoint::Float(v) => (Some(v), None),
+                SeriesPoint::Histogram {
+                    histogram,
+                    counter_reset_hint_set,
+                } => (None, Some((histogram, counter_reset_hint_set))),
+            };
+            out.values.push(v);
+            out.histograms.push(h);
+        }
+        return Ok(out);
     }
     let mut values = Vec::new();
     for word in text.split_whitespace() {
@@ -43,6 +67,7 @@ pub fn parse_values(text: &str) -> Result<SeriesValues, String> {
     Ok(SeriesValues {
         values,
         native_histogram: false,
+        histograms: Vec::new(),
     })
 }
 
@@ -170,10 +195,17 @@ mod tests {
     }
 
     #[test]
-    fn native_histograms_are_marked_not_expanded() {
-        let v = parse_values("{{schema:0 sum:1 count:2 buckets:[1 1]}}x3").unwrap();
+    fn native_histograms_are_expanded_beside_floats() {
+        let v = parse_values("{{schema:0 sum:1 count:2 buckets:[1 1]}}x2 _ 5").unwrap();
         assert!(v.native_histogram);
-        assert!(v.values.is_empty());
+        assert_eq!(v.values, vec![None, None, None, None, Some(5.0)]);
+        assert_eq!(v.histograms.len(), 5);
+        assert!(
+            v.histograms[..3]
+                .iter()
+                .all(|h| h.as_ref().is_some_and(|(h, _)| h.count == 2.0))
+        );
+        assert!(v.histograms[3..].iter().all(Option::is_none));
     }
 
     #[test]

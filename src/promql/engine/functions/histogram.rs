@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 
+use crate::histogram::FloatHistogram;
 use crate::tsdb::labels::write_quoted;
 use crate::tsdb::{Labels, METRIC_NAME};
 
 use super::format::rfc3339;
+use super::native_stats::{self, NaNObservations};
 use super::stats::{almost_equal, sort_by_less};
 use super::{Arg, Ctx, EvalError, Sample};
 use crate::gofmt::{go_g, go_g_prec};
@@ -230,14 +232,25 @@ fn for_metric(name: &str) -> String {
     }
 }
 
-/// Classic histograms of `v`, grouped by their labels without `le`, in order of
-/// first appearance; samples with a missing or malformed `le` get a warning at
-/// the vector argument `arg`.
-fn groups(v: &[Sample], ctx: &mut Ctx<'_, '_>, arg: usize) -> Vec<(Labels, Vec<Bucket>)> {
+/// The histograms of `v` (upstream's `resetHistograms`): its native histograms,
+/// and its classic histograms grouped by their labels without `le`, in order of
+/// first appearance. Samples with a missing or malformed `le` get a warning at
+/// the vector argument `arg`; a native histogram with the labels of a classic
+/// one at the same step is a conflict, and neither is evaluated.
+fn groups<'v>(
+    v: &'v [Sample],
+    ctx: &mut Ctx<'_, '_>,
+    arg: usize,
+) -> (Vec<&'v Sample>, Vec<(Labels, Vec<Bucket>)>) {
     let span = ctx.args.get(arg).map_or(ctx.call_span, |e| e.span);
     let mut index: HashMap<Labels, usize> = HashMap::new();
     let mut out: Vec<(Labels, Vec<Bucket>)> = Vec::new();
+    let mut natives = Vec::new();
     for s in v {
+        if s.h.is_some() {
+            natives.push(s);
+            continue;
+        }
         let le = s.labels.get("le").unwrap_or("");
         let Some(upper) = parse_go_float(le) else {
             let name = s.labels.metric_name().unwrap_or("");
@@ -258,7 +271,54 @@ fn groups(v: &[Sample], ctx: &mut Ctx<'_, '_>, arg: usize) -> Vec<(Labels, Vec<B
         });
         out[i].1.push(Bucket { upper, count: s.v });
     }
-    out
+    natives.retain(|s| {
+        let Some(&i) = index.get(&s.labels) else {
+            return true;
+        };
+        if out[i].1.is_empty() {
+            return true;
+        }
+        let name = s.labels.metric_name().unwrap_or("");
+        ctx.notes.warn(
+            format_args!(
+                "vector contains a mix of classic and native histograms{}",
+                for_metric(name)
+            ),
+            span,
+        );
+        out[i].1.clear();
+        false
+    });
+    out.retain(|(_, buckets)| !buckets.is_empty());
+    (natives, out)
+}
+
+/// The infos a native histogram's statistic raised, at the vector argument `arg`.
+fn nan_notes(ctx: &mut Ctx<'_, '_>, arg: usize, s: &Sample, found: NaNObservations) {
+    let span = ctx.args.get(arg).map_or(ctx.call_span, |e| e.span);
+    let name = for_metric(s.labels.metric_name().unwrap_or(""));
+    if found.quantile_nan {
+        ctx.notes.info(
+            format_args!("input to histogram_quantile has NaN observations, result is NaN{name}"),
+            span,
+        );
+    }
+    if found.quantile_skew {
+        ctx.notes.info(
+            format_args!(
+                "input to histogram_quantile has NaN observations, result is skewed higher{name}"
+            ),
+            span,
+        );
+    }
+    if found.fraction_excludes {
+        ctx.notes.info(
+            format_args!(
+                "input to histogram_fraction has NaN observations, which are excluded from all fractions{name}"
+            ),
+            span,
+        );
+    }
 }
 
 /// The accumulated state of the monotonicity info.
@@ -331,7 +391,19 @@ pub(super) fn histogram_quantile(
             span,
         );
     }
-    for (labels, buckets) in groups(args[1].vector(), ctx, 1) {
+    let (natives, classic) = groups(args[1].vector(), ctx, 1);
+    for s in natives {
+        let (v, found) = native_stats::quantile(q, s.h.as_deref().expect("native histogram"));
+        nan_notes(ctx, 1, s, found);
+        out.push(Sample {
+            labels: s.labels.clone(),
+            t: ctx.ts,
+            v,
+            h: None,
+            drop_name: true,
+        });
+    }
+    for (labels, buckets) in classic {
         let (v, fix) = bucket_quantile(q, buckets);
         if fix.forced {
             monotonicity_info(ctx, 1, labels.get(METRIC_NAME).unwrap_or(""), fix);
@@ -355,7 +427,7 @@ pub(super) fn histogram_quantiles(
     out: &mut Vec<Sample>,
 ) -> Result<(), EvalError> {
     let label = args[1].string();
-    let grouped = groups(args[0].vector(), ctx, 0);
+    let (natives, grouped) = groups(args[0].vector(), ctx, 0);
     for (i, q) in args[2..].iter().map(|a| a.scalar()).enumerate() {
         if q.is_nan() || !(0.0..=1.0).contains(&q) {
             let span = ctx.args.get(i + 2).map_or(ctx.call_span, |e| e.span);
@@ -365,6 +437,24 @@ pub(super) fn histogram_quantiles(
             );
         }
         let value = quantile_label(q);
+        let with_quantile = |labels: &Labels| -> Labels {
+            labels
+                .iter()
+                .filter(|(n, _)| *n != label)
+                .chain(std::iter::once((label, value.as_str())))
+                .collect()
+        };
+        for s in &natives {
+            let (v, found) = native_stats::quantile(q, s.h.as_deref().expect("native histogram"));
+            nan_notes(ctx, 0, s, found);
+            out.push(Sample {
+                labels: with_quantile(&s.labels),
+                t: ctx.ts,
+                v,
+                h: None,
+                drop_name: true,
+            });
+        }
         for (labels, buckets) in &grouped {
             let (v, fix) = bucket_quantile(q, buckets.clone());
             if fix.forced {
@@ -372,11 +462,7 @@ pub(super) fn histogram_quantiles(
             }
             out.push(Sample {
                 h: None,
-                labels: labels
-                    .iter()
-                    .filter(|(n, _)| *n != label)
-                    .chain(std::iter::once((label, value.as_str())))
-                    .collect(),
+                labels: with_quantile(labels),
                 t: ctx.ts,
                 v,
                 drop_name: true,
@@ -403,7 +489,20 @@ pub(super) fn histogram_fraction(
     out: &mut Vec<Sample>,
 ) -> Result<(), EvalError> {
     let (lower, upper) = (args[0].scalar(), args[1].scalar());
-    for (labels, buckets) in groups(args[2].vector(), ctx, 2) {
+    let (natives, classic) = groups(args[2].vector(), ctx, 2);
+    for s in natives {
+        let h = s.h.as_deref().expect("native histogram");
+        let (v, found) = native_stats::fraction(lower, upper, h);
+        nan_notes(ctx, 2, s, found);
+        out.push(Sample {
+            labels: s.labels.clone(),
+            t: ctx.ts,
+            v,
+            h: None,
+            drop_name: true,
+        });
+    }
+    for (labels, buckets) in classic {
         out.push(Sample {
             h: None,
             labels,
@@ -572,4 +671,42 @@ mod tests {
         assert_eq!(f("histogram_fraction(0.2, 0.1, h)"), 0.0);
         assert!(f("histogram_fraction(NaN, 0.1, h)").is_nan());
     }
+}
+
+/// A float of each native histogram in the vector; floats are ignored
+/// (upstream's `simpleHistogramFunc`).
+fn each_histogram(
+    args: &[Arg<'_>],
+    ctx: &Ctx<'_, '_>,
+    out: &mut Vec<Sample>,
+    f: fn(&FloatHistogram) -> f64,
+) {
+    for s in args[0].vector() {
+        if let Some(h) = s.h.as_deref() {
+            out.push(Sample {
+                labels: s.labels.clone(),
+                t: ctx.ts,
+                v: f(h),
+                h: None,
+                drop_name: true,
+            });
+        }
+    }
+}
+
+macro_rules! histogram_stat {
+    ($($name:ident($h:ident) $body:expr;)*) => {$(
+        pub(super) fn $name(args: &[Arg<'_>], ctx: &mut Ctx<'_, '_>, out: &mut Vec<Sample>) -> Result<(), EvalError> {
+            each_histogram(args, ctx, out, |$h| $body);
+            Ok(())
+        }
+    )*};
+}
+
+histogram_stat! {
+    histogram_count(h) h.count;
+    histogram_sum(h) h.sum;
+    histogram_avg(h) h.sum / h.count;
+    histogram_stddev(h) native_stats::variance(h).sqrt();
+    histogram_stdvar(h) native_stats::variance(h);
 }

@@ -18,6 +18,8 @@
 mod histogram;
 mod labels;
 mod math;
+mod native;
+mod native_stats;
 mod over_time;
 mod range;
 mod sort;
@@ -33,12 +35,15 @@ use crate::promql::{Expr, Span};
 
 use super::format;
 use super::notes::Notes;
-use super::value::{EvalError, Point, Sample};
+use super::value::{EvalError, HPoint, Point, Sample};
+use crate::histogram::FloatHistogram;
 
 /// The samples of one series inside one step's window.
 pub(crate) struct Window<'a> {
     /// Float samples with `start < t <= end`, oldest first; no stale markers.
     pub points: &'a [Point],
+    /// Histogram samples in the same window, oldest first; no stale markers.
+    pub histograms: &'a [HPoint],
     /// Exclusive start: evaluation time - offset - range.
     pub start: i64,
     /// Inclusive end: evaluation time - offset.
@@ -65,6 +70,26 @@ pub(crate) struct RangeCtx<'a, 's> {
 /// `window, scalar args at this step (in argument order), ctx -> value or none`.
 pub(crate) type RangeFn =
     fn(&Window<'_>, &[f64], &mut RangeCtx<'_, '_>) -> Result<Option<f64>, EvalError>;
+
+/// A range function's result at one step on a window holding histograms.
+pub(crate) enum RangeOut {
+    Float(f64),
+    Histogram(FloatHistogram),
+}
+
+/// A range function's variant for windows that hold histograms (the float
+/// variant, [`RangeFn`], serves windows of floats alone).
+pub(crate) type HistRangeFn =
+    fn(&Window<'_>, &[f64], &mut RangeCtx<'_, '_>) -> Result<Option<RangeOut>, EvalError>;
+
+/// The histogram variant of range function `name`; `None` for functions of floats
+/// alone, which ignore histograms (with an info when the range mixes both).
+pub(crate) fn histogram_range(name: &str) -> Option<HistRangeFn> {
+    native::RANGE_TABLE
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| *f)
+}
 
 /// One evaluated argument of an instant function at one step.
 #[derive(Clone, Copy, Debug)]
@@ -183,12 +208,17 @@ static TABLE: &[(&str, Impl)] = &[
         },
     ),
     ("floor", instant(math::floor)),
+    ("histogram_avg", instant(histogram::histogram_avg)),
+    ("histogram_count", instant(histogram::histogram_count)),
     ("histogram_fraction", instant(histogram::histogram_fraction)),
     ("histogram_quantile", instant(histogram::histogram_quantile)),
     (
         "histogram_quantiles",
         instant(histogram::histogram_quantiles),
     ),
+    ("histogram_stddev", instant(histogram::histogram_stddev)),
+    ("histogram_stdvar", instant(histogram::histogram_stdvar)),
+    ("histogram_sum", instant(histogram::histogram_sum)),
     ("hour", instant(time::hour)),
     ("idelta", range(range::idelta)),
     ("increase", range(range::increase)),

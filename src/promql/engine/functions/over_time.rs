@@ -110,6 +110,7 @@ mod tests {
         let pts = points(10_000, 10_000, vals);
         let w = Window {
             points: &pts,
+            histograms: &[],
             start: 0,
             end: 10_000 * vals.len() as i64,
             extended: None,
@@ -174,6 +175,7 @@ mod tests {
         let pts = points(10_000, 10_000, &[1.0, 2.0]);
         let w = Window {
             points: &pts,
+            histograms: &[],
             start: 0,
             end: 20_000,
             extended: None,

@@ -36,22 +36,42 @@ fn extrapolated_rate(w: &Window<'_>, is_counter: bool, is_rate: bool) -> Option<
             }
         }
     }
-    let mut to_start = (first.t - w.start) as f64 / 1000.0;
-    let mut to_end = (w.end - last.t) as f64 / 1000.0;
-    let sampled = (last.t - first.t) as f64 / 1000.0;
-    let average = sampled / (s.len() - 1) as f64;
+    let factor = extrapolation_factor(
+        w,
+        (first.t, last.t),
+        s.len() - 1,
+        is_counter,
+        |sampled| (result > 0.0 && first.v >= 0.0).then(|| sampled * (first.v / result)),
+        is_rate,
+    );
+    Some(result * factor)
+}
+
+/// The factor `extrapolatedRate` scales an increase by: from the samples at
+/// `first_t..=last_t` (`gaps` intervals apart) to the window's boundaries, not past
+/// where a counter would have been zero (`to_zero` of the sampled interval, for
+/// counters), divided by the range in seconds for a rate.
+pub(super) fn extrapolation_factor(
+    w: &Window<'_>,
+    (first_t, last_t): (i64, i64),
+    gaps: usize,
+    is_counter: bool,
+    to_zero: impl FnOnce(f64) -> Option<f64>,
+    is_rate: bool,
+) -> f64 {
+    let mut to_start = (first_t - w.start) as f64 / 1000.0;
+    let mut to_end = (w.end - last_t) as f64 / 1000.0;
+    let sampled = (last_t - first_t) as f64 / 1000.0;
+    let average = sampled / gaps as f64;
     let threshold = average * 1.1;
     if to_start >= threshold {
         to_start = average / 2.0;
     }
-    if is_counter {
-        let mut to_zero = to_start;
-        if result > 0.0 && first.v >= 0.0 {
-            to_zero = sampled * (first.v / result);
-        }
-        if to_zero < to_start {
-            to_start = to_zero;
-        }
+    if is_counter
+        && let Some(to_zero) = to_zero(sampled)
+        && to_zero < to_start
+    {
+        to_start = to_zero;
     }
     if to_end >= threshold {
         to_end = average / 2.0;
@@ -60,7 +80,7 @@ fn extrapolated_rate(w: &Window<'_>, is_counter: bool, is_rate: bool) -> Option<
     if is_rate {
         factor /= duration_seconds(w.end - w.start);
     }
-    Some(result * factor)
+    factor
 }
 
 /// The info Prometheus gives for `rate`/`increase` of a name that does not look
@@ -263,6 +283,7 @@ mod tests {
             .collect();
         let w = Window {
             points: &inside,
+            histograms: &[],
             start: end - range,
             end,
             extended: None,
@@ -309,6 +330,7 @@ mod tests {
         let pts = points(0, 60_000, &[1.0, 2.0, 3.0]);
         let w = Window {
             points: &pts[1..],
+            histograms: &[],
             start: 0,
             end: 120_000,
             extended: None,
@@ -356,6 +378,7 @@ mod tests {
         // ...[55m] @ 3000 at 70m: the window ends at 3000 s, the intercept is at 70m.
         let w = Window {
             points: &pts,
+            histograms: &[],
             start: -300_000,
             end: 3_000_000,
             extended: None,
@@ -402,6 +425,7 @@ mod tests {
         assert_eq!(r, 3.0);
         let w = Window {
             points: &pts,
+            histograms: &[],
             start: 0,
             end: 1,
             extended: None,

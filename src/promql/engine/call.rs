@@ -99,6 +99,14 @@ impl Evaluator<'_, '_> {
         let Some(Impl::Instant(f)) = functions::implementation(func.name) else {
             return Err(unsupported(func));
         };
+        let mut inputs = inputs;
+        if !functions::sees_histograms(func.name) {
+            // Functions of floats ignore histogram samples (upstream filters them out).
+            inputs
+                .iter_mut()
+                .flatten()
+                .for_each(|s| s.histograms.clear());
+        }
         let kinds: Vec<ValueType> = args.iter().map(value_type).collect();
         let strings: Vec<&str> = args
             .iter()

@@ -91,6 +91,21 @@ pub(crate) fn histogram_range(name: &str) -> Option<HistRangeFn> {
         .map(|(_, f)| *f)
 }
 
+/// Whether instant function `name` reads native-histogram samples; the others
+/// see floats alone.
+pub(crate) fn sees_histograms(name: &str) -> bool {
+    name.starts_with("histogram_")
+        || matches!(
+            name,
+            "label_replace"
+                | "label_join"
+                | "timestamp"
+                | "sort_by_label"
+                | "sort_by_label_desc"
+                | "absent"
+        )
+}
+
 /// One evaluated argument of an instant function at one step.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Arg<'a> {

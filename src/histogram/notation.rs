@@ -192,7 +192,7 @@ impl Parser<'_> {
             }
             return self.end_of_item();
         }
-        if self.peek() == Some(b'_') && !self.s.get(self.pos + 1).is_some_and(|&b| is_alpha(b)) {
+        if self.peek() == Some(b'_') {
             self.pos += 1;
             if self.eat(b'x') {
                 let n = self.repetition()?;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::mem::size_of;
 
-use crate::histogram::FloatHistogram;
+use crate::histogram::{FloatHistogram, Histogram};
 
 use super::labels::Labels;
 use super::matcher::Matcher;
@@ -127,18 +127,37 @@ impl Head {
             .and_then(|s| s.as_deref_mut())
             .ok_or(AppendError::UnknownSeries(r))?;
         match s.append(t, v, self.opts.samples_per_chunk, self.opts.chunk_range_ms)? {
-            Appended::Sample { grew, cut } => {
-                self.num_samples += 1;
-                self.chunk_bytes += grew;
-                self.num_chunks += usize::from(cut);
-            }
+            Appended::Sample { grew, cut } => self.count_appended(grew, cut),
             Appended::Duplicate => {}
         }
         Ok(())
     }
 
-    /// Appends a native-histogram sample (a float histogram, as PromQL's tests
-    /// and recording rules write them).
+    fn count_appended(&mut self, grew: isize, cut: bool) {
+        self.num_samples += 1;
+        self.chunk_bytes = self.chunk_bytes.saturating_add_signed(grew);
+        self.num_chunks += usize::from(cut);
+    }
+
+    /// Appends a native histogram with integer counts (what a scrape gives), in
+    /// Prometheus's integer-histogram chunks.
+    pub fn append_histogram(
+        &mut self,
+        r: SeriesRef,
+        t: i64,
+        h: &Histogram,
+    ) -> Result<(), AppendError> {
+        self.check_bounds(t)?;
+        let range = self.opts.chunk_range_ms;
+        let s = self.series_mut(r)?;
+        if let Appended::Sample { grew, cut } = s.append_histogram(t, h, range)? {
+            self.count_appended(grew, cut);
+        }
+        Ok(())
+    }
+
+    /// Appends a native histogram with float counts (as PromQL's tests and
+    /// recording rules write them), in float-histogram chunks.
     pub fn append_float_histogram(
         &mut self,
         r: SeriesRef,
@@ -146,35 +165,33 @@ impl Head {
         h: &FloatHistogram,
     ) -> Result<(), AppendError> {
         self.check_bounds(t)?;
-        let s = self
-            .series
-            .get_mut(r.0 as usize)
-            .and_then(|s| s.as_deref_mut())
-            .ok_or(AppendError::UnknownSeries(r))?;
-        if let Some((last_t, _)) = s.histograms.last()
-            && t <= *last_t
-        {
-            return Err(AppendError::OutOfOrder { t, last_t: *last_t });
+        let range = self.opts.chunk_range_ms;
+        let s = self.series_mut(r)?;
+        if let Appended::Sample { grew, cut } = s.append_float_histogram(t, h, range)? {
+            self.count_appended(grew, cut);
         }
-        s.histograms.push((t, h.clone()));
-        self.num_samples += 1;
         Ok(())
     }
 
+    fn series_mut(&mut self, r: SeriesRef) -> Result<&mut MemSeries, AppendError> {
+        self.series
+            .get_mut(r.0 as usize)
+            .and_then(|s| s.as_deref_mut())
+            .ok_or(AppendError::UnknownSeries(r))
+    }
+
     /// The series' native-histogram samples with `mint <= t <= maxt`, oldest
-    /// first, stale markers included (a sum with the stale NaN's bits).
+    /// first, as float histograms with the counter-reset hints their chunks give;
+    /// stale markers included (a sum with the stale NaN's bits).
     pub fn iter_histograms(
         &self,
         r: SeriesRef,
         mint: i64,
         maxt: i64,
     ) -> impl Iterator<Item = (i64, FloatHistogram)> + '_ {
-        let hs: &[(i64, FloatHistogram)] = self.series(r).map_or(&[], |s| &s.histograms);
-        let first = hs.partition_point(|(t, _)| *t < mint);
-        hs[first..]
-            .iter()
-            .take_while(move |(t, _)| *t <= maxt)
-            .map(|(t, h)| (*t, h.clone()))
+        self.series(r)
+            .into_iter()
+            .flat_map(move |s| s.iter_histograms(mint, maxt))
     }
 
     /// `get_or_create` then `append`: the slow path, for callers without a reference.
@@ -314,6 +331,15 @@ impl Head {
                 buf.extend_from_slice(&t.to_le_bytes());
                 buf.extend_from_slice(&v.to_bits().to_le_bytes());
                 if buf.len() >= 16 * 1024 - 16 {
+                    hash.update(&buf);
+                    buf.clear();
+                }
+            }
+            // Histograms by their test notation (float-only stores hash as before).
+            if s.has_histograms() {
+                for (t, h) in s.iter_histograms(i64::MIN, i64::MAX) {
+                    buf.extend_from_slice(&t.to_le_bytes());
+                    buf.extend_from_slice(h.test_expression().as_bytes());
                     hash.update(&buf);
                     buf.clear();
                 }

@@ -22,6 +22,7 @@
 
 use std::fmt;
 
+mod chunk;
 pub mod chunkenc;
 mod head;
 pub mod labels;
@@ -65,6 +66,9 @@ pub enum AppendError {
     OutOfOrder { t: i64, last_t: i64 },
     /// The series' last timestamp again, with a different value.
     Duplicate { t: i64, existing: f64, new: f64 },
+    /// The series' last timestamp again, with a value of another kind or a
+    /// different histogram.
+    DuplicateHistogram { t: i64 },
     /// Older than what time retention keeps.
     OutOfBounds { t: i64, min_valid_t: i64 },
     /// The reference names no series (never created, or removed by retention).
@@ -79,6 +83,7 @@ impl fmt::Display for AppendError {
                 f,
                 "duplicate sample for timestamp, timestamp: {t}, existing: {existing}, new: {new}"
             ),
+            AppendError::DuplicateHistogram { .. } => f.write_str("duplicate sample for timestamp"),
             AppendError::OutOfBounds { .. } => f.write_str("out of bounds"),
             AppendError::UnknownSeries(r) => write!(f, "unknown series reference {}", r.0),
         }

@@ -8,16 +8,27 @@
 
 use std::collections::VecDeque;
 
+use crate::histogram::{FloatHistogram, Histogram};
+
 use super::AppendError;
-use super::chunkenc::{XorAppender, XorChunk, XorIterator};
+use super::chunk::{Appender, ChunkData, HistogramDecoder};
+use super::chunkenc::{AppendOutcome, Encoding, XorIterator};
 use super::labels::Labels;
+use super::{STALE_NAN, is_stale_nan};
+
+/// Histogram chunks aim at this size (Prometheus's `TargetBytesPerHistogramChunk`)...
+const HISTOGRAM_TARGET_BYTES: usize = 1024;
+/// ...but hold at least this many samples unless the chunk range ends first.
+const HISTOGRAM_MIN_SAMPLES: usize = 10;
+/// The chunk encodings count samples in 16 bits.
+const MAX_CHUNK_SAMPLES: usize = u16::MAX as usize - 1;
 
 /// A finished chunk with its time bounds (Prometheus's chunk meta).
 #[derive(Clone, Debug)]
 pub(crate) struct SealedChunk {
     pub min_t: i64,
     pub max_t: i64,
-    pub chunk: XorChunk,
+    pub chunk: ChunkData,
 }
 
 /// The chunk being appended to.
@@ -25,17 +36,61 @@ pub(crate) struct SealedChunk {
 pub(crate) struct HeadChunk {
     pub min_t: i64,
     pub max_t: i64,
-    pub app: XorAppender,
+    pub app: Appender,
 }
 
 /// What an append did, for the head's counters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Appended {
     /// A sample was stored; the head chunk grew by this many bytes (a new chunk
-    /// counts its first bytes) and `cut` says whether a chunk was started.
-    Sample { grew: usize, cut: bool },
+    /// counts its first bytes; a recoded one the difference) and `cut` says
+    /// whether a chunk was started.
+    Sample { grew: isize, cut: bool },
     /// Same timestamp and same value as the last sample: ignored, as Prometheus does.
     Duplicate,
+}
+
+/// The last sample's value, for duplicates and for the kind of a stale marker.
+#[derive(Clone, Debug, PartialEq)]
+enum Last {
+    /// Value bits, so NaNs compare exactly.
+    Float(u64),
+    Histogram(Box<Histogram>),
+    FloatHistogram(Box<FloatHistogram>),
+}
+
+/// A sample to append, of any kind.
+enum Value<'a> {
+    Float(f64),
+    Histogram(&'a Histogram),
+    FloatHistogram(&'a FloatHistogram),
+}
+
+impl Value<'_> {
+    fn encoding(&self) -> Encoding {
+        match self {
+            Value::Float(_) => Encoding::Xor,
+            Value::Histogram(_) => Encoding::Histogram,
+            Value::FloatHistogram(_) => Encoding::FloatHistogram,
+        }
+    }
+
+    fn same_as(&self, last: &Last) -> bool {
+        match (self, last) {
+            (Value::Float(v), Last::Float(bits)) => v.to_bits() == *bits,
+            (Value::Histogram(h), Last::Histogram(l)) => h.equals(l),
+            (Value::FloatHistogram(h), Last::FloatHistogram(l)) => h.equals(l),
+            _ => false,
+        }
+    }
+
+    fn to_last(&self) -> Last {
+        match self {
+            Value::Float(v) => Last::Float(v.to_bits()),
+            Value::Histogram(h) => Last::Histogram(Box::new((*h).clone())),
+            Value::FloatHistogram(h) => Last::FloatHistogram(Box::new((*h).clone())),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -45,11 +100,9 @@ pub(crate) struct MemSeries {
     pub head: Option<HeadChunk>,
     /// Timestamp at which the head chunk is cut.
     next_at: i64,
-    /// The last sample: timestamp and value bits (bits, so NaNs compare exactly).
-    last: Option<(i64, u64)>,
-    /// Native-histogram samples (interim storage until the histogram chunk
-    /// encodings land).
-    pub histograms: Vec<(i64, crate::histogram::FloatHistogram)>,
+    /// A histogram head chunk's end time was estimated from its size.
+    histogram_end_computed: bool,
+    last: Option<(i64, Last)>,
 }
 
 impl MemSeries {
@@ -59,8 +112,8 @@ impl MemSeries {
             sealed: VecDeque::new(),
             head: None,
             next_at: i64::MIN,
+            histogram_end_computed: false,
             last: None,
-            histograms: Vec::new(),
         }
     }
 
@@ -82,6 +135,8 @@ impl MemSeries {
             .or(self.sealed.back().map(|c| c.max_t))
     }
 
+    /// Appends a float. A stale marker after a histogram becomes a histogram
+    /// stale marker of the same kind, as Prometheus's head does.
     pub fn append(
         &mut self,
         t: i64,
@@ -89,56 +144,191 @@ impl MemSeries {
         samples_per_chunk: usize,
         chunk_range: i64,
     ) -> Result<Appended, AppendError> {
-        let vbits = v.to_bits();
-        if let Some((last_t, last_v)) = self.last {
-            if t < last_t {
-                return Err(AppendError::OutOfOrder { t, last_t });
-            }
-            if t == last_t {
-                return if vbits == last_v {
-                    Ok(Appended::Duplicate)
-                } else {
-                    Err(AppendError::Duplicate {
+        if is_stale_nan(v) {
+            match self.last.as_ref().map(|(_, l)| l) {
+                Some(Last::Histogram(_)) => {
+                    let stale = Histogram {
+                        sum: f64::from_bits(STALE_NAN),
+                        ..Histogram::default()
+                    };
+                    return self.append_value(
                         t,
-                        existing: f64::from_bits(last_v),
-                        new: v,
-                    })
-                };
+                        Value::Histogram(&stale),
+                        samples_per_chunk,
+                        chunk_range,
+                    );
+                }
+                Some(Last::FloatHistogram(_)) => {
+                    let stale = FloatHistogram {
+                        sum: f64::from_bits(STALE_NAN),
+                        ..FloatHistogram::default()
+                    };
+                    return self.append_value(
+                        t,
+                        Value::FloatHistogram(&stale),
+                        samples_per_chunk,
+                        chunk_range,
+                    );
+                }
+                _ => {}
             }
         }
+        self.append_value(t, Value::Float(v), samples_per_chunk, chunk_range)
+    }
+
+    pub fn append_histogram(
+        &mut self,
+        t: i64,
+        h: &Histogram,
+        chunk_range: i64,
+    ) -> Result<Appended, AppendError> {
+        self.append_value(t, Value::Histogram(h), 0, chunk_range)
+    }
+
+    pub fn append_float_histogram(
+        &mut self,
+        t: i64,
+        h: &FloatHistogram,
+        chunk_range: i64,
+    ) -> Result<Appended, AppendError> {
+        self.append_value(t, Value::FloatHistogram(h), 0, chunk_range)
+    }
+
+    fn append_value(
+        &mut self,
+        t: i64,
+        value: Value<'_>,
+        samples_per_chunk: usize,
+        chunk_range: i64,
+    ) -> Result<Appended, AppendError> {
+        if let Some((last_t, last)) = &self.last {
+            if t < *last_t {
+                return Err(AppendError::OutOfOrder { t, last_t: *last_t });
+            }
+            if t == *last_t {
+                if value.same_as(last) {
+                    return Ok(Appended::Duplicate);
+                }
+                return Err(match (&value, last) {
+                    (Value::Float(new), Last::Float(bits)) => AppendError::Duplicate {
+                        t,
+                        existing: f64::from_bits(*bits),
+                        new: *new,
+                    },
+                    _ => AppendError::DuplicateHistogram { t },
+                });
+            }
+        }
+        let encoding = value.encoding();
         let cut = match &self.head {
             None => true,
-            Some(h) => {
+            Some(h) if h.app.encoding() != encoding => true,
+            Some(h) if encoding == Encoding::Xor => {
                 let n = h.app.num_samples();
                 if n == samples_per_chunk / 4 {
                     // Enough samples to see the rate: aim for evenly filled chunks.
-                    self.next_at = compute_chunk_end_time(h.min_t, h.max_t, self.next_at, 4);
+                    self.next_at = compute_chunk_end_time(h.min_t, h.max_t, self.next_at, 4.0);
                 }
                 t >= self.next_at || n >= samples_per_chunk * 2
             }
+            Some(h) => {
+                // Histogram chunks are cut by size (upstream's
+                // `histogramsAppendPreprocessor`).
+                let n = h.app.num_samples();
+                let bytes = h.app.bytes().len();
+                let range_start = if self.histogram_end_computed {
+                    range_end(h.min_t, chunk_range)
+                } else {
+                    self.next_at
+                };
+                if !self.histogram_end_computed && bytes >= HISTOGRAM_TARGET_BYTES / 4 {
+                    let ratio = HISTOGRAM_TARGET_BYTES as f64 / bytes as f64;
+                    self.next_at = compute_chunk_end_time(h.min_t, h.max_t, self.next_at, ratio);
+                    self.histogram_end_computed = true;
+                }
+                ((t >= self.next_at || bytes >= HISTOGRAM_TARGET_BYTES * 2)
+                    && (n >= HISTOGRAM_MIN_SAMPLES || t >= range_start))
+                    || n >= MAX_CHUNK_SAMPLES
+            }
         };
-        let before = if cut {
-            self.cut(t, chunk_range);
-            0
+        // The previous chunk's appender decides a new histogram chunk's header.
+        let prev = if cut {
+            self.cut(t, encoding, chunk_range)
         } else {
-            self.head.as_ref().map_or(0, |h| h.app.bytes().len())
+            None
         };
         let h = self.head.as_mut().expect("head chunk after cut");
-        h.app.append(t, v);
-        h.max_t = t;
-        self.last = Some((t, vbits));
-        Ok(Appended::Sample {
-            grew: h.app.bytes().len() - before,
-            cut,
-        })
+        let before = h.app.bytes().len() as isize;
+        let new_chunk = match (&mut h.app, &value) {
+            (Appender::Xor(app), Value::Float(v)) => {
+                app.append(t, *v);
+                None
+            }
+            (Appender::Histogram(app), Value::Histogram(hist)) => {
+                let prev = match &prev {
+                    Some(Appender::Histogram(p)) => Some(p),
+                    _ => None,
+                };
+                match app.append_histogram_after(prev, t, hist) {
+                    AppendOutcome::NewChunk { app, .. } => Some(Appender::Histogram(app)),
+                    AppendOutcome::Appended | AppendOutcome::Recoded => None,
+                }
+            }
+            (Appender::FloatHistogram(app), Value::FloatHistogram(hist)) => {
+                let prev = match &prev {
+                    Some(Appender::FloatHistogram(p)) => Some(p),
+                    _ => None,
+                };
+                match app.append_histogram_after(prev, t, hist) {
+                    AppendOutcome::NewChunk { app, .. } => Some(Appender::FloatHistogram(app)),
+                    AppendOutcome::Appended | AppendOutcome::Recoded => None,
+                }
+            }
+            _ => unreachable!("the head chunk has the sample's encoding"),
+        };
+        let mut cut = cut;
+        let grew = match new_chunk {
+            None => {
+                h.max_t = t;
+                h.app.bytes().len() as isize - if cut { 0 } else { before }
+            }
+            Some(app) => {
+                // A counter reset, or a layout the chunk cannot take: a new chunk.
+                let grew = app.bytes().len() as isize;
+                let old = std::mem::replace(
+                    h,
+                    HeadChunk {
+                        min_t: t,
+                        max_t: t,
+                        app,
+                    },
+                );
+                self.sealed.push_back(SealedChunk {
+                    min_t: old.min_t,
+                    max_t: old.max_t,
+                    chunk: old.app.finish(),
+                });
+                self.next_at = range_end(t, chunk_range);
+                self.histogram_end_computed = false;
+                cut = true;
+                grew
+            }
+        };
+        self.last = Some((t, value.to_last()));
+        Ok(Appended::Sample { grew, cut })
     }
 
-    /// Seals the head chunk (if any) and opens a new one starting at `t`.
-    fn cut(&mut self, t: i64, chunk_range: i64) {
+    /// Seals the head chunk (if any) and opens a new one of `encoding` starting
+    /// at `t`; returns the sealed chunk's appender state for a histogram header.
+    fn cut(&mut self, t: i64, encoding: Encoding, chunk_range: i64) -> Option<Appender> {
         // Reserve about what the last chunk took: series tend to compress alike.
         let mut cap = 32;
+        let mut prev = None;
         if let Some(h) = self.head.take() {
             cap = h.app.bytes().len() + 8;
+            if h.app.encoding() != Encoding::Xor {
+                prev = Some(h.app.clone());
+            }
             self.sealed.push_back(SealedChunk {
                 min_t: h.min_t,
                 max_t: h.max_t,
@@ -148,9 +338,11 @@ impl MemSeries {
         self.head = Some(HeadChunk {
             min_t: t,
             max_t: t,
-            app: XorAppender::with_capacity(cap),
+            app: Appender::new(encoding, cap),
         });
         self.next_at = range_end(t, chunk_range);
+        self.histogram_end_computed = false;
+        prev
     }
 
     /// Drops the oldest chunk; returns its (bytes, samples) or `None` if none is left.
@@ -170,6 +362,7 @@ impl MemSeries {
             .or(self.head.as_ref().map(|h| (h.min_t, h.max_t)))
     }
 
+    /// The float samples in `mint..=maxt`.
     pub fn iter(&self, mint: i64, maxt: i64) -> SeriesIterator<'_> {
         // Chunks are in time order: skip those ending before `mint` by binary search.
         let first = self.sealed.partition_point(|c| c.max_t < mint);
@@ -181,9 +374,43 @@ impl MemSeries {
             maxt,
         }
     }
+
+    /// The native-histogram samples in `mint..=maxt`, as float histograms, with the
+    /// counter-reset hints their chunks give them; stale markers included.
+    pub fn iter_histograms(
+        &self,
+        mint: i64,
+        maxt: i64,
+    ) -> impl Iterator<Item = (i64, FloatHistogram)> + '_ {
+        let first = self.sealed.partition_point(|c| c.max_t < mint);
+        let sealed = self
+            .sealed
+            .range(first..)
+            .map(|c| (c.min_t, c.chunk.encoding(), c.chunk.bytes()));
+        let head = self
+            .head
+            .as_ref()
+            .map(|h| (h.min_t, h.app.encoding(), h.app.bytes()));
+        sealed
+            .chain(head)
+            .take_while(move |(min_t, _, _)| *min_t <= maxt)
+            .filter_map(|(_, encoding, bytes)| HistogramDecoder::new(encoding, bytes))
+            .flatten()
+            .skip_while(move |(t, _)| *t < mint)
+            .take_while(move |(t, _)| *t <= maxt)
+    }
+
+    /// Whether any chunk holds histograms.
+    pub fn has_histograms(&self) -> bool {
+        self.sealed
+            .iter()
+            .map(|c| c.chunk.encoding())
+            .chain(self.head.as_ref().map(|h| h.app.encoding()))
+            .any(|e| e != Encoding::Xor)
+    }
 }
 
-/// Samples of one series with `mint <= t <= maxt`, in time order.
+/// Float samples of one series with `mint <= t <= maxt`, in time order.
 #[derive(Clone, Debug)]
 pub struct SeriesIterator<'a> {
     sealed: std::collections::vec_deque::Iter<'a, SealedChunk>,
@@ -205,12 +432,12 @@ impl<'a> SeriesIterator<'a> {
         }
     }
 
-    fn next_chunk(&mut self) -> Option<(i64, i64, &'a [u8])> {
+    fn next_chunk(&mut self) -> Option<(i64, i64, Encoding, &'a [u8])> {
         if let Some(c) = self.sealed.next() {
-            return Some((c.min_t, c.max_t, c.chunk.bytes()));
+            return Some((c.min_t, c.max_t, c.chunk.encoding(), c.chunk.bytes()));
         }
         let h = self.head.take()?;
-        Some((h.min_t, h.max_t, h.app.bytes()))
+        Some((h.min_t, h.max_t, h.app.encoding(), h.app.bytes()))
     }
 }
 
@@ -235,13 +462,13 @@ impl Iterator for SeriesIterator<'_> {
             if self.mint > self.maxt {
                 return None;
             }
-            let (min_t, max_t, bytes) = self.next_chunk()?;
+            let (min_t, max_t, encoding, bytes) = self.next_chunk()?;
             if min_t > self.maxt {
                 self.head = None;
                 self.sealed = Default::default();
                 return None;
             }
-            if max_t >= self.mint {
+            if max_t >= self.mint && encoding == Encoding::Xor {
                 self.cur = Some(XorIterator::new(bytes));
             }
         }
@@ -255,8 +482,8 @@ fn range_end(t: i64, width: i64) -> i64 {
 
 /// Prometheus's `computeChunkEndTime`: given a chunk from `start` to `cur` holding
 /// `1/ratio` of its target, the end time that splits `start..max_t` into equal chunks.
-fn compute_chunk_end_time(start: i64, cur: i64, max_t: i64, ratio: i64) -> i64 {
-    let n = (max_t as f64 - start as f64) / ((cur as f64 - start as f64 + 1.0) * ratio as f64);
+fn compute_chunk_end_time(start: i64, cur: i64, max_t: i64, ratio: f64) -> i64 {
+    let n = (max_t as f64 - start as f64) / ((cur as f64 - start as f64 + 1.0) * ratio);
     if n <= 1.0 {
         return max_t;
     }
@@ -326,5 +553,42 @@ mod tests {
         assert_eq!(s.iter(5_001, 5_999).count(), 0);
         assert_eq!(s.iter(10, 5).count(), 0);
         assert_eq!(s.iter(i64::MIN, i64::MAX).count(), 1000);
+    }
+}
+
+#[cfg(test)]
+mod histogram_tests {
+    use super::*;
+    use crate::histogram::CounterResetHint;
+    use crate::histogram::notation::parse_histogram;
+
+    const RANGE: i64 = 2 * 3600 * 1000;
+
+    #[test]
+    fn a_count_going_down_cuts_a_chunk_whose_first_sample_is_unknown() {
+        let mut s = MemSeries::new(Labels::default());
+        for (i, count) in [0, 2, 3, 2].iter().enumerate() {
+            let h = parse_histogram(&format!(
+                "{{{{schema:0 sum:1 count:{count} buckets:[1 1 1]}}}}"
+            ))
+            .unwrap();
+            s.append_float_histogram(i as i64 * 60_000, &h, RANGE)
+                .unwrap();
+        }
+        let hints: Vec<CounterResetHint> = s
+            .iter_histograms(i64::MIN, i64::MAX)
+            .map(|(_, h)| h.counter_reset_hint)
+            .collect();
+        assert_eq!(
+            hints,
+            vec![
+                CounterResetHint::Unknown,
+                CounterResetHint::NotCounterReset,
+                CounterResetHint::NotCounterReset,
+                // Upstream cannot trust that the previous chunk is the one before.
+                CounterResetHint::Unknown
+            ]
+        );
+        assert_eq!(s.num_chunks(), 2);
     }
 }

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::histogram::CounterResetHint;
+
 use crate::promql::ast::{Expr, ExprKind, Extended, Span, VectorSelector};
 use crate::promql::functions::Function;
 use crate::promql::types::{ValueType, value_type};
@@ -34,6 +36,8 @@ enum RangeSource {
         series: Vec<(SeriesRef, Labels)>,
         mint: i64,
         maxt: i64,
+        /// Histograms are read as statistics (see `histogram_stats`).
+        stats: bool,
     },
     /// A subquery's evaluated series.
     Computed(Vec<Series>),
@@ -178,6 +182,7 @@ impl Evaluator<'_, '_> {
                         series: self.select(vs)?,
                         mint,
                         maxt,
+                        stats: self.reads_stats(vs),
                     },
                     range,
                     offset,
@@ -194,6 +199,17 @@ impl Evaluator<'_, '_> {
                     if s.drop_name {
                         s.labels = s.labels.without(&[crate::tsdb::METRIC_NAME]);
                         s.drop_name = false;
+                    }
+                    // A subquery may repeat a sample or skip some: the store's
+                    // counter-reset hints no longer say what lies between its
+                    // points, so they are forgotten (as upstream's `evalSubquery`).
+                    for p in &mut s.histograms {
+                        if matches!(
+                            p.h.counter_reset_hint,
+                            CounterResetHint::CounterReset | CounterResetHint::NotCounterReset
+                        ) {
+                            Arc::make_mut(&mut p.h).counter_reset_hint = CounterResetHint::Unknown;
+                        }
                     }
                 }
                 Ok(RangeInput {
@@ -271,7 +287,12 @@ impl Evaluator<'_, '_> {
         for i in 0..input.source.len() {
             self.check_deadline()?;
             let (labels, samples, hsamples): (&Labels, &[Point], &[HPoint]) = match &input.source {
-                RangeSource::Selector { series, mint, maxt } => {
+                RangeSource::Selector {
+                    series,
+                    mint,
+                    maxt,
+                    stats,
+                } => {
                     let (r, labels) = &series[i];
                     buf.clear();
                     buf.extend(
@@ -281,9 +302,9 @@ impl Evaluator<'_, '_> {
                             .map(|(t, v)| Point { t, v }),
                     );
                     hbuf.clear();
+                    let read = self.read_histograms(*stats, *r, *mint, *maxt);
                     hbuf.extend(
-                        self.head
-                            .iter_histograms(*r, *mint, *maxt)
+                        read.into_iter()
                             .filter(|(_, h)| !is_stale_nan(h.sum))
                             .map(|(t, h)| HPoint { t, h: Arc::new(h) }),
                     );

@@ -4,7 +4,7 @@
 //! with no labels); functions, operators and aggregations run step by step on
 //! the instant vectors gathered from their arguments' matrices (`range_eval`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::histogram::FloatHistogram;
@@ -83,6 +83,8 @@ pub(crate) struct Evaluator<'h, 's> {
     clock: Option<fn() -> f64>,
     deadline: f64,
     checks: u32,
+    /// Selectors whose histograms are read as statistics (see `histogram_stats`).
+    pub stats_selectors: HashSet<*const VectorSelector>,
 }
 
 impl<'h, 's> Evaluator<'h, 's> {
@@ -115,6 +117,7 @@ impl<'h, 's> Evaluator<'h, 's> {
             clock: opts.clock,
             deadline,
             checks: 0,
+            stats_selectors: HashSet::new(),
         }
     }
 
@@ -175,6 +178,28 @@ impl<'h, 's> Evaluator<'h, 's> {
             out.push(series);
         }
         Ok(())
+    }
+
+    /// A series' histogram samples in `mint..=maxt`, as statistics where the
+    /// selector's histograms only reach `histogram_count`/`_sum`/`_avg`.
+    pub fn read_histograms(
+        &self,
+        stats: bool,
+        r: crate::tsdb::SeriesRef,
+        mint: i64,
+        maxt: i64,
+    ) -> Vec<(i64, FloatHistogram)> {
+        let mut hs: Vec<(i64, FloatHistogram)> = self.head.iter_histograms(r, mint, maxt).collect();
+        if stats {
+            super::histogram_stats::decode_stats(&mut hs);
+        }
+        hs
+    }
+
+    /// Whether the selector's histograms are read as statistics.
+    pub fn reads_stats(&self, vs: &VectorSelector) -> bool {
+        self.stats_selectors
+            .contains(&(vs as *const VectorSelector))
     }
 
     /// Counts `n` more samples held in memory, failing past the limit.
@@ -312,14 +337,15 @@ impl<'h, 's> Evaluator<'h, 's> {
         let mut out = Vec::new();
         let mut buf: Vec<(i64, f64)> = Vec::new();
         let mut hbuf: Vec<(i64, Arc<FloatHistogram>)> = Vec::new();
+        let stats = self.reads_stats(vs);
         for (r, labels) in self.select(vs)? {
             self.check_deadline()?;
             buf.clear();
             buf.extend(self.head.iter(r, mint, maxt));
             hbuf.clear();
             hbuf.extend(
-                self.head
-                    .iter_histograms(r, mint, maxt)
+                self.read_histograms(stats, r, mint, maxt)
+                    .into_iter()
                     .map(|(t, h)| (t, Arc::new(h))),
             );
             self.samples_read += (buf.len() + hbuf.len()) as u64;
@@ -437,6 +463,7 @@ impl<'h, 's> Evaluator<'h, 's> {
         let mint = maxt - range;
         let (before, after) = super::extended::margins(vs.extended, self.lookback);
         let mut out = Vec::new();
+        let stats = self.reads_stats(vs);
         for (r, labels) in self.select(vs)? {
             let mut points: Vec<Point> = self
                 .head
@@ -445,8 +472,8 @@ impl<'h, 's> Evaluator<'h, 's> {
                 .map(|(t, v)| Point { t, v })
                 .collect();
             let histograms: Vec<HPoint> = self
-                .head
-                .iter_histograms(r, mint - before + 1, maxt + after)
+                .read_histograms(stats, r, mint - before + 1, maxt + after)
+                .into_iter()
                 .filter(|(_, h)| !is_stale_nan(h.sum))
                 .map(|(t, h)| HPoint { t, h: Arc::new(h) })
                 .collect();

@@ -28,6 +28,7 @@ mod extended;
 mod format;
 pub(crate) mod functions;
 mod heap;
+mod histogram_stats;
 mod info;
 mod notes;
 mod value;
@@ -105,6 +106,7 @@ pub fn instant_query(
     // An instant query is a range query of one step (1 ms apart, as Prometheus).
     let mut ev = Evaluator::new(head, src, (t_ms, t_ms, 1), false, opts);
     ev.query_step = 0;
+    ev.stats_selectors = histogram_stats::stats_selectors(expr);
     let val = ev.eval(expr)?;
     let value = match (val, value_type(expr)) {
         (Val::String(s), _) => Value::String { t: t_ms, s },
@@ -185,6 +187,7 @@ pub fn range_query(
     }
     let mut ev = Evaluator::new(head, src, (start_ms, end_ms, step_ms), true, opts);
     ev.query_step = step_ms;
+    ev.stats_selectors = histogram_stats::stats_selectors(expr);
     let mut m = cleanup_matrix(ev.eval(expr)?.into_matrix())?;
     m.sort_by(|a, b| a.labels.cmp(&b.labels));
     Ok(QueryOutput {

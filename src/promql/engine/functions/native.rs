@@ -266,7 +266,7 @@ fn instant_value(w: &Window<'_>, ctx: &mut RangeCtx<'_, '_>, is_rate: bool) -> O
                 .iter()
                 .rev()
                 .take(2)
-                .map(|p| (p.t, Either::Histogram(&*p.h))),
+                .map(|p| (p.t, Either::Histogram(&p.h))),
         )
         .collect();
     // Floats first at equal times, as upstream orders them.

@@ -19,8 +19,8 @@ use crate::promql::ast::{Expr, ExprKind, VectorSelector};
 use crate::tsdb::{Labels, METRIC_NAME, MatchType, Matcher, is_stale_nan};
 
 use super::call::unwrap_parens;
-use super::eval::{Evaluator, TOO_MANY_SAMPLES};
-use super::value::{EvalError, Point, Series};
+use super::eval::{Evaluator, TOO_MANY_SAMPLES, hpoint_size, push_point};
+use super::value::{EvalError, Series};
 
 const TARGET_INFO: &str = "target_info";
 
@@ -34,6 +34,9 @@ struct InfoSeries {
     key: Labels,
     /// At each step, the timestamp of the sample in effect at the reference time.
     times: Vec<Option<i64>>,
+    /// At each step, whether the sample in effect is a native histogram (an error:
+    /// info samples are floats).
+    histogram_at: Vec<bool>,
 }
 
 impl Evaluator<'_, '_> {
@@ -61,7 +64,7 @@ impl Evaluator<'_, '_> {
         let all_match_empty = data_matchers.iter().all(|m| m.matches_empty());
 
         let steps: Vec<i64> = self.grid()?;
-        let mut cursors = vec![0usize; base.len()];
+        let mut cursors = vec![(0usize, 0usize); base.len()];
         let mut out: Vec<Series> = Vec::new();
         let mut index: HashMap<Labels, (usize, i64)> = HashMap::new();
         let mut held = 0usize;
@@ -89,11 +92,27 @@ impl Evaluator<'_, '_> {
                     }
                 }
             }
+            let base_here = base.iter().enumerate().any(|(j, s)| {
+                s.points.get(cursors[j].0).is_some_and(|p| p.t == ts)
+                    || s.histograms.get(cursors[j].1).is_some_and(|p| p.t == ts)
+            });
+            if base_here && infos.iter().any(|is| is.histogram_at[k]) {
+                return Err(EvalError::execution("info sample should be float"));
+            }
             for (j, s) in base.iter().enumerate() {
-                let Some(p) = s.points.get(cursors[j]).filter(|p| p.t == ts) else {
-                    continue;
+                let (v, h) = match s.points.get(cursors[j].0).filter(|p| p.t == ts) {
+                    Some(p) => {
+                        cursors[j].0 += 1;
+                        (p.v, None)
+                    }
+                    None => match s.histograms.get(cursors[j].1).filter(|p| p.t == ts) {
+                        Some(p) => {
+                            cursors[j].1 += 1;
+                            (0.0, Some(p.h.clone()))
+                        }
+                        None => continue,
+                    },
                 };
-                cursors[j] += 1;
                 let labels = if ignored[j] {
                     s.labels.clone()
                 } else {
@@ -131,11 +150,10 @@ impl Evaluator<'_, '_> {
                         s.labels.iter().chain(added).collect()
                     }
                 };
-                held += 1;
+                held += h.as_deref().map_or(1, hpoint_size);
                 if before + held > self.max_samples {
                     return Err(EvalError::execution(TOO_MANY_SAMPLES));
                 }
-                let point = Point { t: ts, v: p.v };
                 match index.get_mut(&labels) {
                     Some((i, last)) => {
                         if *last == ts {
@@ -144,16 +162,17 @@ impl Evaluator<'_, '_> {
                             ));
                         }
                         *last = ts;
-                        out[*i].points.push(point);
+                        push_point(&mut out[*i], ts, v, h);
                     }
                     None => {
                         index.insert(labels.clone(), (out.len(), ts));
-                        out.push(Series {
-                            histograms: Vec::new(),
+                        let mut series = Series {
                             labels,
-                            points: vec![point],
                             drop_name: s.drop_name,
-                        });
+                            ..Series::default()
+                        };
+                        push_point(&mut series, ts, v, h);
+                        out.push(series);
                     }
                 }
             }
@@ -234,12 +253,30 @@ impl Evaluator<'_, '_> {
             }
             self.check_deadline()?;
             let buf: Vec<(i64, f64)> = self.head.iter(r, lo - self.lookback + 1, hi).collect();
-            self.samples_read += buf.len() as u64;
+            let hbuf: Vec<(i64, bool)> = self
+                .head
+                .iter_histograms(r, lo - self.lookback + 1, hi)
+                .map(|(t, h)| (t, is_stale_nan(h.sum)))
+                .collect();
+            self.samples_read += (buf.len() + hbuf.len()) as u64;
+            let mut histogram_at = Vec::with_capacity(refs.len());
             let times = refs
                 .iter()
                 .map(|&rt| {
                     let i = buf.partition_point(|&(t, _)| t <= rt);
-                    let &(t, v) = buf.get(i.checked_sub(1)?)?;
+                    let float = i.checked_sub(1).map(|i| buf[i]);
+                    let j = hbuf.partition_point(|&(t, _)| t <= rt);
+                    let hist = j.checked_sub(1).map(|j| hbuf[j]);
+                    // The newer of the two kinds is in effect.
+                    if let Some((ht, stale)) = hist
+                        && float.is_none_or(|(ft, _)| ht > ft)
+                    {
+                        let live = ht > rt - self.lookback && !stale;
+                        histogram_at.push(live);
+                        return None;
+                    }
+                    histogram_at.push(false);
+                    let (t, v) = float?;
                     (t > rt - self.lookback && !is_stale_nan(v)).then_some(t)
                 })
                 .collect();
@@ -248,6 +285,7 @@ impl Evaluator<'_, '_> {
                 key: identifying(labels),
                 labels: labels.clone(),
                 times,
+                histogram_at,
             });
         }
         Ok(out)

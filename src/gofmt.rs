@@ -167,6 +167,17 @@ pub fn go_f(v: f64) -> String {
     special(v).unwrap_or_else(|| format!("{v:.6}"))
 }
 
+/// A float as Prometheus's HTTP API writes it (`jsonutil.MarshalFloat`): shortest
+/// digits, with an exponent only below 1e-6 or from 1e21 on.
+pub fn api_float(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && a.is_finite() && !(1e-6..1e21).contains(&a) {
+        go_e(v, -1, false)
+    } else {
+        go_float(v)
+    }
+}
+
 /// `strconv.FormatFloat(v, 'f', -1, 64)`: shortest digits, never an exponent
 /// (what `count_values` puts in its label, and the HTTP API in its values).
 pub fn go_float(v: f64) -> String {
@@ -181,6 +192,17 @@ mod tests {
             super::go_query_escape("rate(x{a=\"b c\"}[5m]) > 0.5"),
             "rate%28x%7Ba%3D%22b+c%22%7D%5B5m%5D%29+%3E+0.5"
         );
+    }
+
+    #[test]
+    fn api_floats_as_marshal_float() {
+        assert_eq!(super::api_float(1e-7), "1e-07");
+        assert_eq!(super::api_float(0.000001), "0.000001");
+        assert_eq!(super::api_float(1e21), "1e+21");
+        assert_eq!(super::api_float(123456.5), "123456.5");
+        assert_eq!(super::api_float(0.0), "0");
+        assert_eq!(super::api_float(f64::NAN), "NaN");
+        assert_eq!(super::api_float(f64::NEG_INFINITY), "-Inf");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use std::io::{self, Write};
 
-use crate::gofmt::go_float;
+use crate::gofmt::api_float;
+use crate::histogram::FloatHistogram;
 use crate::promql::engine::{Annotations, EvalError, Value};
 use crate::tsdb::Labels;
 
@@ -31,6 +32,49 @@ fn write_point(out: &mut impl Write, t: i64, v: &str) -> io::Result<()> {
     write_timestamp(out, t)?;
     out.write_all(b",")?;
     write_string(out, v)?;
+    out.write_all(b"]")
+}
+
+/// `{"count":"…","sum":"…","buckets":[[boundaries,"lower","upper","count"],…]}`
+/// (`jsonutil.MarshalHistogram`): buckets with observations only; boundaries
+/// 0 = (lower, upper], 1 = [lower, upper), 2 = open, 3 = closed.
+pub fn write_histogram(out: &mut impl Write, h: &FloatHistogram) -> io::Result<()> {
+    write!(
+        out,
+        "{{\"count\":\"{}\",\"sum\":\"{}\"",
+        api_float(h.count),
+        api_float(h.sum)
+    )?;
+    let mut first = true;
+    for b in h.all_bucket_iter().filter(|b| b.count != 0.0) {
+        out.write_all(if first { b",\"buckets\":[" } else { b"," })?;
+        first = false;
+        let boundaries = match (b.lower_inclusive, b.upper_inclusive) {
+            (true, true) => 3,
+            (true, false) => 1,
+            (false, true) => 0,
+            (false, false) => 2,
+        };
+        write!(
+            out,
+            "[{boundaries},\"{}\",\"{}\",\"{}\"]",
+            api_float(b.lower),
+            api_float(b.upper),
+            api_float(b.count)
+        )?;
+    }
+    if !first {
+        out.write_all(b"]")?;
+    }
+    out.write_all(b"}")
+}
+
+/// `[<time>,{histogram}]`.
+fn write_hpoint(out: &mut impl Write, t: i64, h: &FloatHistogram) -> io::Result<()> {
+    out.write_all(b"[")?;
+    write_timestamp(out, t)?;
+    out.write_all(b",")?;
+    write_histogram(out, h)?;
     out.write_all(b"]")
 }
 
@@ -84,14 +128,22 @@ pub fn write_success(
         value.type_name()
     )?;
     match value {
-        Value::Scalar(p) => write_point(out, p.t, &go_float(p.v))?,
+        Value::Scalar(p) => write_point(out, p.t, &api_float(p.v))?,
         Value::String { t, s } => write_point(out, *t, s)?,
         Value::Vector(v) => {
             out.write_all(b"[")?;
             for (i, s) in v.iter().enumerate() {
                 write_item_start(out, i, &s.labels)?;
-                out.write_all(b",\"value\":")?;
-                write_point(out, s.t, &go_float(s.v))?;
+                match &s.h {
+                    Some(h) => {
+                        out.write_all(b",\"histogram\":")?;
+                        write_hpoint(out, s.t, h)?;
+                    }
+                    None => {
+                        out.write_all(b",\"value\":")?;
+                        write_point(out, s.t, &api_float(s.v))?;
+                    }
+                }
                 out.write_all(b"}")?;
             }
             out.write_all(b"]")?;
@@ -100,14 +152,28 @@ pub fn write_success(
             out.write_all(b"[")?;
             for (i, s) in m.iter().enumerate() {
                 write_item_start(out, i, &s.labels)?;
-                out.write_all(b",\"values\":[")?;
-                for (k, p) in s.points.iter().enumerate() {
-                    if k > 0 {
-                        out.write_all(b",")?;
+                // Each key only when the series has points of its kind, as upstream.
+                if !s.points.is_empty() {
+                    out.write_all(b",\"values\":[")?;
+                    for (k, p) in s.points.iter().enumerate() {
+                        if k > 0 {
+                            out.write_all(b",")?;
+                        }
+                        write_point(out, p.t, &api_float(p.v))?;
                     }
-                    write_point(out, p.t, &go_float(p.v))?;
+                    out.write_all(b"]")?;
                 }
-                out.write_all(b"]}")?;
+                if !s.histograms.is_empty() {
+                    out.write_all(b",\"histograms\":[")?;
+                    for (k, p) in s.histograms.iter().enumerate() {
+                        if k > 0 {
+                            out.write_all(b",")?;
+                        }
+                        write_hpoint(out, p.t, &p.h)?;
+                    }
+                    out.write_all(b"]")?;
+                }
+                out.write_all(b"}")?;
             }
             out.write_all(b"]")?;
         }
@@ -225,5 +291,40 @@ mod tests {
             error_json(&e),
             r#"{"status":"error","errorType":"execution","error":"boom \"x\""}"#
         );
+    }
+
+    #[test]
+    fn histograms_in_the_api_shape() {
+        let h = crate::histogram::notation::parse_histogram(
+            "{{schema:0 sum:5 count:4 z_bucket:1 z_bucket_w:0.001 buckets:[1 0 2]}}",
+        )
+        .unwrap();
+        let labels = Labels::new(&[("__name__", "h")]);
+        let v = Value::Vector(vec![Sample {
+            labels: labels.clone(),
+            t: 60_000,
+            v: 0.0,
+            h: Some(std::sync::Arc::new(h.clone())),
+            drop_name: false,
+        }]);
+        assert_eq!(
+            success_json(&v, &Annotations::default()),
+            r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"h"},"histogram":[60,{"count":"4","sum":"5","buckets":[[3,"-0.001","0.001","1"],[0,"0.5","1","1"],[0,"2","4","2"]]}]}]}}"#
+        );
+        let m = Value::Matrix(vec![Series {
+            labels,
+            points: Vec::new(),
+            histograms: vec![crate::promql::engine::HPoint {
+                t: 1500,
+                h: std::sync::Arc::new(h),
+            }],
+            drop_name: false,
+        }]);
+        let json = success_json(&m, &Annotations::default());
+        assert!(
+            json.contains(r#""histograms":[[1.5,{"count":"4""#),
+            "{json}"
+        );
+        assert!(!json.contains("values"), "{json}");
     }
 }

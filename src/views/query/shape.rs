@@ -3,7 +3,8 @@
 //! the text promtool prints (`promplay query --format promql`). One place decides
 //! how labels, values and timestamps read.
 
-use crate::gofmt::go_float;
+use crate::gofmt::{go_f, go_float, go_g};
+use crate::histogram::FloatHistogram;
 use crate::promql::engine::{Series, Value};
 use crate::tsdb::Labels;
 use crate::views::chart::ChartSeries;
@@ -19,6 +20,32 @@ pub struct Row {
 /// (Go's `FormatFloat(t, 'f', -1, 64)`, as Prometheus prints timestamps).
 pub fn seconds(t_ms: i64) -> String {
     go_float(t_ms as f64 / 1e3)
+}
+
+/// A native histogram as the Prometheus client model prints it
+/// (`SampleHistogram.String()`): `Count: 24.000000, Sum: 3.500000, Buckets:
+/// [(0.5,1]:2 (1,2]:3]`, buckets with observations only.
+pub fn histogram_text(h: &FloatHistogram) -> String {
+    let buckets: Vec<String> = h
+        .all_bucket_iter()
+        .filter(|b| b.count != 0.0)
+        .map(|b| {
+            format!(
+                "{}{},{}{}:{}",
+                if b.lower_inclusive { '[' } else { '(' },
+                go_g(b.lower),
+                go_g(b.upper),
+                if b.upper_inclusive { ']' } else { ')' },
+                go_float(b.count)
+            )
+        })
+        .collect();
+    format!(
+        "Count: {}, Sum: {}, Buckets: [{}]",
+        go_f(h.count),
+        go_f(h.sum),
+        buckets.join(" ")
+    )
 }
 
 /// The value as Prometheus's UI table lists it: a row per sample (a range
@@ -37,22 +64,43 @@ pub fn table_rows(value: &Value) -> Vec<Row> {
             .iter()
             .map(|s| Row {
                 labels: s.labels.to_string(),
-                value: go_float(s.v),
+                value: match &s.h {
+                    Some(h) => histogram_text(h),
+                    None => go_float(s.v),
+                },
             })
             .collect(),
         Value::Matrix(m) => m
             .iter()
             .map(|s| Row {
                 labels: s.labels.to_string(),
-                value: s
-                    .points
-                    .iter()
-                    .map(|p| format!("{} @{}", go_float(p.v), seconds(p.t)))
+                value: timed_values(s, " @")
+                    .into_iter()
+                    .map(|(_, text)| text)
                     .collect::<Vec<_>>()
                     .join("\n"),
             })
             .collect(),
     }
+}
+
+/// A series' float and histogram points in time order, each as `value<at>time`
+/// (`at` is ` @` for the table, ` @[` for promtool's text, which closes it).
+fn timed_values(s: &Series, at: &str) -> Vec<(i64, String)> {
+    let close = if at.ends_with('[') { "]" } else { "" };
+    let mut out: Vec<(i64, String)> = s
+        .points
+        .iter()
+        .map(|p| (p.t, format!("{}{at}{}{close}", go_float(p.v), seconds(p.t))))
+        .chain(s.histograms.iter().map(|p| {
+            (
+                p.t,
+                format!("{}{at}{}{close}", histogram_text(&p.h), seconds(p.t)),
+            )
+        }))
+        .collect();
+    out.sort_by_key(|(t, _)| *t);
+    out
 }
 
 /// A series' name where no legend template names it: its labels, `{}` when none.
@@ -87,12 +135,21 @@ pub fn promtool_text(value: &Value) -> String {
         Value::String { s, .. } => vec![s.clone()],
         Value::Vector(v) => v
             .iter()
-            .map(|s| format!("{} => {}", series_name(&s.labels), pair(s.v, s.t)))
+            .map(|s| match &s.h {
+                Some(h) => format!(
+                    "{} => {} @[{}]",
+                    series_name(&s.labels),
+                    histogram_text(h),
+                    seconds(s.t)
+                ),
+                None => format!("{} => {}", series_name(&s.labels), pair(s.v, s.t)),
+            })
             .collect(),
         Value::Matrix(m) => m
             .iter()
             .map(|s| {
-                let points: Vec<String> = s.points.iter().map(|p| pair(p.v, p.t)).collect();
+                let points: Vec<String> =
+                    timed_values(s, " @[").into_iter().map(|(_, p)| p).collect();
                 format!("{} =>\n{}", series_name(&s.labels), points.join("\n"))
             })
             .collect(),

@@ -124,7 +124,27 @@ pub struct Exemplar {
     pub timestamp: Option<Timestamp>,
 }
 
+/// A native histogram sample's value: integer counts (what clients count) or
+/// float counts (gauge histograms and the protobuf's float fields may carry them).
+#[derive(Clone, Debug, PartialEq)]
+pub enum NativeHistogram {
+    Int(crate::histogram::Histogram),
+    Float(crate::histogram::FloatHistogram),
+}
+
+impl NativeHistogram {
+    /// The float form (what PromQL and the views compute with).
+    pub fn to_float(&self) -> crate::histogram::FloatHistogram {
+        match self {
+            NativeHistogram::Int(h) => h.to_float(),
+            NativeHistogram::Float(h) => h.clone(),
+        }
+    }
+}
+
 /// One exposition line's worth: a sample name (family name plus suffix), labels, value.
+/// A native histogram is one sample named as its family, with `native` set (and
+/// `value` unused): the protobuf format and OpenMetrics 2.0 carry them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sample {
     pub name: String,
@@ -132,6 +152,7 @@ pub struct Sample {
     pub value: f64,
     pub timestamp: Option<Timestamp>,
     pub exemplar: Option<Exemplar>,
+    pub native: Option<Box<NativeHistogram>>,
 }
 
 impl Sample {
@@ -142,6 +163,7 @@ impl Sample {
             value,
             timestamp: None,
             exemplar: None,
+            native: None,
         }
     }
 

@@ -991,7 +991,7 @@ pub(crate) fn reduce_resolution<C: InternalCount>(
                 } else {
                     target_buckets[last] = target_buckets[last].add(b);
                 }
-            } else if last_target_bucket_idx + 1 <= t {
+            } else if last_target_bucket_idx < t {
                 if last_target_bucket_idx + 1 == t {
                     target_spans.last_mut().unwrap().length += 1;
                     last_target_bucket_idx += 1;

@@ -234,6 +234,12 @@ impl<'h, 's> Evaluator<'h, 's> {
                 }
                 Ok(Val::Matrix(m))
             }
+            ExprKind::Vector(vs) if vs.extended == Some(Extended::Smoothed) => {
+                let offset = self.offset_ms(vs)?;
+                let at = self.at_ms(vs.at.as_ref());
+                let m = self.smoothed_selector(vs, offset, at, e.span)?;
+                Ok(Val::Matrix(m))
+            }
             ExprKind::Vector(vs) => Ok(Val::Matrix(self.vector_selector(vs, false)?)),
             ExprKind::Matrix { selector, range } => {
                 let ExprKind::Vector(vs) = &selector.kind else {
@@ -327,9 +333,6 @@ impl<'h, 's> Evaluator<'h, 's> {
     ) -> Result<Vec<Series>, EvalError> {
         let offset = self.offset_ms(vs)?;
         let at = self.at_ms(vs.at.as_ref());
-        if vs.extended == Some(Extended::Smoothed) && !keep_time {
-            return self.smoothed_selector(vs, offset, at);
-        }
         let refs_of = |t: i64| at.unwrap_or(t) - offset;
         let (first, last) = (refs_of(self.start), refs_of(self.end));
         let (mint, maxt) = (first.min(last) - self.lookback + 1, first.max(last));
@@ -479,6 +482,12 @@ impl<'h, 's> Evaluator<'h, 's> {
                 .collect();
             self.samples_read += (points.len() + histograms.len()) as u64;
             if let Some(ext) = vs.extended {
+                if !histograms.is_empty() {
+                    return Err(EvalError::execution(format!(
+                        "{} modifier is not supported with histograms",
+                        ext.name()
+                    )));
+                }
                 let smoothed = ext == Extended::Smoothed;
                 points = super::extended::extend_points(&points, mint, maxt, smoothed);
             }

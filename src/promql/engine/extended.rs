@@ -10,13 +10,18 @@
 //!   around them (a counter reset between them counts from zero).
 //!
 //! A bare `x smoothed` instant selector interpolates each step's value between
-//! the samples around it.
+//! the samples around it. Native histograms: see `functions/native_extended.rs`.
 
+use std::sync::Arc;
+
+use crate::histogram::{CounterResetHint, FloatHistogram, HistogramErrorKind};
+use crate::promql::Span;
 use crate::promql::ast::{Extended, VectorSelector};
 use crate::tsdb::is_stale_nan;
 
 use super::eval::Evaluator;
-use super::value::{EvalError, Point, Series};
+use super::functions::native_extended::interpolate_histograms;
+use super::value::{EvalError, HPoint, Point, Series};
 
 /// How far the samples an extended window reads reach beyond `(start, end]`:
 /// `(before, after)` in milliseconds.
@@ -159,12 +164,14 @@ pub(crate) fn extend_points(f: &[Point], mint: i64, maxt: i64, smoothed: bool) -
 impl Evaluator<'_, '_> {
     /// `x smoothed` (Prometheus's `smoothSeries`): at each step, the sample at the
     /// reference time, else the value interpolated between the samples around it
-    /// (within a lookback either side), else the last one before it.
+    /// (within a lookback either side), else the last one before it. A step whose
+    /// lookbacks hold floats and histograms is skipped with a warning.
     pub(crate) fn smoothed_selector(
         &mut self,
         vs: &VectorSelector,
         offset: i64,
         at: Option<i64>,
+        span: Span,
     ) -> Result<Vec<Series>, EvalError> {
         let lb = self.lookback;
         let steps: Vec<i64> = self.grid()?;
@@ -180,13 +187,35 @@ impl Evaluator<'_, '_> {
                 .filter(|&(_, v)| !is_stale_nan(v))
                 .map(|(t, v)| Point { t, v })
                 .collect();
-            self.samples_read += buf.len() as u64;
-            let mut points = Vec::new();
+            let hbuf: Vec<HPoint> = self
+                .head
+                .iter_histograms(r, mint, maxt)
+                .filter(|(_, h)| !is_stale_nan(h.sum))
+                .map(|(t, h)| HPoint { t, h: Arc::new(h) })
+                .collect();
+            self.samples_read += (buf.len() + hbuf.len()) as u64;
+            let name = labels.metric_name().unwrap_or("").to_string();
+            let mut series = Series {
+                labels,
+                ..Series::default()
+            };
             for &ts in &steps {
                 let rt = refs_of(ts);
-                let lo = buf.partition_point(|p| p.t <= rt - lb);
-                let hi = buf.partition_point(|p| p.t <= rt + lb);
-                let w = &buf[lo..hi];
+                let w = window(&buf, |p| p.t, rt - lb, rt + lb);
+                let hw = window(&hbuf, |p| p.t, rt - lb, rt + lb);
+                if !w.is_empty() && !hw.is_empty() {
+                    self.notes.mixed_floats_histograms(&name, span);
+                    continue;
+                }
+                if !hw.is_empty() {
+                    if let Some(h) = self.smoothed_histogram(hw, rt, &name, span) {
+                        series.histograms.push(HPoint {
+                            t: ts,
+                            h: Arc::new(h),
+                        });
+                    }
+                    continue;
+                }
                 let i = w.partition_point(|p| p.t < rt);
                 let v = match (w.get(i), i.checked_sub(1).map(|j| w[j])) {
                     (Some(p), _) if p.t == rt => p.v,
@@ -194,17 +223,67 @@ impl Evaluator<'_, '_> {
                     (None, Some(prev)) => prev.v,
                     _ => continue,
                 };
-                points.push(Point { t: ts, v });
+                series.points.push(Point { t: ts, v });
             }
-            let series = Series {
-                labels,
-                points,
-                ..Series::default()
-            };
             self.push_series(&mut out, series)?;
         }
         Ok(out)
     }
+
+    /// One step of a smoothed histogram series at reference time `rt`, from the
+    /// histograms `hw` within a lookback either side of it.
+    fn smoothed_histogram(
+        &mut self,
+        hw: &[HPoint],
+        rt: i64,
+        name: &str,
+        span: Span,
+    ) -> Option<FloatHistogram> {
+        let i = hw.partition_point(|p| p.t < rt);
+        match (hw.get(i), i.checked_sub(1).map(|j| &hw[j])) {
+            (Some(p), _) if p.t == rt => Some(p.h.copy()),
+            (Some(next), Some(prev)) => {
+                if prev.h.uses_custom_buckets() != next.h.uses_custom_buckets() {
+                    self.notes.mixed_exponential_custom(name, span);
+                    return None;
+                }
+                // A counter unless both samples say gauge.
+                let gauge = |h: &FloatHistogram| h.counter_reset_hint == CounterResetHint::Gauge;
+                let is_counter = !gauge(&prev.h) || !gauge(&next.h);
+                let interpolated = interpolate_histograms(
+                    (prev.t, &prev.h),
+                    (next.t, &next.h),
+                    rt,
+                    is_counter,
+                    &mut self.notes,
+                    span,
+                );
+                match interpolated {
+                    Ok(h) => Some(h),
+                    Err(e) => {
+                        if e.kind == HistogramErrorKind::IncompatibleSchema {
+                            self.notes.mixed_exponential_custom(name, span);
+                        }
+                        None
+                    }
+                }
+            }
+            // Carried forward: the hint described its relation to the sample before.
+            (None, Some(prev)) => {
+                let mut h = prev.h.copy();
+                h.counter_reset_hint = CounterResetHint::Unknown;
+                Some(h)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The elements of time-sorted `xs` in `(after, upto]`.
+fn window<T>(xs: &[T], t: impl Fn(&T) -> i64, after: i64, upto: i64) -> &[T] {
+    let lo = xs.partition_point(|x| t(x) <= after);
+    let hi = xs.partition_point(|x| t(x) <= upto);
+    &xs[lo..hi.max(lo)]
 }
 
 #[cfg(test)]
@@ -340,6 +419,70 @@ mod tests {
                 ("20000".into(), 2.0),
                 ("25000".into(), 2.5)
             ]
+        );
+    }
+
+    /// A histogram counter `count: 1, 4, 2 (reset)` every 15s, plus a float at
+    /// 600s; the query's value (histogram count) and annotations at `t_ms`.
+    fn hist_query(q: &str, t_ms: i64) -> Result<(Vec<f64>, Vec<String>), String> {
+        use crate::histogram::notation::parse_histogram;
+        use crate::promql::engine::{Options, Value, instant_query};
+        use crate::tsdb::{Head, Labels};
+        let mut head = Head::default();
+        let (r, _) = head.get_or_create(&Labels::new(&[("__name__", "h")]));
+        for (i, text) in [
+            "{{count:1 sum:1 buckets:[1]}}",
+            "{{count:4 sum:4 buckets:[4]}}",
+            "{{count:2 sum:2 buckets:[2] counter_reset_hint:reset}}",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let h = parse_histogram(text).unwrap();
+            head.append_float_histogram(r, i as i64 * 15_000, &h)
+                .unwrap();
+        }
+        head.append(r, 600_000, 7.0).unwrap();
+        let expr = crate::promql::parse(q).unwrap();
+        let out =
+            instant_query(&head, q, &expr, t_ms, &Options::default()).map_err(|e| e.to_string())?;
+        let Value::Vector(v) = out.value else {
+            panic!("{:?}", out.value)
+        };
+        let counts = v
+            .iter()
+            .map(|s| s.h.as_ref().map_or(s.v, |h| h.count))
+            .collect();
+        Ok((counts, out.annotations.warnings))
+    }
+
+    #[test]
+    fn smoothed_histograms() {
+        // Linear between the first two: 1 + 3 * 5/15.
+        assert_eq!(
+            hist_query("h smoothed", 5_000).unwrap(),
+            (vec![2.0], vec![])
+        );
+        // Across the reset: from zero, 2 * 10/15.
+        let (v, _) = hist_query("h smoothed", 25_000).unwrap();
+        assert!((v[0] - 4.0 / 3.0).abs() < 1e-12, "{v:?}");
+        // The float at 600s is within a lookback: a mix, skipped with a warning.
+        let (v, w) = hist_query("h smoothed", 320_000).unwrap();
+        assert!(v.is_empty());
+        assert_eq!(
+            w,
+            [
+                "PromQL warning: encountered a mix of histograms and floats for metric name \"h\" (1:1)"
+            ]
+        );
+        // anchored increase over (0, 30]: 2 - 1 + 4.
+        let (v, _) = hist_query("increase(h[30s] anchored)", 30_000).unwrap();
+        assert_eq!(v, [5.0]);
+        // A bare extended range selector does not take histograms.
+        let e = hist_query("h[30s] anchored", 30_000).unwrap_err();
+        assert!(
+            e.contains("anchored modifier is not supported with histograms"),
+            "{e}"
         );
     }
 }

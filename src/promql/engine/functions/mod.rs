@@ -19,6 +19,7 @@ mod histogram;
 mod labels;
 mod math;
 mod native;
+pub(crate) mod native_extended;
 mod native_stats;
 mod over_time;
 mod range;

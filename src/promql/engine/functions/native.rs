@@ -2,7 +2,8 @@
 //! branches of Prometheus's `promql/functions.go`: `rate`, `increase`, `delta`,
 //! `irate`, `idelta`, `sum_over_time`, `avg_over_time`, the functions that count
 //! or pick samples of either kind, `changes` and `resets`. The float-only
-//! functions ignore histograms (see `histogram_range` in `mod.rs`).
+//! functions ignore histograms (see `histogram_range` in `mod.rs`). Anchored and
+//! smoothed rates are in `native_extended.rs`.
 
 use crate::histogram::{CounterResetHint, FloatHistogram};
 use crate::promql::ast::Extended;
@@ -32,12 +33,16 @@ pub(super) static RANGE_TABLE: &[(&str, HistRangeFn)] = &[
     ("ts_of_last_over_time", ts_of_last_over_time),
 ];
 
-fn name<'a>(ctx: &RangeCtx<'a, '_>) -> &'a str {
+pub(super) fn name<'a>(ctx: &RangeCtx<'a, '_>) -> &'a str {
     ctx.metric_name.unwrap_or("")
 }
 
 /// `h += other` with Prometheus's annotations; `false` if the schemas cannot mix.
-fn add_noted(h: &mut FloatHistogram, other: &FloatHistogram, ctx: &mut RangeCtx<'_, '_>) -> bool {
+pub(super) fn add_noted(
+    h: &mut FloatHistogram,
+    other: &FloatHistogram,
+    ctx: &mut RangeCtx<'_, '_>,
+) -> bool {
     match h.add(other) {
         Ok(outcome) => {
             if outcome.nhcb_bounds_reconciled {
@@ -140,10 +145,8 @@ fn extrapolated(
         return Ok(None);
     }
     if w.extended.is_some() {
-        // anchored / smoothed rates of histograms are not built yet.
-        return Err(EvalError::execution(
-            "anchored and smoothed range selectors are not supported on native histograms yet",
-        ));
+        let h = super::native_extended::extended_rate(w, ctx, is_counter, is_rate);
+        return Ok(h.map(RangeOut::Histogram));
     }
     let hs = w.histograms;
     if hs.len() < 2 {

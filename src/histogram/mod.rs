@@ -102,6 +102,7 @@ mod float_ops;
 mod generic;
 mod int;
 mod iter;
+mod nhcb;
 pub mod notation;
 #[cfg(test)]
 mod tests;
@@ -117,4 +118,8 @@ pub use generic::{
 pub use iter::{
     AllFloatBucketIter, CumulativeBucketIter, FloatBucketIter, IntBucketIter,
     ReverseFloatBucketIter,
+};
+pub use nhcb::{
+    HistogramSuffix, Nhcb, NhcbBuilder, NhcbError, NhcbErrorKind, histogram_base_labels,
+    histogram_base_name,
 };

@@ -13,6 +13,7 @@
 mod at_modifier;
 pub mod compare;
 mod compare_histogram;
+mod nhcb;
 pub mod runner;
 pub mod series;
 pub mod skip;
@@ -42,8 +43,8 @@ pub struct LoadCommand {
     /// 1-based line of the `load` line.
     pub line: usize,
     pub step_ms: i64,
-    /// `load_with_nhcb`: classic histograms are also to be stored as native
-    /// histograms with custom buckets (not done here).
+    /// `load_with_nhcb`: classic histograms are also stored as native
+    /// histograms with custom buckets (see `nhcb.rs`).
     pub with_nhcb: bool,
     pub series: Vec<SeriesLine>,
     /// Some series holds `{{...}}` samples, or the command is `load_with_nhcb`.
@@ -662,20 +663,25 @@ impl std::error::Error for LoadError {}
 /// Appends a load block's samples: the first value at t=0, each next one a step
 /// later; missing points skipped; `stale` as the stale marker; `{{...}}` as float
 /// histograms. `@st` lines are skipped; when a series is written twice, the later
-/// line wins (as upstream). Returns the number of samples appended.
+/// line wins (as upstream). `load_with_nhcb` also appends the native histograms
+/// built from classic ones (nothing is appended if that fails). Returns the number
+/// of samples appended.
 pub fn load_into(load: &LoadCommand, head: &mut Head) -> Result<usize, LoadError> {
+    // As upstream, a later line for the same series replaces an earlier one.
+    let stored = load.series.iter().enumerate().filter(|&(k, s)| {
+        !s.start_timestamps
+            && !load.series[k + 1..]
+                .iter()
+                .any(|later| later.labels == s.labels && !later.start_timestamps)
+    });
+    let stored = stored.map(|(_, s)| s);
+    let nhcb = if load.with_nhcb {
+        nhcb::convert(load, stored.clone())?
+    } else {
+        Vec::new()
+    };
     let mut n = 0;
-    for (k, s) in load.series.iter().enumerate() {
-        if s.start_timestamps {
-            continue;
-        }
-        // As upstream, a later line for the same series replaces an earlier one.
-        let replaced = load.series[k + 1..]
-            .iter()
-            .any(|later| later.labels == s.labels && !later.start_timestamps);
-        if replaced {
-            continue;
-        }
+    for s in stored {
         let (r, _) = head.get_or_create(&s.labels);
         for (i, v) in s.values.iter().enumerate() {
             let t = (i as i64).saturating_mul(load.step_ms);
@@ -688,6 +694,17 @@ pub fn load_into(load: &LoadCommand, head: &mut Head) -> Result<usize, LoadError
                 line: s.line,
                 message: format!("sample {} at t={t}ms of {:?}: {e}", i + 1, s.labels),
             })?;
+            n += 1;
+        }
+    }
+    for (labels, samples) in nhcb {
+        let (r, _) = head.get_or_create(&labels);
+        for (t, h) in samples {
+            head.append_float_histogram(r, t, &h)
+                .map_err(|e| LoadError {
+                    line: load.line,
+                    message: format!("native histogram at t={t}ms of {labels:?}: {e}"),
+                })?;
             n += 1;
         }
     }

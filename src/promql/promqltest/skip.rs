@@ -14,7 +14,8 @@ use super::{EvalCommand, LoadCommand};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SkipReason {
     /// The eval expects `{{...}}` samples, or could select a series loaded with
-    /// native-histogram samples (or converted by `load_with_nhcb`): we load floats only.
+    /// native-histogram samples. (The series `load_with_nhcb` converts are not a
+    /// reason: they are built as upstream builds them.)
     NativeHistograms,
     /// A function behind `--enable-feature=promql-experimental-functions`.
     ExperimentalFunctions,
@@ -103,37 +104,8 @@ impl UnloadedData {
             if s.labels.get("__type__").is_some() || s.labels.get("__unit__").is_some() {
                 self.type_and_unit.push(s.labels.clone());
             }
-            if load.with_nhcb
-                && !s.native_histogram
-                && !s.start_timestamps
-                && let Some(base) = nhcb_series(&s.labels)
-            {
-                self.native_histogram.push(base);
-            }
         }
     }
-}
-
-/// The native histogram upstream's `load_with_nhcb` builds from a classic
-/// histogram series (`x_bucket{le}`, `x_count`, `x_sum` → `x` without `le`).
-fn nhcb_series(labels: &Labels) -> Option<Labels> {
-    let name = labels.metric_name()?;
-    let base = if let Some(base) = name.strip_suffix("_bucket") {
-        let le: f64 = labels.get("le")?.parse().ok()?;
-        if le.is_nan() {
-            return None;
-        }
-        base
-    } else {
-        name.strip_suffix("_count")
-            .or_else(|| name.strip_suffix("_sum"))?
-    };
-    let mut pairs: Vec<(&str, &str)> = labels
-        .iter()
-        .filter(|(n, _)| *n != "le" && *n != "__name__")
-        .collect();
-    pairs.push(("__name__", base));
-    Some(Labels::new(&pairs))
 }
 
 /// The first reason (in `SkipReason` order) not in `run_anyway` that applies to `eval`.
@@ -322,10 +294,19 @@ mod tests {
     }
 
     #[test]
-    fn nhcb_loads_add_the_converted_series() {
+    fn nhcb_loads_are_no_reason_to_skip() {
         let load = "load_with_nhcb 1m\n  c_bucket{le=\"1\",a=\"x\"} 1\n  c_count{a=\"x\"} 1\n\n";
         assert_eq!(
-            reason(&format!("{load}eval instant at 1m c{{a=\"x\"}}\n")),
+            reason(&format!(
+                "{load}eval instant at 1m histogram_count(c{{a=\"x\"}})\n"
+            )),
+            None
+        );
+        // Expecting `{{...}}` output still is.
+        assert_eq!(
+            reason(&format!(
+                "{load}eval instant at 1m c{{a=\"x\"}}\n  c{{a=\"x\"}} {{{{schema:-53 count:1 sum:0 custom_values:[1] buckets:[1]}}}}\n"
+            )),
             Some(SkipReason::NativeHistograms)
         );
         assert_eq!(

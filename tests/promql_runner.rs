@@ -86,7 +86,7 @@ fn upstream_file_rules_fail_the_eval() {
 #[test]
 fn skips_are_counted_by_reason() {
     let text = "load 1m\n  h {{schema:0 sum:1 count:1}}x3\n  f 1 2 3\n\n\
-eval instant at 1m h\n\n\
+eval instant at 1m h\n  h {{schema:0 sum:1 count:1}}\n\n\
 eval instant at 1m sort_by_label(f, \"a\")\n  f 2\n\n\
 eval instant at 1m rate(f[2m] smoothed)\n\n\
 eval instant at 1m f + fill(0) f\n\n\
@@ -97,31 +97,30 @@ eval instant at 1m f[1m+1m]\n\n";
         ..RunOptions::default()
     };
     let r = run_file(text, &strict);
-    assert_eq!(r.summary(), "0 passed, 0 failed, 5 skipped");
+    assert_eq!(r.summary(), "1 passed, 0 failed, 4 skipped");
     let reasons: Vec<SkipReason> = r.skipped_by.keys().copied().collect();
     assert_eq!(
         reasons,
         vec![
-            SkipReason::NativeHistograms,
             SkipReason::ExperimentalFunctions,
             SkipReason::ExtendedRangeSelectors,
             SkipReason::FillModifiers,
             SkipReason::DurationExpressions,
         ]
     );
-    assert_eq!(r.skip_lines()[0], "  skipped (native-histograms): 1");
+    assert_eq!(r.skip_lines()[0], "  skipped (experimental-functions): 1");
 
     let opts = RunOptions {
         run_anyway: vec![SkipReason::ExperimentalFunctions],
         ..RunOptions::default()
     };
     let r = run_file(text, &opts);
-    assert_eq!(r.skipped, 4);
-    assert_eq!(r.passed + r.failed, 1);
-    // By default only the native-histogram eval is skipped.
+    assert_eq!(r.skipped, 3);
+    assert_eq!(r.passed + r.failed, 2);
+    // By default every eval runs, native histograms included.
     let r = run(text);
-    assert_eq!(r.skipped, 1);
-    assert_eq!(r.passed + r.failed, 4);
+    assert_eq!(r.skipped, 0);
+    assert_eq!(r.passed + r.failed, 5);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Which evals the runner skips, and why: those needing a feature promplay does not
-//! build (native histograms, experimental syntax, start timestamps, type-and-unit
+//! build (experimental syntax, start timestamps, type-and-unit
 //! labels). Each eval is judged on its own: its syntax tree, its expected output,
 //! and whether its selectors could reach a series whose data we cannot load.
 
@@ -13,10 +13,6 @@ use super::{EvalCommand, LoadCommand};
 /// Why an eval was not run. The order is the order of precedence when several apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SkipReason {
-    /// The eval expects `{{...}}` samples, or could select a series loaded with
-    /// native-histogram samples. (The series `load_with_nhcb` converts are not a
-    /// reason: they are built as upstream builds them.)
-    NativeHistograms,
     /// A function behind `--enable-feature=promql-experimental-functions`.
     ExperimentalFunctions,
     /// `anchored` / `smoothed` range selectors.
@@ -36,8 +32,7 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 8] = [
-        SkipReason::NativeHistograms,
+    pub const ALL: [SkipReason; 7] = [
         SkipReason::ExperimentalFunctions,
         SkipReason::ExtendedRangeSelectors,
         SkipReason::FillModifiers,
@@ -60,7 +55,6 @@ impl SkipReason {
     /// A short kebab-case name, as printed in the skip counts.
     pub fn name(self) -> &'static str {
         match self {
-            SkipReason::NativeHistograms => "native-histograms",
             SkipReason::ExperimentalFunctions => "experimental-functions",
             SkipReason::ExtendedRangeSelectors => "extended-range-selectors",
             SkipReason::FillModifiers => "fill-modifiers",
@@ -86,7 +80,6 @@ impl fmt::Display for SkipReason {
 /// upstream's does, by the feature they need.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct UnloadedData {
-    native_histogram: Vec<Labels>,
     start_timestamps: Vec<Labels>,
     type_and_unit: Vec<Labels>,
 }
@@ -95,9 +88,6 @@ impl UnloadedData {
     /// Notes the series of a load block that need a feature we lack.
     pub(crate) fn note(&mut self, load: &LoadCommand) {
         for s in &load.series {
-            if s.native_histogram {
-                self.native_histogram.push(s.labels.clone());
-            }
             if s.start_timestamps {
                 self.start_timestamps.push(s.labels.clone());
             }
@@ -120,9 +110,6 @@ pub(crate) fn skip_reason(
         .into_iter()
         .filter(|r| !run_anyway.contains(r))
         .find(|&r| match r {
-            SkipReason::NativeHistograms => {
-                eval.native_histogram || selects(&unloaded.native_histogram)
-            }
             SkipReason::StartTimestamps => selects(&unloaded.start_timestamps),
             SkipReason::TypeAndUnitLabels => {
                 let mentions = |s: &str| s.contains("__type__") || s.contains("__unit__");
@@ -269,52 +256,15 @@ mod tests {
     }
 
     #[test]
-    fn native_histogram_series_are_reached_through_selectors() {
+    fn native_histograms_are_no_reason_to_skip() {
         let load = "load 1m\n  h {{schema:0 sum:1 count:1}}x2\n  f 1 2\n\n";
-        assert_eq!(
-            reason(&format!("{load}eval instant at 1m h\n")),
-            Some(SkipReason::NativeHistograms)
-        );
-        assert_eq!(
-            reason(&format!("{load}eval instant at 1m {{__name__=~\".+\"}}\n")),
-            Some(SkipReason::NativeHistograms)
-        );
-        assert_eq!(
-            reason(&format!("{load}eval instant at 1m f\n  f 2\n")),
-            None
-        );
-        assert_eq!(
-            reason(&format!("{load}clear\n\neval instant at 1m h\n")),
-            None
-        );
+        assert_eq!(reason(&format!("{load}eval instant at 1m h\n")), None);
         assert_eq!(
             reason("eval instant at 1m vector(1)\n  {} {{schema:0 sum:1 count:1}}\n"),
-            Some(SkipReason::NativeHistograms)
-        );
-    }
-
-    #[test]
-    fn nhcb_loads_are_no_reason_to_skip() {
-        let load = "load_with_nhcb 1m\n  c_bucket{le=\"1\",a=\"x\"} 1\n  c_count{a=\"x\"} 1\n\n";
-        assert_eq!(
-            reason(&format!(
-                "{load}eval instant at 1m histogram_count(c{{a=\"x\"}})\n"
-            )),
             None
         );
-        // Expecting `{{...}}` output still is.
-        assert_eq!(
-            reason(&format!(
-                "{load}eval instant at 1m c{{a=\"x\"}}\n  c{{a=\"x\"}} {{{{schema:-53 count:1 sum:0 custom_values:[1] buckets:[1]}}}}\n"
-            )),
-            Some(SkipReason::NativeHistograms)
-        );
-        assert_eq!(
-            reason(&format!(
-                "{load}eval instant at 1m c_count\n  c_count{{a=\"x\"}} 1\n"
-            )),
-            None
-        );
+        let nhcb = "load_with_nhcb 1m\n  c_bucket{le=\"1\"} 1\n  c_count 1\n\n";
+        assert_eq!(reason(&format!("{nhcb}eval instant at 1m c\n")), None);
     }
 
     #[test]

@@ -244,7 +244,7 @@ fn string(src: &str, i: &mut usize) -> Result<Tok, LexError> {
     let start = *i;
     let quote = b[start];
     *i += 1;
-    // Bytes, as Go strings: `\xc3\xa9` is "é"; the result must be valid UTF-8.
+    // Bytes, as Go strings: `\xc3\xa9` is "é".
     let mut out: Vec<u8> = Vec::new();
     let unterminated = |end: usize| LexError {
         span: Span::new(start, end),
@@ -257,10 +257,9 @@ fn string(src: &str, i: &mut usize) -> Result<Tok, LexError> {
         let at = *i;
         *i += ch.len_utf8();
         if ch as u32 == quote as u32 {
-            return String::from_utf8(out).map(Tok::Str).map_err(|_| LexError {
-                span: Span::new(start, *i),
-                message: "quoted string is not valid UTF-8".to_string(),
-            });
+            // Bytes that are not UTF-8 are kept (as Go keeps them); where they
+            // are not allowed, the evaluation says so.
+            return Ok(Tok::Str(crate::tsdb::labels::from_go_bytes(&out)));
         }
         let mut buf = [0u8; 4];
         if quote == b'`' {

@@ -217,6 +217,10 @@ pub use crate::time::format_duration;
 pub fn quote(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
+        if let Some(b) = crate::tsdb::labels::raw_byte(c) {
+            out.push_str(&std::format!("\\x{b:02x}"));
+            continue;
+        }
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),

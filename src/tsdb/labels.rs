@@ -133,11 +133,61 @@ impl From<Vec<(String, String)>> for Labels {
 
 pub use crate::names::{is_legacy_label_name, is_legacy_metric_name};
 
+/// Where a byte that is not valid UTF-8 is kept in a `String`: U+10FF80 to
+/// U+10FFFF, private-use code points standing for the bytes 0x80 to 0xFF. PromQL
+/// strings are Go strings (bytes): `"a\xc5z"` is legal, and Prometheus rejects it
+/// only where a label needs valid UTF-8, naming the bytes as `\xc5`.
+const RAW_BYTE_BASE: u32 = 0x10_FF00;
+
+/// The string of Go bytes, lossless: invalid UTF-8 bytes as their stand-ins.
+pub fn from_go_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            out.push(char::from_u32(RAW_BYTE_BASE + u32::from(b)).expect("a private-use code point"));
+        }
+    }
+    out
+}
+
+/// The byte a stand-in character holds (see [`from_go_bytes`]).
+pub fn raw_byte(c: char) -> Option<u8> {
+    let v = (c as u32).checked_sub(RAW_BYTE_BASE)?;
+    u8::try_from(v).ok().filter(|b| *b >= 0x80)
+}
+
+/// The string with stand-in bytes written as `\\xNN` (for messages).
+pub fn escape_raw_bytes(s: &str) -> std::borrow::Cow<'_, str> {
+    if is_valid_utf8(s) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match raw_byte(c) {
+            Some(b) => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+            None => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether the string's Go bytes are valid UTF-8 (no stand-in bytes).
+pub fn is_valid_utf8(s: &str) -> bool {
+    !s.chars().any(|c| raw_byte(c).is_some())
+}
+
 /// Writes `s` double-quoted as Go's `%q` does for printable text: `\\`, `\"`, and
-/// control characters escaped.
+/// control characters escaped; bytes that are not UTF-8 as `\xNN`.
 pub fn write_quoted(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
     out.write_char('"')?;
     for c in s.chars() {
+        if let Some(b) = raw_byte(c) {
+            write!(out, "\\x{b:02x}")?;
+            continue;
+        }
         match c {
             '\\' => out.write_str("\\\\")?,
             '"' => out.write_str("\\\"")?,

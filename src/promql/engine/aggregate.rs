@@ -512,10 +512,10 @@ impl Evaluator<'_, '_> {
                 ));
             }
         };
-        if label.is_empty() || std::str::from_utf8(label.as_bytes()).is_err() {
-            return Err(EvalError::execution(format!(
-                "invalid label name {label:?}"
-            )));
+        if label.is_empty() || !crate::tsdb::labels::is_valid_utf8(&label) {
+            let mut quoted = String::new();
+            let _ = crate::tsdb::labels::write_quoted(&mut quoted, &label);
+            return Err(EvalError::execution(format!("invalid label name {quoted}")));
         }
         if !agg.without {
             grouping.push(label.clone());

@@ -1,6 +1,6 @@
 //! Which evals the runner skips, and why: those needing a feature promplay does not
-//! build (experimental syntax, start timestamps, type-and-unit
-//! labels). Each eval is judged on its own: its syntax tree, its expected output,
+//! build (start timestamps), and on request the experimental syntax promplay has
+//! (to count the stable subset). Each eval is judged on its own: its syntax tree, its expected output,
 //! and whether its selectors could reach a series whose data we cannot load.
 
 use std::fmt;
@@ -23,23 +23,15 @@ pub enum SkipReason {
     DurationExpressions,
     /// The eval could select a series with `@st` start timestamps.
     StartTimestamps,
-    /// The eval involves `__type__`/`__unit__` labels, whose semantics need an engine
-    /// option (type-and-unit labels) promplay does not have.
-    TypeAndUnitLabels,
-    /// The query quotes bytes that are not UTF-8 (`"a\xc5z"`), which Prometheus's
-    /// strings may hold and promplay's parser rejects.
-    NonUtf8Strings,
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 7] = [
+    pub const ALL: [SkipReason; 5] = [
         SkipReason::ExperimentalFunctions,
         SkipReason::ExtendedRangeSelectors,
         SkipReason::FillModifiers,
         SkipReason::DurationExpressions,
         SkipReason::StartTimestamps,
-        SkipReason::TypeAndUnitLabels,
-        SkipReason::NonUtf8Strings,
     ];
 
     /// Features promplay's engine has although Prometheus keeps them behind feature
@@ -60,8 +52,6 @@ impl SkipReason {
             SkipReason::FillModifiers => "fill-modifiers",
             SkipReason::DurationExpressions => "duration-expressions",
             SkipReason::StartTimestamps => "start-timestamps",
-            SkipReason::TypeAndUnitLabels => "type-and-unit-labels",
-            SkipReason::NonUtf8Strings => "non-utf8-strings",
         }
     }
 
@@ -81,7 +71,6 @@ impl fmt::Display for SkipReason {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct UnloadedData {
     start_timestamps: Vec<Labels>,
-    type_and_unit: Vec<Labels>,
 }
 
 impl UnloadedData {
@@ -90,9 +79,6 @@ impl UnloadedData {
         for s in &load.series {
             if s.start_timestamps {
                 self.start_timestamps.push(s.labels.clone());
-            }
-            if s.labels.get("__type__").is_some() || s.labels.get("__unit__").is_some() {
-                self.type_and_unit.push(s.labels.clone());
             }
         }
     }
@@ -111,18 +97,6 @@ pub(crate) fn skip_reason(
         .filter(|r| !run_anyway.contains(r))
         .find(|&r| match r {
             SkipReason::StartTimestamps => selects(&unloaded.start_timestamps),
-            SkipReason::TypeAndUnitLabels => {
-                let mentions = |s: &str| s.contains("__type__") || s.contains("__unit__");
-                mentions(&eval.expr_text)
-                    || eval.series.iter().any(|s| {
-                        s.labels.get("__type__").is_some() || s.labels.get("__unit__").is_some()
-                    })
-                    || selects(&unloaded.type_and_unit)
-            }
-            SkipReason::NonUtf8Strings => eval
-                .expr
-                .as_ref()
-                .is_err_and(|e| e.message.contains("not valid UTF-8")),
             syntax => expr.is_some_and(|e| experimental_syntax(e).contains(&syntax)),
         })
 }
@@ -293,25 +267,16 @@ mod tests {
     }
 
     #[test]
-    fn start_timestamps_and_type_labels() {
+    fn start_timestamps_are_a_reason_type_labels_not() {
         let st = "load 1m\n  c{t=\"a\"}@st -1mx2\n  c{t=\"a\"} 1 2 3\n  d 1\n\n";
         assert_eq!(
             reason(&format!("{st}eval instant at 1m c\n")),
             Some(SkipReason::StartTimestamps)
         );
         assert_eq!(reason(&format!("{st}eval instant at 1m d\n")), None);
+        // Type-and-unit labels run: the engine drops them with the name.
         let typed = "load 1m\n  m{__type__=\"counter\"} 1\n  n 1\n\n";
-        assert_eq!(
-            reason(&format!("{typed}eval instant at 1m -m\n")),
-            Some(SkipReason::TypeAndUnitLabels)
-        );
-        assert_eq!(
-            reason(&format!(
-                "{typed}eval instant at 1m sum by (__unit__) (n)\n"
-            )),
-            Some(SkipReason::TypeAndUnitLabels)
-        );
-        assert_eq!(reason(&format!("{typed}eval instant at 1m n\n")), None);
+        assert_eq!(reason(&format!("{typed}eval instant at 1m -m\n")), None);
     }
 
     #[test]

@@ -8,9 +8,9 @@ use crate::tsdb::{Labels, METRIC_NAME, MatchType};
 
 use super::{Arg, Ctx, EvalError, Sample};
 
-/// Prometheus 3 validates label names as UTF-8: any non-empty string.
+/// Prometheus 3 validates label names as UTF-8: any non-empty valid string.
 fn valid_label_name(s: &str) -> bool {
-    !s.is_empty()
+    !s.is_empty() && crate::tsdb::labels::is_valid_utf8(s)
 }
 
 /// `labels` with `name` set to `value` (removed when `value` is empty).
@@ -44,7 +44,8 @@ pub(super) fn label_replace(
     }
     if !valid_label_name(dst) {
         return Err(EvalError::execution(format!(
-            "invalid destination label name in label_replace(): {dst}"
+            "invalid destination label name in label_replace(): {}",
+            crate::tsdb::labels::escape_raw_bytes(dst)
         )));
     }
     let re = &ctx.regexes[pattern];
@@ -82,7 +83,8 @@ pub(super) fn label_join(
     }
     if !valid_label_name(dst) {
         return Err(EvalError::execution(format!(
-            "invalid destination label name in label_join(): {dst}"
+            "invalid destination label name in label_join(): {}",
+            crate::tsdb::labels::escape_raw_bytes(dst)
         )));
     }
     for s in args[0].vector() {

@@ -4,14 +4,16 @@
 //! `keep_firing_for`, if set) and kept 15 minutes so Alertmanager hears of it.
 //! Every evaluation writes `ALERTS{alertstate=...}` (1) and `ALERTS_FOR_STATE`
 //! (the active-since time in seconds) for each pending or firing alert.
+//! A native-histogram sample makes an alert as a float does: its value is 0
+//! (upstream's `F`) and templates see the histogram as `$value`.
 
 use std::collections::BTreeMap;
 
 use crate::promql::engine;
 use crate::tsdb::{Head, Labels, METRIC_NAME};
 
-use super::query::{HeadQuerier, RuleExpr, query_vector};
-use super::template::expand_alert_text;
+use super::query::{HeadQuerier, RuleExpr, RuleSample, query_vector};
+use super::template::{alert_data, alert_data_histogram, expand_alert_data};
 
 /// How long a resolved alert is kept (and re-sent to Alertmanager).
 pub const RESOLVED_RETENTION_MS: i64 = 15 * 60_000;
@@ -147,23 +149,20 @@ impl AlertingRule {
         opts: &engine::Options,
         context: &TemplateContext,
         limit: usize,
-    ) -> Result<Vec<(Labels, f64)>, String> {
+    ) -> Result<Vec<RuleSample>, String> {
         let result = query_vector(head, &self.expr, query_at, opts)?;
         let mut current: BTreeMap<Labels, Alert> = BTreeMap::new();
-        for (series, value) in result {
-            let series_labels = series.to_vec();
+        for sample in result {
+            let series_labels = sample.labels.to_vec();
+            let value = sample.v;
+            let (ext, url) = (&context.external_labels, &context.external_url);
+            let data = match &sample.h {
+                Some(h) => alert_data_histogram(&series_labels, ext, url, h.clone()),
+                None => alert_data(&series_labels, ext, url, value),
+            };
             let expand = |text: &str| {
                 let mut querier = HeadQuerier { head, opts };
-                expand_alert_text(
-                    &self.name,
-                    text,
-                    &series_labels,
-                    &context.external_labels,
-                    &context.external_url,
-                    value,
-                    ts,
-                    Some(&mut querier),
-                )
+                expand_alert_data(&self.name, text, data.clone(), url, ts, Some(&mut querier))
             };
             let mut pairs: Vec<(String, String)> = series_labels
                 .iter()
@@ -303,7 +302,7 @@ fn series_sample(
     metric: &str,
     state: Option<AlertState>,
     value: f64,
-) -> (Labels, f64) {
+) -> RuleSample {
     let mut pairs: Vec<(&str, &str)> = rule_labels
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
@@ -314,5 +313,5 @@ fn series_sample(
     if let Some(state) = state {
         pairs.push(("alertstate", state.as_str()));
     }
-    (Labels::new(&pairs), value)
+    RuleSample::float(Labels::new(&pairs), value)
 }

@@ -227,10 +227,15 @@ impl Group {
                         sent.extend(r.alerts_to_send(ts, self.interval_ms));
                     }
                     let mut written = BTreeSet::new();
-                    for (labels, v) in samples {
-                        match head.add(&labels, query_at, v) {
+                    for s in samples {
+                        let appended = match &s.h {
+                            // As upstream's `AppendHistogram(…, nil, s.H)`.
+                            Some(h) => head.add_float_histogram(&s.labels, query_at, h),
+                            None => head.add(&s.labels, query_at, s.v),
+                        };
+                        match appended {
                             Ok(_) => {
-                                written.insert(labels);
+                                written.insert(s.labels);
                             }
                             Err(e) => {
                                 rule.health = Health::Err;
@@ -240,7 +245,8 @@ impl Group {
                     }
                     for gone in rule.previous.difference(&written) {
                         // Stale markers never conflict with what is there (a rule
-                        // writes each series at most once per timestamp).
+                        // writes each series at most once per timestamp); after a
+                        // histogram the store makes it a histogram stale marker.
                         let _ = head.add(gone, query_at, f64::from_bits(STALE_NAN));
                     }
                     rule.previous = written;

@@ -146,3 +146,118 @@ mod eval_tests {
         assert_eq!(r.len(), 1, "{:?}", m.groups()[0].rules[0]);
     }
 }
+
+#[cfg(test)]
+mod histogram_tests {
+    use super::*;
+    use crate::histogram::notation::parse_histogram;
+    use crate::tsdb::{Head, Labels};
+
+    use query::{RuleExpr, query_vector};
+
+    /// `some_histogram{i="0"|"1"}`, one `{{count:2 sum:3 buckets:[2]}}` every 15s
+    /// from 0 to `until_ms`.
+    fn head_with_histograms(until_ms: i64) -> Head {
+        let mut head = Head::default();
+        let h = parse_histogram("{{count:2 sum:3 buckets:[2]}}").unwrap();
+        for i in ["0", "1"] {
+            let labels = Labels::new(&[("__name__", "some_histogram"), ("i", i)]);
+            for t in (0..=until_ms).step_by(15_000) {
+                head.add_float_histogram(&labels, t, &h).unwrap();
+            }
+        }
+        head
+    }
+
+    fn manager(rules: &str) -> RuleManager {
+        let text = format!("groups:\n- name: g\n  interval: 15s\n  rules:\n{rules}");
+        RuleManager::new(&parse_rule_file(&text, false).unwrap(), 60_000).unwrap()
+    }
+
+    fn query(head: &Head, expr: &str, t: i64) -> Vec<query::RuleSample> {
+        let rule = RuleExpr::parse(expr).unwrap();
+        query_vector(head, &rule, t, &engine::Options::default()).unwrap()
+    }
+
+    #[test]
+    fn recording_rule_stores_a_histogram_series_a_later_query_reads() {
+        let mut head = head_with_histograms(60_000);
+        let mut m = manager("  - record: job:some_histogram:sum\n    expr: sum(some_histogram)\n");
+        for t in (15_000..=60_000).step_by(15_000) {
+            m.eval_due(&mut head, t);
+        }
+        let rule = &m.groups()[0].rules[0];
+        assert_eq!(rule.health, Health::Ok, "{:?}", rule.last_error);
+        let got = query(&head, "job:some_histogram:sum", 60_000);
+        assert_eq!(got.len(), 1);
+        let h = got[0].h.as_ref().expect("a histogram sample");
+        assert_eq!(
+            h.test_expression(),
+            "{{count:4 sum:6 counter_reset_hint:not_reset buckets:[4]}}"
+        );
+        // Stored as a series of float histograms: functions over ranges see them.
+        let rate = query(
+            &head,
+            "histogram_count(rate(job:some_histogram:sum[1m]))",
+            60_000,
+        );
+        assert_eq!(rate.len(), 1);
+        assert!(rate[0].h.is_none());
+        assert_eq!(rate[0].v, 0.0);
+    }
+
+    #[test]
+    fn a_histogram_series_a_rule_stops_producing_is_marked_stale() {
+        let mut head = head_with_histograms(60_000);
+        // Produced at 15s and 30s, nothing from 45s on.
+        let mut m = manager(
+            "  - record: h:copy\n    expr: some_histogram{i=\"0\"} unless on() (vector(time()) > 30)\n",
+        );
+        for t in (15_000..=45_000).step_by(15_000) {
+            m.eval_due(&mut head, t);
+        }
+        let r = head
+            .get(&Labels::new(&[("__name__", "h:copy"), ("i", "0")]))
+            .unwrap();
+        let points: Vec<(i64, crate::histogram::FloatHistogram)> =
+            head.iter_histograms(r, 0, 60_000).collect();
+        let times: Vec<i64> = points.iter().map(|p| p.0).collect();
+        assert_eq!(times, [15_000, 30_000, 45_000]);
+        assert_eq!(points[2].1.sum.to_bits(), crate::tsdb::STALE_NAN);
+        // Within the lookback of the 30s sample, yet gone.
+        assert_eq!(query(&head, "h:copy", 50_000).len(), 0);
+        assert_eq!(query(&head, "h:copy", 40_000).len(), 1);
+    }
+
+    #[test]
+    fn alerting_rule_on_a_histogram_has_value_zero_and_the_histogram_as_value_in_templates() {
+        let mut head = head_with_histograms(60_000);
+        let mut m = manager(concat!(
+            "  - alert: H\n    expr: some_histogram{i=\"1\"}\n",
+            "    annotations:\n",
+            "      v: \"{{ $value }}\"\n",
+            "      count: \"{{ $value.Count }}\"\n",
+            "      h: \"{{ humanize $value }}\"\n",
+            "      q: '{{ query \"some_histogram{i=\\\"0\\\"}\" | first | value }}'\n",
+        ));
+        m.eval_due(&mut head, 15_000);
+        let rule = m.groups()[0].rules[0].as_alerting().unwrap();
+        let alert = rule.alerts().next().unwrap();
+        assert_eq!(alert.value, 0.0);
+        let ann: std::collections::BTreeMap<&str, &str> = alert
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(ann["v"], "{count:2, sum:3, (0.5,1]:2}");
+        assert_eq!(ann["count"], "2");
+        assert_eq!(ann["q"], "{count:2, sum:3, (0.5,1]:2}");
+        assert_eq!(
+            ann["h"],
+            "<error expanding template: error executing template __alert_H: template: __alert_H:1:115: executing \"__alert_H\" at <humanize $value>: error calling humanize: can't convert *histogram.FloatHistogram to float>"
+        );
+        let alerts = query(&head, "ALERTS", 15_000);
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].v, 1.0);
+    }
+}

@@ -1,11 +1,12 @@
 //! A recording rule (Prometheus's `rules/recording.go`): the expression's result
 //! under a new metric name, with the rule's labels set (an empty value removes
-//! the label).
+//! the label). Native-histogram results are kept as histograms (the group
+//! writes them as float histograms, as upstream's `AppendHistogram`).
 
 use crate::promql::engine;
 use crate::tsdb::{Head, Labels, METRIC_NAME};
 
-use super::query::{RuleExpr, query_vector};
+use super::query::{RuleExpr, RuleSample, query_vector};
 
 #[derive(Clone, Debug)]
 pub struct RecordingRule {
@@ -23,18 +24,19 @@ impl RecordingRule {
         query_at: i64,
         opts: &engine::Options,
         limit: usize,
-    ) -> Result<Vec<(Labels, f64)>, String> {
+    ) -> Result<Vec<RuleSample>, String> {
         let result = query_vector(head, &self.expr, query_at, opts)?;
-        let mut out: Vec<(Labels, f64)> = result
+        let mut out: Vec<RuleSample> = result
             .into_iter()
-            .map(|(series, v)| {
-                let mut pairs: Vec<(&str, &str)> = series.iter().collect();
+            .map(|mut s| {
+                let mut pairs: Vec<(&str, &str)> = s.labels.iter().collect();
                 pairs.push((METRIC_NAME, &self.name));
                 pairs.extend(self.labels.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-                (Labels::new(&pairs), v)
+                s.labels = Labels::new(&pairs);
+                s
             })
             .collect();
-        let mut seen: Vec<&Labels> = out.iter().map(|(l, _)| l).collect();
+        let mut seen: Vec<&Labels> = out.iter().map(|s| &s.labels).collect();
         seen.sort();
         if seen.windows(2).any(|w| w[0] == w[1]) {
             return Err(

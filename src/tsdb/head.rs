@@ -202,6 +202,18 @@ impl Head {
         self.append(r, t, v).map(|()| r)
     }
 
+    /// `add` for a float histogram (what recording rules write).
+    pub fn add_float_histogram(
+        &mut self,
+        labels: &Labels,
+        t: i64,
+        h: &FloatHistogram,
+    ) -> Result<SeriesRef, AppendError> {
+        self.check_bounds(t)?;
+        let (r, _) = self.get_or_create(labels);
+        self.append_float_histogram(r, t, h).map(|()| r)
+    }
+
     fn check_bounds(&self, t: i64) -> Result<(), AppendError> {
         if t < self.min_valid_t {
             return Err(AppendError::OutOfBounds {

@@ -384,6 +384,7 @@ fn same(a: &Value, b: &Value) -> bool {
         (Value::Sample(Some(x)), Value::Sample(Some(y))) => std::rc::Rc::ptr_eq(x, y),
         (Value::TimePtr(x), Value::TimePtr(y)) | (Value::Time(x), Value::Time(y)) => x == y,
         (Value::DurationPtr(x), Value::DurationPtr(y)) => x == y,
+        (Value::Histogram(x), Value::Histogram(y)) => std::sync::Arc::ptr_eq(x, y),
         _ => false,
     }
 }

@@ -592,6 +592,8 @@ pub(super) fn printable(v: Value) -> String {
         Value::Sample(Some(s)) => sprint1(&super::value::sample_struct(&s)),
         Value::TimePtr(t) => sprint1(&Value::Time(t)),
         Value::DurationPtr(d) => sprint1(&Value::Duration(d)),
+        // The pointer's `String()`.
+        Value::Histogram(h) => h.to_string(),
         v => sprint1(&v),
     }
 }

@@ -86,6 +86,7 @@ pub(super) fn addr_of(v: &Value) -> Option<u64> {
         Value::QueryResult(q) => fake_addr(std::rc::Rc::as_ptr(q)),
         Value::Sample(Some(s)) => fake_addr(std::rc::Rc::as_ptr(s)),
         Value::Sample(None) => 0,
+        Value::Histogram(h) => fake_addr(std::sync::Arc::as_ptr(h)),
         Value::TimePtr(t) => 0xc0_0001_0000 | ((*t as u64) & 0xfff0),
         Value::DurationPtr(d) => 0xc0_0002_0000 | ((*d as u64) & 0xfff0),
         _ => return None,
@@ -165,6 +166,7 @@ impl Printer {
             Value::Duration(d) | Value::DurationPtr(d) => gotime::duration_string(*d),
             Value::Month(m) => gotime::month_string(*m),
             Value::Weekday(d) => gotime::weekday_string(*d),
+            Value::Histogram(h) => h.to_string(),
             _ => return false,
         };
         self.fmt_string(&s, verb, v);
@@ -363,7 +365,7 @@ impl Printer {
                 self.buf.push('&');
                 self.print_value(&Value::Time(*t), verb, depth + 1);
             }
-            Value::Sample(_) | Value::TimePtr(_) | Value::DurationPtr(_) => {
+            Value::Sample(_) | Value::TimePtr(_) | Value::DurationPtr(_) | Value::Histogram(_) => {
                 self.fmt_pointer(v, verb)
             }
             v => match (v.as_int(), v.as_uint()) {

@@ -41,7 +41,7 @@ static FUNCS: &[Func] = &[
         name: "value",
         params: &[SP],
         variadic: None,
-        call: |_, a| with_sample(&a[0], |s| Value::Float(s.value)),
+        call: |_, a| with_sample(&a[0], super::value::sample_value),
     },
     Func {
         name: "strvalue",
@@ -241,9 +241,9 @@ fn query(env: &mut Env, a: Vec<Value>) -> R {
     let Some(q) = env.querier.as_deref_mut() else {
         return Err(NIL_DEREF.into());
     };
-    let samples = q.query(str_of(&a[0]), env.at_ms)?;
+    let samples = q.query_samples(str_of(&a[0]), env.at_ms)?;
     env.cost += 100 + samples.len() as u64;
-    Ok(Value::query_result(samples))
+    Ok(Value::query_result_samples(samples))
 }
 
 fn first(_: &mut Env, a: Vec<Value>) -> R {

@@ -42,6 +42,11 @@
 //! `regexp`, `netutil` the bits of Go's library the functions need; `unitab`
 //! the Unicode tables behind `IsPrint`/`IsLetter`.
 //!
+//! Native histograms are as in Prometheus 3: a histogram sample's `.Value`
+//! (`$value`, and `value` of a `query` result) is a `*histogram.FloatHistogram`
+//! that prints as its `String()`; of its fields only `Count`, `Sum`,
+//! `ZeroCount` and `ZeroThreshold` are reachable, and it has no methods.
+//!
 //! # Limits and known differences
 //!
 //! So that hostile templates can neither hang nor crash the page: output is
@@ -89,12 +94,30 @@ pub use value::{Sample, Struct, Value};
 /// One element of an instant vector: label pairs and value.
 pub type Series = (Vec<(String, String)>, f64);
 
+/// One element of an instant vector that may be a native histogram (then the
+/// float is unused).
+pub type QuerySample = (
+    Vec<(String, String)>,
+    f64,
+    Option<std::sync::Arc<crate::histogram::FloatHistogram>>,
+);
+
 /// Runs the PromQL of the `query` template function: an instant query at
 /// `at_ms`, giving the vector's samples (label pairs, value) in the engine's
 /// order. A scalar result is one sample without labels (as Prometheus's
 /// `EngineQueryFunc`); the error text becomes `error calling query: ERR`.
 pub trait Querier {
     fn query(&mut self, expr: &str, at_ms: i64) -> Result<Vec<Series>, String>;
+
+    /// `query` with native histograms (what the `query` function calls); by
+    /// default, `query`'s floats.
+    fn query_samples(&mut self, expr: &str, at_ms: i64) -> Result<Vec<QuerySample>, String> {
+        Ok(self
+            .query(expr, at_ms)?
+            .into_iter()
+            .map(|(l, v)| (l, v, None))
+            .collect())
+    }
 }
 
 /// text/template's `missingkey` option: what a missing map key gives.
@@ -244,6 +267,9 @@ pub const ALERT_DEFS: &str = "{{$labels := .Labels}}{{$externalLabels := .Extern
 /// The Go type of the alert template data (`template.AlertTemplateData`).
 pub const ALERT_DATA_TYPE: &str = "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }";
 
+/// The same in Prometheus 3, whose `.Value` may be a native histogram.
+pub const ALERT_DATA_TYPE_ANY: &str = "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value interface {} }";
+
 /// The dot of an alert template: `.Labels`, `.ExternalLabels`, `.ExternalURL`, `.Value`.
 pub fn alert_data(
     labels: &[(String, String)],
@@ -251,14 +277,47 @@ pub fn alert_data(
     external_url: &str,
     value: f64,
 ) -> Value {
+    alert_data_value(
+        labels,
+        external_labels,
+        external_url,
+        ALERT_DATA_TYPE,
+        Value::Float(value),
+    )
+}
+
+/// The dot of an alert template for a native-histogram sample: `.Value` (and
+/// so `$value`) is the `*histogram.FloatHistogram`, as Prometheus 3.
+pub fn alert_data_histogram(
+    labels: &[(String, String)],
+    external_labels: &[(String, String)],
+    external_url: &str,
+    h: std::sync::Arc<crate::histogram::FloatHistogram>,
+) -> Value {
+    alert_data_value(
+        labels,
+        external_labels,
+        external_url,
+        ALERT_DATA_TYPE_ANY,
+        Value::Histogram(h),
+    )
+}
+
+fn alert_data_value(
+    labels: &[(String, String)],
+    external_labels: &[(String, String)],
+    external_url: &str,
+    type_name: &str,
+    value: Value,
+) -> Value {
     let map = |l: &[(String, String)]| Value::map(l.iter().cloned());
     Value::Struct(std::rc::Rc::new(Struct {
-        type_name: ALERT_DATA_TYPE.into(),
+        type_name: type_name.into(),
         fields: vec![
             ("Labels".into(), map(labels)),
             ("ExternalLabels".into(), map(external_labels)),
             ("ExternalURL".into(), Value::str(external_url)),
-            ("Value".into(), Value::Float(value)),
+            ("Value".into(), value),
         ],
     }))
 }
@@ -277,6 +336,18 @@ pub fn expand_alert_text(
     querier: Option<&mut dyn Querier>,
 ) -> String {
     let data = alert_data(labels, external_labels, external_url, value);
+    expand_alert_data(rule_name, text, data, external_url, at_ms, querier)
+}
+
+/// [`expand_alert_text`] with the dot given (see [`alert_data_histogram`]).
+pub fn expand_alert_data(
+    rule_name: &str,
+    text: &str,
+    data: Value,
+    external_url: &str,
+    at_ms: i64,
+    querier: Option<&mut dyn Querier>,
+) -> String {
     let full = format!("{ALERT_DEFS}{text}");
     let mut e = Expander::new(
         &full,

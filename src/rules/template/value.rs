@@ -4,14 +4,19 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::histogram::FloatHistogram;
 
 /// One element of a `query` result: Prometheus's `*template.sample`, with the
-/// fields `.Labels` (a `map[string]string`) and `.Value` (a `float64`).
+/// fields `.Labels` (a `map[string]string`) and `.Value` (a `float64`, or a
+/// `*histogram.FloatHistogram` for a native histogram, as Prometheus 3).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
     /// Label pairs sorted by name, as Go prints and ranges over maps.
     pub labels: Vec<(String, String)>,
     pub value: f64,
+    pub histogram: Option<Arc<FloatHistogram>>,
 }
 
 /// A Go struct: exported fields in declaration order. The alert template data
@@ -76,6 +81,9 @@ pub enum Value {
     Month(i64),
     /// `time.Weekday` (0 = Sunday).
     Weekday(i64),
+    /// `*histogram.FloatHistogram`: a native histogram's `.Value` (prints as
+    /// its `String()`; fields `Count`, `Sum`, `ZeroCount`, `ZeroThreshold`).
+    Histogram(Arc<FloatHistogram>),
 }
 
 /// Go's `reflect.Kind`, reduced to what templates distinguish.
@@ -141,12 +149,21 @@ impl Value {
 
     /// A `template.queryResult` from `(labels, value)` pairs, in the given order.
     pub fn query_result(samples: Vec<(Vec<(String, String)>, f64)>) -> Value {
+        Value::query_result_samples(samples.into_iter().map(|(l, v)| (l, v, None)).collect())
+    }
+
+    /// A `template.queryResult` whose samples may be native histograms.
+    pub fn query_result_samples(samples: Vec<super::QuerySample>) -> Value {
         let v = samples
             .into_iter()
-            .map(|(mut labels, value)| {
+            .map(|(mut labels, value, histogram)| {
                 labels.sort_by(|a, b| a.0.cmp(&b.0));
                 labels.dedup_by(|b, a| a.0 == b.0);
-                Rc::new(Sample { labels, value })
+                Rc::new(Sample {
+                    labels,
+                    value,
+                    histogram,
+                })
             })
             .collect();
         Value::QueryResult(Rc::new(RefCell::new(v)))
@@ -168,7 +185,9 @@ impl Value {
             Value::String(_) | Value::Html(_) => Kind::String,
             Value::Map(_) | Value::AnyMap(_) => Kind::Map,
             Value::List(_) | Value::QueryResult(_) => Kind::Slice,
-            Value::Sample(_) | Value::TimePtr(_) | Value::DurationPtr(_) => Kind::Ptr,
+            Value::Sample(_) | Value::TimePtr(_) | Value::DurationPtr(_) | Value::Histogram(_) => {
+                Kind::Ptr
+            }
             Value::Struct(_) | Value::Time(_) => Kind::Struct,
         }
     }
@@ -200,6 +219,7 @@ impl Value {
             Value::DurationPtr(_) => "*time.Duration".into(),
             Value::Month(_) => "time.Month".into(),
             Value::Weekday(_) => "time.Weekday".into(),
+            Value::Histogram(_) => "*histogram.FloatHistogram".into(),
         }
     }
 
@@ -230,6 +250,7 @@ impl Value {
             Value::Sample(None) | Value::NilIface => Err(self),
             Value::TimePtr(t) => Ok(Value::Time(t)),
             Value::DurationPtr(d) => Ok(Value::Duration(d)),
+            Value::Histogram(h) => Ok(histogram_struct(&h)),
             v => Ok(v),
         }
     }
@@ -270,7 +291,29 @@ pub(super) fn sample_struct(s: &Sample) -> Value {
         type_name: "template.sample".into(),
         fields: vec![
             ("Labels".into(), Value::Map(Rc::new(s.labels.clone()))),
-            ("Value".into(), Value::Float(s.value)),
+            ("Value".into(), sample_value(s)),
+        ],
+    }))
+}
+
+/// A sample's `.Value`: its float, or its histogram.
+pub(super) fn sample_value(s: &Sample) -> Value {
+    match &s.histogram {
+        Some(h) => Value::Histogram(h.clone()),
+        None => Value::Float(s.value),
+    }
+}
+
+/// What a `*histogram.FloatHistogram` points to, as far as templates reach
+/// into it: its scalar fields (spans and buckets are left out).
+pub(super) fn histogram_struct(h: &FloatHistogram) -> Value {
+    Value::Struct(Rc::new(Struct {
+        type_name: "histogram.FloatHistogram".into(),
+        fields: vec![
+            ("ZeroThreshold".into(), Value::Float(h.zero_threshold)),
+            ("ZeroCount".into(), Value::Float(h.zero_count)),
+            ("Count".into(), Value::Float(h.count)),
+            ("Sum".into(), Value::Float(h.sum)),
         ],
     }))
 }
@@ -305,7 +348,11 @@ pub(super) fn is_true(v: &Value) -> bool {
         Value::Float(f) => *f != 0.0,
         Value::Complex(r, i) => *r != 0.0 || *i != 0.0,
         Value::Sample(s) => s.is_some(),
-        Value::TimePtr(_) | Value::DurationPtr(_) | Value::Struct(_) | Value::Time(_) => true,
+        Value::TimePtr(_)
+        | Value::DurationPtr(_)
+        | Value::Struct(_)
+        | Value::Time(_)
+        | Value::Histogram(_) => true,
         v => match (v.as_int(), v.as_uint(), v.len()) {
             (Some(i), _, _) => i != 0,
             (_, Some(u), _) => u != 0,

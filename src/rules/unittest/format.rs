@@ -83,7 +83,7 @@ pub struct ExpectedSample {
     pub labels: String,
     #[serde(default)]
     pub value: f64,
-    /// A native histogram (`{{schema:...}}`): not supported yet.
+    /// A native histogram (`{{schema:...}}`); the value is then still compared.
     #[serde(default)]
     pub histogram: Option<String>,
 }

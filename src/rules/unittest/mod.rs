@@ -3,11 +3,16 @@
 //! words (`print.rs`). The output and exit status match promtool 2.42's; what
 //! later versions added (`--run`, `--ignore-unknown-fields`, `fuzzy_compare`,
 //! `start_timestamp`, a test group's interval defaulting to
-//! `evaluation_interval`) behaves as they do.
+//! `evaluation_interval`) behaves as they do, and so do native histograms
+//! (`{{...}}` input values, `histogram:` expected samples, compared and printed
+//! by their test expression as Prometheus 3's promtool does; a malformed
+//! expected histogram is worded by this crate's notation parser, not Go's).
 
 mod format;
 mod print;
 mod runner;
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 

@@ -42,14 +42,31 @@ pub fn alerts_string(alerts: &[LabelsAndAnnotations]) -> String {
     format!("[\n{}\n]", items.join(",\n"))
 }
 
-/// promtool's `parsedSamplesString`: `{__name__="x"} 1E+00, ...`, or `nil`.
-pub fn samples_string(samples: &[(Vec<(String, String)>, f64)]) -> String {
+/// promtool's `parsedSample`: labels, value, and a native histogram as its
+/// `TestExpression()` (empty for a float).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedSample {
+    pub labels: Vec<(String, String)>,
+    pub value: f64,
+    pub histogram: String,
+}
+
+/// promtool's `parsedSamplesString`: `{__name__="x"} 1E+00, ...` (a histogram
+/// as `{__name__="h"} {{count:2 sum:3}}`), or `nil`.
+pub fn samples_string(samples: &[ParsedSample]) -> String {
     if samples.is_empty() {
         return "nil".into();
     }
     samples
         .iter()
-        .map(|(labels, v)| format!("{} {}", labels_string(labels), go_e(*v, -1, true)))
+        .map(|s| {
+            let value = if s.histogram.is_empty() {
+                go_e(s.value, -1, true)
+            } else {
+                s.histogram.clone()
+            };
+            format!("{} {value}", labels_string(&s.labels))
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::promql::engine;
-use crate::promql::promqltest::{Command, parse_file, parse_metric};
+use crate::promql::promqltest::{Command, parse_file, parse_metric, parse_values};
 use crate::rules::alerting::{AlertState, TemplateContext};
 use crate::rules::file::{go_quote, parse_rule_file};
 use crate::rules::group::{EvalContext, Group, RuleBody};
@@ -18,7 +18,9 @@ use crate::tsdb::Head;
 
 use super::format::{TestFile, TestGroup};
 use super::io_reason;
-use super::print::{LabelsAndAnnotations, alerts_string, indent_lines, samples_string};
+use super::print::{
+    LabelsAndAnnotations, ParsedSample, alerts_string, indent_lines, samples_string,
+};
 
 pub struct Context<'a> {
     pub file: &'a TestFile,
@@ -149,7 +151,8 @@ fn run(tg: &TestGroup, cx: &Context) -> Result<Vec<String>, String> {
     Ok(failures)
 }
 
-/// The input series in promqltest's `load` notation, written from `mint` on.
+/// The input series in promqltest's `load` notation, written from `mint` on;
+/// `{{...}}` values are stored as float histograms, as upstream's loader does.
 fn load_series(tg: &TestGroup, interval: i64, mint: i64) -> Result<Head, String> {
     let mut text = format!("load {}\n", format_duration(interval));
     for s in &tg.input_series {
@@ -171,9 +174,13 @@ fn load_series(tg: &TestGroup, interval: i64, mint: i64) -> Result<Head, String>
             }
             let (r, _) = head.get_or_create(&series.labels);
             for (i, v) in series.values.iter().enumerate() {
-                let Some(v) = *v else { continue };
                 let t = mint.saturating_add((i as i64).saturating_mul(load.step_ms));
-                head.append(r, t, v).map_err(|e| e.to_string())?;
+                let appended = match (*v, series.histograms.get(i).and_then(Option::as_ref)) {
+                    (Some(v), _) => head.append(r, t, v),
+                    (None, Some((h, _))) => head.append_float_histogram(r, t, h),
+                    (None, None) => continue,
+                };
+                appended.map_err(|e| e.to_string())?;
             }
         }
     }
@@ -258,7 +265,36 @@ fn check_alerts(tg: &TestGroup, index: usize, groups: &[Group]) -> Option<String
     ))
 }
 
-type Samples = Vec<(Vec<(String, String)>, f64)>;
+type Samples = Vec<ParsedSample>;
+
+/// An `exp_samples` histogram as upstream reads it (`ParseSeriesDesc("{} " + h)`):
+/// exactly one value, and that a histogram.
+fn expected_histogram(text: &str) -> Result<String, String> {
+    let values = parse_values(text)?;
+    let n = values.values.len();
+    if n != 1 {
+        return Err(format!("expected 1 value, got {n}"));
+    }
+    match (
+        values.histograms.first().and_then(Option::as_ref),
+        values.values[0],
+    ) {
+        (Some((h, _)), _) => Ok(h.test_expression()),
+        // Go's `SequenceValue.String()` of what is there instead.
+        (None, Some(v)) => Err(format!("expected histogram, got {}", go_f(v))),
+        (None, None) => Err("expected histogram, got _".into()),
+    }
+}
+
+/// Go's `fmt.Sprintf("%f", v)`.
+fn go_f(v: f64) -> String {
+    match v {
+        v if v.is_nan() => "NaN".into(),
+        v if v == f64::INFINITY => "+Inf".into(),
+        v if v == f64::NEG_INFINITY => "-Inf".into(),
+        v => format!("{v:.6}"),
+    }
+}
 
 fn check_expr(
     tg: &TestGroup,
@@ -278,16 +314,29 @@ fn check_expr(
         Ok(v) => v,
         Err(e) => return Ok(Some(format!("    expr: {expr}, time: {when}, err: {e}"))),
     };
-    let mut got: Samples = got.into_iter().map(|(l, v)| (l.to_vec(), v)).collect();
+    let mut got: Samples = got
+        .into_iter()
+        .map(|s| ParsedSample {
+            labels: s.labels.to_vec(),
+            value: s.v,
+            histogram: s.h.map(|h| h.test_expression()).unwrap_or_default(),
+        })
+        .collect();
     let mut expected: Samples = Vec::new();
     for sample in &test.exp_samples {
-        if sample.histogram.is_some() {
-            return Err(format!(
-                "    expr: {expr}, time: {when}, err: native histogram samples are not supported yet"
-            ));
-        }
-        match parse_metric(&sample.labels) {
-            Ok(labels) => expected.push((labels.to_vec(), sample.value)),
+        let parsed = parse_metric(&sample.labels).and_then(|labels| {
+            let histogram = match sample.histogram.as_deref() {
+                Some(text) if !text.is_empty() => expected_histogram(text)?,
+                _ => String::new(),
+            };
+            Ok(ParsedSample {
+                labels: labels.to_vec(),
+                value: sample.value,
+                histogram,
+            })
+        });
+        match parsed {
+            Ok(p) => expected.push(p),
             Err(e) => {
                 return Ok(Some(format!(
                     "    expr: {expr}, time: {when}, err: labels {}: {e}",
@@ -296,18 +345,17 @@ fn check_expr(
             }
         }
     }
-    got.sort_by(|a, b| a.0.cmp(&b.0));
-    expected.sort_by(|a, b| a.0.cmp(&b.0));
+    got.sort_by(|a, b| a.labels.cmp(&b.labels));
+    expected.sort_by(|a, b| a.labels.cmp(&b.labels));
     let same_value = |x: f64, y: f64| {
         x == y
             || (fuzzy
                 && (next_after(x, f64::NEG_INFINITY) == y || next_after(x, f64::INFINITY) == y))
     };
     let equal = got.len() == expected.len()
-        && got
-            .iter()
-            .zip(&expected)
-            .all(|(g, e)| g.0 == e.0 && same_value(e.1, g.1));
+        && got.iter().zip(&expected).all(|(g, e)| {
+            g.labels == e.labels && same_value(e.value, g.value) && g.histogram == e.histogram
+        });
     if equal {
         return Ok(None);
     }

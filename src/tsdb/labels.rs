@@ -145,7 +145,9 @@ pub fn from_go_bytes(bytes: &[u8]) -> String {
     for chunk in bytes.utf8_chunks() {
         out.push_str(chunk.valid());
         for &b in chunk.invalid() {
-            out.push(char::from_u32(RAW_BYTE_BASE + u32::from(b)).expect("a private-use code point"));
+            out.push(
+                char::from_u32(RAW_BYTE_BASE + u32::from(b)).expect("a private-use code point"),
+            );
         }
     }
     out

@@ -10,6 +10,7 @@ mod downsample;
 mod export;
 mod hover;
 mod legend;
+mod native;
 mod spec;
 mod stack;
 mod units;
@@ -23,6 +24,7 @@ pub use hover::{
     Hover, HoverRow, hover_at, is_visible, nearest_index, toggle_isolation, visibility,
 };
 pub use legend::{legend_name, prometheus_name};
+pub use native::{MAX_ROWS as NATIVE_MAX_ROWS, native_bucket_series};
 pub use spec::{ChartKind, ChartMarker, ChartSeries, ChartSpec, Unit, markers};
 pub use stack::{Stack, stack};
 pub use units::short as format_short;

@@ -9,7 +9,7 @@ use crate::promql::{self, ParseError, suggest};
 use crate::tsdb::{Head, METRIC_NAME};
 
 pub use super::shape::Row;
-use super::shape::{chart_series, series_name, table_rows};
+use super::shape::{chart_series, has_histograms, series_name, table_rows};
 use super::state::Tab;
 use crate::views::chart::ChartSeries;
 
@@ -62,6 +62,8 @@ pub struct Outcome {
     pub notes: Vec<String>,
     pub rows: Vec<Row>,
     pub series: Vec<ChartSeries>,
+    /// The result holds native histograms: the graph draws their buckets as a heatmap.
+    pub histograms: bool,
     pub hints: Vec<Hint>,
     /// Why the table or graph is empty (when it is).
     pub empty: Option<EmptyResult>,
@@ -192,6 +194,7 @@ pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
         ..Outcome::default()
     };
     outcome.rows = table_rows(&out.value);
+    outcome.histograms = has_histograms(&out.value);
     if let Value::Matrix(m) = &out.value {
         outcome.series = chart_series(m, series_name);
     }

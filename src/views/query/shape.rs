@@ -7,7 +7,7 @@ use crate::gofmt::{go_f, go_float, go_g};
 use crate::histogram::FloatHistogram;
 use crate::promql::engine::{Series, Value};
 use crate::tsdb::Labels;
-use crate::views::chart::ChartSeries;
+use crate::views::chart::{ChartSeries, native_bucket_series};
 
 /// One table row.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,16 +112,35 @@ pub fn series_name(labels: &Labels) -> String {
     }
 }
 
-/// A matrix as chart series (times in seconds), each named by `name`.
+/// A matrix as chart series (times in seconds), each named by `name`. A series of
+/// native histograms becomes one `le` series per bucket bound (see
+/// [`native_bucket_series`]), which the heatmap draws.
 pub fn chart_series(matrix: &[Series], name: impl Fn(&Labels) -> String) -> Vec<ChartSeries> {
-    matrix
-        .iter()
-        .map(|s| ChartSeries {
-            name: name(&s.labels),
-            labels: s.labels.to_vec(),
-            points: s.points.iter().map(|p| (p.t as f64 / 1e3, p.v)).collect(),
-        })
-        .collect()
+    let mut out = Vec::with_capacity(matrix.len());
+    for s in matrix {
+        if !s.points.is_empty() || s.histograms.is_empty() {
+            out.push(ChartSeries {
+                name: name(&s.labels),
+                labels: s.labels.to_vec(),
+                points: s.points.iter().map(|p| (p.t as f64 / 1e3, p.v)).collect(),
+            });
+        }
+        out.extend(native_bucket_series(
+            &name(&s.labels),
+            &s.labels.to_vec(),
+            &s.histograms,
+        ));
+    }
+    out
+}
+
+/// Whether the value holds native histograms (the graph then shows a heatmap).
+pub fn has_histograms(value: &Value) -> bool {
+    match value {
+        Value::Vector(v) => v.iter().any(|s| s.h.is_some()),
+        Value::Matrix(m) => m.iter().any(|s| !s.histograms.is_empty()),
+        _ => false,
+    }
 }
 
 /// The value as `promtool query` prints it by default (Prometheus's client model

@@ -46,13 +46,27 @@ pub fn QueryPanel(
     });
     let spec = Signal::derive(move || {
         let (stacked, legend) = state.with(|s| (s.stacked, s.legend.clone()));
+        let histograms = outcome.with(|o| o.histograms);
+        let expr = submitted.get();
+        let unit = match Unit::for_metric(&expr) {
+            // A rate of a histogram of seconds counts observations per second.
+            Unit::Ratio if histograms => Unit::PerSecond,
+            unit => unit,
+        };
         ChartSpec {
-            kind: if stacked {
+            kind: if histograms {
+                ChartKind::Heatmap
+            } else if stacked {
                 ChartKind::Stacked
             } else {
                 ChartKind::Lines
             },
-            unit: Unit::for_metric(&submitted.get()),
+            unit,
+            le_unit: if histograms {
+                Unit::for_buckets(&expr)
+            } else {
+                Unit::default()
+            },
             series: outcome.with(|o| o.series.clone()),
             legend: (!legend.is_empty()).then_some(legend),
             markers: all_markers.get(),

@@ -3,6 +3,8 @@
 //! and `bench-promql` run them natively; `tests/bench/promql_wasm.rs` runs the
 //! PromQL one in headless Chromium. The clock is passed in or read natively only.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
 pub mod promql;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod store;

@@ -60,6 +60,10 @@ enum Command {
         series: usize,
         #[arg(long, default_value_t = 1_000)]
         samples: usize,
+        /// Native histograms (latency histograms scraped as integer histograms)
+        /// instead of float series.
+        #[arg(long)]
+        native: bool,
     },
     /// Time the PromQL benchmark queries over simulated `api` data (see src/bench/promql.rs).
     #[command(hide = true)]
@@ -116,8 +120,16 @@ where
         Some(Command::TestRules(args)) => rules::run_test(args),
         Some(Command::Query(args)) => query::run(args),
         Some(Command::TestPromql(args)) => test_promql::run(args),
-        Some(Command::BenchStore { series, samples }) => {
-            print!("{}", crate::bench::store::run(series, samples));
+        Some(Command::BenchStore {
+            series,
+            samples,
+            native,
+        }) => {
+            if native {
+                println!("{}", crate::bench::native::run(series, samples));
+            } else {
+                print!("{}", crate::bench::store::run(series, samples));
+            }
             ExitCode::SUCCESS
         }
         Some(Command::BenchPromql {

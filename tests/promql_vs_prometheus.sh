@@ -102,14 +102,7 @@ queries=(
   'quantile by (instance) (0.5, memory_usage_bytes)'
 )
 
-failed=0
-for q in "${queries[@]}"; do
-  curl -s "http://127.0.0.1:$port/api/v1/query_range" --data-urlencode "query=$q" \
-    --data-urlencode "start=$start" --data-urlencode "end=$end" --data-urlencode "step=$step" \
-    >"$work/prometheus.json" || true
-  "$PROMPLAY" query --data "$work/samples.om" --start "$start" --end "$end" --step "$step" "$q" \
-    >"$work/promplay.json" 2>"$work/promplay.err" || true
-  if verdict=$(python3 - "$work/prometheus.json" "$work/promplay.json" "$work/promplay.err" <<'PY'
+cat >"$work/compare.py" <<'PY'
 import json, math, sys
 
 def load(path):
@@ -165,15 +158,60 @@ for key in p:
             sys.exit(1)
 print(f"{len(p)} series, {sum(len(v) for v in p.values())} points")
 PY
-  ); then
+
+# compare QUERY START END [PROMPLAY FLAGS...]: promplay's range query against
+# Prometheus's; prints the verdict, exits 1 when they differ.
+compare() {
+  local q=$1 from=$2 to=$3
+  shift 3
+  curl -s "http://127.0.0.1:$port/api/v1/query_range" --data-urlencode "query=$q" \
+    --data-urlencode "start=$from" --data-urlencode "end=$to" --data-urlencode "step=$step" \
+    >"$work/prometheus.json" || true
+  "$PROMPLAY" query --data "$work/samples.om" --start "$from" --end "$to" --step "$step" "$@" "$q" \
+    >"$work/promplay.json" 2>"$work/promplay.err" || true
+  python3 "$work/compare.py" "$work/prometheus.json" "$work/promplay.json" "$work/promplay.err"
+}
+
+failed=0
+for q in "${queries[@]}"; do
+  if verdict=$(compare "$q" "$start" "$end"); then
     printf 'ok    %s  (%s)\n' "$q" "$verdict"
   else
     printf 'FAIL  %s: %s\n' "$q" "$verdict"
     failed=$((failed + 1))
   fi
 done
-
 echo "$(( ${#queries[@]} - failed )) of ${#queries[@]} queries agree with Prometheus $(prometheus --version 2>&1 | awk 'NR == 1 { print $3 }')"
+
+# On the sample grid of `api-1` (its scrapes at 7.656 s past each 15 s): every
+# 5m, 10m and 1m window of that target starts exactly on a
+# sample, where Prometheus 2 and 3 differ (README "Prometheus 2 and 3"): 2 keeps a
+# sample at the window's start, 3 leaves it out, and 2 extrapolates rate towards
+# a counter's zero before applying the threshold. `promplay query --prometheus2`
+# evaluates as 2 does and must agree exactly; promplay's own (3's) answers must
+# differ somewhere, or this pass would not be testing the edge.
+grid_start=1714522807.656
+grid_end=1714524607.656
+grid_failed=0
+differs_as_3=0
+for q in "${queries[@]}"; do
+  if verdict=$(compare "$q" "$grid_start" "$grid_end" --prometheus2); then
+    if compare "$q" "$grid_start" "$grid_end" >/dev/null; then
+      printf 'ok    on the grid %s  (%s; the same as 3)\n' "$q" "$verdict"
+    else
+      differs_as_3=$((differs_as_3 + 1))
+      printf 'ok    on the grid %s  (%s; 3 differs, as expected)\n' "$q" "$verdict"
+    fi
+  else
+    printf 'FAIL  on the grid %s (--prometheus2): %s\n' "$q" "$verdict"
+    grid_failed=$((grid_failed + 1))
+  fi
+done
+echo "on the sample grid: $(( ${#queries[@]} - grid_failed )) of ${#queries[@]} queries agree with --prometheus2; $differs_as_3 answer differently with Prometheus 3's semantics"
+if (( differs_as_3 == 0 )); then
+  echo "FAIL  no query differs on the grid: the windows' edges are not being tested" >&2
+  grid_failed=$((grid_failed + 1))
+fi
 
 # The text `promtool query` prints, byte for byte, against `promplay query
 # --format promql` (queries whose values are exact, so the text can be compared).
@@ -210,4 +248,4 @@ for q in "${text_queries[@]}"; do
   fi
 done
 echo "$(( ${#text_queries[@]} - text_failed )) of ${#text_queries[@]} texts equal promtool's"
-[[ $failed -eq 0 && $text_failed -eq 0 ]]
+[[ $failed -eq 0 && $grid_failed -eq 0 && $text_failed -eq 0 ]]

@@ -53,6 +53,11 @@ pub struct QueryArgs {
     /// read and held (as Prometheus's `stats=all`), on stderr.
     #[arg(long)]
     stats: bool,
+    /// Evaluate as Prometheus 2 where Prometheus 3 changed the semantics (closed
+    /// range and lookback windows, rate's extrapolation order): for comparing with
+    /// a Prometheus 2 server (README "Prometheus 2 and 3").
+    #[arg(long)]
+    prometheus2: bool,
     /// The PromQL expression.
     expr: String,
 }
@@ -216,6 +221,7 @@ fn duration_param(name: &str, text: &str) -> Result<i64, EvalError> {
 fn query(args: &QueryArgs, head: &Head) -> Result<engine::QueryOutput, EvalError> {
     let opts = engine::Options {
         lookback_ms: duration_param("lookback_delta", &args.lookback)?,
+        prometheus2: args.prometheus2,
         ..engine::Options::default()
     };
     let expr = parse(&args.expr).map_err(|e| {

@@ -238,7 +238,7 @@ impl Evaluator<'_, '_> {
         let last = at.unwrap_or(self.end) - offset;
         let (before, after) = super::extended::margins(vs.extended, self.lookback);
         (
-            first.min(last) - range - before + 1,
+            first.min(last) - range - before + self.edge,
             first.max(last) + after,
         )
     }
@@ -331,13 +331,13 @@ impl Evaluator<'_, '_> {
                 while hi < samples.len() && samples[hi].t <= end + after {
                     hi += 1;
                 }
-                while lo < hi && samples[lo].t <= start - before {
+                while lo < hi && samples[lo].t < start - before + self.edge {
                     lo += 1;
                 }
                 while hhi < hsamples.len() && hsamples[hhi].t <= end + after {
                     hhi += 1;
                 }
-                while hlo < hhi && hsamples[hlo].t <= start - before {
+                while hlo < hhi && hsamples[hlo].t < start - before + self.edge {
                     hlo += 1;
                 }
                 if lo == hi && hlo == hhi {
@@ -361,6 +361,7 @@ impl Evaluator<'_, '_> {
                     start,
                     end,
                     extended: input.extended,
+                    prometheus2: self.prometheus2,
                 };
                 let mut ctx = RangeCtx {
                     ts,

@@ -75,6 +75,10 @@ pub(crate) struct Evaluator<'h, 's> {
     /// The query's step (0 for an instant query), for `step()` in durations.
     pub query_step: i64,
     pub lookback: i64,
+    /// 1 when a window's start is left out (Prometheus 3), 0 when it is in
+    /// (Prometheus 2's closed ranges, `Options::prometheus2`).
+    pub edge: i64,
+    pub prometheus2: bool,
     pub no_step_subquery_interval: i64,
     pub max_samples: usize,
     pub current_samples: usize,
@@ -109,6 +113,8 @@ impl<'h, 's> Evaluator<'h, 's> {
             range_query,
             query_step: interval,
             lookback: opts.lookback_ms,
+            edge: if opts.prometheus2 { 0 } else { 1 },
+            prometheus2: opts.prometheus2,
             no_step_subquery_interval: opts.no_step_subquery_interval_ms,
             max_samples: opts.max_samples,
             current_samples: 0,
@@ -335,7 +341,7 @@ impl<'h, 's> Evaluator<'h, 's> {
         let at = self.at_ms(vs.at.as_ref());
         let refs_of = |t: i64| at.unwrap_or(t) - offset;
         let (first, last) = (refs_of(self.start), refs_of(self.end));
-        let (mint, maxt) = (first.min(last) - self.lookback + 1, first.max(last));
+        let (mint, maxt) = (first.min(last) - self.lookback + self.edge, first.max(last));
         let (start, interval, n_steps) = (self.start, self.interval, self.num_steps() as i64);
         let mut out = Vec::new();
         let mut buf: Vec<(i64, f64)> = Vec::new();
@@ -373,7 +379,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                 Some(_) => (0, n_steps - 1),
                 None => (
                     (oldest + offset - start).div_euclid(interval).max(0),
-                    ((newest + offset + self.lookback - 1 - start).div_euclid(interval))
+                    ((newest + offset + self.lookback - self.edge - start).div_euclid(interval))
                         .min(n_steps - 1),
                 ),
             };
@@ -409,7 +415,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                 };
                 let size = if newest_is_float {
                     let (t, v) = float.expect("float sample");
-                    if t <= rt - self.lookback || is_stale_nan(v) {
+                    if t < rt - self.lookback + self.edge || is_stale_nan(v) {
                         continue;
                     }
                     series.points.push(Point {
@@ -419,7 +425,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                     1
                 } else {
                     let (t, h) = hist.expect("histogram sample");
-                    if *t <= rt - self.lookback || is_stale_nan(h.sum) {
+                    if *t < rt - self.lookback + self.edge || is_stale_nan(h.sum) {
                         continue;
                     }
                     if keep_time {
@@ -470,12 +476,12 @@ impl<'h, 's> Evaluator<'h, 's> {
         for (r, labels) in self.select(vs)? {
             let mut points: Vec<Point> = self
                 .head
-                .iter(r, mint - before + 1, maxt + after)
+                .iter(r, mint - before + self.edge, maxt + after)
                 .filter(|&(_, v)| !is_stale_nan(v))
                 .map(|(t, v)| Point { t, v })
                 .collect();
             let histograms: Vec<HPoint> = self
-                .read_histograms(stats, r, mint - before + 1, maxt + after)
+                .read_histograms(stats, r, mint - before + self.edge, maxt + after)
                 .into_iter()
                 .filter(|(_, h)| !is_stale_nan(h.sum))
                 .map(|(t, h)| HPoint { t, h: Arc::new(h) })
@@ -529,7 +535,7 @@ impl<'h, 's> Evaluator<'h, 's> {
         };
         let lower = outer_start - offset - range;
         let mut inner_start = step * lower.div_euclid(step);
-        if inner_start <= lower {
+        if inner_start < lower + self.edge {
             inner_start += step;
         }
         let saved = (self.start, self.end, self.interval);

@@ -54,6 +54,13 @@ pub struct Options {
     pub clock: Option<fn() -> f64>,
     /// The step of a subquery written without one (`[5m:]`): 1 m.
     pub no_step_subquery_interval_ms: i64,
+    /// Prometheus 2's semantics where Prometheus 3 changed them, for comparing
+    /// with a Prometheus 2 server: closed windows (a range `[t - range, t]`, a
+    /// lookback `[t - 5m, t]`, a subquery's first step at `t - range` when it falls
+    /// on the step; Prometheus 3 leaves the window's start out), and `rate`'s
+    /// extrapolation towards a counter's zero applied before the extrapolation
+    /// threshold rather than after it. README "Prometheus 2 and 3" lists them.
+    pub prometheus2: bool,
 }
 
 impl Default for Options {
@@ -64,6 +71,7 @@ impl Default for Options {
             timeout_ms: Some(120_000.0),
             clock: default_clock(),
             no_step_subquery_interval_ms: 60_000,
+            prometheus2: false,
         }
     }
 }

@@ -52,6 +52,8 @@ pub(crate) struct Window<'a> {
     /// An `anchored` / `smoothed` selector's window: `points` then also hold the
     /// samples up to a lookback before `start` (and, smoothed, after `end`).
     pub extended: Option<Extended>,
+    /// Extrapolate as Prometheus 2 did (`Options::prometheus2`).
+    pub prometheus2: bool,
 }
 
 /// What a range function may need besides its window.

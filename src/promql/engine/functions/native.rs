@@ -163,7 +163,8 @@ fn extrapolated(
         hs.len() - 1,
         is_counter,
         |sampled| {
-            (result_count > 0.0 && first_count >= 0.0)
+            // Prometheus 2 did not extrapolate histograms towards zero.
+            (result_count > 0.0 && first_count >= 0.0 && !w.prometheus2)
                 .then(|| sampled * (first_count / result_count))
         },
         is_rate,

@@ -288,6 +288,7 @@ mod tests {
             start: start * 1000,
             end: end * 1000,
             extended: Some(ext),
+            prometheus2: false,
         };
         let (r, notes) = with_range_ctx("increase(m[1m])", Some("m"), end * 1000, |ctx| {
             extended_rate(&w, ctx, is_counter, false)

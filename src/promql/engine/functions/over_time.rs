@@ -114,6 +114,7 @@ mod tests {
             start: 0,
             end: 10_000 * vals.len() as i64,
             extended: None,
+            prometheus2: false,
         };
         with_range_ctx("x", None, w.end, |ctx| f(&w, params, ctx))
             .0
@@ -179,6 +180,7 @@ mod tests {
             start: 0,
             end: 20_000,
             extended: None,
+            prometheus2: false,
         };
         let (r, notes) = super::super::tests::with_range_ctx_args(q, args, |ctx| {
             quantile_over_time(&w, &[-1.0], ctx)

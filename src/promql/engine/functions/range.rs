@@ -64,14 +64,22 @@ pub(super) fn extrapolation_factor(
     let sampled = (last_t - first_t) as f64 / 1000.0;
     let average = sampled / gaps as f64;
     let threshold = average * 1.1;
-    if to_start >= threshold {
-        to_start = average / 2.0;
-    }
-    if is_counter
-        && let Some(to_zero) = to_zero(sampled)
-        && to_zero < to_start
-    {
-        to_start = to_zero;
+    let to_zero = if is_counter { to_zero(sampled) } else { None };
+    if w.prometheus2 {
+        // Prometheus 2: towards the zero point first, then the threshold.
+        if let Some(z) = to_zero.filter(|z| *z < to_start) {
+            to_start = z;
+        }
+        if to_start >= threshold {
+            to_start = average / 2.0;
+        }
+    } else {
+        if to_start >= threshold {
+            to_start = average / 2.0;
+        }
+        if let Some(z) = to_zero.filter(|z| *z < to_start) {
+            to_start = z;
+        }
     }
     if to_end >= threshold {
         to_end = average / 2.0;
@@ -287,6 +295,7 @@ mod tests {
             start: end - range,
             end,
             extended: None,
+            prometheus2: false,
         };
         with_range_ctx("x", Some("x_total"), end, |ctx| f(&w, params, ctx))
             .0
@@ -334,6 +343,7 @@ mod tests {
             start: 0,
             end: 120_000,
             extended: None,
+            prometheus2: false,
         };
         let (_, notes) =
             with_range_ctx("rate(x[2m])", Some("x"), 120_000, |ctx| rate(&w, &[], ctx));
@@ -382,6 +392,7 @@ mod tests {
             start: -300_000,
             end: 3_000_000,
             extended: None,
+            prometheus2: false,
         };
         let r = with_range_ctx("x", None, 4_200_000, |ctx| {
             predict_linear(&w, &[3600.0], ctx)
@@ -429,6 +440,7 @@ mod tests {
             start: 0,
             end: 1,
             extended: None,
+            prometheus2: false,
         };
         let err = with_range_ctx("x", None, 0, |ctx| {
             double_exponential_smoothing(&w, &[1.0, 0.5], ctx)

@@ -1,6 +1,7 @@
 //! The instrumentation API, in the style of the official Prometheus clients
 //! (client_python, client_golang): a [`Registry`] of collectors, and counters, gauges,
-//! histograms, summaries, info and enum (StateSet) metrics, labelled through
+//! histograms (classic, and native as client_golang makes them: [`NativeHistogram`]),
+//! summaries, info and enum (StateSet) metrics, labelled through
 //! [`MetricVec::labels`]. Time comes from an injectable [`Clock`] (virtual time in the
 //! playground, a fixed time in tests). `registry.collect()` yields canonical families
 //! for `expo::encode`.
@@ -24,10 +25,14 @@ pub mod gauge;
 pub mod histogram;
 pub mod info;
 pub mod labels;
+pub mod native_buckets;
+pub mod native_histogram;
 pub mod registry;
 pub mod stateset;
 pub mod summary;
 
+#[cfg(test)]
+mod native_histogram_tests;
 #[cfg(test)]
 mod tests;
 
@@ -44,6 +49,11 @@ pub use histogram::{
 };
 pub use info::{Info, InfoVec};
 pub use labels::{Opts, validate_label_name};
+pub use native_buckets::{
+    DEF_NATIVE_HISTOGRAM_ZERO_THRESHOLD, NATIVE_HISTOGRAM_ZERO_THRESHOLD_ZERO, bucket_key,
+    pick_schema,
+};
+pub use native_histogram::{NativeHistogram, NativeHistogramOpts, NativeHistogramVec};
 pub use registry::{Collector, CollectorId, FnCollector, Registry, StaticCollector};
 pub use stateset::{Enum, EnumVec};
 pub use summary::{Summary, SummaryOpts, SummaryVec};

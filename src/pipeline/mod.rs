@@ -153,6 +153,7 @@ impl Pipeline {
             start_ms: run.start_ms,
             instances: settings.instances,
             controls: settings.controls.clone(),
+            native_histograms: run.native_histograms,
         })
         .map_err(|e| e.to_string())?;
         let store = Head::new(tsdb::Options {

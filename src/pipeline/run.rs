@@ -70,6 +70,11 @@ pub struct Run {
     /// The metric-types lab's operations its `metric N` events apply (in a link
     /// as `metrics`, one a line).
     pub metric_ops: Vec<String>,
+    /// The services' latency histograms carry native histograms beside their
+    /// classic buckets, and the scraper asks for the protobuf format, as a
+    /// Prometheus with native histograms enabled does (`native_histograms=1` in
+    /// the settings text).
+    pub native_histograms: bool,
 }
 
 /// The texts a run's rules and Alertmanager read: rule files and configurations
@@ -184,12 +189,13 @@ impl Run {
             alerting: AlertingTexts::default(),
             programs: Vec::new(),
             metric_ops: Vec::new(),
+            native_histograms: false,
         }
     }
 
     /// The `run` value of the link: scenario, seed and the starting settings, as
     /// `scenario=api;seed=1;instances=2;interval_ms=15000;traffic=5;errors=0.01;latency=1`
-    /// (`sample_limit` only when set).
+    /// (`sample_limit` and `native_histograms=1` only when set).
     pub fn settings_text(&self) -> String {
         let (s, c) = (&self.initial, &self.initial.controls);
         let mut text = format!(
@@ -204,6 +210,9 @@ impl Run {
         );
         if s.sample_limit > 0 {
             text.push_str(&format!(";sample_limit={}", s.sample_limit));
+        }
+        if self.native_histograms {
+            text.push_str(";native_histograms=1");
         }
         text
     }
@@ -284,6 +293,10 @@ impl Run {
             let change = match key {
                 "seed" => {
                     run.seed = value.parse().unwrap_or(run.seed);
+                    continue;
+                }
+                "native_histograms" => {
+                    run.native_histograms = value == "1";
                     continue;
                 }
                 // The page offers 1 to 10 instances.

@@ -57,6 +57,9 @@ pub struct SimConfig {
     /// How many instances of the service run (batch: how many batch jobs push).
     pub instances: usize,
     pub controls: Controls,
+    /// Latency histograms carry a native histogram (client_golang style, factor
+    /// 1.1) beside their classic buckets.
+    pub native_histograms: bool,
 }
 
 impl SimConfig {
@@ -70,6 +73,7 @@ impl SimConfig {
             start_ms,
             instances: def.map_or(1, |def| def.default_instances),
             controls: Controls::for_scenario(scenario),
+            native_histograms: false,
         }
     }
 }
@@ -162,13 +166,20 @@ struct Instance {
 }
 
 impl Instance {
-    fn start(def: &ScenarioDef, seed: u64, index: usize, name: String, t_ms: i64) -> Instance {
+    fn start(
+        def: &ScenarioDef,
+        (seed, native_histograms): (u64, bool),
+        index: usize,
+        name: String,
+        t_ms: i64,
+    ) -> Instance {
         let clock = ManualClock::shared(t_ms as f64 / 1000.0);
         let registry = Registry::new(clock.clone());
         let service = (def.build)(
             &registry,
             &Start {
                 seed,
+                native_histograms,
                 instance: index,
                 instance_name: &name,
                 t_ms,
@@ -191,6 +202,7 @@ impl Instance {
 pub struct Simulation {
     def: &'static ScenarioDef,
     seed: u64,
+    native_histograms: bool,
     now_ms: i64,
     /// The next tick to run, as a tick number (its time is `next_tick * TICK_MS`).
     next_tick: i64,
@@ -210,6 +222,7 @@ impl Simulation {
         let mut simulation = Simulation {
             def,
             seed: config.seed,
+            native_histograms: config.native_histograms,
             now_ms: config.start_ms,
             next_tick: config.start_ms.div_euclid(TICK_MS) + 1,
             controls: config.controls.sanitized(),
@@ -259,7 +272,7 @@ impl Simulation {
                 EventKind::SlowRelease => slow_release = true,
             }
         }
-        let (def, seed) = (self.def, self.seed);
+        let (def, seed, build) = (self.def, self.seed, (self.seed, self.native_histograms));
         let daily = daily_factor(t_ms);
         for instance in &mut self.instances {
             let down = self.events.iter().any(|event| match event.kind {
@@ -275,7 +288,8 @@ impl Simulation {
             }
             if instance.service.is_none() {
                 // Back up: a new process, with fresh metrics.
-                *instance = Instance::start(def, seed, instance.index, instance.name.clone(), t_ms);
+                *instance =
+                    Instance::start(def, build, instance.index, instance.name.clone(), t_ms);
                 continue;
             }
             let minute = t_ms.div_euclid(60_000);
@@ -372,7 +386,7 @@ impl Simulation {
     pub fn set_instances(&mut self, n: usize) {
         let n = n.min(MAX_INSTANCES);
         self.instances.truncate(n);
-        let (def, seed, now) = (self.def, self.seed, self.now_ms);
+        let (def, seed, now) = (self.def, (self.seed, self.native_histograms), self.now_ms);
         for index in self.instances.len()..n {
             let name = match def.instance_name {
                 Some(name) => name(index),

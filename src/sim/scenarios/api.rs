@@ -4,8 +4,9 @@
 //! Traffic follows the day; scheduled outages (and the ones the user starts) raise
 //! errors and latency.
 
+use super::latency::{Latency, LatencyVec};
 use super::{Service, Start, Tick, add, observe_latencies, python_source};
-use crate::client::{Counter, Gauge, Histogram, HistogramVec, Opts, Registry, exponential_buckets};
+use crate::client::{Counter, Gauge, Opts, Registry, exponential_buckets};
 use crate::client::{CounterVec, GaugeVec};
 use crate::rng::hash;
 use crate::sim::controls::Controls;
@@ -130,7 +131,7 @@ struct Api {
     requests: CounterVec,
     /// Children created on first use, as `labels(...)` does in Python.
     counters: [[Option<Counter>; 4]; ROUTES.len()],
-    durations: Vec<Histogram>,
+    durations: Vec<Latency>,
     in_progress: Gauge,
     cpu: [Counter; 3],
     memory: [Gauge; 4],
@@ -154,16 +155,17 @@ fn build(registry: &Registry, start: &Start) -> Box<dyn Service> {
         )
         .expect("valid metric");
     let buckets = exponential_buckets(0.005, 2.0, 12).expect("valid buckets");
-    let latency: HistogramVec = registry
-        .histogram_vec(
-            &Opts::new(
-                "http_request_duration_seconds",
-                "HTTP request latency, in seconds.",
-            ),
-            &buckets,
-            &["method", "path"],
-        )
-        .expect("valid metric");
+    let latency = LatencyVec::register(
+        registry,
+        &Opts::new(
+            "http_request_duration_seconds",
+            "HTTP request latency, in seconds.",
+        ),
+        &buckets,
+        &["method", "path"],
+        start.native_histograms,
+    )
+    .expect("valid metric");
     let in_progress = registry
         .gauge(&Opts::new(
             "http_requests_in_progress",

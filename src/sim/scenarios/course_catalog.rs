@@ -2,8 +2,9 @@
 //! Requests by method, endpoint and status; failed searches (no query: 400, nothing
 //! found: 404) are counted like any other request, under their status.
 
+use super::latency::{Latency, LatencyVec};
 use super::{Service, Start, Tick, add, observe_latencies, python_source};
-use crate::client::{Counter, CounterVec, DEFAULT_BUCKETS, Histogram, Opts, Registry};
+use crate::client::{Counter, CounterVec, DEFAULT_BUCKETS, Opts, Registry};
 use crate::sim::controls::Controls;
 use crate::sim::pushgateway::Pushgateway;
 use crate::sim::rng::Rng;
@@ -52,23 +53,24 @@ struct CourseCatalog {
     count: CounterVec,
     /// Per endpoint: 200, 400, 404, 500 (created on first use).
     counters: [[Option<Counter>; 4]; 3],
-    latency: Vec<Histogram>,
+    latency: Vec<Latency>,
 }
 
-fn build(registry: &Registry, _start: &Start) -> Box<dyn Service> {
+fn build(registry: &Registry, start: &Start) -> Box<dyn Service> {
     let count = registry
         .counter_vec(
             &Opts::new("app_request_count_total", "Application request count"),
             &["method", "endpoint", "http_status"],
         )
         .expect("valid metric");
-    let latency_vec = registry
-        .histogram_vec(
-            &Opts::new("app_request_latency_seconds", "Application request latency"),
-            &DEFAULT_BUCKETS,
-            &["method", "endpoint"],
-        )
-        .expect("valid metric");
+    let latency_vec = LatencyVec::register(
+        registry,
+        &Opts::new("app_request_latency_seconds", "Application request latency"),
+        &DEFAULT_BUCKETS,
+        &["method", "endpoint"],
+        start.native_histograms,
+    )
+    .expect("valid metric");
     let latency = ENDPOINTS
         .iter()
         .map(|(endpoint, _, _)| latency_vec.labels(&["GET", endpoint]).expect("2 labels"))

@@ -1,8 +1,9 @@
 //! `flask_app`: a Flask app with a fast `/` and a slow `/database`
 //! (python/flask_app.py): `requests_total{endpoint}` and the histogram `slow{endpoint}`.
 
+use super::latency::{Latency, LatencyVec};
 use super::{Service, Start, Tick, add, python_source};
-use crate::client::{Counter, DEFAULT_BUCKETS, Histogram, Opts, Registry};
+use crate::client::{Counter, DEFAULT_BUCKETS, Opts, Registry};
 use crate::sim::controls::Controls;
 use crate::sim::pushgateway::Pushgateway;
 use crate::sim::rng::Rng;
@@ -43,23 +44,24 @@ fn python() -> PythonSource {
 struct FlaskApp {
     index: Counter,
     database: Counter,
-    slow: Histogram,
+    slow: Latency,
 }
 
-fn build(registry: &Registry, _start: &Start) -> Box<dyn Service> {
+fn build(registry: &Registry, start: &Start) -> Box<dyn Service> {
     let requests = registry
         .counter_vec(
             &Opts::new("requests_total", "Total requests, by endpoint."),
             &["endpoint"],
         )
         .expect("valid metric");
-    let slow = registry
-        .histogram_vec(
-            &Opts::new("slow", "Time spent serving slow pages, in seconds."),
-            &DEFAULT_BUCKETS,
-            &["endpoint"],
-        )
-        .expect("valid metric");
+    let slow = LatencyVec::register(
+        registry,
+        &Opts::new("slow", "Time spent serving slow pages, in seconds."),
+        &DEFAULT_BUCKETS,
+        &["endpoint"],
+        start.native_histograms,
+    )
+    .expect("valid metric");
     Box::new(FlaskApp {
         index: requests.labels(&["/"]).expect("1 label"),
         database: requests.labels(&["/database"]).expect("1 label"),

@@ -1,8 +1,9 @@
 //! `hello_world`: Hello, World! with `app_requests_total` and the histogram
 //! `app_response_time_seconds` (python/hello_world.py).
 
+use super::latency::{Latency, LatencyVec};
 use super::{Service, Start, Tick, add, observe_latencies, python_source};
-use crate::client::{Counter, DEFAULT_BUCKETS, Histogram, Opts, Registry};
+use crate::client::{Counter, DEFAULT_BUCKETS, Opts, Registry};
 use crate::sim::controls::Controls;
 use crate::sim::pushgateway::Pushgateway;
 use crate::sim::rng::Rng;
@@ -41,22 +42,25 @@ fn python() -> PythonSource {
 
 struct HelloWorld {
     requests: Counter,
-    response_time: Histogram,
+    response_time: Latency,
 }
 
-fn build(registry: &Registry, _start: &Start) -> Box<dyn Service> {
+fn build(registry: &Registry, start: &Start) -> Box<dyn Service> {
     let requests = registry
         .counter(&Opts::new(
             "app_requests_total",
             "Total requests to the app.",
         ))
         .expect("valid metric");
-    let response_time = registry
-        .histogram(
-            &Opts::new("app_response_time_seconds", "Response time, in seconds."),
-            &DEFAULT_BUCKETS,
-        )
-        .expect("valid metric");
+    let response_time = LatencyVec::register(
+        registry,
+        &Opts::new("app_response_time_seconds", "Response time, in seconds."),
+        &DEFAULT_BUCKETS,
+        &[],
+        start.native_histograms,
+    )
+    .and_then(|v| v.labels(&[]))
+    .expect("valid metric");
     Box::new(HelloWorld {
         requests,
         response_time,

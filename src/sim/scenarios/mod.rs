@@ -13,6 +13,7 @@ pub(crate) mod course_catalog;
 pub(crate) mod demo;
 pub(crate) mod flask_app;
 pub(crate) mod hello_world;
+pub(crate) mod latency;
 pub(crate) mod random_facts;
 pub(crate) mod treecounter;
 pub(crate) mod worker;
@@ -21,7 +22,8 @@ use super::controls::{Conditions, Controls};
 use super::pushgateway::Pushgateway;
 use super::rng::{Rng, exp, normal_quantile};
 use super::{PythonSource, ScenarioInfo};
-use crate::client::{Counter, FnCollector, Gauge, GaugeVec, Histogram, Opts, Registry};
+use crate::client::{Counter, FnCollector, Gauge, GaugeVec, Opts, Registry};
+use latency::Latency;
 
 /// One second of virtual time for one instance.
 pub(crate) struct Tick<'a> {
@@ -43,6 +45,8 @@ impl Tick<'_> {
 /// What a service is told when it starts.
 pub(crate) struct Start<'a> {
     pub seed: u64,
+    /// Latency histograms carry a native histogram beside their classic buckets.
+    pub native_histograms: bool,
     pub instance: usize,
     pub instance_name: &'a str,
     pub t_ms: i64,
@@ -142,7 +146,7 @@ pub(crate) fn add(counter: &Counter, n: u64) {
 /// the requests is observed at one value drawn within that slice (stratified
 /// sampling), so a second's work costs at most four observations per series.
 pub(crate) fn observe_latencies(
-    histogram: &Histogram,
+    histogram: &Latency,
     n: u64,
     median: f64,
     sigma: f64,
@@ -259,14 +263,19 @@ mod tests {
     #[test]
     fn bulk_latencies_keep_the_count_and_the_median() {
         let registry = Registry::new(crate::client::ManualClock::shared(0.0));
-        let histogram = registry
-            .histogram(&crate::client::Opts::new("h", "h"), &[0.1, 1.0])
-            .unwrap();
+        let histogram = Latency::Classic(
+            registry
+                .histogram(&crate::client::Opts::new("h", "h"), &[0.1, 1.0])
+                .unwrap(),
+        );
         let mut rng = Rng::from_key(1, super::super::rng::Stream::Service, 0, 0);
         for n in [0, 3, 8, 9, 1000] {
             observe_latencies(&histogram, n, 0.1, 0.5, &mut rng);
         }
-        assert_eq!(histogram.count(), 1020.0);
+        let Latency::Classic(h) = &histogram else {
+            unreachable!()
+        };
+        assert_eq!(h.count(), 1020.0);
         let family = registry.collect().remove(0);
         let below_median = family.samples[0].value;
         assert!((400.0..=620.0).contains(&below_median), "{below_median}");

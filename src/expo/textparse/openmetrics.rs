@@ -185,6 +185,9 @@ pub fn sample_tail(
     c: &mut Cursor,
 ) -> Result<(f64, Option<Timestamp>, Option<Exemplar>), ParseError> {
     c.expect_byte(b' ', "a space and the sample value after the metric")?;
+    if c.peek() == Some(b'{') {
+        return Err(c.invalid_at(c.pos, native::NOT_IN_V1));
+    }
     let (value, _) = number(c, "sample value", "a sample value")?;
     let (mut timestamp_value, mut exemplar_value) = (None, None);
     if c.eat(b' ') {

@@ -152,6 +152,9 @@ pub struct Sample {
     pub value: f64,
     pub timestamp: Option<Timestamp>,
     pub exemplar: Option<Exemplar>,
+    /// Exemplars after the first: only a native histogram sample has several (the
+    /// OpenMetrics 2.0 draft and the protobuf format allow them).
+    pub extra_exemplars: Vec<Exemplar>,
     pub native: Option<Box<NativeHistogram>>,
 }
 
@@ -163,6 +166,7 @@ impl Sample {
             value,
             timestamp: None,
             exemplar: None,
+            extra_exemplars: Vec::new(),
             native: None,
         }
     }

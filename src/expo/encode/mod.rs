@@ -1,8 +1,10 @@
 //! Encoders from canonical metric families (see `expo::model`) to the two text
 //! exposition formats, byte-for-byte as the official Python client writes them:
-//! `text` (Prometheus text 0.0.4) and `openmetrics` (OpenMetrics 1.0.0).
+//! `text` (Prometheus text 0.0.4) and `openmetrics` (OpenMetrics 1.0.0, and the 2.0
+//! draft's native histograms written by `native`).
 
 pub mod format;
+pub mod native;
 pub mod openmetrics;
 pub mod text;
 
@@ -28,6 +30,9 @@ impl EncodeOptions {
 pub enum EncodeError {
     /// OpenMetrics allows exemplars only on counter `_total` and histogram `_bucket` samples.
     MisplacedExemplar { family: String, sample: String },
+    /// A float native histogram whose counts are not whole numbers: the OpenMetrics
+    /// 2.0 draft's text syntax has integer counts only.
+    FractionalNativeCounts { family: String },
 }
 
 impl fmt::Display for EncodeError {
@@ -37,6 +42,11 @@ impl fmt::Display for EncodeError {
                 f,
                 "Metric {family} has exemplars, but is not a histogram bucket or counter \
                  (exemplar on sample {sample})"
+            ),
+            EncodeError::FractionalNativeCounts { family } => write!(
+                f,
+                "Metric {family} has a native histogram with fractional counts, which the \
+                 OpenMetrics 2.0 text syntax cannot write"
             ),
         }
     }

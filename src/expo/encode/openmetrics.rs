@@ -1,16 +1,26 @@
 //! OpenMetrics 1.0.0 text, as client_python's `openmetrics.exposition.generate_latest`
 //! writes it: HELP, TYPE, UNIT (when set), every sample in order with its timestamp
-//! and exemplar, and a final `# EOF`.
+//! and exemplar, and a final `# EOF`. Native histogram samples are written only for
+//! the 2.0 draft (`encode_version`, as client_python with `version=2.0.0`), in the
+//! syntax of `native`, with all their exemplars; OpenMetrics 1.0 leaves them out.
 
 use super::format::{
     escape_metric_name, escape_quoted, openmetrics_timestamp, write_float_to_go_string,
 };
-use super::{EncodeError, EncodeOptions, write_labels, write_series};
+use super::{EncodeError, EncodeOptions, native, write_labels, write_series};
+use crate::expo::OpenMetricsVersion;
 use crate::expo::model::{Exemplar, MetricFamily, MetricType, Sample};
 
-/// Encodes with default options; a misplaced exemplar (see [`encode_with`]) is left out.
+/// Encodes OpenMetrics 1.0 with default options; a misplaced exemplar (see
+/// [`encode_with`]) is left out.
 pub fn encode(families: &[MetricFamily]) -> String {
-    encode_inner(families, EncodeOptions::default(), ExemplarPolicy::Drop).unwrap_or_default()
+    encode_inner(
+        families,
+        EncodeOptions::default(),
+        OpenMetricsVersion::V1,
+        ExemplarPolicy::Drop,
+    )
+    .unwrap_or_default()
 }
 
 /// Encodes with explicit options; an exemplar on a sample that OpenMetrics does not
@@ -20,7 +30,22 @@ pub fn encode_with(
     families: &[MetricFamily],
     options: EncodeOptions,
 ) -> Result<String, EncodeError> {
-    encode_inner(families, options, ExemplarPolicy::Reject)
+    encode_inner(
+        families,
+        options,
+        OpenMetricsVersion::V1,
+        ExemplarPolicy::Reject,
+    )
+}
+
+/// [`encode_with`] for an OpenMetrics `version`: the 2.0 draft writes native
+/// histograms (a float histogram with fractional counts is an error).
+pub fn encode_version(
+    families: &[MetricFamily],
+    options: EncodeOptions,
+    version: OpenMetricsVersion,
+) -> Result<String, EncodeError> {
+    encode_inner(families, options, version, ExemplarPolicy::Reject)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -32,6 +57,7 @@ enum ExemplarPolicy {
 fn encode_inner(
     families: &[MetricFamily],
     options: EncodeOptions,
+    version: OpenMetricsVersion,
     policy: ExemplarPolicy,
 ) -> Result<String, EncodeError> {
     let mut out = String::new();
@@ -48,6 +74,17 @@ fn encode_inner(
             out.push_str(&format!("# UNIT {name} {unit}\n"));
         }
         for sample in &family.samples {
+            if let Some(histogram) = &sample.native {
+                if version == OpenMetricsVersion::V2Draft
+                    && !write_native_sample(&mut out, sample, histogram, options)
+                    && policy == ExemplarPolicy::Reject
+                {
+                    return Err(EncodeError::FractionalNativeCounts {
+                        family: family.name.clone(),
+                    });
+                }
+                continue;
+            }
             let exemplar = match &sample.exemplar {
                 Some(exemplar) if exemplar_allowed(family, sample) => Some(exemplar),
                 Some(_) if policy == ExemplarPolicy::Reject => {
@@ -74,6 +111,31 @@ fn exemplar_allowed(family: &MetricFamily, sample: &Sample) -> bool {
     }
 }
 
+/// The 2.0 draft's native histogram line; false (nothing written) if the value cannot be.
+fn write_native_sample(
+    out: &mut String,
+    sample: &Sample,
+    histogram: &crate::expo::model::NativeHistogram,
+    options: EncodeOptions,
+) -> bool {
+    let start = out.len();
+    write_series(out, &sample.name, &sample.labels, options.escaping);
+    out.push(' ');
+    if !native::write_value(out, histogram) {
+        out.truncate(start);
+        return false;
+    }
+    if let Some(timestamp) = sample.timestamp {
+        out.push(' ');
+        out.push_str(&openmetrics_timestamp(timestamp));
+    }
+    for exemplar in sample.exemplar.iter().chain(&sample.extra_exemplars) {
+        write_exemplar(out, exemplar, options);
+    }
+    out.push('\n');
+    true
+}
+
 fn write_sample(
     out: &mut String,
     sample: &Sample,
@@ -88,14 +150,19 @@ fn write_sample(
         out.push_str(&openmetrics_timestamp(timestamp));
     }
     if let Some(exemplar) = exemplar {
-        out.push_str(" # {");
-        write_labels(out, &exemplar.labels, options.escaping);
-        out.push_str("} ");
-        write_float_to_go_string(out, exemplar.value);
-        if let Some(timestamp) = exemplar.timestamp {
-            out.push(' ');
-            out.push_str(&openmetrics_timestamp(timestamp));
-        }
+        write_exemplar(out, exemplar, options);
     }
     out.push('\n');
+}
+
+/// ` # {labels} value [timestamp]`.
+fn write_exemplar(out: &mut String, exemplar: &Exemplar, options: EncodeOptions) {
+    out.push_str(" # {");
+    write_labels(out, &exemplar.labels, options.escaping);
+    out.push_str("} ");
+    write_float_to_go_string(out, exemplar.value);
+    if let Some(timestamp) = exemplar.timestamp {
+        out.push(' ');
+        out.push_str(&openmetrics_timestamp(timestamp));
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! Canonical families are first named as 0.0.4 names them (`convert::to_text_families`:
 //! counters with `_total`, `_created`/`_gcount`/`_gsum` as gauge families of their own,
-//! ...), then written. Exemplars and units are not part of this format and are dropped.
+//! ...), then written. Exemplars, units and native histograms are not part of this
+//! format and are dropped.
 
 use super::format::{
     escape_help_text, escape_metric_name, text_timestamp_millis, write_float_to_go_string,
@@ -27,7 +28,7 @@ pub fn encode_with(families: &[MetricFamily], options: EncodeOptions) -> String 
             type_word(family.metric_type),
             options,
         );
-        for sample in &family.samples {
+        for sample in family.samples.iter().filter(|s| s.native.is_none()) {
             write_sample(&mut out, sample, options);
         }
     }

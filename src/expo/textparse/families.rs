@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use super::cursor::Dialect;
 use super::error::ParseError;
+use crate::expo::model::NativeHistogram;
 use crate::expo::{MetricFamily, MetricType, Sample};
+use crate::histogram::CounterResetHint;
 
 /// Which metadata line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,11 +168,25 @@ impl Assembler {
     }
 
     /// Adds a sample to the family that owns its name; returns (family, sample) indexes.
-    pub fn sample(&mut self, sample: Sample, line: u32) -> (usize, usize) {
-        let index = match self.owner_of(&sample.name) {
+    /// A native histogram sample is named as its (gauge) histogram family.
+    pub fn sample(&mut self, mut sample: Sample, line: u32) -> (usize, usize) {
+        let native_owner = self.current.filter(|&i| {
+            sample.native.is_some()
+                && self.families[i].name == sample.name
+                && matches!(
+                    self.families[i].metric_type,
+                    MetricType::Histogram | MetricType::GaugeHistogram
+                )
+        });
+        let index = match native_owner.or_else(|| self.owner_of(&sample.name)) {
             Some(i) => i,
             None => self.open(&sample.name.clone(), MetricType::Unknown, line),
         };
+        if self.families[index].metric_type == MetricType::GaugeHistogram
+            && let Some(NativeHistogram::Int(h)) = sample.native.as_deref_mut()
+        {
+            h.counter_reset_hint = CounterResetHint::Gauge;
+        }
         self.current = Some(index);
         self.families[index].samples.push(sample);
         self.lines[index].samples.push(line);

@@ -3,10 +3,13 @@
 //! 1.0 (`openmetrics`, with its validity rules in `om_rules`). Both read bytes line
 //! by line with a shared `cursor`, group samples into families with `families`, and
 //! keep going after a bad line so that every error is reported with its position.
+//! The OpenMetrics 2.0 draft's native histograms (`native`) are read when the parser
+//! is asked for that version (`parse_with_version`, `Parser::openmetrics_version`).
 
 mod cursor;
 mod error;
 mod families;
+mod native;
 mod om_rules;
 mod openmetrics;
 mod promtext;
@@ -16,10 +19,11 @@ mod tokens;
 pub use cursor::{is_legacy_label_name, is_legacy_metric_name, unescape_help};
 pub use error::{ErrorKind, ParseError};
 pub use families::FamilyLines;
+pub use native::parse_value as parse_native_histogram_value;
 pub use stream::{RawSample, SampleStream, parse_series};
 pub use tokens::{Token, TokenKind, line_tokens};
 
-use crate::expo::MetricFamily;
+use crate::expo::{MetricFamily, OpenMetricsVersion};
 use cursor::{Cursor, Dialect};
 use families::Assembler;
 
@@ -137,7 +141,16 @@ pub fn detect_format(input: &[u8]) -> Format {
 
 /// Parses exposition text (bytes: invalid UTF-8 is reported, not assumed away).
 pub fn parse(input: &[u8], options: ParseOptions) -> Parsed {
-    let mut parser = Parser::new(input, options);
+    parse_with_version(input, options, OpenMetricsVersion::V1)
+}
+
+/// `parse`, reading OpenMetrics as `version` (the 2.0 draft adds native histograms).
+pub fn parse_with_version(
+    input: &[u8],
+    options: ParseOptions,
+    version: OpenMetricsVersion,
+) -> Parsed {
+    let mut parser = Parser::new(input, options).openmetrics_version(version);
     while !parser.step(usize::MAX) {}
     parser.finish()
 }
@@ -149,6 +162,7 @@ pub struct Parser<'a> {
     options: ParseOptions,
     format: Format,
     dialect: Dialect,
+    om_version: OpenMetricsVersion,
     asm: Assembler,
     errors: Vec<ParseError>,
     lines: Vec<LineKind>,
@@ -170,6 +184,7 @@ impl<'a> Parser<'a> {
             options,
             format,
             dialect,
+            om_version: OpenMetricsVersion::V1,
             asm: Assembler::new(
                 dialect,
                 dialect == Dialect::OpenMetrics && !options.strict,
@@ -181,6 +196,12 @@ impl<'a> Parser<'a> {
             eof_line: None,
             after_eof_reported: false,
         }
+    }
+
+    /// Reads OpenMetrics as `version` (1.0 unless asked); text 0.0.4 is unaffected.
+    pub fn openmetrics_version(mut self, version: OpenMetricsVersion) -> Parser<'a> {
+        self.om_version = version;
+        self
     }
 
     pub fn format(&self) -> Format {
@@ -227,7 +248,9 @@ impl<'a> Parser<'a> {
         let mut cursor = Cursor::new(raw, line_no);
         let result = match self.dialect {
             Dialect::Text => promtext::parse_line(&mut cursor, &mut self.asm),
-            Dialect::OpenMetrics => openmetrics::parse_line(&mut cursor, &mut self.asm),
+            Dialect::OpenMetrics => {
+                openmetrics::parse_line(&mut cursor, &mut self.asm, self.om_version)
+            }
         };
         match result {
             Ok(kind) => {
@@ -272,5 +295,7 @@ impl<'a> Parser<'a> {
     }
 }
 
+#[cfg(test)]
+mod native_tests;
 #[cfg(test)]
 mod tests;

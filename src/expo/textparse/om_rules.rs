@@ -2,13 +2,14 @@
 //! families: names that clash, units, per-type value and label rules, exemplar
 //! placement, grouping and ordering of a family's series, and the histogram
 //! invariants (buckets increasing, `+Inf` present and equal to `_count`, ...).
+//! A native histogram sample (2.0 draft) is checked for its family and exemplars.
 
 use std::collections::HashSet;
 
 use super::cursor::Dialect;
 use super::error::ParseError;
 use super::families::{FamilyLines, owned_suffixes};
-use crate::expo::{MetricFamily, MetricType, Sample, Timestamp};
+use crate::expo::{Exemplar, MetricFamily, MetricType, Sample, Timestamp};
 
 /// Exemplar label names and values together may hold at most this many characters.
 const EXEMPLAR_MAX_CHARS: usize = 128;
@@ -90,6 +91,21 @@ fn check_family(family: &MetricFamily, lines: &FamilyLines, errors: &mut Vec<Par
 fn check_sample(family: &MetricFamily, sample: &Sample, line: u32, errors: &mut Vec<ParseError>) {
     let name = family.name.as_str();
     let kind = family.metric_type;
+    if sample.native.is_some() {
+        if !matches!(kind, MetricType::Histogram | MetricType::GaugeHistogram) {
+            err(
+                errors,
+                line,
+                format!(
+                    "a native histogram sample belongs to a histogram or gaugehistogram family \
+                     named as the sample, but {name} is {kind}"
+                ),
+            );
+        }
+        let exemplars = sample.exemplar.iter().chain(&sample.extra_exemplars);
+        exemplars.for_each(|exemplar| check_exemplar_size(exemplar, line, errors));
+        return;
+    }
     let suffix = sample.name.strip_prefix(name).unwrap_or("");
     let v = sample.value;
     match kind {
@@ -234,20 +250,24 @@ fn check_sample(family: &MetricFamily, sample: &Sample, line: u32, errors: &mut 
                 ),
             );
         }
-        let chars: usize = exemplar
-            .labels
-            .iter()
-            .map(|(k, v)| k.chars().count() + v.chars().count())
-            .sum();
-        if chars > EXEMPLAR_MAX_CHARS {
-            err(
-                errors,
-                line,
-                format!(
-                    "exemplar labels hold {chars} characters; at most {EXEMPLAR_MAX_CHARS} are allowed"
-                ),
-            );
-        }
+        check_exemplar_size(exemplar, line, errors);
+    }
+}
+
+fn check_exemplar_size(exemplar: &Exemplar, line: u32, errors: &mut Vec<ParseError>) {
+    let chars: usize = exemplar
+        .labels
+        .iter()
+        .map(|(k, v)| k.chars().count() + v.chars().count())
+        .sum();
+    if chars > EXEMPLAR_MAX_CHARS {
+        err(
+            errors,
+            line,
+            format!(
+                "exemplar labels hold {chars} characters; at most {EXEMPLAR_MAX_CHARS} are allowed"
+            ),
+        );
     }
 }
 

@@ -1,18 +1,25 @@
 //! OpenMetrics 1.0 text: single spaces between tokens, `# HELP`, `# TYPE` and
 //! `# UNIT` metadata, float-second timestamps, exemplars after ` # `, and a final
 //! `# EOF`. This file reads the grammar; `om_rules` checks the spec's validity rules.
+//! With the 2.0 draft on, a sample's value may be a native histogram (`native`).
 
 use super::LineKind;
 use super::cursor::{Cursor, Dialect, parse_float, unescape_help};
 use super::error::ParseError;
 use super::families::{Assembler, Meta};
-use crate::expo::{Exemplar, MetricType, Sample, Timestamp};
+use super::native;
+use crate::expo::model::NativeHistogram;
+use crate::expo::{Exemplar, MetricType, OpenMetricsVersion, Sample, Timestamp};
 
-pub fn parse_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError> {
+pub fn parse_line(
+    c: &mut Cursor,
+    asm: &mut Assembler,
+    version: OpenMetricsVersion,
+) -> Result<LineKind, ParseError> {
     match c.peek() {
         None => Err(c.invalid_at(0, "blank lines are not allowed in OpenMetrics")),
         Some(b'#') => metadata(c, asm),
-        Some(_) => sample_line(c, asm),
+        Some(_) => sample_line(c, asm, version),
     }
 }
 
@@ -113,7 +120,7 @@ fn number(
 }
 
 /// A timestamp in seconds: finite, integer or decimal.
-fn timestamp(
+pub(super) fn timestamp(
     c: &mut Cursor,
     what: &'static str,
     expected: &'static str,
@@ -141,8 +148,30 @@ fn timestamp(
     }
 }
 
-fn sample_line(c: &mut Cursor, asm: &mut Assembler) -> Result<LineKind, ParseError> {
+fn sample_line(
+    c: &mut Cursor,
+    asm: &mut Assembler,
+    version: OpenMetricsVersion,
+) -> Result<LineKind, ParseError> {
     let series = c.series(Dialect::OpenMetrics)?;
+    if c.rest().starts_with(b" {") {
+        if version != OpenMetricsVersion::V2Draft {
+            return Err(c.invalid_at(c.pos + 1, native::NOT_IN_V1));
+        }
+        c.pos += 1;
+        let histogram = native::value(c)?;
+        let (timestamp, mut exemplars) = native::tail(c)?;
+        // `value` carries the count for readers that do not look at `native`.
+        let mut sample = Sample::new(series.name, series.labels, histogram.count as f64);
+        sample.timestamp = timestamp;
+        if !exemplars.is_empty() {
+            sample.exemplar = Some(exemplars.remove(0));
+        }
+        sample.extra_exemplars = exemplars;
+        sample.native = Some(Box::new(NativeHistogram::Int(histogram)));
+        let (family, index) = asm.sample(sample, c.line_no);
+        return Ok(LineKind::Sample(family, index));
+    }
     let (value, timestamp, exemplar) = sample_tail(c)?;
     let mut sample = Sample::new(series.name, series.labels, value);
     sample.timestamp = timestamp;
@@ -156,6 +185,9 @@ pub fn sample_tail(
     c: &mut Cursor,
 ) -> Result<(f64, Option<Timestamp>, Option<Exemplar>), ParseError> {
     c.expect_byte(b' ', "a space and the sample value after the metric")?;
+    if c.peek() == Some(b'{') {
+        return Err(c.invalid_at(c.pos, native::NOT_IN_V1));
+    }
     let (value, _) = number(c, "sample value", "a sample value")?;
     let (mut timestamp_value, mut exemplar_value) = (None, None);
     if c.eat(b' ') {
@@ -172,6 +204,13 @@ pub fn sample_tail(
         }
         if c.eat(b'#') {
             exemplar_value = Some(exemplar(c)?);
+            if c.rest().starts_with(b" #") {
+                return Err(c.invalid_at(
+                    c.pos + 1,
+                    "a sample has at most one exemplar (the OpenMetrics 2.0 draft allows \
+                     several, on native histogram samples only)",
+                ));
+            }
         }
     }
     if !c.at_end() {
@@ -181,7 +220,7 @@ pub fn sample_tail(
 }
 
 /// ` {labels} value [timestamp]` after the `#`.
-fn exemplar(c: &mut Cursor) -> Result<Exemplar, ParseError> {
+pub(super) fn exemplar(c: &mut Cursor) -> Result<Exemplar, ParseError> {
     c.expect_byte(b' ', "a space and the exemplar's labels after '#'")?;
     c.expect_byte(b'{', "'{' opening the exemplar's labels")?;
     let mut no_name = None;
@@ -192,7 +231,9 @@ fn exemplar(c: &mut Cursor) -> Result<Exemplar, ParseError> {
     c.expect_byte(b' ', "a space and the exemplar value after its labels")?;
     let (value, _) = number(c, "exemplar value", "an exemplar value")?;
     let mut timestamp_value = None;
-    if c.eat(b' ') {
+    // ` # ` after the value starts the next exemplar (2.0 draft), not a timestamp.
+    if c.peek() == Some(b' ') && c.line.get(c.pos + 1) != Some(&b'#') {
+        c.pos += 1;
         timestamp_value = Some(timestamp(c, "exemplar timestamp", "an exemplar timestamp")?);
     }
     Ok(Exemplar {

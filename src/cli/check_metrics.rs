@@ -98,7 +98,7 @@ pub fn run(args: CheckMetricsArgs) -> ExitCode {
     // The rules speak of families as text 0.0.4 names them (what promtool reads).
     let families = match parsed.format {
         Format::Text => parsed.families,
-        Format::OpenMetrics => convert::to_text_families(&parsed.families),
+        Format::OpenMetrics | Format::Protobuf => convert::to_text_families(&parsed.families),
     };
     let rules = match args.rules {
         RulesArg::Upstream => RuleSet::Upstream,

@@ -48,6 +48,11 @@ impl Exporter for Simulation {
 
     fn scrape_at(&mut self, index: usize, t_ms: i64, format: Format) -> ScrapeAnswer {
         self.advance_to(t_ms);
-        self.scrape(index, format).map(|body| (body, format))
+        // The simulation answers a protobuf request in text 0.0.4 (see `Simulation::scrape`).
+        let served = match format {
+            Format::Protobuf => Format::Text,
+            other => other,
+        };
+        self.scrape(index, format).map(|body| (body, served))
     }
 }

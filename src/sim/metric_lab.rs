@@ -370,7 +370,8 @@ impl MetricLab {
         self.clock.set(t_ms as f64 / 1000.0);
         let families = self.registry.collect();
         match format {
-            Format::Text => text::encode(&families),
+            // Text only (a String); protobuf is served as text 0.0.4.
+            Format::Text | Format::Protobuf => text::encode(&families),
             Format::OpenMetrics => openmetrics::encode(&families),
         }
     }

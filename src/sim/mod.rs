@@ -368,7 +368,8 @@ impl Simulation {
         };
         let families = registry.collect();
         Ok(match format {
-            Format::Text => text::encode(&families),
+            // A String body cannot carry protobuf: answer as a target without it would.
+            Format::Text | Format::Protobuf => text::encode(&families),
             Format::OpenMetrics => openmetrics::encode(&families),
         })
     }

@@ -34,6 +34,9 @@ pub enum Format {
     Text,
     /// OpenMetrics 1.0.0.
     OpenMetrics,
+    /// Prometheus's protobuf format (length-delimited `MetricFamily` messages),
+    /// binary: decoded by `expo::protobuf`, not by the line parsers here.
+    Protobuf,
 }
 
 impl Format {
@@ -41,6 +44,7 @@ impl Format {
         match self {
             Format::Text => "Prometheus text 0.0.4",
             Format::OpenMetrics => "OpenMetrics 1.0",
+            Format::Protobuf => "Prometheus protobuf",
         }
     }
 
@@ -49,6 +53,7 @@ impl Format {
         match self {
             Format::Text => "text/plain; version=0.0.4; charset=utf-8",
             Format::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            Format::Protobuf => crate::expo::protobuf::CONTENT_TYPE,
         }
     }
 
@@ -59,6 +64,8 @@ impl Format {
             Some(Format::OpenMetrics)
         } else if ct.starts_with("text/plain") {
             Some(Format::Text)
+        } else if crate::expo::protobuf::is_content_type(content_type) {
+            Some(Format::Protobuf)
         } else {
             None
         }
@@ -140,6 +147,7 @@ pub fn detect_format(input: &[u8]) -> Format {
 }
 
 /// Parses exposition text (bytes: invalid UTF-8 is reported, not assumed away).
+/// `Format::Protobuf` (never detected: pass it) goes to `expo::protobuf`'s decoder.
 pub fn parse(input: &[u8], options: ParseOptions) -> Parsed {
     parse_with_version(input, options, OpenMetricsVersion::V1)
 }
@@ -177,7 +185,7 @@ impl<'a> Parser<'a> {
         let format = options.format.unwrap_or_else(|| detect_format(input));
         let dialect = match format {
             Format::Text => Dialect::Text,
-            Format::OpenMetrics => Dialect::OpenMetrics,
+            Format::OpenMetrics | Format::Protobuf => Dialect::OpenMetrics,
         };
         Parser {
             input,
@@ -215,6 +223,10 @@ impl<'a> Parser<'a> {
 
     /// Parses up to `max_lines` more lines; returns true when the input is used up.
     pub fn step(&mut self, max_lines: usize) -> bool {
+        if self.format == Format::Protobuf {
+            // Decoded as a whole by `finish`.
+            return true;
+        }
         for _ in 0..max_lines {
             // A final newline ends the last line rather than starting an empty one.
             if self.offset >= self.input.len() {
@@ -268,6 +280,9 @@ impl<'a> Parser<'a> {
 
     /// Parses whatever is left, applies the whole-input checks and returns the result.
     pub fn finish(mut self) -> Parsed {
+        if self.format == Format::Protobuf {
+            return parse_protobuf(self.input);
+        }
         while !self.step(usize::MAX) {}
         if self.dialect == Dialect::OpenMetrics {
             if self.eof_line.is_none() {
@@ -292,6 +307,34 @@ impl<'a> Parser<'a> {
             lines: self.lines,
             errors: self.errors,
         }
+    }
+}
+
+/// A protobuf body through `expo::protobuf`: the families decoded before the first
+/// error, and that error at line 1, column = byte offset + 1 (the input has no lines).
+fn parse_protobuf(input: &[u8]) -> Parsed {
+    use crate::expo::protobuf::{DecodeOptions, decode_partial};
+    let (families, error) = decode_partial(input, DecodeOptions::default());
+    let family_lines = families
+        .iter()
+        .map(|f| FamilyLines {
+            first: 1,
+            samples: vec![1; f.samples.len()],
+            ..FamilyLines::default()
+        })
+        .collect();
+    let errors = error
+        .map(|e| {
+            let column = u32::try_from(e.offset + 1).unwrap_or(u32::MAX);
+            vec![ParseError::invalid(1, column, e.to_string())]
+        })
+        .unwrap_or_default();
+    Parsed {
+        format: Format::Protobuf,
+        families,
+        family_lines,
+        lines: Vec::new(),
+        errors,
     }
 }
 

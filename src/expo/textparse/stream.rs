@@ -27,13 +27,15 @@ pub struct SampleStream<'a> {
     line_no: u32,
     dialect: Dialect,
     saw_eof: bool,
+    /// A protobuf body: not lines; the stream reports that once and ends.
+    protobuf: bool,
 }
 
 impl<'a> SampleStream<'a> {
     pub fn new(input: &'a [u8], format: Format) -> SampleStream<'a> {
         let dialect = match format {
             Format::Text => Dialect::Text,
-            Format::OpenMetrics => Dialect::OpenMetrics,
+            Format::OpenMetrics | Format::Protobuf => Dialect::OpenMetrics,
         };
         SampleStream {
             input,
@@ -41,6 +43,7 @@ impl<'a> SampleStream<'a> {
             line_no: 0,
             dialect,
             saw_eof: false,
+            protobuf: format == Format::Protobuf,
         }
     }
 
@@ -81,6 +84,14 @@ impl<'a> Iterator for SampleStream<'a> {
     type Item = Result<RawSample<'a>, ParseError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.protobuf && self.offset < self.input.len() {
+            self.offset = self.input.len();
+            return Some(Err(ParseError::invalid(
+                1,
+                1,
+                "a protobuf body: decode it with expo::protobuf, the sample stream reads text",
+            )));
+        }
         while self.offset < self.input.len() && !self.saw_eof {
             let rest = &self.input[self.offset..];
             let (line, advance) = match rest.iter().position(|&b| b == b'\n') {
@@ -144,9 +155,10 @@ pub fn parse_series(
     format: Format,
     line: u32,
 ) -> Result<(String, Labels), ParseError> {
+    // A protobuf series written out as text uses OpenMetrics's syntax (quoted UTF-8 names).
     let dialect = match format {
         Format::Text => Dialect::Text,
-        Format::OpenMetrics => Dialect::OpenMetrics,
+        Format::OpenMetrics | Format::Protobuf => Dialect::OpenMetrics,
     };
     let mut c = Cursor::new(series, line);
     let parsed = c.series(dialect)?;

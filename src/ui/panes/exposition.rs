@@ -29,6 +29,8 @@ fn format_name(f: Format) -> &'static str {
     match f {
         Format::Text => "text",
         Format::OpenMetrics => "openmetrics",
+        // Not offered here (a binary body); read back as OpenMetrics.
+        Format::Protobuf => "protobuf",
     }
 }
 

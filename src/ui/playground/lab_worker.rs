@@ -219,7 +219,10 @@ impl LabWorker {
         set(&message, "type", "scrape");
         let format = match format {
             crate::expo::textparse::Format::OpenMetrics => "openmetrics",
-            crate::expo::textparse::Format::Text => "text",
+            // The worker answers in text (a protobuf request falls back to text 0.0.4).
+            crate::expo::textparse::Format::Text | crate::expo::textparse::Format::Protobuf => {
+                "text"
+            }
         };
         set(&message, "format", format);
         self.ask(message).await

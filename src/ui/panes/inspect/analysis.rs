@@ -43,7 +43,10 @@ impl Analysis {
 pub fn lintable(parsed: &Parsed) -> Cow<'_, [MetricFamily]> {
     match parsed.format {
         Format::Text => Cow::Borrowed(&parsed.families),
-        Format::OpenMetrics => Cow::Owned(convert::to_text_families(&parsed.families)),
+        // Protobuf families are decoded canonical, as OpenMetrics's are.
+        Format::OpenMetrics | Format::Protobuf => {
+            Cow::Owned(convert::to_text_families(&parsed.families))
+        }
     }
 }
 

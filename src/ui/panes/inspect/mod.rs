@@ -61,6 +61,7 @@ fn format_choice_name(f: Option<Format>) -> &'static str {
         None => "auto",
         Some(Format::Text) => "text",
         Some(Format::OpenMetrics) => "openmetrics",
+        Some(Format::Protobuf) => "protobuf",
     }
 }
 
@@ -186,7 +187,7 @@ fn InspectToolbar(
         };
         let converted = match a.parsed().format {
             Format::Text => openmetrics::encode(&to_canonical(&a.parsed().families)),
-            Format::OpenMetrics => text_encoder::encode(&a.parsed().families),
+            Format::OpenMetrics | Format::Protobuf => text_encoder::encode(&a.parsed().families),
         };
         before_conversion.set(Some(text.get_untracked()));
         format.set(None);
@@ -204,6 +205,7 @@ fn InspectToolbar(
         let name = match detected {
             Format::Text => "metrics.prom",
             Format::OpenMetrics => "metrics.om.txt",
+            Format::Protobuf => "metrics.pb",
         };
         if let Err(e) = download(name, detected.content_type(), &text.get_untracked()) {
             notice.set(Some(format!("The download failed: {e}")));

@@ -50,7 +50,7 @@ impl FakeWorker {
                 let body = format!(
                     "# TYPE lab_requests_total counter\nlab_requests_total{{status=\"200\"}} {ok}\nlab_requests_total{{status=\"500\"}} {failed}\n"
                 );
-                pipeline.lab_scraped(Ok((body, Format::Text)));
+                pipeline.lab_scraped(Ok((body.into_bytes(), Format::Text)));
                 true
             }
         }

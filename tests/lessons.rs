@@ -17,6 +17,7 @@ use promplay::lessons::{
 };
 use promplay::pipeline::{Change, Options as RunOptions, Pipeline, Run, Timeline};
 use promplay::promql::engine::Options;
+use promplay::scrape::body_text;
 
 /// 2024-05-01 00:00:00 UTC.
 const T0: i64 = 1_714_521_600_000;
@@ -178,7 +179,8 @@ fn every_show_me_passes_its_checks_and_a_wrong_answer_fails() {
             if step.show_me.iter().any(|s| matches!(s, ShowMe::Rules(_))) {
                 // Before the rules are added, the queries alone do not pass.
                 let exposition = p.peek_scrape(0, Format::OpenMetrics);
-                let exposition = exposition.as_ref().ok().map(|(b, f)| (b.as_str(), *f));
+                let text = exposition.as_ref().ok().map(|(b, f)| body_text(b, *f));
+                let exposition = text.as_deref().map(|t| (t, Format::OpenMetrics));
                 let before = ctx(&p, &shown, &shown, exposition);
                 if step.checks.iter().all(|c| evaluate(c, &before).passed) {
                     failures.push(format!("{at}: passes before its rules are added"));
@@ -212,7 +214,8 @@ fn every_show_me_passes_its_checks_and_a_wrong_answer_fails() {
                 }
             }
             let exposition = p.peek_scrape(0, Format::OpenMetrics);
-            let exposition = exposition.as_ref().ok().map(|(b, f)| (b.as_str(), *f));
+            let text = exposition.as_ref().ok().map(|(b, f)| body_text(b, *f));
+            let exposition = text.as_deref().map(|t| (t, Format::OpenMetrics));
             for check in &step.checks {
                 *by_kind.entry(kind(check)).or_default() += 1;
                 let c = ctx(&p, &queries, &panels, exposition);

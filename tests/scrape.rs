@@ -95,7 +95,7 @@ fn samples_scraped_counts_the_body_and_series_added_only_new_series() {
     let scraped = r.series(&[Matcher::equal("__name__", "scrape_samples_scraped")]);
     let added = r.series(&[Matcher::equal("__name__", "scrape_series_added")]);
     let (body, _) = r.pipeline.peek_scrape(0, Format::OpenMetrics).unwrap();
-    let lines = SampleStream::new(body.as_bytes(), Format::OpenMetrics).count() as f64;
+    let lines = SampleStream::new(&body, Format::OpenMetrics).count() as f64;
     assert_eq!(scraped[0].1.last().unwrap().1, lines);
     assert!(added[0].1[0].1 > 0.0, "the first scrape adds every series");
     assert_eq!(

@@ -255,6 +255,7 @@ mod tests {
                 p2.advance_to(p.now_ms());
                 p2.peek_scrape(0, Format::OpenMetrics).unwrap()
             };
+            let body = crate::scrape::body_text(&body, format);
             evaluate(check, &ctx(p, &[], Some((&body, format))))
         };
         assert!(

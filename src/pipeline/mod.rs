@@ -73,7 +73,13 @@ impl Exporter for Sources<'_> {
     ) -> crate::scrape::ScrapeAnswer {
         let services = self.service.target_count();
         match self.metric_lab {
-            Some(lab) if index == services => Ok((lab.scrape(t_ms, format), format)),
+            Some(lab) if index == services => {
+                let served = match format {
+                    Format::Protobuf => Format::Text,
+                    other => other,
+                };
+                Ok((lab.scrape(t_ms, served).into_bytes(), served))
+            }
             _ => self.service.scrape_at(index, t_ms, format),
         }
     }
@@ -166,7 +172,14 @@ impl Pipeline {
             sample_limit: settings.sample_limit,
             ..ScrapeConfig::default()
         };
-        let scraper = ScrapeManager::new(config, options.format);
+        // With native histograms on, the scraper asks for protobuf first, as
+        // Prometheus does with native histograms enabled.
+        let format = if run.native_histograms {
+            Format::Protobuf
+        } else {
+            options.format
+        };
+        let scraper = ScrapeManager::new(config, format);
         let rule_text = run
             .alerting
             .rules_text(&run.scenario, 0)
@@ -660,7 +673,10 @@ impl Pipeline {
                     Err("the Python program has not been scraped yet".to_string())
                 })
             }
-            None => self.sim.scrape(index, format).map(|body| (body, format)),
+            None => self
+                .sim
+                .scrape_body(index, format)
+                .map(|body| (body, format)),
         }
     }
 

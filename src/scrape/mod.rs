@@ -18,9 +18,19 @@ pub use target::{Health, TargetStatus};
 use crate::expo::textparse::Format;
 use crate::sim::{Simulation, TargetSpec};
 
-/// An exporter's answer to a scrape: the body and the format it is in, or why
-/// the scrape failed.
-pub type ScrapeAnswer = Result<(String, Format), String>;
+/// An exporter's answer to a scrape: the body (text, or the protobuf format's
+/// bytes) and the format it is in, or why the scrape failed.
+pub type ScrapeAnswer = Result<(Vec<u8>, Format), String>;
+
+/// A body as a person reads it: text as it is, protobuf rendered as the protobuf
+/// text format (`expo::protobuf::render_text_bytes`), or why it does not decode.
+pub fn body_text(body: &[u8], format: Format) -> String {
+    match format {
+        Format::Protobuf => crate::expo::protobuf::render_text_bytes(body)
+            .unwrap_or_else(|e| format!("# the protobuf body does not decode: {e}\n")),
+        _ => String::from_utf8_lossy(body).into_owned(),
+    }
+}
 
 /// What the scraper scrapes: the endpoints on offer, and each one's answer at a
 /// moment. The simulation is one; the Python lab's program (answered by the page's
@@ -48,11 +58,6 @@ impl Exporter for Simulation {
 
     fn scrape_at(&mut self, index: usize, t_ms: i64, format: Format) -> ScrapeAnswer {
         self.advance_to(t_ms);
-        // The simulation answers a protobuf request in text 0.0.4 (see `Simulation::scrape`).
-        let served = match format {
-            Format::Protobuf => Format::Text,
-            other => other,
-        };
-        self.scrape(index, format).map(|body| (body, served))
+        self.scrape_body(index, format).map(|body| (body, format))
     }
 }

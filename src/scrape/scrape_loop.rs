@@ -6,6 +6,7 @@
 
 use super::config::ScrapeConfig;
 use super::target::{CacheEntry, Health, Target};
+use crate::expo::model::NativeHistogram;
 use crate::expo::textparse::{Format, SampleStream, parse_series};
 use crate::tsdb::{AppendError, Head, Labels, STALE_NAN, SeriesRef};
 
@@ -33,13 +34,13 @@ fn append_or_recreate(
     series: SeriesRef,
     labels: &Labels,
     t: i64,
-    v: f64,
+    (v, native): (f64, Option<&NativeHistogram>),
 ) -> SeriesRef {
-    match store.append(series, t, v) {
+    match append_value(store, series, t, v, native) {
         Err(AppendError::UnknownSeries(_)) => {
             let (fresh, _) = store.get_or_create(labels);
             // Out-of-order and duplicate samples are dropped, as Prometheus drops them.
-            let _ = store.append(fresh, t, v);
+            let _ = append_value(store, fresh, t, v, native);
             fresh
         }
         _ => series,
@@ -51,7 +52,24 @@ pub(super) struct Staged {
     key: Key,
     t: i64,
     value: f64,
+    /// A native histogram (protobuf scrapes); `value` is then unused.
+    native: Option<Box<NativeHistogram>>,
     explicit_timestamp: bool,
+}
+
+/// Appends a staged value to `series`.
+fn append_value(
+    store: &mut Head,
+    series: SeriesRef,
+    t: i64,
+    value: f64,
+    native: Option<&NativeHistogram>,
+) -> Result<(), AppendError> {
+    match native {
+        None => store.append(series, t, value),
+        Some(NativeHistogram::Int(h)) => store.append_histogram(series, t, h),
+        Some(NativeHistogram::Float(h)) => store.append_float_histogram(series, t, h),
+    }
 }
 
 /// The series labels Prometheus stores for a scraped sample: the exposed name and
@@ -91,14 +109,17 @@ pub fn series_labels(
 /// Reads the body into `staged`; returns the number of samples, or why the scrape fails.
 fn stage(
     target: &mut Target,
-    body: &str,
+    body: &[u8],
     format: Format,
     t_ms: i64,
     config: &ScrapeConfig,
     staged: &mut Vec<Staged>,
 ) -> Result<usize, String> {
     staged.clear();
-    for item in SampleStream::new(body.as_bytes(), format) {
+    if format == Format::Protobuf {
+        return stage_protobuf(target, body, t_ms, config, staged);
+    }
+    for item in SampleStream::new(body, format) {
         let sample = item.map_err(|e| e.to_string())?;
         let iteration = target.iteration;
         let key = match target.cache.get_mut(sample.series) {
@@ -128,6 +149,66 @@ fn stage(
             key,
             t,
             value: sample.value,
+            native: None,
+            explicit_timestamp,
+        });
+    }
+    Ok(staged.len())
+}
+
+/// [`stage`] for a protobuf body: decoded into families first (native histograms
+/// and, when the client exposes them alongside, the classic series: both are
+/// stored, as Prometheus does with `always_scrape_classic_histograms`).
+fn stage_protobuf(
+    target: &mut Target,
+    body: &[u8],
+    t_ms: i64,
+    config: &ScrapeConfig,
+    staged: &mut Vec<Staged>,
+) -> Result<usize, String> {
+    let families = crate::expo::protobuf::decode(body).map_err(|e| e.to_string())?;
+    let iteration = target.iteration;
+    for sample in families.into_iter().flat_map(|f| f.samples) {
+        // The cache is keyed by series bytes, as for text: the name and labels.
+        let mut cache_key = sample.name.clone().into_bytes();
+        for (n, v) in &sample.labels {
+            cache_key.extend_from_slice(&[0xff]);
+            cache_key.extend_from_slice(n.as_bytes());
+            cache_key.extend_from_slice(&[0xfe]);
+            cache_key.extend_from_slice(v.as_bytes());
+        }
+        let key = match target.cache.get_mut(&cache_key[..]) {
+            Some(entry) => {
+                if entry.last_seen != iteration {
+                    entry.seen_before = entry.last_seen;
+                    entry.last_seen = iteration;
+                }
+                Key::Cached(entry.series, entry.labels.clone())
+            }
+            None => {
+                let s = &target.status;
+                Key::New {
+                    cache_key: cache_key.into(),
+                    labels: series_labels(
+                        &sample.name,
+                        &sample.labels,
+                        &s.job,
+                        &s.instance,
+                        s.honor_labels,
+                    ),
+                }
+            }
+        };
+        let explicit_timestamp = config.honor_timestamps && sample.timestamp.is_some();
+        let t = match sample.timestamp {
+            Some(ts) if config.honor_timestamps => ts.as_millis(),
+            _ => t_ms,
+        };
+        staged.push(Staged {
+            key,
+            t,
+            value: sample.value,
+            native: sample.native,
             explicit_timestamp,
         });
     }
@@ -138,7 +219,7 @@ fn stage(
 /// and writes everything into `store`.
 pub(super) fn scrape(
     target: &mut Target,
-    body: Result<String, String>,
+    body: Result<Vec<u8>, String>,
     format: Format,
     t_ms: i64,
     config: &ScrapeConfig,
@@ -152,7 +233,7 @@ pub(super) fn scrape(
         Ok(text) => 0.001 + text.len() as f64 * 2e-8,
         Err(_) => 0.0005,
     };
-    let outcome = body.and_then(|text| stage(target, &text, format, t_ms, config, staged));
+    let outcome = body.and_then(|bytes| stage(target, &bytes, format, t_ms, config, staged));
     // Like Prometheus, a scrape over the limit still reports how many samples it had.
     let scraped = *outcome.as_ref().unwrap_or(&0);
     let outcome = outcome.and_then(|n| {
@@ -168,7 +249,8 @@ pub(super) fn scrape(
         for s in staged.drain(..) {
             match s.key {
                 Key::Cached(series, labels) => {
-                    let now_in_use = append_or_recreate(store, series, &labels, s.t, s.value);
+                    let value = (s.value, s.native.as_deref());
+                    let now_in_use = append_or_recreate(store, series, &labels, s.t, value);
                     if now_in_use != series {
                         recreated.push((series, now_in_use));
                     }
@@ -176,7 +258,7 @@ pub(super) fn scrape(
                 Key::New { cache_key, labels } => {
                     let (series, _) = store.get_or_create(&labels);
                     // Out-of-order and duplicate samples are dropped, as Prometheus drops them.
-                    let _ = store.append(series, s.t, s.value);
+                    let _ = append_value(store, series, s.t, s.value, s.native.as_deref());
                     let entry = CacheEntry {
                         series,
                         labels,
@@ -270,7 +352,7 @@ fn write_report(
         added as f64,
     ];
     for ((labels, series), value) in target.report_series.iter_mut().zip(values) {
-        *series = append_or_recreate(store, *series, labels, t_ms, value);
+        *series = append_or_recreate(store, *series, labels, t_ms, (value, None));
     }
 }
 

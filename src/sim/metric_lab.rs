@@ -365,12 +365,12 @@ impl MetricLab {
         }
     }
 
-    /// The lab's `/metrics` at `t_ms`, in `format`.
+    /// The lab's `/metrics` at `t_ms`, in `format` (a text format: it serves no
+    /// protobuf, so a protobuf request gets text 0.0.4, as such a server answers).
     pub fn scrape(&self, t_ms: i64, format: Format) -> String {
         self.clock.set(t_ms as f64 / 1000.0);
         let families = self.registry.collect();
         match format {
-            // Text only (a String); protobuf is served as text 0.0.4.
             Format::Text | Format::Protobuf => text::encode(&families),
             Format::OpenMetrics => openmetrics::encode(&families),
         }

@@ -342,9 +342,10 @@ impl Simulation {
         }
     }
 
-    /// The target's `/metrics` body at the current virtual time, or why the scrape
-    /// fails (`connection refused` while an instance is down).
-    pub fn scrape(&mut self, target: usize, format: Format) -> Result<String, String> {
+    /// The target's `/metrics` body at the current virtual time in `format` (text,
+    /// or the protobuf format's bytes), or why the scrape fails (`connection
+    /// refused` while an instance is down).
+    pub fn scrape_body(&mut self, target: usize, format: Format) -> Result<Vec<u8>, String> {
         let now = self.now_ms as f64 / 1000.0;
         let registry = if self.def.pushes {
             if target != 0 {
@@ -368,10 +369,18 @@ impl Simulation {
         };
         let families = registry.collect();
         Ok(match format {
-            // A String body cannot carry protobuf: answer as a target without it would.
-            Format::Text | Format::Protobuf => text::encode(&families),
-            Format::OpenMetrics => openmetrics::encode(&families),
+            Format::Text => text::encode(&families).into_bytes(),
+            Format::OpenMetrics => openmetrics::encode(&families).into_bytes(),
+            // The families are the client's own: always encodable (no custom buckets).
+            Format::Protobuf => crate::expo::protobuf::encode(&families)
+                .map_err(|e| format!("encoding protobuf: {e}"))?,
         })
+    }
+
+    /// [`Simulation::scrape_body`] as text (protobuf rendered as its text format).
+    pub fn scrape(&mut self, target: usize, format: Format) -> Result<String, String> {
+        self.scrape_body(target, format)
+            .map(|body| crate::scrape::body_text(&body, format))
     }
 
     pub fn controls(&self) -> &Controls {

@@ -223,11 +223,7 @@ pub fn hint(error: &str) -> Option<&'static str> {
 /// How Prometheus reads the program's answer to a scrape: a 2xx body in the
 /// format its content type names (OpenMetrics, else the text format), anything
 /// else a failed scrape with Prometheus's message.
-pub fn scrape_answer(
-    status: u16,
-    content_type: &str,
-    text: String,
-) -> Result<(String, Format), String> {
+pub fn scrape_answer(status: u16, content_type: &str, text: String) -> crate::scrape::ScrapeAnswer {
     if !(200..300).contains(&status) {
         let reason = match status {
             400 => " Bad Request",
@@ -239,9 +235,13 @@ pub fn scrape_answer(
         };
         return Err(format!("server returned HTTP status {status}{reason}"));
     }
-    // Prometheus reads anything else as the text format.
-    let format = Format::from_content_type(content_type).unwrap_or(Format::Text);
-    Ok((text, format))
+    // Prometheus reads anything else as the text format; the worker passes text
+    // only (prometheus_client serves no protobuf).
+    let format = match Format::from_content_type(content_type) {
+        Some(Format::Protobuf) | None => Format::Text,
+        Some(f) => f,
+    };
+    Ok((text.into_bytes(), format))
 }
 
 /// What the lab runs, as the page documents it: (topic, what is supported).
@@ -374,7 +374,7 @@ mod tests {
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
             "x".into(),
         );
-        assert_eq!(om, Ok(("x".to_string(), Format::OpenMetrics)));
+        assert_eq!(om, Ok((b"x".to_vec(), Format::OpenMetrics)));
         let text = scrape_answer(200, "text/plain; version=0.0.4; charset=utf-8", "x".into());
         assert_eq!(text.unwrap().1, Format::Text);
         assert_eq!(

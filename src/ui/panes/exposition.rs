@@ -59,14 +59,16 @@ pub fn ExpositionPane() -> impl IntoView {
     let document = Memo::new_with_compare(
         move |_| {
             // The format the body came in (the Python lab's app may answer another).
-            let (text, came_in) = body
+            let (bytes, came_in) = body
                 .get()
-                .unwrap_or_else(|_| (String::new(), format.get_untracked()));
+                .unwrap_or_else(|_| (Vec::new(), format.get_untracked()));
             let options = ParseOptions {
                 format: Some(came_in),
                 strict: false,
             };
-            let parsed = parse(text.as_bytes(), options);
+            let parsed = parse(&bytes, options);
+            // Protobuf is shown decoded, as the protobuf text format.
+            let text = crate::scrape::body_text(&bytes, came_in);
             Arc::new(ParsedText::new(Arc::from(text), parsed))
         },
         // A new body is always a new document; comparing them would cost a second pass.

@@ -61,7 +61,10 @@ pub fn StepView(
             .map(|p| interval::substitute(&p.query, &window))
             .collect();
         let outcomes = playground.with_mut(|p| {
-            let exposition = p.peek_scrape(0, Format::OpenMetrics).ok();
+            let exposition = p
+                .peek_scrape(0, Format::OpenMetrics)
+                .ok()
+                .map(|(body, format)| (crate::scrape::body_text(&body, format), format));
             let ctx = CheckContext {
                 store: p.store(),
                 now_ms: p.now_ms(),

@@ -15,7 +15,7 @@ use promplay::expo::textparse::Format;
 use promplay::lessons::{
     AlertState, CURRICULUM, Check, CheckContext, Lesson, ShowMe, evaluate, parse_lesson,
 };
-use promplay::pipeline::{Change, Options as RunOptions, Pipeline, Run, Timeline};
+use promplay::pipeline::{Change, Options as RunOptions, Pipeline, Timeline};
 use promplay::promql::engine::Options;
 use promplay::scrape::body_text;
 
@@ -48,10 +48,9 @@ fn lessons() -> Vec<(&'static str, Lesson)> {
 }
 
 fn pipeline(lesson: &Lesson) -> Pipeline {
-    let mut run = Run::new(&lesson.scenario, lesson.seed, T0, 2);
-    run.timeline = Timeline::parse(&lesson.timeline, T0)
+    Timeline::parse(&lesson.timeline, T0)
         .unwrap_or_else(|e| panic!("{}: timeline: {e:?}", lesson.id));
-    let mut p = Pipeline::new(run, RunOptions::default()).unwrap();
+    let mut p = Pipeline::new(lesson.run(T0), RunOptions::default()).unwrap();
     p.advance_to(T0 + lesson.hours * 3_600_000 + ARRIVAL_MS);
     p
 }
@@ -277,11 +276,9 @@ fn every_show_me_passes_its_checks_and_a_wrong_answer_fails() {
                     }
                     Check::Result { expr } => {
                         // Not on an empty store: the check reads the live data.
-                        let empty = Pipeline::new(
-                            Run::new(&lesson.scenario, lesson.seed, T0, 2),
-                            RunOptions::default(),
-                        )
-                        .unwrap();
+                        let mut empty_run = lesson.run(T0);
+                        empty_run.timeline = Timeline::default();
+                        let empty = Pipeline::new(empty_run, RunOptions::default()).unwrap();
                         if evaluate(check, &ctx(&empty, &[], &[], None)).passed {
                             failures.push(format!("{at}: `{expr}` holds on an empty store"));
                         }

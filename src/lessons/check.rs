@@ -48,21 +48,44 @@ fn rows(ctx: &CheckContext, expr: &str) -> Result<Rows, String> {
         Value::Scalar(p) => vec![(String::new(), p.v)],
         Value::Vector(samples) => samples
             .into_iter()
-            .map(|s| (s.labels.to_string(), s.v))
+            .flat_map(|s| match &s.h {
+                Some(h) => histogram_rows(&s.labels.to_string(), h),
+                None => vec![(s.labels.to_string(), s.v)],
+            })
             .collect(),
         Value::Matrix(series) => series
             .into_iter()
             .flat_map(|s| {
                 let labels = s.labels.to_string();
-                s.points
-                    .into_iter()
-                    .map(move |p| (format!("{labels}@{}", p.t), p.v))
+                let mut rows: Rows = s
+                    .points
+                    .iter()
+                    .map(|p| (format!("{labels}@{}", p.t), p.v))
+                    .collect();
+                for p in &s.histograms {
+                    rows.extend(histogram_rows(&format!("{labels}@{}", p.t), &p.h));
+                }
+                rows
             })
             .collect(),
         Value::String { s, .. } => vec![(s, 0.0)],
     };
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(rows)
+}
+
+/// A native histogram as rows: its count, its sum and each bucket's count.
+fn histogram_rows(key: &str, h: &crate::histogram::FloatHistogram) -> Rows {
+    let mut rows = vec![
+        (format!("{key} count"), h.count),
+        (format!("{key} sum"), h.sum),
+    ];
+    rows.extend(
+        h.all_bucket_iter()
+            .filter(|b| b.count != 0.0)
+            .map(|b| (format!("{key} bucket {} {}", b.lower, b.upper), b.count)),
+    );
+    rows
 }
 
 /// Equal series with equal values (to a relative 1e-9: the same query evaluated

@@ -49,11 +49,26 @@ pub struct Lesson {
     pub timeline: String,
     /// Hours of history the run starts with.
     pub hours: i64,
+    /// The run has native histograms on (`native_histograms: true`).
+    pub native_histograms: bool,
     /// A stage the lesson needs that is not built yet: it is listed as coming.
     pub needs: Option<String>,
     /// The introduction (Markdown).
     pub intro: String,
     pub steps: Vec<Step>,
+}
+
+impl Lesson {
+    /// The run the lesson starts from, beginning at `start_ms` (its timeline read
+    /// there; the parser checked it, so it reads).
+    pub fn run(&self, start_ms: i64) -> crate::pipeline::Run {
+        let mut run = crate::pipeline::Run::new(&self.scenario, self.seed, start_ms, 2);
+        run.native_histograms = self.native_histograms;
+        if let Ok(timeline) = crate::pipeline::Timeline::parse(&self.timeline, start_ms) {
+            run.timeline = timeline;
+        }
+        run
+    }
 }
 
 /// One step: prose, where its action happens, and how it is checked.
@@ -124,7 +139,7 @@ pub fn curriculum() -> Vec<Lesson> {
 }
 
 /// The curriculum's files, in order (checked by `cargo test`: every file reads).
-pub const CURRICULUM: [(&str, &str); 17] = [
+pub const CURRICULUM: [(&str, &str); 18] = [
     (
         "01-what-is-monitoring.md",
         include_str!("curriculum/01-what-is-monitoring.md"),
@@ -186,5 +201,9 @@ pub const CURRICULUM: [(&str, &str); 17] = [
     (
         "17-python-lab.md",
         include_str!("curriculum/17-python-lab.md"),
+    ),
+    (
+        "18-native-histograms.md",
+        include_str!("curriculum/18-native-histograms.md"),
     ),
 ];

@@ -13,7 +13,15 @@ pub const MAX_LESSON_BYTES: usize = 256 * 1024;
 /// The most steps a lesson has.
 pub const MAX_STEPS: usize = 100;
 
-const KEYS: [&str; 6] = ["id", "scenario", "seed", "timeline", "hours", "needs"];
+const KEYS: [&str; 7] = [
+    "id",
+    "scenario",
+    "seed",
+    "timeline",
+    "hours",
+    "needs",
+    "native_histograms",
+];
 const DIRECTIVES: [&str; 5] = ["pane", "check", "fail", "hint", "show"];
 const PANES: [&str; 8] = [
     "service",
@@ -72,6 +80,7 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, LessonError> {
         seed: 1,
         timeline: String::new(),
         hours: 1,
+        native_histograms: false,
         needs: None,
         intro: String::new(),
         steps: Vec::new(),
@@ -234,6 +243,13 @@ fn front_matter(
                 ));
             }
             lesson.scenario = value.to_string();
+        }
+        "native_histograms" => {
+            lesson.native_histograms = match value {
+                "true" => true,
+                "false" => false,
+                _ => return Err(error(n, col, "expected true or false")),
+            };
         }
         "seed" => {
             lesson.seed = value

@@ -107,7 +107,7 @@ fn PythonListing(source: PythonSource) -> impl IntoView {
 /// The run's identity (scenario and seed: a new run) and its instance count (an event).
 #[component]
 fn RunFields(
-    #[prop(into)] identity: Signal<(String, u64)>,
+    #[prop(into)] identity: Signal<(String, u64, bool)>,
     #[prop(into)] settings: Signal<Settings>,
 ) -> impl IntoView {
     let playground = expect_context::<Playground>();
@@ -148,6 +148,18 @@ fn RunFields(
                     }
                 />
             </label>
+            <label title="Latency histograms carry a native histogram beside their classic buckets, and the scraper asks for the protobuf format, as Prometheus with native histograms enabled does. Starts a new run.">
+                <input
+                    type="checkbox"
+                    data-testid="native-histograms"
+                    prop:checked=move || identity.get().2
+                    on:change=move |ev| {
+                        let (scenario, seed, _) = identity.get_untracked();
+                        playground.new_run_with(&scenario, seed, FIRST_VISIT_HOURS, event_target_checked(&ev));
+                    }
+                />
+                " Native histograms"
+            </label>
             <label>
                 "Instances "
                 <input
@@ -166,7 +178,7 @@ fn RunFields(
             </label>
         </div>
         <p class="pane-intro note">
-            "Changing the scenario or the seed starts a new run (its timeline starts empty). "
+            "Changing the scenario, the seed or native histograms starts a new run (its timeline starts empty). "
             "Every other change is an event on the run's timeline: it applies from now on and never rewrites the past."
         </p>
     }
@@ -230,8 +242,11 @@ pub fn ServicePane() -> impl IntoView {
     // change them): the fields follow these, not every scrape, which would undo typing.
     let identity = Memo::new(move |_| {
         playground
-            .read_run(|p| (p.run().scenario.clone(), p.run().seed))
-            .unwrap_or_else(|| ("api".into(), 1))
+            .read_run(|p| {
+                let run = p.run();
+                (run.scenario.clone(), run.seed, run.native_histograms)
+            })
+            .unwrap_or_else(|| ("api".into(), 1, false))
     });
     let settings = Memo::new(move |_| {
         playground

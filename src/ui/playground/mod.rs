@@ -174,6 +174,15 @@ impl Playground {
     /// fills it in, in slices, without freezing the page; then the live clock
     /// carries on from now.
     pub fn new_run(&self, scenario: &str, seed: u64, hours: i64) {
+        let native = self
+            .read(|p| p.run().native_histograms)
+            .unwrap_or(false);
+        self.new_run_with(scenario, seed, hours, native);
+    }
+
+    /// [`Playground::new_run`], with native histograms on or off (the services'
+    /// instrumentation and the scrape protocol are fixed for a run).
+    pub fn new_run_with(&self, scenario: &str, seed: u64, hours: i64, native_histograms: bool) {
         let now = self.clock.get_untracked().now_ms;
         let start = now - hours * 3_600_000;
         let carried = self.read(|p| {
@@ -187,6 +196,7 @@ impl Playground {
             (s, p.carried_alerting(scenario))
         });
         let mut run = Run::new(scenario, seed, start, 2);
+        run.native_histograms = native_histograms;
         if let Some((settings, alerting)) = carried {
             run.initial = settings;
             run.alerting = alerting;

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::lessons::{Lesson, curriculum};
-use crate::pipeline::{Run, Timeline};
+
 use crate::ui::panes::PaneHeader;
 use crate::ui::playground::Playground;
 use crate::ui::{share, storage};
@@ -140,11 +140,7 @@ fn LessonView(
         move |_| {
             let now = playground.clock.get_untracked().now_ms;
             let begin = now - lesson.hours * 3_600_000;
-            let mut run = Run::new(&lesson.scenario, lesson.seed, begin, 2);
-            if let Ok(timeline) = Timeline::parse(&lesson.timeline, begin) {
-                run.timeline = timeline;
-            }
-            playground.replay(run, now);
+            playground.replay(lesson.run(begin), now);
         }
     };
     let id = lesson.id.clone();

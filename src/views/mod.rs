@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod chart;
 pub mod dashboard;
 pub mod exposition;
+pub mod histogram_compare;
 pub mod lesson;
 pub mod metric_lab;
 pub mod python;

@@ -5,6 +5,7 @@ mod alerts;
 mod coming;
 pub mod dashboard;
 mod exposition;
+mod histogram_compare;
 mod inspect;
 mod lessons;
 mod metric_lab;

@@ -296,6 +296,7 @@ pub fn ServicePane() -> impl IntoView {
             <PaneHeader title="The simulated service">{description}</PaneHeader>
             <RunFields identity=identity settings=settings/>
             <Controls settings=settings/>
+            <crate::ui::panes::histogram_compare::HistogramComparison/>
             <crate::ui::panes::metric_lab::MetricLabPanel/>
             <div class="python-heading">
                 <h3>"The Python code this service mirrors"</h3>

@@ -174,9 +174,7 @@ impl Playground {
     /// fills it in, in slices, without freezing the page; then the live clock
     /// carries on from now.
     pub fn new_run(&self, scenario: &str, seed: u64, hours: i64) {
-        let native = self
-            .read(|p| p.run().native_histograms)
-            .unwrap_or(false);
+        let native = self.read(|p| p.run().native_histograms).unwrap_or(false);
         self.new_run_with(scenario, seed, hours, native);
     }
 

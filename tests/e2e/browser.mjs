@@ -105,3 +105,12 @@ export async function refuseOtherOrigins(context, url) {
   });
   return refused;
 }
+
+/** Pixels of the canvas under `selector` that differ from its first pixel. */
+export const drawnPixels = (page, selector) =>
+  page.$eval(`${selector} canvas`, (c) => {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
+    return n;
+  });

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveDist } from "./server.mjs";
-import { launch, lineMatching, openPage } from "./browser.mjs";
+import { launch, lineMatching, openPage, drawnPixels } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
@@ -31,13 +31,6 @@ const backfillDone = (page) =>
   page.waitForFunction(() => !document.querySelector('[data-testid="backfill-progress"]'), null, { timeout: 60000 });
 
 /** Non-background pixels of the first canvas under `selector`. */
-const drawnPixels = (page, selector) =>
-  page.$eval(`${selector} canvas`, (c) => {
-    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
-    return n;
-  });
 
 async function typeQuery(page, text) {
   const input = page.locator('[data-testid="query-input"]').first();

@@ -18,10 +18,10 @@ const FORMAT_KEY: &str = "exposition.format";
 const VISIBLE_LINES: usize = 28;
 
 fn format_from(s: &str) -> Option<Format> {
-    Some(if s == "text" {
-        Format::Text
-    } else {
-        Format::OpenMetrics
+    Some(match s {
+        "text" => Format::Text,
+        "protobuf" => Format::Protobuf,
+        _ => Format::OpenMetrics,
     })
 }
 
@@ -29,7 +29,6 @@ fn format_name(f: Format) -> &'static str {
     match f {
         Format::Text => "text",
         Format::OpenMetrics => "openmetrics",
-        // Not offered here (a binary body); read back as OpenMetrics.
         Format::Protobuf => "protobuf",
     }
 }
@@ -146,6 +145,7 @@ fn ExpositionToolbar(
                 >
                     <option value="openmetrics">"OpenMetrics 1.0"</option>
                     <option value="text">"text 0.0.4"</option>
+                    <option value="protobuf">"protobuf (shown decoded)"</option>
                 </select>
             </label>
             {children()}

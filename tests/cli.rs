@@ -43,3 +43,40 @@ fn unknown_subcommand_is_a_usage_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("frobnicate"), "{err}");
 }
+
+#[test]
+fn check_metrics_reads_the_protobuf_format() {
+    use promplay::expo::{MetricFamily, MetricType, Sample};
+    let mut family = MetricFamily::new("requests", MetricType::Counter);
+    family.help = Some("Requests.".into());
+    family
+        .samples
+        .push(Sample::new("requests_total", vec![], 3.0));
+    let bytes = promplay::expo::protobuf::encode(&[family]).unwrap();
+    let path = std::env::temp_dir().join(format!("promplay-cli-{}.pb", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let out = promplay(&[
+        "check-metrics",
+        "--format",
+        "protobuf",
+        path.to_str().unwrap(),
+    ]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Bytes that are not protobuf: a parse error, exit 1.
+    let bad = std::env::temp_dir().join(format!("promplay-cli-{}-bad.pb", std::process::id()));
+    std::fs::write(&bad, [0xff, 0xff, 0xff]).unwrap();
+    let out = promplay(&[
+        "check-metrics",
+        "--format",
+        "protobuf",
+        bad.to_str().unwrap(),
+    ]);
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(out.status.code(), Some(1));
+}

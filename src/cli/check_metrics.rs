@@ -46,6 +46,8 @@ enum FormatArg {
     Auto,
     Text,
     Openmetrics,
+    /// Prometheus's protobuf format (length-delimited MetricFamily messages).
+    Protobuf,
 }
 
 pub const EXIT_PARSE_ERROR: u8 = 1;
@@ -65,6 +67,7 @@ pub fn run(args: CheckMetricsArgs) -> ExitCode {
         FormatArg::Auto => None,
         FormatArg::Text => Some(Format::Text),
         FormatArg::Openmetrics => Some(Format::OpenMetrics),
+        FormatArg::Protobuf => Some(Format::Protobuf),
     };
     let parsed = parse(
         &input,

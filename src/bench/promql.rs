@@ -29,12 +29,36 @@ pub const QUERIES: [(&str, &str); 5] = [
     ),
 ];
 
+/// The native-histogram queries (`bench-promql --native`, on a run with native
+/// histograms on, which also stores the classic series): the same question asked
+/// of both kinds, and the functions only native histograms have.
+pub const NATIVE_QUERIES: [(&str, &str); 4] = [
+    (
+        "classic_quantile",
+        "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))",
+    ),
+    (
+        "native_quantile",
+        "histogram_quantile(0.99, sum(rate(http_request_duration_seconds[5m])))",
+    ),
+    (
+        "native_count",
+        "sum(histogram_count(rate(http_request_duration_seconds[5m])))",
+    ),
+    (
+        "native_sum_by",
+        "sum by (path) (rate(http_request_duration_seconds[5m]))",
+    ),
+];
+
 /// Where the benchmark's data starts (Unix ms), for both promplay and Prometheus.
 pub const START_MS: i64 = 1_714_521_600_000; // 2024-05-01T00:00:00Z
 
-/// The simulated store: `instances` × api for `duration_ms`, scraped every 15 s.
-pub fn api_store(instances: usize, duration_ms: i64) -> Head {
-    let run = Run::new("api", 1, START_MS, instances);
+/// The simulated store: `instances` × api for `duration_ms`, scraped every 15 s
+/// (with native histograms beside the classic ones when `native`).
+pub fn api_store(instances: usize, duration_ms: i64, native: bool) -> Head {
+    let mut run = Run::new("api", 1, START_MS, instances);
+    run.native_histograms = native;
     let mut pipeline =
         Pipeline::new(run, pipeline::Options::default()).expect("the api scenario exists");
     pipeline.advance_to(START_MS + duration_ms - 1);
@@ -55,6 +79,7 @@ pub struct QueryTiming {
 /// `runs` times after one warm-up run, and reports the median.
 pub fn time_queries(
     head: &Head,
+    queries: &[(&'static str, &'static str)],
     (start_ms, end_ms, step_ms): (i64, i64, i64),
     runs: usize,
     now_ms: fn() -> f64,
@@ -63,7 +88,7 @@ pub fn time_queries(
         clock: Some(now_ms),
         ..Options::default()
     };
-    QUERIES
+    queries
         .iter()
         .map(|&(name, query)| {
             let expr = crate::promql::parse(query).expect("the benchmark queries parse");
@@ -100,15 +125,14 @@ mod tests {
         fn zero() -> f64 {
             0.0
         }
-        let head = api_store(1, 10 * 60_000);
-        let timings = time_queries(
-            &head,
-            (START_MS + 300_000, START_MS + 600_000, 15_000),
-            1,
-            zero,
-        );
+        let window = (START_MS + 300_000, START_MS + 600_000, 15_000);
+        let head = api_store(1, 10 * 60_000, false);
+        let timings = time_queries(&head, &QUERIES, window, 1, zero);
         assert_eq!(timings.len(), QUERIES.len());
         // Every query finds data: the benchmark measures real work.
+        assert!(timings.iter().all(|t| t.result_series > 0), "{timings:?}");
+        let head = api_store(1, 10 * 60_000, true);
+        let timings = time_queries(&head, &NATIVE_QUERIES, window, 1, zero);
         assert!(timings.iter().all(|t| t.result_series > 0), "{timings:?}");
     }
 }

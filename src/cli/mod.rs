@@ -85,6 +85,10 @@ enum Command {
         /// Prometheus imports it) instead of simulating it in-process.
         #[arg(long)]
         data: Option<std::path::PathBuf>,
+        /// Native histograms on (the classic series stored beside them): time the
+        /// same quantile from both, and native-only functions.
+        #[arg(long)]
+        native: bool,
     },
 }
 
@@ -139,17 +143,23 @@ where
             step,
             runs,
             data,
-        }) => bench_promql(instances, &duration, &range, &step, runs, data.as_deref()),
+            native,
+        }) => bench_promql(
+            instances,
+            (&duration, &range, &step),
+            runs,
+            data.as_deref(),
+            native,
+        ),
     }
 }
 
 fn bench_promql(
     instances: usize,
-    duration: &str,
-    range: &str,
-    step: &str,
+    (duration, range, step): (&str, &str, &str),
     runs: usize,
     data: Option<&std::path::Path>,
+    native: bool,
 ) -> ExitCode {
     use crate::bench::promql as bench;
     use crate::time::parse_duration_ms;
@@ -170,7 +180,7 @@ fn bench_promql(
     };
     let t0 = now_ms();
     let head = match data {
-        None => bench::api_store(instances.max(1), duration),
+        None => bench::api_store(instances.max(1), duration, native),
         Some(path) => {
             let mut head = crate::tsdb::Head::default();
             let imported = std::fs::read(path)
@@ -199,7 +209,12 @@ fn bench_promql(
         end as f64 / 1e3,
         step as f64 / 1e3
     );
-    for t in bench::time_queries(&head, (start, end, step), runs, now_ms) {
+    let queries: &[(&str, &str)] = if native {
+        &bench::NATIVE_QUERIES
+    } else {
+        &bench::QUERIES
+    };
+    for t in bench::time_queries(&head, queries, (start, end, step), runs, now_ms) {
         println!(
             "query: {} median_ms={:.3} series={} expr={}",
             t.name, t.median_ms, t.result_series, t.query

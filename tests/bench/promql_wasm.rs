@@ -30,7 +30,7 @@ fn promql_benchmark_in_the_browser() {
         .unwrap_or(8);
     let (duration, range, step) = (2 * 3_600_000, 3_600_000, 15_000);
     let t0 = now_ms();
-    let head = bench::api_store(instances, duration);
+    let head = bench::api_store(instances, duration, false);
     let end = bench::START_MS + duration - 1;
     let end = end - end % step + 7_500 - step;
     console_log!(
@@ -39,7 +39,7 @@ fn promql_benchmark_in_the_browser() {
         head.num_samples(),
         now_ms() - t0
     );
-    for t in bench::time_queries(&head, (end - range, end, step), 5, now_ms) {
+    for t in bench::time_queries(&head, &bench::QUERIES, (end - range, end, step), 5, now_ms) {
         console_log!(
             "wasm query: {} median_ms={:.3} series={}",
             t.name,

@@ -13,6 +13,7 @@ pub mod client;
 pub mod expo;
 pub mod gofmt;
 pub mod histogram;
+pub mod kahan;
 pub mod lessons;
 pub mod names;
 pub mod pipeline;

@@ -16,18 +16,7 @@ use super::{
 };
 use crate::gofmt::go_g;
 
-/// One step of Kahan-Neumaier summation (`kahansum.Inc`).
-pub(crate) fn kahan_inc(inc: f64, sum: f64, c: f64) -> (f64, f64) {
-    let t = sum + inc;
-    let c = if t.is_infinite() {
-        0.0
-    } else if sum.abs() >= inc.abs() {
-        c + ((sum - t) + inc)
-    } else {
-        c + ((inc - t) + sum)
-    };
-    (t, c)
-}
+pub(crate) use crate::kahan::inc as kahan_inc;
 
 impl FloatHistogram {
     pub fn uses_custom_buckets(&self) -> bool {

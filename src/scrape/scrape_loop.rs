@@ -5,7 +5,7 @@
 //! series (`up`, `scrape_duration_seconds`, ...).
 
 use super::config::ScrapeConfig;
-use super::target::{CacheEntry, Health, Target};
+use super::target::{CacheEntry, Health, Target, TargetStatus};
 use crate::expo::model::NativeHistogram;
 use crate::expo::textparse::{Format, SampleStream, parse_series};
 use crate::tsdb::{AppendError, Head, Labels, STALE_NAN, SeriesRef};
@@ -55,6 +55,51 @@ pub(super) struct Staged {
     /// A native histogram (protobuf scrapes); `value` is then unused.
     native: Option<Box<NativeHistogram>>,
     explicit_timestamp: bool,
+}
+
+impl Staged {
+    fn new(
+        key: Key,
+        timestamp: Option<crate::expo::Timestamp>,
+        t_ms: i64,
+        config: &ScrapeConfig,
+        value: f64,
+        native: Option<Box<NativeHistogram>>,
+    ) -> Staged {
+        let explicit_timestamp = config.honor_timestamps && timestamp.is_some();
+        let t = match timestamp {
+            Some(ts) if config.honor_timestamps => ts.as_millis(),
+            _ => t_ms,
+        };
+        Staged {
+            key,
+            t,
+            value,
+            native,
+            explicit_timestamp,
+        }
+    }
+}
+
+/// The series a sample's bytes name: from the target's cache (marked seen in this
+/// scrape), or new, its labels built by `labels` from the target's status.
+fn cached_or_new(
+    target: &mut Target,
+    cache_key: &[u8],
+    labels: impl FnOnce(&TargetStatus) -> Result<Labels, String>,
+) -> Result<Key, String> {
+    let iteration = target.iteration;
+    if let Some(entry) = target.cache.get_mut(cache_key) {
+        if entry.last_seen != iteration {
+            entry.seen_before = entry.last_seen;
+            entry.last_seen = iteration;
+        }
+        return Ok(Key::Cached(entry.series, entry.labels.clone()));
+    }
+    Ok(Key::New {
+        cache_key: cache_key.into(),
+        labels: labels(&target.status)?,
+    })
 }
 
 /// Appends a staged value to `series`.
@@ -121,37 +166,25 @@ fn stage(
     }
     for item in SampleStream::new(body, format) {
         let sample = item.map_err(|e| e.to_string())?;
-        let iteration = target.iteration;
-        let key = match target.cache.get_mut(sample.series) {
-            Some(entry) => {
-                if entry.last_seen != iteration {
-                    entry.seen_before = entry.last_seen;
-                    entry.last_seen = iteration;
-                }
-                Key::Cached(entry.series, entry.labels.clone())
-            }
-            None => {
-                let (name, exposed) =
-                    parse_series(sample.series, format, sample.line).map_err(|e| e.to_string())?;
-                let s = &target.status;
-                Key::New {
-                    cache_key: sample.series.into(),
-                    labels: series_labels(&name, &exposed, &s.job, &s.instance, s.honor_labels),
-                }
-            }
-        };
-        let explicit_timestamp = config.honor_timestamps && sample.timestamp.is_some();
-        let t = match sample.timestamp {
-            Some(ts) if config.honor_timestamps => ts.as_millis(),
-            _ => t_ms,
-        };
-        staged.push(Staged {
+        let key = cached_or_new(target, sample.series, |s| {
+            let (name, exposed) =
+                parse_series(sample.series, format, sample.line).map_err(|e| e.to_string())?;
+            Ok(series_labels(
+                &name,
+                &exposed,
+                &s.job,
+                &s.instance,
+                s.honor_labels,
+            ))
+        })?;
+        staged.push(Staged::new(
             key,
-            t,
-            value: sample.value,
-            native: None,
-            explicit_timestamp,
-        });
+            sample.timestamp,
+            t_ms,
+            config,
+            sample.value,
+            None,
+        ));
     }
     Ok(staged.len())
 }
@@ -167,7 +200,6 @@ fn stage_protobuf(
     staged: &mut Vec<Staged>,
 ) -> Result<usize, String> {
     let families = crate::expo::protobuf::decode(body).map_err(|e| e.to_string())?;
-    let iteration = target.iteration;
     for sample in families.into_iter().flat_map(|f| f.samples) {
         // The cache is keyed by series bytes, as for text: the name and labels.
         let mut cache_key = sample.name.clone().into_bytes();
@@ -177,40 +209,23 @@ fn stage_protobuf(
             cache_key.extend_from_slice(&[0xfe]);
             cache_key.extend_from_slice(v.as_bytes());
         }
-        let key = match target.cache.get_mut(&cache_key[..]) {
-            Some(entry) => {
-                if entry.last_seen != iteration {
-                    entry.seen_before = entry.last_seen;
-                    entry.last_seen = iteration;
-                }
-                Key::Cached(entry.series, entry.labels.clone())
-            }
-            None => {
-                let s = &target.status;
-                Key::New {
-                    cache_key: cache_key.into(),
-                    labels: series_labels(
-                        &sample.name,
-                        &sample.labels,
-                        &s.job,
-                        &s.instance,
-                        s.honor_labels,
-                    ),
-                }
-            }
-        };
-        let explicit_timestamp = config.honor_timestamps && sample.timestamp.is_some();
-        let t = match sample.timestamp {
-            Some(ts) if config.honor_timestamps => ts.as_millis(),
-            _ => t_ms,
-        };
-        staged.push(Staged {
+        let key = cached_or_new(target, &cache_key, |s| {
+            Ok(series_labels(
+                &sample.name,
+                &sample.labels,
+                &s.job,
+                &s.instance,
+                s.honor_labels,
+            ))
+        })?;
+        staged.push(Staged::new(
             key,
-            t,
-            value: sample.value,
-            native: sample.native,
-            explicit_timestamp,
-        });
+            sample.timestamp,
+            t_ms,
+            config,
+            sample.value,
+            sample.native,
+        ));
     }
     Ok(staged.len())
 }

@@ -225,23 +225,9 @@ fn float(v: f64) -> String {
 }
 
 /// A quoted string as prototext writes it: UTF-8 kept, quotes, backslashes and
-/// control characters escaped.
+/// control characters escaped (as Go's `%q` for printable text).
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    let _ = crate::tsdb::labels::write_quoted(&mut out, s);
     out
 }

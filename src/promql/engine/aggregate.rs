@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::histogram::{CounterResetHint, FloatHistogram};
 
-use super::eval::{Evaluator, hpoints_size, push_point};
+use super::eval::{Evaluator, hpoints_size, point_at, push_point};
 use super::functions::stats::{KahanMean, Welford, go_max, go_min, kahan_sum_inc, quantile};
 use super::heap::{KHeap, label_hash};
 use super::notes::HistogramOp;
@@ -189,19 +189,10 @@ impl Evaluator<'_, '_> {
             self.check_deadline()?;
             groups.iter_mut().for_each(|g| g.seen = false);
             for (si, s) in input.iter().enumerate() {
-                let (f, h) = match s.points.get(cursors[si].0).filter(|p| p.t == ts) {
-                    Some(p) => {
-                        cursors[si].0 += 1;
-                        (p.v, None)
-                    }
-                    None => match s.histograms.get(cursors[si].1).filter(|p| p.t == ts) {
-                        Some(p) => {
-                            cursors[si].1 += 1;
-                            (0.0, Some(&*p.h))
-                        }
-                        None => continue,
-                    },
+                let Some((f, h)) = point_at(s, &mut cursors[si], ts) else {
+                    continue;
                 };
+                let h = h.as_deref();
                 let g = &mut groups[series_group[si]];
                 if !g.seen {
                     let values = std::mem::take(&mut g.values);
@@ -425,18 +416,8 @@ impl Evaluator<'_, '_> {
                 _ => limit < 1,
             };
             for (si, s) in input.iter().enumerate() {
-                let (v, h) = match s.points.get(cursors[si].0).filter(|p| p.t == ts) {
-                    Some(p) => {
-                        cursors[si].0 += 1;
-                        (p.v, None)
-                    }
-                    None => match s.histograms.get(cursors[si].1).filter(|p| p.t == ts) {
-                        Some(p) => {
-                            cursors[si].1 += 1;
-                            (0.0, Some(Arc::clone(&p.h)))
-                        }
-                        None => continue,
-                    },
+                let Some((v, h)) = point_at(s, &mut cursors[si], ts) else {
+                    continue;
                 };
                 if skip_step {
                     continue;

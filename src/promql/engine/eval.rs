@@ -51,6 +51,22 @@ pub(crate) fn sample_size(s: &Sample) -> usize {
     s.h.as_deref().map_or(1, hpoint_size)
 }
 
+/// The point `series` has at step `ts`, a float or a histogram, if any: `cursor`
+/// holds the next float and histogram indices and moves past what is returned.
+pub(crate) fn point_at(
+    series: &Series,
+    (c, hc): &mut (usize, usize),
+    ts: i64,
+) -> Option<(f64, Option<Arc<FloatHistogram>>)> {
+    if let Some(p) = series.points.get(*c).filter(|p| p.t == ts) {
+        *c += 1;
+        return Some((p.v, None));
+    }
+    let p = series.histograms.get(*hc).filter(|p| p.t == ts)?;
+    *hc += 1;
+    Some((0.0, Some(Arc::clone(&p.h))))
+}
+
 /// Appends a float or (when `h` is set) a histogram point at `t`.
 pub(crate) fn push_point(series: &mut Series, t: i64, v: f64, h: Option<Arc<FloatHistogram>>) {
     match h {
@@ -593,29 +609,13 @@ impl<'h, 's> Evaluator<'h, 's> {
                 v.clear();
                 origins[k].clear();
                 for (j, s) in m.iter().enumerate() {
-                    let (c, hc) = &mut cursors[k][j];
-                    if let Some(p) = s.points.get(*c)
-                        && p.t == ts
-                    {
-                        *c += 1;
+                    if let Some((value, h)) = point_at(s, &mut cursors[k][j], ts) {
                         origins[k].push(j);
                         v.push(Sample {
                             labels: s.labels.clone(),
                             t: ts,
-                            v: p.v,
-                            h: None,
-                            drop_name: s.drop_name,
-                        });
-                    } else if let Some(p) = s.histograms.get(*hc)
-                        && p.t == ts
-                    {
-                        *hc += 1;
-                        origins[k].push(j);
-                        v.push(Sample {
-                            labels: s.labels.clone(),
-                            t: ts,
-                            v: 0.0,
-                            h: Some(Arc::clone(&p.h)),
+                            v: value,
+                            h,
                             drop_name: s.drop_name,
                         });
                     }

@@ -19,7 +19,7 @@ use crate::promql::ast::{Expr, ExprKind, VectorSelector};
 use crate::tsdb::{Labels, METRIC_NAME, MatchType, Matcher, is_stale_nan};
 
 use super::call::unwrap_parens;
-use super::eval::{Evaluator, TOO_MANY_SAMPLES, hpoint_size, push_point};
+use super::eval::{Evaluator, TOO_MANY_SAMPLES, hpoint_size, point_at, push_point};
 use super::value::{EvalError, Series};
 
 const TARGET_INFO: &str = "target_info";
@@ -100,18 +100,8 @@ impl Evaluator<'_, '_> {
                 return Err(EvalError::execution("info sample should be float"));
             }
             for (j, s) in base.iter().enumerate() {
-                let (v, h) = match s.points.get(cursors[j].0).filter(|p| p.t == ts) {
-                    Some(p) => {
-                        cursors[j].0 += 1;
-                        (p.v, None)
-                    }
-                    None => match s.histograms.get(cursors[j].1).filter(|p| p.t == ts) {
-                        Some(p) => {
-                            cursors[j].1 += 1;
-                            (0.0, Some(p.h.clone()))
-                        }
-                        None => continue,
-                    },
+                let Some((v, h)) = point_at(s, &mut cursors[j], ts) else {
+                    continue;
                 };
                 let labels = if ignored[j] {
                     s.labels.clone()

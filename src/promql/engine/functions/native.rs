@@ -355,15 +355,29 @@ impl AggTracker {
 }
 
 fn sum_over_time(w: &Window<'_>, _: &[f64], ctx: &mut RangeCtx<'_, '_>) -> Out {
+    over_time(w, ctx, sum_histograms)
+}
+
+fn avg_over_time(w: &Window<'_>, _: &[f64], ctx: &mut RangeCtx<'_, '_>) -> Out {
+    over_time(w, ctx, average_histograms)
+}
+
+/// `sum_over_time` / `avg_over_time` of histograms: nothing (and a warning) when
+/// the window mixes floats in or exponential and custom buckets.
+fn over_time(
+    w: &Window<'_>,
+    ctx: &mut RangeCtx<'_, '_>,
+    combine: fn(&[HPoint], &mut AggTracker) -> Result<FloatHistogram, ()>,
+) -> Out {
     if !w.points.is_empty() {
         ctx.notes.mixed_floats_histograms(name(ctx), ctx.arg_span);
         return Ok(None);
     }
     let mut tracker = AggTracker::default();
-    let result = sum_histograms(w.histograms, &mut tracker);
+    let result = combine(w.histograms, &mut tracker);
     tracker.report(ctx);
     match result {
-        Ok(sum) => Ok(Some(RangeOut::Histogram(sum))),
+        Ok(h) => Ok(Some(RangeOut::Histogram(h))),
         Err(()) => {
             ctx.notes.mixed_exponential_custom(name(ctx), ctx.arg_span);
             Ok(None)
@@ -387,23 +401,6 @@ fn sum_histograms(hs: &[HPoint], tracker: &mut AggTracker) -> Result<FloatHistog
         tracker.reconciled |= outcome.nhcb_bounds_reconciled;
     }
     Ok(sum)
-}
-
-fn avg_over_time(w: &Window<'_>, _: &[f64], ctx: &mut RangeCtx<'_, '_>) -> Out {
-    if !w.points.is_empty() {
-        ctx.notes.mixed_floats_histograms(name(ctx), ctx.arg_span);
-        return Ok(None);
-    }
-    let mut tracker = AggTracker::default();
-    let result = average_histograms(w.histograms, &mut tracker);
-    tracker.report(ctx);
-    match result {
-        Ok(mean) => Ok(Some(RangeOut::Histogram(mean))),
-        Err(()) => {
-            ctx.notes.mixed_exponential_custom(name(ctx), ctx.arg_span);
-            Ok(None)
-        }
-    }
 }
 
 /// The mean of the histograms: a direct Kahan sum while it does not overflow,

@@ -4,20 +4,7 @@
 
 use std::cmp::Ordering;
 
-/// One step of Kahan-Neumaier summation (`kahansum.Inc`): adds `inc` to `sum` with
-/// compensation `c`; returns the new sum and compensation. The final value is
-/// `sum + c` (unless the sum overflowed).
-pub(crate) fn kahan_sum_inc(inc: f64, sum: f64, c: f64) -> (f64, f64) {
-    let t = sum + inc;
-    let c = if t.is_infinite() {
-        0.0
-    } else if sum.abs() >= inc.abs() {
-        c + ((sum - t) + inc)
-    } else {
-        c + ((inc - t) + sum)
-    };
-    (t, c)
-}
+pub(crate) use crate::kahan::inc as kahan_sum_inc;
 
 /// The mean of a stream of floats as the `avg` aggregation and `avg_over_time`
 /// compute it: a Kahan-compensated sum divided at the end, switching to an

@@ -18,6 +18,43 @@ let exporter;
 let exporterUrl;
 let browser;
 
+/** Protobuf by hand (client_model's field numbers): a length-delimited MetricFamily
+ * `nh`, a histogram with a native part (schema 0, buckets (0.5,1]:1 (1,2]:2). */
+function nativeHistogramProtobuf() {
+  const varint = (n) => {
+    const out = [];
+    do {
+      let b = n & 0x7f;
+      n = Math.floor(n / 128);
+      if (n > 0) b |= 0x80;
+      out.push(b);
+    } while (n > 0);
+    return out;
+  };
+  const zigzag = (n) => (n >= 0 ? 2 * n : -2 * n - 1);
+  const key = (field, wire) => varint(field * 8 + wire);
+  const bytes = (field, b) => [...key(field, 2), ...varint(b.length), ...b];
+  const double = (field, v) => {
+    const buf = Buffer.alloc(8);
+    buf.writeDoubleLE(v);
+    return [...key(field, 1), ...buf];
+  };
+  const span = bytes(12, [...key(1, 0), ...varint(zigzag(0)), ...key(2, 0), ...varint(2)]);
+  const histogram = [
+    ...key(1, 0), ...varint(3), // sample_count
+    ...double(2, 4.5), // sample_sum
+    ...key(5, 0), ...varint(zigzag(0)), // schema
+    ...double(6, 0.001), // zero_threshold
+    ...key(7, 0), ...varint(0), // zero_count
+    ...span, // positive_span {offset 0, length 2}
+    ...key(13, 0), ...varint(zigzag(1)), // positive_delta 1
+    ...key(13, 0), ...varint(zigzag(1)), // positive_delta +1 (count 2)
+  ];
+  const metric = bytes(7, histogram);
+  const family = [...bytes(1, [...Buffer.from("nh")]), ...key(3, 0), ...varint(4), ...bytes(4, metric)];
+  return Buffer.from([...varint(family.length), ...family]);
+}
+
 /** A stand-in exporter on another port (so another origin), with the cases the pane explains. */
 function startExporter() {
   return new Promise((resolve) => {
@@ -28,6 +65,9 @@ function startExporter() {
       } else if (req.url === "/om") {
         res.writeHead(200, { ...cors, "content-type": "application/openmetrics-text; version=1.0.0" })
           .end("# TYPE jobs counter\njobs_total 3\n# EOF\n");
+      } else if (req.url === "/pb") {
+        res.writeHead(200, { ...cors, "content-type": "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited" })
+          .end(nativeHistogramProtobuf());
       } else if (req.url === "/nocors") {
         res.writeHead(200, { "content-type": "text/plain" }).end(EXPOSITION);
       } else {
@@ -134,6 +174,11 @@ test("fetching a real /metrics endpoint, and explaining the failures", async () 
 
   assert.match(await fetchUrl(`${exporterUrl}/om`), /Fetched/);
   await summary(page, /OpenMetrics 1\.0: 1 families/);
+
+  // A server that sends protobuf: shown as OpenMetrics, the 2.0 draft for its native histogram.
+  assert.match(await fetchUrl(`${exporterUrl}/pb`), /protobuf format/);
+  assert.match(await page.inputValue('[data-testid="inspect-input"]'), /^nh \{count:3,sum:4\.5,schema:0,/m);
+  await summary(page, /OpenMetrics 2\.0 \(draft, native histograms\): 1 families, 1 samples, 0 errors/);
 
   const nocors = await fetchUrl(`${exporterUrl}/nocors`);
   assert.match(nocors, /Access-Control-Allow-Origin/);

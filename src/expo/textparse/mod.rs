@@ -146,6 +146,16 @@ pub fn detect_format(input: &[u8]) -> Format {
     }
 }
 
+/// Whether OpenMetrics `input` (in `format`, or detected) is to be read as the 2.0
+/// draft: it has a native-histogram sample (a value `{count:...}`), which 1.0 has
+/// no syntax for. A pasted text has no content type to say `version=2.0.0`.
+pub fn uses_openmetrics2_draft(input: &[u8], format: Option<Format>) -> bool {
+    format.unwrap_or_else(|| detect_format(input)) == Format::OpenMetrics
+        && input
+            .split(|&b| b == b'\n')
+            .any(|line| !line.starts_with(b"#") && line.windows(8).any(|w| w == b" {count:"))
+}
+
 /// Parses exposition text (bytes: invalid UTF-8 is reported, not assumed away).
 /// `Format::Protobuf` (never detected: pass it) goes to `expo::protobuf`'s decoder.
 pub fn parse(input: &[u8], options: ParseOptions) -> Parsed {

@@ -336,3 +336,22 @@ fn prefixes_and_byte_flips_of_valid_input_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_native_histogram_sample_marks_the_openmetrics_2_draft() {
+    let draft = b"# TYPE nh histogram\nnh {count:1,sum:1,schema:0,zero_threshold:0.001,zero_count:1}\n# EOF\n";
+    assert!(uses_openmetrics2_draft(draft, None));
+    assert!(!uses_openmetrics2_draft(draft, Some(Format::Text)));
+    let classic = b"# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_count 1\nh_sum 1\n# EOF\n";
+    assert!(!uses_openmetrics2_draft(classic, None));
+    // The draft parses it; 1.0 says the syntax is the draft's.
+    let parsed = parse_with_version(draft, ParseOptions::default(), OpenMetricsVersion::V2Draft);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert!(parsed.families[0].samples[0].native.is_some());
+    let v1 = parse(draft, ParseOptions::default());
+    assert!(
+        v1.errors.iter().any(|e| e.to_string().contains("2.0")),
+        "{:?}",
+        v1.errors
+    );
+}

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::expo::OpenMetricsVersion;
 use crate::expo::lint::{self, Problem};
 use crate::expo::textparse::{Format, ParseOptions, Parsed, Parser};
 use crate::expo::{MetricFamily, convert};
@@ -26,6 +27,8 @@ pub struct Analysis {
     pub doc: Arc<ParsedText>,
     pub problems: Vec<Problem>,
     pub elapsed_ms: f64,
+    /// Read as the OpenMetrics 2.0 draft (the text has its native-histogram samples).
+    pub draft: bool,
 }
 
 impl Analysis {
@@ -61,13 +64,20 @@ pub async fn analyse(
     let started = now_ms();
     mark("inspect-started");
     let bytes = text.as_bytes();
+    let draft = crate::expo::textparse::uses_openmetrics2_draft(bytes, format);
+    let version = if draft {
+        OpenMetricsVersion::V2Draft
+    } else {
+        OpenMetricsVersion::V1
+    };
     let mut parser = Parser::new(
         bytes,
         ParseOptions {
             format,
             strict: true,
         },
-    );
+    )
+    .openmetrics_version(version);
     let total = bytes.len().max(1) as f64;
     let report = |p: &Parser| {
         progress.try_set(Some(p.bytes_done() as f64 / total));
@@ -95,6 +105,7 @@ pub async fn analyse(
         doc,
         problems,
         elapsed_ms: now_ms() - started,
+        draft,
     })
 }
 

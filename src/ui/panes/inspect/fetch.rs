@@ -8,6 +8,8 @@ use wasm_bindgen::closure::Closure;
 use crate::expo::textparse::Format;
 
 /// What Prometheus sends when it scrapes: OpenMetrics preferred, text 0.0.4 accepted.
+// At most 128 bytes, or the browser sends a CORS preflight exporters do not answer
+// (so protobuf is not asked for; a server that sends it anyway is read).
 const ACCEPT: &str =
     "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
@@ -84,11 +86,18 @@ pub async fn fetch_metrics(url: &str, timeout_ms: u32) -> Result<Fetched, String
         ));
     }
     let content_type = response.headers().get("content-type").unwrap_or_default();
+    let format = Format::from_content_type(&content_type);
+    if format == Some(Format::Protobuf) {
+        let bytes = response
+            .binary()
+            .await
+            .map_err(|e| format!("The response could not be read: {e}"))?;
+        return protobuf_as_text(&bytes);
+    }
     let body = response
         .text()
         .await
         .map_err(|e| format!("The response could not be read as text: {e}"))?;
-    let format = Format::from_content_type(&content_type);
     let note = if content_type.is_empty() {
         Some("The server sent no Content-Type; the format was detected from the text.".to_string())
     } else if format.is_none() {
@@ -99,6 +108,39 @@ pub async fn fetch_metrics(url: &str, timeout_ms: u32) -> Result<Fetched, String
         None
     };
     Ok(Fetched { body, format, note })
+}
+
+/// A protobuf body shown as OpenMetrics text (the 2.0 draft when it holds native
+/// histograms, which 1.0 cannot write), so the pane can explain and lint it.
+fn protobuf_as_text(bytes: &[u8]) -> Result<Fetched, String> {
+    use crate::expo::encode::EncodeOptions;
+    use crate::expo::encode::openmetrics::encode_version;
+    use crate::expo::{OpenMetricsVersion, protobuf};
+    let families = protobuf::decode(bytes)
+        .map_err(|e| format!("The server sent the protobuf format, which does not decode: {e}"))?;
+    let native = families
+        .iter()
+        .any(|f| f.samples.iter().any(|s| s.native.is_some()));
+    let version = if native {
+        OpenMetricsVersion::V2Draft
+    } else {
+        OpenMetricsVersion::V1
+    };
+    let body = encode_version(&families, EncodeOptions::default(), version)
+        .map_err(|e| format!("The protobuf body decodes, but cannot be written as text: {e}"))?;
+    Ok(Fetched {
+        body,
+        format: Some(Format::OpenMetrics),
+        note: Some(format!(
+            "The server sent Prometheus's protobuf format ({} bytes); it is shown as OpenMetrics{}.",
+            bytes.len(),
+            if native {
+                " 2.0 (draft), whose text has native histograms"
+            } else {
+                ""
+            }
+        )),
+    })
 }
 
 /// The browser gives no detail for a failed request: it is either unreachable or

@@ -84,7 +84,11 @@ pub fn InspectResults(
             analysis.get().map(|a| {
             format!(
                 "{}: {} families, {} samples, {} error{}, {} lint problem{} ({} lines in {:.0} ms)",
-                a.parsed().format.name(),
+                if a.draft {
+                    "OpenMetrics 2.0 (draft, native histograms)"
+                } else {
+                    a.parsed().format.name()
+                },
                 a.parsed().families.len(),
                 a.sample_count(),
                 a.parsed().errors.len(),

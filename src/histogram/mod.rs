@@ -97,6 +97,7 @@ pub fn is_exponential_schema(schema: i32) -> bool {
 }
 
 mod convert;
+mod error;
 mod float;
 mod float_ops;
 mod generic;
@@ -107,6 +108,7 @@ pub mod notation;
 #[cfg(test)]
 mod tests;
 mod trim;
+mod validate;
 
 pub use convert::{AnyHistogram, convert_nhcb_to_classic, format_openmetrics_float};
 pub use float_ops::AddOutcome;

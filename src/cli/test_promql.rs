@@ -10,7 +10,8 @@ use crate::promql::promqltest::{FileReport, RunOptions, SkipReason, run_file};
 
 #[derive(clap::Args, Debug)]
 pub struct TestPromqlArgs {
-    /// Run evals that would be skipped for this reason (repeatable): start-timestamps.
+    /// Run evals that would be skipped for this reason (repeatable); every reason
+    /// runs by default today, so this only undoes a `--skip`.
     #[arg(long = "run-anyway", value_name = "REASON", value_parser = parse_reason)]
     run_anyway: Vec<SkipReason>,
     /// Skip evals needing a feature Prometheus keeps behind a feature flag although

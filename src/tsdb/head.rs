@@ -59,6 +59,9 @@ pub struct Head {
     pub(crate) series_bytes: usize,
     /// Samples older than this are out of bounds (raised by time retention).
     pub(crate) min_valid_t: i64,
+    /// Start timestamps of the samples given one (see `start_ts.rs`), kept
+    /// beside the chunks so that their encodings stay as they are.
+    pub(crate) start_timestamps: super::start_ts::StartTimestamps,
 }
 
 impl Default for Head {
@@ -84,6 +87,7 @@ impl Head {
             chunk_bytes: 0,
             series_bytes: 0,
             min_valid_t: i64::MIN,
+            start_timestamps: Default::default(),
         }
     }
 

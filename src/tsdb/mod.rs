@@ -30,6 +30,7 @@ pub mod matcher;
 mod postings;
 mod retention;
 mod series;
+mod start_ts;
 mod stats;
 
 pub use head::{Head, Options};

@@ -80,6 +80,9 @@ impl Evaluator<'_, '_> {
             let m = self.vector_selector(vs, true)?;
             return self.instant_call(call, func, args, vec![m], true);
         }
+        if func.name == "start_timestamp" {
+            return self.start_timestamp(&args[0]);
+        }
         match matrix_arg {
             Some(i) => self.range_call(func, args, i),
             None => {
@@ -90,6 +93,26 @@ impl Evaluator<'_, '_> {
                 self.instant_call(call, func, args, inputs, false)
             }
         }
+    }
+
+    /// `start_timestamp(v)`: the start timestamp (s; 0 when unknown) of each
+    /// selected sample; nothing for any other expression (its samples have none).
+    fn start_timestamp(&mut self, arg: &Expr) -> Result<Vec<Series>, EvalError> {
+        let ExprKind::Vector(vs) = &unwrap_parens(arg).kind else {
+            self.eval(arg)?;
+            return Ok(Vec::new());
+        };
+        let mut out = self.vector_selector(vs, true)?;
+        for s in &mut out {
+            let r = self.head.get(&s.labels);
+            for p in &mut s.points {
+                // The point holds its sample's time.
+                let st = r.map_or(0, |r| self.head.start_timestamp(r, p.v as i64));
+                p.v = st as f64 / 1000.0;
+            }
+            s.drop_name = true;
+        }
+        Ok(out)
     }
 
     fn instant_call(
@@ -284,8 +307,13 @@ impl Evaluator<'_, '_> {
         let hist_f = functions::histogram_range(func.name);
         let mut buf: Vec<Point> = Vec::new();
         let mut hbuf: Vec<HPoint> = Vec::new();
+        // Start timestamps reach these functions alone, and only from a selector.
+        let with_sts = matches!(func.name, "rate" | "increase" | "irate" | "resets");
+        let (mut sbuf, mut hsbuf): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new());
         for i in 0..input.source.len() {
             self.check_deadline()?;
+            sbuf.clear();
+            hsbuf.clear();
             let (labels, samples, hsamples): (&Labels, &[Point], &[HPoint]) = match &input.source {
                 RangeSource::Selector {
                     series,
@@ -309,6 +337,11 @@ impl Evaluator<'_, '_> {
                             .map(|(t, h)| HPoint { t, h: Arc::new(h) }),
                     );
                     self.samples_read += (buf.len() + hbuf.len()) as u64;
+                    if with_sts && self.head.has_start_timestamps(*r) {
+                        let st = |t| self.head.start_timestamp(*r, t);
+                        sbuf.extend(buf.iter().map(|p| st(p.t)));
+                        hsbuf.extend(hbuf.iter().map(|p| st(p.t)));
+                    }
                     (labels, &buf, &hbuf)
                 }
                 RangeSource::Computed(series) => {
@@ -362,6 +395,8 @@ impl Evaluator<'_, '_> {
                     end,
                     extended: input.extended,
                     prometheus2: self.prometheus2,
+                    point_sts: sbuf.get(lo..hi).unwrap_or(&[]),
+                    histogram_sts: hsbuf.get(hlo..hhi).unwrap_or(&[]),
                 };
                 let mut ctx = RangeCtx {
                     ts,

@@ -119,6 +119,15 @@ impl Notes<'_> {
         );
     }
 
+    /// A start timestamp before the previous sample (and not its start).
+    pub fn start_time_overlap(&mut self, metric_name: &str, span: Span) {
+        let m = format!(
+            "sample has start time that overlaps with previous sample timestamp for metric {}",
+            quoted(metric_name)
+        );
+        self.warn(m, span);
+    }
+
     pub fn histogram_not_counter(&mut self, metric_name: &str, span: Span) {
         let m = format!(
             "this native histogram metric is not a counter: {}",

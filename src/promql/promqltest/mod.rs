@@ -17,6 +17,7 @@ mod nhcb;
 pub mod runner;
 pub mod series;
 pub mod skip;
+mod start_ts;
 
 use std::fmt;
 
@@ -63,7 +64,8 @@ pub struct SeriesLine {
     pub native_histogram: bool,
     /// With `native_histogram`: the histogram points, one per value.
     pub histograms: Vec<Option<series::HistogramPoint>>,
-    /// `series@st`: start timestamps for the series, not samples (not expanded).
+    /// `series@st`: start-timestamp offsets for the next line's samples, in
+    /// `values_text` (expanded when loading, see `start_ts.rs`).
     pub start_timestamps: bool,
     /// The values as written.
     pub values_text: String,
@@ -662,7 +664,8 @@ impl std::error::Error for LoadError {}
 
 /// Appends a load block's samples: the first value at t=0, each next one a step
 /// later; missing points skipped; `stale` as the stale marker; `{{...}}` as float
-/// histograms. `@st` lines are skipped; when a series is written twice, the later
+/// histograms, each with the start timestamp of a preceding `@st` line (its offset
+/// plus the sample's time); when a series is written twice, the later
 /// line wins (as upstream). `load_with_nhcb` also appends the native histograms
 /// built from classic ones (nothing is appended if that fails). Returns the number
 /// of samples appended.
@@ -674,20 +677,22 @@ pub fn load_into(load: &LoadCommand, head: &mut Head) -> Result<usize, LoadError
                 .iter()
                 .any(|later| later.labels == s.labels && !later.start_timestamps)
     });
-    let stored = stored.map(|(_, s)| s);
     let nhcb = if load.with_nhcb {
-        nhcb::convert(load, stored.clone())?
+        nhcb::convert(load, stored.clone().map(|(_, s)| s))?
     } else {
         Vec::new()
     };
     let mut n = 0;
-    for s in stored {
+    for (k, s) in stored {
+        let sts = start_timestamps_for(load, k)?;
         let (r, _) = head.get_or_create(&s.labels);
         for (i, v) in s.values.iter().enumerate() {
             let t = (i as i64).saturating_mul(load.step_ms);
+            // Upstream's `AppenderV2`: ST = t + offset, 0 (unknown) when omitted.
+            let st = sts.get(i).copied().flatten().map_or(0, |o| t + o);
             let appended = match (*v, s.histograms.get(i).and_then(Option::as_ref)) {
-                (Some(v), _) => head.append(r, t, v),
-                (None, Some((h, _))) => head.append_float_histogram(r, t, h),
+                (Some(v), _) => head.append_with_st(r, t, v, st),
+                (None, Some((h, _))) => head.append_float_histogram_with_st(r, t, h, st),
                 (None, None) => continue,
             };
             appended.map_err(|e| LoadError {
@@ -709,6 +714,36 @@ pub fn load_into(load: &LoadCommand, head: &mut Head) -> Result<usize, LoadError
         }
     }
     Ok(n)
+}
+
+/// The start-timestamp offsets of the `@st` line right before series line `k`
+/// (empty without one); upstream's checks on that pairing as load errors.
+fn start_timestamps_for(load: &LoadCommand, k: usize) -> Result<Vec<Option<i64>>, LoadError> {
+    let Some(st) = k.checked_sub(1).map(|j| &load.series[j]) else {
+        return Ok(Vec::new());
+    };
+    if !st.start_timestamps {
+        return Ok(Vec::new());
+    }
+    let fail = |message: String| LoadError {
+        line: st.line,
+        message,
+    };
+    if st.labels != load.series[k].labels {
+        return Err(fail(
+            "@st metric does not match the following sample line metric".into(),
+        ));
+    }
+    let offsets = start_ts::parse_st_sequence(&st.values_text)
+        .map_err(|e| fail(format!("invalid @st sequence: {e}")))?;
+    if offsets.len() != load.series[k].values.len() {
+        return Err(fail(format!(
+            "@st line has {} values but sample line has {}",
+            offsets.len(),
+            load.series[k].values.len()
+        )));
+    }
+    Ok(offsets)
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use super::at_modifier::{at_modifier_cases, uses_query_context_functions};
 use super::compare::{
     Expected, assert_matrix_sorted, check_annotations, check_expected_failure, describe_value,
 };
-use super::skip::{SkipReason, UnloadedData, skip_reason};
+use super::skip::{SkipReason, skip_reason};
 use super::{Command, EvalCommand, EvalKind, Expectation, load_into, parse_file};
 
 /// How to run a file.
@@ -154,21 +154,16 @@ pub fn run_file(text: &str, opts: &RunOptions) -> FileReport {
 pub fn run_commands(cmds: &[Command], opts: &RunOptions) -> FileReport {
     let mut report = FileReport::default();
     let mut head = Head::default();
-    let mut unloaded = UnloadedData::default();
     for cmd in cmds {
         match cmd {
-            Command::Clear { .. } => {
-                head = Head::default();
-                unloaded = UnloadedData::default();
-            }
+            Command::Clear { .. } => head = Head::default(),
             Command::Load(load) => {
-                unloaded.note(load);
                 if let Err(e) = load_into(load, &mut head) {
                     report.fail(load.line, "load".into(), format!("cannot load: {e}"));
                 }
             }
             Command::Eval(eval) => {
-                if let Some(reason) = skip_reason(eval, &unloaded, &opts.run_anyway) {
+                if let Some(reason) = skip_reason(eval, &opts.run_anyway) {
                     report.skipped += 1;
                     *report.skipped_by.entry(reason).or_default() += 1;
                     continue;

@@ -1,14 +1,12 @@
-//! Which evals the runner skips, and why: those needing a feature promplay does not
-//! build (start timestamps), and on request the experimental syntax promplay has
-//! (to count the stable subset). Each eval is judged on its own: its syntax tree, its expected output,
-//! and whether its selectors could reach a series whose data we cannot load.
+//! Which evals the runner skips, and why: on request, those using the experimental
+//! syntax promplay has (to count the stable subset). Each eval is judged on its own
+//! syntax tree.
 
 use std::fmt;
 
-use crate::promql::ast::{Dur, Expr, ExprKind, VectorSelector};
-use crate::tsdb::{Labels, Matcher};
+use crate::promql::ast::{Dur, Expr, ExprKind};
 
-use super::{EvalCommand, LoadCommand};
+use super::EvalCommand;
 
 /// Why an eval was not run. The order is the order of precedence when several apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,17 +19,14 @@ pub enum SkipReason {
     FillModifiers,
     /// Duration arithmetic (`[1h/2]`, `offset (2*1m)`, `[step()]`).
     DurationExpressions,
-    /// The eval could select a series with `@st` start timestamps.
-    StartTimestamps,
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 5] = [
+    pub const ALL: [SkipReason; 4] = [
         SkipReason::ExperimentalFunctions,
         SkipReason::ExtendedRangeSelectors,
         SkipReason::FillModifiers,
         SkipReason::DurationExpressions,
-        SkipReason::StartTimestamps,
     ];
 
     /// Features promplay's engine has although Prometheus keeps them behind feature
@@ -51,7 +46,6 @@ impl SkipReason {
             SkipReason::ExtendedRangeSelectors => "extended-range-selectors",
             SkipReason::FillModifiers => "fill-modifiers",
             SkipReason::DurationExpressions => "duration-expressions",
-            SkipReason::StartTimestamps => "start-timestamps",
         }
     }
 
@@ -66,39 +60,14 @@ impl fmt::Display for SkipReason {
     }
 }
 
-/// Series loaded (since the last `clear`) whose data the store does not hold as
-/// upstream's does, by the feature they need.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct UnloadedData {
-    start_timestamps: Vec<Labels>,
-}
-
-impl UnloadedData {
-    /// Notes the series of a load block that need a feature we lack.
-    pub(crate) fn note(&mut self, load: &LoadCommand) {
-        for s in &load.series {
-            if s.start_timestamps {
-                self.start_timestamps.push(s.labels.clone());
-            }
-        }
-    }
-}
-
 /// The first reason (in `SkipReason` order) not in `run_anyway` that applies to `eval`.
-pub(crate) fn skip_reason(
-    eval: &EvalCommand,
-    unloaded: &UnloadedData,
-    run_anyway: &[SkipReason],
-) -> Option<SkipReason> {
-    let expr = eval.expr.as_ref().ok();
-    let selects = |set: &[Labels]| expr.is_some_and(|e| may_select_any(e, set));
+pub(crate) fn skip_reason(eval: &EvalCommand, run_anyway: &[SkipReason]) -> Option<SkipReason> {
+    let expr = eval.expr.as_ref().ok()?;
+    let found = experimental_syntax(expr);
     SkipReason::ALL
         .into_iter()
         .filter(|r| !run_anyway.contains(r))
-        .find(|&r| match r {
-            SkipReason::StartTimestamps => selects(&unloaded.start_timestamps),
-            syntax => expr.is_some_and(|e| experimental_syntax(e).contains(&syntax)),
-        })
+        .find(|r| found.contains(r))
 }
 
 /// Visits every node of the tree, including the expressions inside durations.
@@ -184,32 +153,6 @@ pub fn experimental_syntax(e: &Expr) -> Vec<SkipReason> {
     found
 }
 
-/// Whether some vector selector in `e` matches one of `series` (every matcher true
-/// of the series' labels, a missing label being ""). A query whose selectors reach
-/// none of them cannot see their data, so its result does not depend on it.
-fn may_select_any(e: &Expr, series: &[Labels]) -> bool {
-    if series.is_empty() {
-        return false;
-    }
-    let mut hit = false;
-    walk(e, &mut |node| {
-        if let ExprKind::Vector(vs) = &node.kind
-            && !hit
-        {
-            hit = series.iter().any(|l| selects(vs, l));
-        }
-    });
-    hit
-}
-
-fn selects(vs: &VectorSelector, labels: &Labels) -> bool {
-    vs.matchers.iter().all(|m| {
-        // A matcher that does not compile fails the query anyway: nothing selected.
-        Matcher::new(m.op, &m.name, &m.value)
-            .is_ok_and(|matcher| matcher.matches(labels.get(&m.name).unwrap_or("")))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,13 +160,10 @@ mod tests {
 
     fn reason(file: &str) -> Option<SkipReason> {
         let cmds = parse_file(file).unwrap();
-        let mut unloaded = UnloadedData::default();
         let mut last = None;
         for c in &cmds {
-            match c {
-                Command::Load(l) => unloaded.note(l),
-                Command::Clear { .. } => unloaded = UnloadedData::default(),
-                Command::Eval(e) => last = skip_reason(e, &unloaded, &[]),
+            if let Command::Eval(e) = c {
+                last = skip_reason(e, &[]);
             }
         }
         last
@@ -267,13 +207,9 @@ mod tests {
     }
 
     #[test]
-    fn start_timestamps_are_a_reason_type_labels_not() {
-        let st = "load 1m\n  c{t=\"a\"}@st -1mx2\n  c{t=\"a\"} 1 2 3\n  d 1\n\n";
-        assert_eq!(
-            reason(&format!("{st}eval instant at 1m c\n")),
-            Some(SkipReason::StartTimestamps)
-        );
-        assert_eq!(reason(&format!("{st}eval instant at 1m d\n")), None);
+    fn start_timestamps_and_type_labels_are_no_reason_to_skip() {
+        let st = "load 1m\n  c{t=\"a\"}@st -1mx2\n  c{t=\"a\"} 1 2 3\n\n";
+        assert_eq!(reason(&format!("{st}eval instant at 1m c\n")), None);
         // Type-and-unit labels run: the engine drops them with the name.
         let typed = "load 1m\n  m{__type__=\"counter\"} 1\n  n 1\n\n";
         assert_eq!(reason(&format!("{typed}eval instant at 1m -m\n")), None);
@@ -283,14 +219,7 @@ mod tests {
     fn run_anyway_lifts_one_reason_only() {
         let cmds = parse_file("eval instant at 0 sort_by_label(x, \"a\")\n").unwrap();
         let Command::Eval(e) = &cmds[0] else { panic!() };
-        let none = UnloadedData::default();
-        assert_eq!(
-            skip_reason(e, &none, &[]),
-            Some(SkipReason::ExperimentalFunctions)
-        );
-        assert_eq!(
-            skip_reason(e, &none, &[SkipReason::ExperimentalFunctions]),
-            None
-        );
+        assert_eq!(skip_reason(e, &[]), Some(SkipReason::ExperimentalFunctions));
+        assert_eq!(skip_reason(e, &[SkipReason::ExperimentalFunctions]), None);
     }
 }

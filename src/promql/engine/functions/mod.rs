@@ -54,6 +54,11 @@ pub(crate) struct Window<'a> {
     pub extended: Option<Extended>,
     /// Extrapolate as Prometheus 2 did (`Options::prometheus2`).
     pub prometheus2: bool,
+    /// Start timestamps aligned with `points` (`0`: unknown), or empty: only
+    /// `rate`/`increase`/`irate`/`resets` over a selector get them (as upstream).
+    pub point_sts: &'a [i64],
+    /// Start timestamps aligned with `histograms`, or empty.
+    pub histogram_sts: &'a [i64],
 }
 
 /// What a range function may need besides its window.

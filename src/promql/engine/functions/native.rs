@@ -9,7 +9,7 @@ use crate::histogram::{CounterResetHint, FloatHistogram};
 use crate::promql::ast::Extended;
 use crate::promql::engine::notes::HistogramOp;
 
-use super::range::extrapolation_factor;
+use super::range::{extrapolation_factor, first_st_in_window, st_at, st_overlap, st_reset};
 use super::{EvalError, HPoint, HistRangeFn, RangeCtx, RangeOut, Window};
 
 type Out = Result<Option<RangeOut>, EvalError>;
@@ -59,9 +59,11 @@ pub(super) fn add_noted(
 }
 
 /// `histogramRate`: the increase from the first to the last histogram, counter
-/// resets corrected when `is_counter`, as a gauge histogram.
+/// resets corrected when `is_counter` (by start timestamps `sts` too), as a
+/// gauge histogram.
 fn histogram_increase(
     points: &[HPoint],
+    sts: &[i64],
     is_counter: bool,
     ctx: &mut RangeCtx<'_, '_>,
 ) -> Option<FloatHistogram> {
@@ -75,7 +77,15 @@ fn histogram_increase(
         ctx.notes.histogram_not_counter(name(ctx), ctx.arg_span);
     }
     // A reset between the first two samples: the first does not matter (nor its layout).
-    if is_counter && points[1].h.detect_reset(&prev) {
+    let st_reset_at = |i: usize| {
+        st_reset(
+            st_at(sts, i - 1),
+            points[i - 1].t,
+            st_at(sts, i),
+            points[i].t,
+        )
+    };
+    if is_counter && (st_reset_at(1) || points[1].h.detect_reset(&prev)) {
         let second = &points[1].h;
         prev = FloatHistogram {
             schema: second.schema,
@@ -117,8 +127,13 @@ fn histogram_increase(
     }
     if is_counter {
         let mut prev: &FloatHistogram = &prev;
-        for p in &points[1..] {
-            if p.h.detect_reset(prev) && !add_noted(&mut h, prev, ctx) {
+        let mut overlap = false;
+        for (i, p) in points.iter().enumerate().skip(1) {
+            if !overlap && st_overlap(st_at(sts, i - 1), points[i - 1].t, st_at(sts, i)) {
+                overlap = true;
+                ctx.notes.start_time_overlap(name(ctx), ctx.arg_span);
+            }
+            if (st_reset_at(i) || p.h.detect_reset(prev)) && !add_noted(&mut h, prev, ctx) {
                 return None;
             }
             prev = &p.h;
@@ -149,12 +164,29 @@ fn extrapolated(
         return Ok(h.map(RangeOut::Histogram));
     }
     let hs = w.histograms;
-    if hs.len() < 2 {
-        return Ok(None);
-    }
-    let Some(mut h) = histogram_increase(hs, is_counter, ctx) else {
+    let Some(first) = hs.first() else {
         return Ok(None);
     };
+    // A single sample gives an increase only from its start timestamp.
+    let st_start = first_st_in_window(w, w.histogram_sts, first.t, is_counter);
+    let mut h = match (hs.len() > 1, st_start) {
+        (true, _) => {
+            let Some(h) = histogram_increase(hs, w.histogram_sts, is_counter, ctx) else {
+                return Ok(None);
+            };
+            h
+        }
+        (false, Some(_)) => FloatHistogram::default(),
+        (false, None) => return Ok(None),
+    };
+    if st_start.is_some() {
+        // Counted from zero at the start timestamp.
+        if hs.len() == 1 {
+            h = (*first.h).clone();
+        } else if !add_noted(&mut h, &first.h, ctx) {
+            return Ok(None);
+        }
+    }
     let first_count = hs[0].h.count;
     let result_count = h.count;
     let factor = extrapolation_factor(
@@ -162,6 +194,7 @@ fn extrapolated(
         (hs[0].t, hs[hs.len() - 1].t),
         hs.len() - 1,
         is_counter,
+        st_start,
         |sampled| {
             // Prometheus 2 did not extrapolate histograms towards zero.
             (result_count > 0.0 && first_count >= 0.0 && !w.prometheus2)
@@ -195,7 +228,7 @@ enum Either<'a> {
 /// The window's samples of both kinds in time order, from an anchored window's
 /// anchor (`pickFirstSampleIndices`); `None` when an anchored window has no
 /// sample after its start.
-fn merged<'a>(w: &Window<'a>) -> Option<Vec<(i64, Either<'a>)>> {
+fn merged<'a>(w: &Window<'a>) -> Option<Vec<(i64, Either<'a>, i64)>> {
     let (mut i, mut j) = (0, 0);
     if w.extended == Some(Extended::Anchored) {
         let last_f = w.points.partition_point(|p| p.t <= w.start) as isize - 1;
@@ -214,10 +247,12 @@ fn merged<'a>(w: &Window<'a>) -> Option<Vec<(i64, Either<'a>)>> {
     let mut out = Vec::with_capacity(w.points.len() + w.histograms.len());
     while i < w.points.len() || j < w.histograms.len() {
         if j >= w.histograms.len() || (i < w.points.len() && w.points[i].t < w.histograms[j].t) {
-            out.push((w.points[i].t, Either::Float(w.points[i].v)));
+            let st = st_at(w.point_sts, i);
+            out.push((w.points[i].t, Either::Float(w.points[i].v), st));
             i += 1;
         } else {
-            out.push((w.histograms[j].t, Either::Histogram(&w.histograms[j].h)));
+            let st = st_at(w.histogram_sts, j);
+            out.push((w.histograms[j].t, Either::Histogram(&w.histograms[j].h), st));
             j += 1;
         }
     }
@@ -230,10 +265,13 @@ fn resets(w: &Window<'_>, _: &[f64], _: &mut RangeCtx<'_, '_>) -> Out {
     };
     let n = samples
         .windows(2)
-        .filter(|p| match (p[0].1, p[1].1) {
-            (Either::Float(a), Either::Float(b)) => b < a,
-            (Either::Histogram(a), Either::Histogram(b)) => b.detect_reset(a),
-            _ => true,
+        .filter(|p| {
+            let st = st_reset(p[0].2, p[0].0, p[1].2, p[1].0);
+            match (p[0].1, p[1].1) {
+                (Either::Float(a), Either::Float(b)) => b < a || st,
+                (Either::Histogram(a), Either::Histogram(b)) => st || b.detect_reset(a),
+                _ => true,
+            }
         })
         .count();
     Ok(Some(RangeOut::Float(n as f64)))
@@ -259,23 +297,20 @@ fn instant_value(w: &Window<'_>, ctx: &mut RangeCtx<'_, '_>, is_rate: bool) -> O
     if w.points.len() + w.histograms.len() < 2 {
         return Ok(None);
     }
-    let mut last_two: Vec<(i64, Either<'_>)> = w
-        .points
-        .iter()
-        .rev()
-        .take(2)
-        .map(|p| (p.t, Either::Float(p.v)))
-        .chain(
-            w.histograms
-                .iter()
-                .rev()
-                .take(2)
-                .map(|p| (p.t, Either::Histogram(&p.h))),
-        )
+    let (np, nh) = (w.points.len(), w.histograms.len());
+    let mut last_two: Vec<(i64, Either<'_>, i64)> = (np.saturating_sub(2)..np)
+        .map(|i| {
+            let p = &w.points[i];
+            (p.t, Either::Float(p.v), st_at(w.point_sts, i))
+        })
+        .chain((nh.saturating_sub(2)..nh).map(|i| {
+            let p = &w.histograms[i];
+            (p.t, Either::Histogram(&p.h), st_at(w.histogram_sts, i))
+        }))
         .collect();
     // Floats first at equal times, as upstream orders them.
-    last_two.sort_by_key(|(t, e)| (*t, matches!(e, Either::Histogram(_))));
-    let [.., (t0, s0), (t1, s1)] = last_two[..] else {
+    last_two.sort_by_key(|(t, e, _)| (*t, matches!(e, Either::Histogram(_))));
+    let [.., (t0, s0, st0), (t1, s1, st1)] = last_two[..] else {
         return Ok(None);
     };
     let interval = t1 - t0;
@@ -294,7 +329,7 @@ fn instant_value(w: &Window<'_>, ctx: &mut RangeCtx<'_, '_>, is_rate: bool) -> O
     if !is_rate && (!gauge(h1) || !gauge(h0)) {
         ctx.notes.histogram_not_gauge(name(ctx), ctx.arg_span);
     }
-    if !is_rate || !h1.detect_reset(h0) {
+    if !is_rate || !(st_reset(st0, t0, st1, t1) || h1.detect_reset(h0)) {
         match h.sub(h0) {
             Ok(outcome) => {
                 if outcome.nhcb_bounds_reconciled {

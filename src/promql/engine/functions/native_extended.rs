@@ -289,6 +289,8 @@ mod tests {
             end: end * 1000,
             extended: Some(ext),
             prometheus2: false,
+            point_sts: &[],
+            histogram_sts: &[],
         };
         let (r, notes) = with_range_ctx("increase(m[1m])", Some("m"), end * 1000, |ctx| {
             extended_rate(&w, ctx, is_counter, false)

@@ -115,6 +115,8 @@ mod tests {
             end: 10_000 * vals.len() as i64,
             extended: None,
             prometheus2: false,
+            point_sts: &[],
+            histogram_sts: &[],
         };
         with_range_ctx("x", None, w.end, |ctx| f(&w, params, ctx))
             .0
@@ -181,6 +183,8 @@ mod tests {
             end: 20_000,
             extended: None,
             prometheus2: false,
+            point_sts: &[],
+            histogram_sts: &[],
         };
         let (r, notes) = super::super::tests::with_range_ctx_args(q, args, |ctx| {
             quantile_over_time(&w, &[-1.0], ctx)

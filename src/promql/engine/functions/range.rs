@@ -16,35 +16,90 @@ fn duration_seconds(ms: i64) -> f64 {
 }
 
 /// `extrapolatedRate`: the increase over the window, extrapolated towards its
-/// boundaries, with counter resets corrected when `is_counter`, per second when
-/// `is_rate`.
-fn extrapolated_rate(w: &Window<'_>, is_counter: bool, is_rate: bool) -> Option<f64> {
+/// boundaries, with counter resets corrected when `is_counter` (by start
+/// timestamps too), per second when `is_rate`. A first sample whose start
+/// timestamp lies inside the window counts from zero at that time instead.
+fn extrapolated_rate(
+    w: &Window<'_>,
+    is_counter: bool,
+    is_rate: bool,
+    ctx: &mut RangeCtx<'_, '_>,
+) -> Option<f64> {
     if let Some(ext) = w.extended {
         let smoothed = ext == Extended::Smoothed;
         return extended_rate(w.points, w.start, w.end, smoothed, is_counter, is_rate);
     }
     let s = w.points;
-    if s.len() < 2 {
-        return None;
-    }
-    let (first, last) = (s[0], s[s.len() - 1]);
+    let (&first, &last) = (s.first()?, s.last()?);
     let mut result = last.v - first.v;
+    let sts = w.point_sts;
     if is_counter {
-        for p in s.windows(2) {
-            if p[1].v < p[0].v {
+        let mut overlap = false;
+        for (i, p) in s.windows(2).enumerate() {
+            let (prev_st, st) = (st_at(sts, i), st_at(sts, i + 1));
+            if !overlap && st_overlap(prev_st, p[0].t, st) {
+                overlap = true;
+                ctx.notes
+                    .start_time_overlap(ctx.metric_name.unwrap_or(""), ctx.arg_span);
+            }
+            if p[1].v < p[0].v || st_reset(prev_st, p[0].t, st, p[1].t) {
                 result += p[0].v;
             }
         }
+    }
+    let st_start = first_st_in_window(w, sts, first.t, is_counter);
+    if st_start.is_some() {
+        result += first.v;
+    } else if s.len() < 2 {
+        return None;
     }
     let factor = extrapolation_factor(
         w,
         (first.t, last.t),
         s.len() - 1,
         is_counter,
+        st_start,
         |sampled| (result > 0.0 && first.v >= 0.0).then(|| sampled * (first.v / result)),
         is_rate,
     );
     Some(result * factor)
+}
+
+/// Start timestamp `i` of a window's (`0`: unknown, or none given).
+pub(super) fn st_at(sts: &[i64], i: usize) -> i64 {
+    sts.get(i).copied().unwrap_or(0)
+}
+
+/// `isStartTimestampReset`: the current sample's start timestamp says its counter
+/// restarted after the previous sample (a delta, or a cumulative counter's reset).
+pub(super) fn st_reset(prev_st: i64, prev_t: i64, st: i64, t: i64) -> bool {
+    if st == 0 || st >= t || st < prev_t {
+        return false;
+    }
+    if st > prev_t {
+        return true;
+    }
+    // ST == previous T: a delta if the previous ST was known, else a cumulative
+    // counter with an unknown start (and an invalid previous ST counts as unknown).
+    prev_st <= prev_t && prev_st != 0 && prev_st != prev_t
+}
+
+/// `checkStartTimeOverlap`: a start timestamp before the previous sample that is
+/// not the previous one's start.
+pub(super) fn st_overlap(prev_st: i64, prev_t: i64, st: i64) -> bool {
+    st != 0 && st < prev_t && st != prev_st
+}
+
+/// The first sample's start timestamp when, for a counter, it lies inside the
+/// window (after its exclusive start, before the sample).
+pub(super) fn first_st_in_window(
+    w: &Window<'_>,
+    sts: &[i64],
+    first_t: i64,
+    is_counter: bool,
+) -> Option<i64> {
+    let st = st_at(sts, 0);
+    (is_counter && st != 0 && st > w.start && st < first_t).then_some(st)
 }
 
 /// The factor `extrapolatedRate` scales an increase by: from the samples at
@@ -56,16 +111,25 @@ pub(super) fn extrapolation_factor(
     (first_t, last_t): (i64, i64),
     gaps: usize,
     is_counter: bool,
+    st_start: Option<i64>,
     to_zero: impl FnOnce(f64) -> Option<f64>,
     is_rate: bool,
 ) -> f64 {
     let mut to_start = (first_t - w.start) as f64 / 1000.0;
     let mut to_end = (w.end - last_t) as f64 / 1000.0;
-    let sampled = (last_t - first_t) as f64 / 1000.0;
-    let average = sampled / gaps as f64;
+    let mut sampled = (last_t - first_t) as f64 / 1000.0;
+    let average = if gaps > 0 { sampled / gaps as f64 } else { 0.0 };
     let threshold = average * 1.1;
-    let to_zero = if is_counter { to_zero(sampled) } else { None };
-    if w.prometheus2 {
+    let to_zero = if is_counter && st_start.is_none() {
+        to_zero(sampled)
+    } else {
+        None
+    };
+    if let Some(st) = st_start {
+        // From zero at the start timestamp: no extrapolation to the left.
+        to_start = 0.0;
+        sampled = (last_t - st) as f64 / 1000.0;
+    } else if w.prometheus2 {
         // Prometheus 2: towards the zero point first, then the threshold.
         if let Some(z) = to_zero.filter(|z| *z < to_start) {
             to_start = z;
@@ -84,7 +148,11 @@ pub(super) fn extrapolation_factor(
     if to_end >= threshold {
         to_end = average / 2.0;
     }
-    let mut factor = (sampled + to_start + to_end) / sampled;
+    let mut factor = if sampled != 0.0 {
+        (sampled + to_start + to_end) / sampled
+    } else {
+        1.0
+    };
     if is_rate {
         factor /= duration_seconds(w.end - w.start);
     }
@@ -113,7 +181,7 @@ fn check_counter_name(ctx: &mut RangeCtx<'_, '_>) {
 }
 
 pub(super) fn rate(w: &Window<'_>, _: &[f64], ctx: &mut RangeCtx<'_, '_>) -> Out {
-    let r = extrapolated_rate(w, true, true);
+    let r = extrapolated_rate(w, true, true, ctx);
     if r.is_some() {
         check_counter_name(ctx);
     }
@@ -121,15 +189,15 @@ pub(super) fn rate(w: &Window<'_>, _: &[f64], ctx: &mut RangeCtx<'_, '_>) -> Out
 }
 
 pub(super) fn increase(w: &Window<'_>, _: &[f64], ctx: &mut RangeCtx<'_, '_>) -> Out {
-    let r = extrapolated_rate(w, true, false);
+    let r = extrapolated_rate(w, true, false, ctx);
     if r.is_some() {
         check_counter_name(ctx);
     }
     Ok(r)
 }
 
-pub(super) fn delta(w: &Window<'_>, _: &[f64], _: &mut RangeCtx<'_, '_>) -> Out {
-    Ok(extrapolated_rate(w, false, false))
+pub(super) fn delta(w: &Window<'_>, _: &[f64], ctx: &mut RangeCtx<'_, '_>) -> Out {
+    Ok(extrapolated_rate(w, false, false, ctx))
 }
 
 /// `instantValue`: from the last two samples.
@@ -141,12 +209,11 @@ fn instant_value(w: &Window<'_>, is_rate: bool) -> Option<f64> {
     if interval == 0 {
         return None;
     }
-    // A counter reset (`b < a`) keeps the last value for `irate`.
-    let mut v = if !is_rate || b.v >= a.v || b.v.is_nan() || a.v.is_nan() {
-        b.v - a.v
-    } else {
-        b.v
-    };
+    let n = w.points.len();
+    let (sa, sb) = (st_at(w.point_sts, n - 2), st_at(w.point_sts, n - 1));
+    let reset = b.v < a.v || st_reset(sa, a.t, sb, b.t);
+    // A counter reset keeps the last value for `irate`.
+    let mut v = if !is_rate || !reset { b.v - a.v } else { b.v };
     if is_rate {
         v /= interval as f64 / 1000.0;
     }
@@ -224,7 +291,18 @@ pub(super) fn resets(w: &Window<'_>, _: &[f64], _: &mut RangeCtx<'_, '_>) -> Out
     let Some(points) = anchored_points(w).filter(|p| !p.is_empty()) else {
         return Ok(None);
     };
-    let n = points.windows(2).filter(|p| p[1].v < p[0].v).count();
+    // Start timestamps line up with the window's points unless anchored.
+    let sts = if points.len() == w.points.len() {
+        w.point_sts
+    } else {
+        &[]
+    };
+    let n = (1..points.len())
+        .filter(|&i| {
+            let (a, b) = (points[i - 1], points[i]);
+            b.v < a.v || st_reset(st_at(sts, i - 1), a.t, st_at(sts, i), b.t)
+        })
+        .count();
     Ok(Some(n as f64))
 }
 
@@ -296,6 +374,8 @@ mod tests {
             end,
             extended: None,
             prometheus2: false,
+            point_sts: &[],
+            histogram_sts: &[],
         };
         with_range_ctx("x", Some("x_total"), end, |ctx| f(&w, params, ctx))
             .0
@@ -344,6 +424,8 @@ mod tests {
             end: 120_000,
             extended: None,
             prometheus2: false,
+            point_sts: &[],
+            histogram_sts: &[],
         };
         let (_, notes) =
             with_range_ctx("rate(x[2m])", Some("x"), 120_000, |ctx| rate(&w, &[], ctx));
@@ -393,6 +475,8 @@ mod tests {
             end: 3_000_000,
             extended: None,
             prometheus2: false,
+            point_sts: &[],
+            histogram_sts: &[],
         };
         let r = with_range_ctx("x", None, 4_200_000, |ctx| {
             predict_linear(&w, &[3600.0], ctx)
@@ -441,6 +525,8 @@ mod tests {
             end: 1,
             extended: None,
             prometheus2: false,
+            point_sts: &[],
+            histogram_sts: &[],
         };
         let err = with_range_ctx("x", None, 0, |ctx| {
             double_exponential_smoothing(&w, &[1.0, 0.5], ctx)

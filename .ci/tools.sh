@@ -1,6 +1,6 @@
 # Installs what building, serving and testing promplay need, skipping whatever is
 # already there (a second run takes seconds). Sourced by .ci/serve and .ci/test:
-#   ensure_build_tools   wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen),
+#   ensure_build_tools   wasm32 target, trunk, wasm-bindgen-cli, wasm-split-cli, wasm-opt (npm binaryen),
 #                        the Python lab's runtime (npm pyodide, the prometheus_client wheel)
 #   ensure_test_tools    the above plus Chromium, chromedriver, promtool and playwright-core
 # Nothing is downloaded from GitHub: Trunk would try that for any tool it cannot find
@@ -8,6 +8,8 @@
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+# Splits the page's wasm into parts loaded on demand (.ci/wasm-split-build).
+WASM_SPLIT_VERSION=0.2.4
 # The Python lab's runtime (issue 14), served from the page's own origin: CPython
 # compiled to wasm, and the real client library, checked by hash.
 PYODIDE_VERSION=314.0.7
@@ -48,6 +50,11 @@ ensure_build_tools() {
     say "installing wasm-bindgen-cli $wb (once per machine, a few minutes)"
     # Without --locked: the registry mirror can lag one of its locked dependencies.
     cargo install wasm-bindgen-cli --version "$wb" --force
+  fi
+
+  if ! cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "installing wasm-split-cli $WASM_SPLIT_VERSION (once per machine, a few minutes)"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
   fi
 
   if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then

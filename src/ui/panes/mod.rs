@@ -81,18 +81,114 @@ impl Pane {
         Pane::ALL[(i + steps).rem_euclid(n) as usize]
     }
 
-    /// The pane's content.
+    /// The pane's content. In the split build (feature `split`) each pane's code is a
+    /// part of its own, fetched on first use (and prefetched after first paint): the
+    /// pane says it is loading until its part has arrived. Unsplit, the part is ready
+    /// at once and the pane renders in the same tick.
     pub fn view(self) -> AnyView {
-        match self {
-            Pane::Service => view! { <service::ServicePane/> }.into_any(),
-            Pane::Exposition => view! { <exposition::ExpositionPane/> }.into_any(),
-            Pane::Query => query::QueryPane().into_any(),
-            Pane::Dashboard => view! { <dashboard::DashboardPane/> }.into_any(),
-            Pane::Inspect => view! { <inspect::InspectPane/> }.into_any(),
-            Pane::Targets => view! { <targets::TargetsPane/> }.into_any(),
-            Pane::Alerts => view! { <alerts::AlertsPane/> }.into_any(),
-            Pane::Lessons => view! { <lessons::LessonsPane/> }.into_any(),
+        let title = self.title();
+        view! {
+            <Suspense fallback=move || view! {
+                <p class="pane-loading" data-testid="pane-loading" role="status">
+                    "Loading the " {title} " pane…"
+                </p>
+            }>
+                {Suspend::new(async move {
+                    let view = parts::load(self).await;
+                    parts::prefetch_after_first_pane();
+                    view
+                })}
+            </Suspense>
         }
+        .into_any()
+    }
+}
+
+/// One lazily loaded part per pane: the split points of the build (see
+/// ARCHITECTURE.md, "The download"). Each function is the only way its pane's
+/// code is reached, so `wasm-split` moves that code out of the first download.
+pub mod parts {
+    use super::*;
+
+    pub async fn load(pane: Pane) -> AnyView {
+        match pane {
+            Pane::Service => service().await,
+            Pane::Exposition => exposition().await,
+            Pane::Query => query().await,
+            Pane::Dashboard => dashboard().await,
+            Pane::Inspect => inspect().await,
+            Pane::Targets => targets().await,
+            Pane::Alerts => alerts().await,
+            Pane::Lessons => lessons().await,
+        }
+    }
+
+    /// Once the first pane's part has arrived (it paints in this tick), fetches
+    /// every other part in the background, so that later visits open at once and
+    /// work offline.
+    pub fn prefetch_after_first_pane() {
+        thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+        if STARTED.with(|started| started.replace(true)) {
+            return;
+        }
+        set_timeout(
+            || leptos::task::spawn_local(prefetch_all()),
+            std::time::Duration::ZERO,
+        );
+    }
+
+    async fn prefetch_all() {
+        #[cfg(feature = "split")]
+        {
+            __preload_service().await;
+            __preload_exposition().await;
+            __preload_query().await;
+            __preload_dashboard().await;
+            __preload_inspect().await;
+            __preload_targets().await;
+            __preload_alerts().await;
+            __preload_lessons().await;
+        }
+    }
+
+    #[cfg_attr(feature = "split", leptos::lazy)]
+    async fn service() -> AnyView {
+        view! { <service::ServicePane/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "split", leptos::lazy)]
+    async fn exposition() -> AnyView {
+        view! { <exposition::ExpositionPane/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "split", leptos::lazy)]
+    async fn query() -> AnyView {
+        query::QueryPane().into_any()
+    }
+
+    #[cfg_attr(feature = "split", leptos::lazy)]
+    async fn dashboard() -> AnyView {
+        view! { <dashboard::DashboardPane/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "split", leptos::lazy)]
+    async fn inspect() -> AnyView {
+        view! { <inspect::InspectPane/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "split", leptos::lazy)]
+    async fn targets() -> AnyView {
+        view! { <targets::TargetsPane/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "split", leptos::lazy)]
+    async fn alerts() -> AnyView {
+        view! { <alerts::AlertsPane/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "split", leptos::lazy)]
+    async fn lessons() -> AnyView {
+        view! { <lessons::LessonsPane/> }.into_any()
     }
 }
 

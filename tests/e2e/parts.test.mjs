@@ -1,0 +1,108 @@
+// The split build (issue 17): the first load holds the shell and the first pane;
+// each other pane is a part fetched on its first visit, with a loading state, and
+// prefetched after first paint so that it opens offline once the page has loaded.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveDist } from "./server.mjs";
+import { launch, openPage } from "./browser.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
+const PREFIX = "/playground/";
+const PANES = ["service", "exposition", "query", "dashboard", "inspect", "targets", "alerts", "lessons"];
+const partOf = (url) => url.match(/\/split_([a-z]+)_\d+\.wasm$/)?.[1];
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(DIST, "index.html")), `no release build at ${DIST} (bash .ci/test builds it)`);
+  server = await serveDist(DIST, PREFIX);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Waits until every pane's part has been fetched (the prefetch after first paint);
+ * `fetched` resolves to the set of parts fetched so far. */
+async function allPartsFetched(page, fetched) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="pane-loading"]'));
+  const deadline = Date.now() + 20000;
+  let seen = await fetched();
+  while (PANES.some((p) => !seen.has(p))) {
+    assert.ok(Date.now() < deadline, `parts never prefetched: ${PANES.filter((p) => !seen.has(p)).join(", ")}`);
+    await page.waitForTimeout(100);
+    seen = await fetched();
+  }
+  await page.waitForLoadState("networkidle");
+}
+
+test("the first pane's part is fetched before the others, which follow after first paint", async () => {
+  const order = [];
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on("request", (req) => {
+    const part = partOf(req.url());
+    if (part) order.push(part);
+  });
+  await page.goto(server.url + "#targets");
+  await page.waitForSelector('[data-testid="pane-targets"] [data-testid="target-row"]');
+  assert.equal(order[0], "targets", `parts in order of request: ${order.join(", ")}`);
+  await allPartsFetched(page, async () => new Set(order));
+  assert.deepEqual([...new Set(order)].sort(), [...PANES].sort());
+  assert.equal(order.length, PANES.length, `a part was fetched twice: ${order.join(", ")}`);
+  await context.close();
+});
+
+test("a pane whose part has not arrived says it is loading, then shows its content", async () => {
+  const { context, page, problems } = await openPage(browser, server.url + "#query");
+  // Hold the Alerts part until released: its first visit must show the loading state.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(/\/split_alerts_\d+\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  // A fresh context: the prefetch has not asked for the Alerts part yet, or is held.
+  await page.click('[data-testid="tab-alerts"]');
+  const loading = page.locator('[data-testid="pane-alerts"] [data-testid="pane-loading"]');
+  await loading.waitFor();
+  assert.match(await loading.textContent(), /Loading the Alerts pane/);
+  assert.equal(await loading.getAttribute("role"), "status");
+  release();
+  await loading.waitFor({ state: "detached" });
+  await page.waitForSelector('[data-testid="pane-alerts"] h2:text("Alerts")');
+  await page.waitForTimeout(300);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("once the page has loaded, every pane opens offline", async () => {
+  const { context, page, problems } = await openPage(browser, server.url + "#query");
+  // Every part this page has fetched (resource timing sees requests made before any listener).
+  const fetched = async () => {
+    const names = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name));
+    return new Set(names.map(partOf).filter(Boolean));
+  };
+  await allPartsFetched(page, fetched);
+  await context.setOffline(true);
+  for (const pane of PANES) {
+    await page.click(`[data-testid="tab-${pane}"]`);
+    const section = `[data-testid="pane-${pane}"]`;
+    await page.waitForSelector(`${section} :is(h2, [data-testid="query-input"], [data-testid="dashboard-title"])`, { timeout: 5000 });
+    assert.equal(await page.locator(`${section} [data-testid="pane-loading"]`).count(), 0, `${pane} still loading offline`);
+  }
+  // The pipeline keeps running offline: the Targets pane lists the scraped instances.
+  await page.click('[data-testid="tab-targets"]');
+  await page.waitForSelector('[data-testid="target-row"]');
+  // Chromium asks for the favicon again when the address changes; offline, that fails.
+  const favicon = /favicon-[0-9a-f]+\.svg|Failed to load resource: net::ERR_INTERNET_DISCONNECTED/;
+  assert.deepEqual(problems.filter((p) => !favicon.test(p)), []);
+  await context.close();
+});

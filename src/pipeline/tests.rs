@@ -157,14 +157,16 @@ fn instances_interval_and_sample_limit_change_the_targets() {
 
 #[test]
 fn retention_keeps_the_store_under_its_budget() {
+    // About 140 series: each holds some 600 bytes that retention cannot drop (its
+    // labels, its decoded newest samples), so the budget leaves room for chunks.
     let options = Options {
-        max_bytes: Some(200_000),
+        max_bytes: Some(300_000),
         ..Options::default()
     };
     let mut p = Pipeline::new(run_with(""), options).unwrap();
     let advanced = p.advance_to(T0 + 3 * 3_600_000);
     assert_eq!(advanced.retention_passes, 180);
-    assert!(p.store().bytes() <= 200_000, "{}", p.store().bytes());
+    assert!(p.store().bytes() <= 300_000, "{}", p.store().bytes());
     assert!(p.peak_bytes() > 0);
 }
 

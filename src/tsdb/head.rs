@@ -10,15 +10,19 @@ use crate::histogram::{FloatHistogram, Histogram};
 use super::labels::Labels;
 use super::matcher::Matcher;
 use super::postings::Postings;
-use super::series::{Appended, MemSeries, SealedChunk, SeriesIterator};
+use super::series::{Appended, MemSeries, RECENT_SAMPLES, SealedChunk, SeriesIterator};
 use super::{AppendError, SeriesRef};
 
 /// Estimated bytes per sealed chunk besides its data: the chunk meta (time bounds
 /// and the boxed slice).
 pub(crate) const CHUNK_OVERHEAD: usize = size_of::<SealedChunk>();
 /// Estimated bytes per series besides its labels' heap and chunks: the boxed
-/// series and its entry in the label-set map (with the map's spare room).
-pub(crate) const SERIES_OVERHEAD: usize = size_of::<MemSeries>() + size_of::<(Labels, u32)>() + 8;
+/// series, its decoded newest samples (counted full) and its entry in the label-set
+/// map (with the map's spare room).
+pub(crate) const SERIES_OVERHEAD: usize = size_of::<MemSeries>()
+    + RECENT_SAMPLES * size_of::<(i64, f64)>()
+    + size_of::<(Labels, u32)>()
+    + 8;
 
 /// Store settings.
 #[derive(Clone, Debug, PartialEq)]

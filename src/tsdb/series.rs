@@ -22,6 +22,11 @@ const HISTOGRAM_TARGET_BYTES: usize = 1024;
 const HISTOGRAM_MIN_SAMPLES: usize = 10;
 /// The chunk encodings count samples in 16 bits.
 const MAX_CHUNK_SAMPLES: usize = u16::MAX as usize - 1;
+/// Float samples each series also keeps decoded, newest last: 8 minutes at 15 s
+/// scrapes, enough for the windows rules and live panels read at the head (`[1m]`,
+/// `[5m]`, the 5 m lookback), which would otherwise decode the head chunk from its
+/// first sample on every evaluation.
+pub(crate) const RECENT_SAMPLES: usize = 32;
 
 /// A finished chunk with its time bounds (Prometheus's chunk meta).
 #[derive(Clone, Debug)]
@@ -103,6 +108,9 @@ pub(crate) struct MemSeries {
     /// A histogram head chunk's end time was estimated from its size.
     histogram_end_computed: bool,
     last: Option<(i64, Last)>,
+    /// The newest float samples (at most [`RECENT_SAMPLES`]), decoded, with every
+    /// stored sample from the first one on: emptied when a histogram is appended.
+    recent: VecDeque<(i64, f64)>,
 }
 
 impl MemSeries {
@@ -114,6 +122,7 @@ impl MemSeries {
             next_at: i64::MIN,
             histogram_end_computed: false,
             last: None,
+            recent: VecDeque::new(),
         }
     }
 
@@ -314,6 +323,15 @@ impl MemSeries {
                 grew
             }
         };
+        match value {
+            Value::Float(v) => {
+                if self.recent.len() == RECENT_SAMPLES {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back((t, v));
+            }
+            _ => self.recent.clear(),
+        }
         self.last = Some((t, value.to_last()));
         Ok(Appended::Sample { grew, cut })
     }
@@ -348,9 +366,13 @@ impl MemSeries {
     /// Drops the oldest chunk; returns its (bytes, samples) or `None` if none is left.
     pub fn drop_oldest_chunk(&mut self) -> Option<(usize, usize)> {
         if let Some(c) = self.sealed.pop_front() {
+            while self.recent.front().is_some_and(|(t, _)| *t <= c.max_t) {
+                self.recent.pop_front();
+            }
             return Some((c.chunk.bytes().len(), c.chunk.num_samples()));
         }
         let h = self.head.take()?;
+        self.recent.clear();
         Some((h.app.bytes().len(), h.app.num_samples()))
     }
 
@@ -364,12 +386,23 @@ impl MemSeries {
 
     /// The float samples in `mint..=maxt`.
     pub fn iter(&self, mint: i64, maxt: i64) -> SeriesIterator<'_> {
+        // A window that starts among the newest samples reads them decoded.
+        if self.recent.front().is_some_and(|(t, _)| *t <= mint) {
+            let first = self.recent.partition_point(|(t, _)| *t < mint);
+            return SeriesIterator {
+                recent: Some(self.recent.range(first..)),
+                mint,
+                maxt,
+                ..SeriesIterator::empty()
+            };
+        }
         // Chunks are in time order: skip those ending before `mint` by binary search.
         let first = self.sealed.partition_point(|c| c.max_t < mint);
         SeriesIterator {
             sealed: self.sealed.range(first..),
             head: self.head.as_ref(),
             cur: None,
+            recent: None,
             mint,
             maxt,
         }
@@ -416,6 +449,8 @@ pub struct SeriesIterator<'a> {
     sealed: std::collections::vec_deque::Iter<'a, SealedChunk>,
     head: Option<&'a HeadChunk>,
     cur: Option<XorIterator<'a>>,
+    /// Set when the window is served from the decoded newest samples instead.
+    recent: Option<std::collections::vec_deque::Iter<'a, (i64, f64)>>,
     mint: i64,
     maxt: i64,
 }
@@ -427,6 +462,7 @@ impl<'a> SeriesIterator<'a> {
             sealed: Default::default(),
             head: None,
             cur: None,
+            recent: None,
             mint: 0,
             maxt: -1,
         }
@@ -446,6 +482,9 @@ impl Iterator for SeriesIterator<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<(i64, f64)> {
+        if let Some(recent) = &mut self.recent {
+            return recent.next().copied().filter(|(t, _)| *t <= self.maxt);
+        }
         loop {
             if let Some(it) = &mut self.cur {
                 for (t, v) in it.by_ref() {
@@ -590,5 +629,75 @@ mod histogram_tests {
             ]
         );
         assert_eq!(s.num_chunks(), 2);
+    }
+}
+
+#[cfg(test)]
+mod recent_tests {
+    use super::*;
+
+    const RANGE: i64 = 2 * 3600 * 1000;
+
+    /// Every window, read through the decoded newest samples or the chunks.
+    fn all_windows_agree(s: &MemSeries, times: &[i64]) {
+        let from_chunks = |mint: i64, maxt: i64| -> Vec<(i64, u64)> {
+            let mut it = s.iter(i64::MIN, i64::MAX);
+            // The full range never starts among the newest samples: chunks only.
+            assert!(it.recent.is_none());
+            it.by_ref()
+                .filter(|(t, _)| (mint..=maxt).contains(t))
+                .map(|(t, v)| (t, v.to_bits()))
+                .collect()
+        };
+        for &mint in times {
+            for &maxt in times {
+                for (lo, hi) in [(mint, maxt), (mint - 1, maxt + 1), (mint + 1, maxt - 1)] {
+                    let got: Vec<(i64, u64)> =
+                        s.iter(lo, hi).map(|(t, v)| (t, v.to_bits())).collect();
+                    assert_eq!(got, from_chunks(lo, hi), "window {lo}..={hi}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn windows_at_the_head_read_the_decoded_samples_and_equal_the_chunks() {
+        let mut s = MemSeries::new(Labels::default());
+        let mut times = Vec::new();
+        for i in 0..300 {
+            let t = i * 15_000;
+            let v = if i % 50 == 7 {
+                f64::from_bits(STALE_NAN)
+            } else {
+                (i * i) as f64 / 3.0
+            };
+            s.append(t, v, 120, RANGE).unwrap();
+            times.push(t);
+        }
+        assert_eq!(s.recent.len(), RECENT_SAMPLES);
+        // A [1m] window at the head is served decoded.
+        assert!(s.iter(299 * 15_000 - 60_000, 299 * 15_000).recent.is_some());
+        all_windows_agree(&s, &times[250..]);
+        // Retention drops old chunks: what they held leaves the decoded samples too.
+        while s.sealed.len() > 0 {
+            s.drop_oldest_chunk();
+            all_windows_agree(&s, &times[250..]);
+        }
+        s.drop_oldest_chunk();
+        assert!(s.recent.is_empty() && s.iter(i64::MIN, i64::MAX).next().is_none());
+    }
+
+    #[test]
+    fn a_histogram_empties_the_decoded_samples() {
+        let mut s = MemSeries::new(Labels::default());
+        for i in 0..10 {
+            s.append(i * 1000, i as f64, 120, RANGE).unwrap();
+        }
+        s.append_float_histogram(10_000, &FloatHistogram::default(), RANGE)
+            .unwrap();
+        assert!(s.recent.is_empty());
+        s.append(11_000, 1.0, 120, RANGE).unwrap();
+        let times: Vec<i64> = (0..12).map(|i| i * 1000).collect();
+        all_windows_agree(&s, &times);
     }
 }

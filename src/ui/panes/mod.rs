@@ -104,9 +104,12 @@ impl Pane {
     }
 }
 
-/// One lazily loaded part per pane: the split points of the build (see
-/// ARCHITECTURE.md, "The download"). Each function is the only way its pane's
-/// code is reached, so `wasm-split` moves that code out of the first download.
+/// One lazily loaded part per pane but the Query pane: the split points of the
+/// build (see ARCHITECTURE.md, "The download"). Each function is the only way its
+/// pane's code is reached, so `wasm-split` moves that code out of the first
+/// download. The Query pane, which a first visit opens, stays in the main module:
+/// as a part it would be fetched only once the main module runs, a second round
+/// of requests (its shared chunks) before the first chart.
 pub mod parts {
     use super::*;
 
@@ -142,7 +145,6 @@ pub mod parts {
         {
             __preload_service().await;
             __preload_exposition().await;
-            __preload_query().await;
             __preload_dashboard().await;
             __preload_inspect().await;
             __preload_targets().await;
@@ -161,7 +163,6 @@ pub mod parts {
         view! { <exposition::ExpositionPane/> }.into_any()
     }
 
-    #[cfg_attr(feature = "split", leptos::lazy)]
     async fn query() -> AnyView {
         query::QueryPane().into_any()
     }

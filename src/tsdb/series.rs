@@ -679,7 +679,7 @@ mod recent_tests {
         assert!(s.iter(299 * 15_000 - 60_000, 299 * 15_000).recent.is_some());
         all_windows_agree(&s, &times[250..]);
         // Retention drops old chunks: what they held leaves the decoded samples too.
-        while s.sealed.len() > 0 {
+        while !s.sealed.is_empty() {
             s.drop_oldest_chunk();
             all_windows_agree(&s, &times[250..]);
         }

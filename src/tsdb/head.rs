@@ -8,8 +8,9 @@ use std::mem::size_of;
 use crate::histogram::{FloatHistogram, Histogram};
 
 use super::labels::Labels;
-use super::matcher::Matcher;
+use super::matcher::{MatchType, Matcher};
 use super::postings::Postings;
+use super::select_cache::{SelectCache, SelectKey, Selection};
 use super::series::{Appended, MemSeries, RECENT_SAMPLES, SealedChunk, SeriesIterator};
 use super::{AppendError, SeriesRef};
 
@@ -66,6 +67,10 @@ pub struct Head {
     /// Start timestamps of the samples given one (see `start_ts.rs`), kept
     /// beside the chunks so that their encodings stay as they are.
     pub(crate) start_timestamps: super::start_ts::StartTimestamps,
+    /// Bumped whenever a series is created or removed: what a remembered
+    /// selection depends on.
+    pub(crate) series_generation: u64,
+    select_cache: SelectCache,
 }
 
 impl Default for Head {
@@ -92,6 +97,8 @@ impl Head {
             series_bytes: 0,
             min_valid_t: i64::MIN,
             start_timestamps: Default::default(),
+            series_generation: 0,
+            select_cache: SelectCache::default(),
         }
     }
 
@@ -117,6 +124,7 @@ impl Head {
         self.refs.insert(labels.clone(), r);
         self.postings.add(r, labels);
         self.series_bytes += SERIES_OVERHEAD + labels.heap_bytes();
+        self.series_generation += 1;
         (SeriesRef(r), true)
     }
 
@@ -248,6 +256,35 @@ impl Head {
             .into_iter()
             .map(SeriesRef)
             .collect()
+    }
+
+    /// Series matching all matchers with their labels, sorted by labels (as
+    /// Prometheus's sorted `Select`). Remembered by the matchers' kinds, names and
+    /// values until a series is created or removed, so `compile` (building the
+    /// matchers, regexes included) runs only when the selection is not.
+    pub fn select_sorted<E>(
+        &self,
+        key: &[(MatchType, &str, &str)],
+        compile: impl FnOnce() -> Result<Vec<Matcher>, E>,
+    ) -> Result<Selection, E> {
+        let key: SelectKey = key
+            .iter()
+            .map(|&(kind, name, value)| (kind, Box::from(name), Box::from(value)))
+            .collect();
+        if let Some(hit) = self.select_cache.get(&key, self.series_generation) {
+            return Ok(hit);
+        }
+        let matchers = compile()?;
+        let mut selected: Vec<(SeriesRef, Labels)> = self
+            .select(&matchers)
+            .into_iter()
+            .filter_map(|r| self.labels(r).map(|l| (r, l.clone())))
+            .collect();
+        selected.sort_by(|a, b| a.1.cmp(&b.1));
+        let selected: Selection = selected.into();
+        self.select_cache
+            .insert(key, self.series_generation, selected.clone());
+        Ok(selected)
     }
 
     /// The series' samples with `mint <= t <= maxt`, oldest first; chunks outside the

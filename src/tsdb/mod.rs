@@ -29,6 +29,7 @@ pub mod labels;
 pub mod matcher;
 mod postings;
 mod retention;
+mod select_cache;
 mod series;
 mod start_ts;
 mod stats;
@@ -37,6 +38,7 @@ pub use head::{Head, Options};
 pub use labels::{Labels, METRIC_NAME};
 pub use matcher::{MatchType, Matcher, MatcherError};
 pub use retention::{RetentionReport, retention_target};
+pub use select_cache::Selection;
 pub use series::SeriesIterator;
 pub use stats::Stats;
 

@@ -114,6 +114,7 @@ impl Head {
             debug_assert_eq!(s.num_chunks(), 0);
             self.refs.remove(&s.labels);
             self.series_bytes -= SERIES_OVERHEAD + s.labels.heap_bytes();
+            self.series_generation += 1;
             dead.push((r, s.labels));
         }
         // The slots stay (8 bytes each): references are never reused.

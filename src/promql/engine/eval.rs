@@ -321,20 +321,21 @@ impl<'h, 's> Evaluator<'h, 's> {
         &mut self,
         vs: &VectorSelector,
     ) -> Result<Vec<(crate::tsdb::SeriesRef, Labels)>, EvalError> {
-        let mut matchers = Vec::with_capacity(vs.matchers.len());
-        for m in &vs.matchers {
-            let compiled = Matcher::new(m.op, &m.name, &m.value)
-                .map_err(|e| EvalError::execution(e.to_string()))?;
-            matchers.push(compiled);
-        }
-        let mut out: Vec<_> = self
-            .head
-            .select(&matchers)
-            .into_iter()
-            .filter_map(|r| self.head.labels(r).map(|l| (r, l.clone())))
+        let key: Vec<_> = vs
+            .matchers
+            .iter()
+            .map(|m| (m.op, m.name.as_str(), m.value.as_str()))
             .collect();
-        out.sort_by(|a, b| a.1.cmp(&b.1));
-        Ok(out)
+        let selection = self.head.select_sorted(&key, || {
+            vs.matchers
+                .iter()
+                .map(|m| {
+                    Matcher::new(m.op, &m.name, &m.value)
+                        .map_err(|e| EvalError::execution(e.to_string()))
+                })
+                .collect()
+        })?;
+        Ok(selection.to_vec())
     }
 
     fn offset_ms(&mut self, vs: &VectorSelector) -> Result<i64, EvalError> {

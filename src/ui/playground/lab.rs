@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use super::Playground;
 use super::lab_worker::{Failure, LabWorker, field, text_field};
 use crate::pipeline::LabNeed;
-use crate::ui::browser::sleep_ms;
+use crate::ui::browser::yield_to_page;
 use crate::views::python::{ProgramError, scrape_answer};
 
 /// Where the lab stands, for the Service pane's status line.
@@ -217,7 +217,7 @@ impl Playground {
             }
         }
         // Let the page paint between answers.
-        sleep_ms(0).await;
+        yield_to_page().await;
         true
     }
 

@@ -21,13 +21,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::pipeline::{Change, EventRow, Link, MAX_LINK_CHARS, Options, Pipeline, Run};
-use crate::ui::browser::{Latest, now_ms, sleep_ms};
+use crate::ui::browser::{Latest, now_ms, sleep_ms, yield_to_page};
 use crate::ui::{share, storage};
 
 /// How often the live clock ticks (wall time).
 const TICK: Duration = Duration::from_millis(250);
 /// One backfill slice may run this long before the page gets a turn.
 const SLICE_BUDGET_MS: f64 = 12.0;
+/// During a backfill, views follow the store at most this often (wall time).
+const DATA_REDRAW_MS: f64 = 250.0;
 /// Virtual time a backfill slice tries to cover before checking the clock.
 const BACKFILL_STEP_MS: i64 = 60_000;
 /// What the first visit shows: the last hour.
@@ -225,6 +227,7 @@ impl Playground {
         self.backfill.set(Some(0.0));
         spawn_local(async move {
             let mut at = start;
+            let mut drawn_at = now_ms();
             while at < end {
                 let slice_start = now_ms();
                 while at < end && now_ms() - slice_start < SLICE_BUDGET_MS {
@@ -251,12 +254,18 @@ impl Playground {
                 }
                 me.backfill
                     .set(Some((at - start) as f64 / (end - start).max(1) as f64));
-                me.data.update(|v| *v += 1);
-                sleep_ms(0).await;
+                // Views redraw from the store as it fills, a few times a second:
+                // after every slice they would take a good part of the backfill.
+                if now_ms() - drawn_at >= DATA_REDRAW_MS {
+                    me.data.update(|v| *v += 1);
+                    drawn_at = now_ms();
+                }
+                yield_to_page().await;
                 if !ticket.is_current() {
                     return;
                 }
             }
+            me.data.update(|v| *v += 1);
             me.run.update(|v| *v += 1);
             me.backfill.set(None);
         });

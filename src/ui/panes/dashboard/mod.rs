@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
-use crate::ui::browser::{Latest, Ticket, now_ms, sleep_ms};
+use crate::ui::browser::{Latest, Ticket, now_ms, yield_to_page};
 use crate::ui::chart::Chart;
 use crate::ui::keyed::{Keyed, Release};
 use crate::ui::playground::Playground;
@@ -131,7 +131,7 @@ fn evaluate_panels(pg: Playground, targets: Vec<Slot>, w: Window, ticket: Option
             after_pending_effects().await;
             let _ = slot.draw_ms.try_set(Some(now_ms() - drawing));
             // A turn for input and painting before the next panel.
-            sleep_ms(0).await;
+            yield_to_page().await;
         }
     });
 }

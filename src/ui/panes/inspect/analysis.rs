@@ -11,7 +11,7 @@ use crate::expo::OpenMetricsVersion;
 use crate::expo::lint::{self, Problem};
 use crate::expo::textparse::{Format, ParseOptions, Parsed, Parser};
 use crate::expo::{MetricFamily, convert};
-use crate::ui::browser::{Ticket, mark, now_ms, sleep_ms};
+use crate::ui::browser::{Ticket, mark, now_ms, yield_to_page};
 use crate::views::exposition::ParsedText;
 
 /// How long one slice of parsing may run before yielding to the page.
@@ -87,7 +87,7 @@ pub async fn analyse(
     }
     let parsed = parser.finish();
     mark("inspect-parsed");
-    sleep_ms(0).await;
+    yield_to_page().await;
     if !ticket.is_current() {
         return None;
     }
@@ -127,7 +127,7 @@ async fn in_slices<W>(
             }
         }
         paused(work);
-        sleep_ms(0).await;
+        yield_to_page().await;
         if !ticket.is_current() {
             return false;
         }

@@ -415,7 +415,14 @@ impl MemSeries {
         mint: i64,
         maxt: i64,
     ) -> impl Iterator<Item = (i64, FloatHistogram)> + '_ {
-        let first = self.sealed.partition_point(|c| c.max_t < mint);
+        // A window that starts among the newest samples holds floats alone: they
+        // are every sample since the last histogram.
+        let floats_only = self.recent.front().is_some_and(|(t, _)| *t <= mint);
+        let first = if floats_only {
+            self.sealed.len()
+        } else {
+            self.sealed.partition_point(|c| c.max_t < mint)
+        };
         let sealed = self
             .sealed
             .range(first..)
@@ -423,6 +430,7 @@ impl MemSeries {
         let head = self
             .head
             .as_ref()
+            .filter(|_| !floats_only)
             .map(|h| (h.min_t, h.app.encoding(), h.app.bytes()));
         sealed
             .chain(head)
@@ -685,6 +693,21 @@ mod recent_tests {
         }
         s.drop_oldest_chunk();
         assert!(s.recent.is_empty() && s.iter(i64::MIN, i64::MAX).next().is_none());
+    }
+
+    #[test]
+    fn a_window_among_the_newest_floats_has_no_histograms() {
+        let mut s = MemSeries::new(Labels::default());
+        let h = FloatHistogram::default();
+        s.append_float_histogram(0, &h, RANGE).unwrap();
+        s.append_float_histogram(1000, &h, RANGE).unwrap();
+        for i in 2..50 {
+            s.append(i * 1000, i as f64, 120, RANGE).unwrap();
+        }
+        assert_eq!(s.iter_histograms(0, 60_000).count(), 2);
+        assert_eq!(s.iter_histograms(1000, 60_000).count(), 1);
+        assert_eq!(s.iter_histograms(20_000, 60_000).count(), 0);
+        assert_eq!(s.iter(20_000, 60_000).count(), 30);
     }
 
     #[test]

@@ -15,7 +15,7 @@ const PREFIX = "/playground/";
 const PANES = ["service", "exposition", "query", "dashboard", "inspect", "targets", "alerts", "lessons"];
 // Every pane but Query (in the main module: a first visit opens it) is a part.
 const PARTS = PANES.filter((p) => p !== "query");
-const partOf = (url) => url.match(/\/split_([a-z]+)_\d+\.wasm$/)?.[1];
+const partOf = (url) => url.match(/\/split_([a-z]+)(?:_\d+)?\.wasm$/)?.[1];
 
 let server;
 let browser;
@@ -67,7 +67,7 @@ test("a pane whose part has not arrived says it is loading, then shows its conte
   // Hold the Alerts part until released: its first visit must show the loading state.
   let release;
   const held = new Promise((r) => (release = r));
-  await page.route(/\/split_alerts_\d+\.wasm$/, async (route) => {
+  await page.route(/\/split_alerts(_\d+)?\.wasm$/, async (route) => {
     await held;
     await route.continue();
   });
@@ -82,6 +82,27 @@ test("a pane whose part has not arrived says it is loading, then shows its conte
   await page.waitForSelector('[data-testid="pane-alerts"] h2:text("Alerts")');
   await page.waitForTimeout(300);
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a part that cannot be fetched is an error the pane shows, and Try again loads it", async () => {
+  const { context, page, problems } = await openPage(browser, server.url + "#query");
+  // The Lessons part fails (as offline before the prefetch reached it), prefetch included.
+  const failing = /\/split_lessons(_\d+)?\.wasm$/;
+  await page.route(failing, (route) => route.abort("internetdisconnected"));
+  await page.click('[data-testid="tab-lessons"]');
+  const error = page.locator('[data-testid="pane-lessons"] [data-testid="pane-load-error"]');
+  await error.waitFor();
+  assert.match(await error.textContent(), /The Lessons pane could not be loaded/);
+  // The network is back: Try again loads the part, and the page lived on throughout.
+  await page.unroute(failing);
+  await page.click('[data-testid="pane-lessons"] [data-testid="pane-load-retry"]');
+  await page.waitForSelector('[data-testid="pane-lessons"] h2:text("Lessons")');
+  await page.click('[data-testid="tab-targets"]');
+  await page.waitForSelector('[data-testid="target-row"]');
+  // The failed fetches are the only problems the page reported.
+  const unexpected = problems.filter((p) => !/split_lessons|Failed to load resource|Failed to fetch|failed to load split module/.test(p));
+  assert.deepEqual(unexpected, []);
   await context.close();
 });
 

@@ -81,23 +81,45 @@ impl Pane {
         Pane::ALL[(i + steps).rem_euclid(n) as usize]
     }
 
-    /// The pane's content. In the split build (feature `split`) each pane's code is a
-    /// part of its own, fetched on first use (and prefetched after first paint): the
-    /// pane says it is loading until its part has arrived. Unsplit, the part is ready
-    /// at once and the pane renders in the same tick.
+    /// The pane's content. In the split build (feature `split`) every pane but Query
+    /// is a part of its own, fetched on first use (and prefetched after first paint):
+    /// the pane says it is loading until its part has arrived, and if it cannot
+    /// arrive (offline before the prefetch), says so with a way to try again.
+    /// Unsplit, every part is ready at once and the pane renders in the same tick.
     pub fn view(self) -> AnyView {
         let title = self.title();
+        let attempt = RwSignal::new(0u32);
         view! {
             <Suspense fallback=move || view! {
                 <p class="pane-loading" data-testid="pane-loading" role="status">
                     "Loading the " {title} " pane…"
                 </p>
             }>
-                {Suspend::new(async move {
-                    let view = parts::load(self).await;
-                    parts::prefetch_after_first_pane();
-                    view
-                })}
+                {move || {
+                    attempt.track();
+                    Suspend::new(async move {
+                        match parts::load(self).await {
+                            Ok(view) => {
+                                parts::prefetch_after_first_pane();
+                                view
+                            }
+                            Err(error) => view! {
+                                <p class="pane-loading" data-testid="pane-load-error" role="alert">
+                                    "The " {title} " pane could not be loaded (" {error.to_string()}
+                                    "): is the network down? "
+                                    <button
+                                        type="button"
+                                        data-testid="pane-load-retry"
+                                        on:click=move |_| attempt.update(|n| *n += 1)
+                                    >
+                                        "Try again"
+                                    </button>
+                                </p>
+                            }
+                            .into_any(),
+                        }
+                    })
+                }}
             </Suspense>
         }
         .into_any()
@@ -110,25 +132,43 @@ impl Pane {
 /// download. The Query pane, which a first visit opens, stays in the main module:
 /// as a part it would be fetched only once the main module runs, a second round
 /// of requests (its shared chunks) before the first chart.
+///
+/// `wasm_split` with `fallible` rather than Leptos's `#[lazy]`: a part that fails
+/// to load is an error the pane shows, where `#[lazy]` would panic (and a panic
+/// ends the wasm instance: the whole page).
 pub mod parts {
     use super::*;
+    use leptos::wasm_split::SplitLoaderError;
 
-    pub async fn load(pane: Pane) -> AnyView {
+    /// A part's function: its pane's view, or why its code could not be loaded.
+    type Part = Result<AnyView, SplitLoaderError>;
+
+    /// Calls a part's function: async in the split build, where it loads the part.
+    macro_rules! part {
+        ($f:ident) => {{
+            #[cfg(feature = "split")]
+            let view = $f().await;
+            #[cfg(not(feature = "split"))]
+            let view = $f();
+            view
+        }};
+    }
+
+    pub async fn load(pane: Pane) -> Part {
         match pane {
-            Pane::Service => service().await,
-            Pane::Exposition => exposition().await,
-            Pane::Query => query().await,
-            Pane::Dashboard => dashboard().await,
-            Pane::Inspect => inspect().await,
-            Pane::Targets => targets().await,
-            Pane::Alerts => alerts().await,
-            Pane::Lessons => lessons().await,
+            Pane::Service => part!(service),
+            Pane::Exposition => part!(exposition),
+            Pane::Query => Ok(query::QueryPane().into_any()),
+            Pane::Dashboard => part!(dashboard),
+            Pane::Inspect => part!(inspect),
+            Pane::Targets => part!(targets),
+            Pane::Alerts => part!(alerts),
+            Pane::Lessons => part!(lessons),
         }
     }
 
-    /// Once the first pane's part has arrived (it paints in this tick), fetches
-    /// every other part in the background, so that later visits open at once and
-    /// work offline.
+    /// Once the first pane has arrived (it paints in this tick), fetches every
+    /// part in the background, so that later visits open at once and work offline.
     pub fn prefetch_after_first_pane() {
         thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
         if STARTED.with(|started| started.replace(true)) {
@@ -140,56 +180,53 @@ pub mod parts {
         );
     }
 
+    /// A part that fails here is fetched again when its pane is opened.
     async fn prefetch_all() {
         #[cfg(feature = "split")]
         {
-            __preload_service().await;
-            __preload_exposition().await;
-            __preload_dashboard().await;
-            __preload_inspect().await;
-            __preload_targets().await;
-            __preload_alerts().await;
-            __preload_lessons().await;
+            let _ = preload_service().await;
+            let _ = preload_exposition().await;
+            let _ = preload_dashboard().await;
+            let _ = preload_inspect().await;
+            let _ = preload_targets().await;
+            let _ = preload_alerts().await;
+            let _ = preload_lessons().await;
         }
     }
 
-    #[cfg_attr(feature = "split", leptos::lazy)]
-    async fn service() -> AnyView {
-        view! { <service::ServicePane/> }.into_any()
+    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(service, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_service)))]
+    fn service() -> Part {
+        Ok(view! { <service::ServicePane/> }.into_any())
     }
 
-    #[cfg_attr(feature = "split", leptos::lazy)]
-    async fn exposition() -> AnyView {
-        view! { <exposition::ExpositionPane/> }.into_any()
+    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(exposition, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_exposition)))]
+    fn exposition() -> Part {
+        Ok(view! { <exposition::ExpositionPane/> }.into_any())
     }
 
-    async fn query() -> AnyView {
-        query::QueryPane().into_any()
+    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(dashboard, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_dashboard)))]
+    fn dashboard() -> Part {
+        Ok(view! { <dashboard::DashboardPane/> }.into_any())
     }
 
-    #[cfg_attr(feature = "split", leptos::lazy)]
-    async fn dashboard() -> AnyView {
-        view! { <dashboard::DashboardPane/> }.into_any()
+    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(inspect, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_inspect)))]
+    fn inspect() -> Part {
+        Ok(view! { <inspect::InspectPane/> }.into_any())
     }
 
-    #[cfg_attr(feature = "split", leptos::lazy)]
-    async fn inspect() -> AnyView {
-        view! { <inspect::InspectPane/> }.into_any()
+    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(targets, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_targets)))]
+    fn targets() -> Part {
+        Ok(view! { <targets::TargetsPane/> }.into_any())
     }
 
-    #[cfg_attr(feature = "split", leptos::lazy)]
-    async fn targets() -> AnyView {
-        view! { <targets::TargetsPane/> }.into_any()
+    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(alerts, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_alerts)))]
+    fn alerts() -> Part {
+        Ok(view! { <alerts::AlertsPane/> }.into_any())
     }
 
-    #[cfg_attr(feature = "split", leptos::lazy)]
-    async fn alerts() -> AnyView {
-        view! { <alerts::AlertsPane/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "split", leptos::lazy)]
-    async fn lessons() -> AnyView {
-        view! { <lessons::LessonsPane/> }.into_any()
+    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(lessons, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_lessons)))]
+    fn lessons() -> Part {
+        Ok(view! { <lessons::LessonsPane/> }.into_any())
     }
 }
 

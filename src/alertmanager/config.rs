@@ -55,25 +55,25 @@ pub struct RouteConfig {
 /// used (routes must name defined ones); its times are not simulated.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct TimeIntervalFile {
-    name: Option<String>,
+pub(crate) struct TimeIntervalFile {
+    pub(crate) name: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct File {
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct File {
     #[serde(default)]
-    global: Option<GlobalFile>,
-    route: Option<RouteConfig>,
+    pub(crate) global: Option<GlobalFile>,
+    pub(crate) route: Option<RouteConfig>,
     #[serde(default)]
-    receivers: Vec<ReceiverFile>,
+    pub(crate) receivers: Vec<ReceiverFile>,
     #[serde(default)]
-    inhibit_rules: Vec<InhibitRuleFile>,
+    pub(crate) inhibit_rules: Vec<InhibitRuleFile>,
     #[serde(default)]
-    templates: Vec<String>,
+    pub(crate) templates: Vec<String>,
     #[serde(default)]
-    mute_time_intervals: Vec<TimeIntervalFile>,
+    pub(crate) mute_time_intervals: Vec<TimeIntervalFile>,
     #[serde(default)]
-    time_intervals: Vec<TimeIntervalFile>,
+    pub(crate) time_intervals: Vec<TimeIntervalFile>,
 }
 
 /// A checked configuration.
@@ -100,7 +100,11 @@ impl Config {
 
 /// Parses and checks `alertmanager.yml` as Alertmanager does at load.
 pub fn parse(text: &str) -> Result<Config, String> {
-    let file: File = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+    check(serde_saphyr::from_str(text).map_err(|e| e.to_string())?)
+}
+
+/// Checks a file as read, and builds the configuration it gives.
+pub(crate) fn check(file: File) -> Result<Config, String> {
     // What each part checks as it is read (`UnmarshalYAML`).
     let resolve_timeout_ms = match file
         .global

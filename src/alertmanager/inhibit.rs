@@ -17,13 +17,13 @@ use crate::names::is_legacy_label_name;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct InhibitRuleFile {
-    source_match: BTreeMap<String, String>,
-    source_match_re: BTreeMap<String, String>,
-    source_matchers: Vec<String>,
-    target_match: BTreeMap<String, String>,
-    target_match_re: BTreeMap<String, String>,
-    target_matchers: Vec<String>,
-    equal: Vec<String>,
+    pub(crate) source_match: BTreeMap<String, String>,
+    pub(crate) source_match_re: BTreeMap<String, String>,
+    pub(crate) source_matchers: Vec<String>,
+    pub(crate) target_match: BTreeMap<String, String>,
+    pub(crate) target_match_re: BTreeMap<String, String>,
+    pub(crate) target_matchers: Vec<String>,
+    pub(crate) equal: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use crate::alertmanager::{self, Alertmanager};
 use crate::gofmt::go_query_escape;
-use crate::rules::{RuleFile, RuleFileError, RuleManager, SentAlert, parse_rule_file};
+use crate::rules::{RuleFile, RuleFileError, RuleManager, SentAlert};
 use crate::tsdb::Head;
 
 use super::run::SilenceText;
@@ -35,9 +35,14 @@ pub struct Alerting {
 pub const MIN_GROUP_INTERVAL_MS: i64 = 1000;
 
 /// A rule file as the playground loads it: checked as Prometheus checks it, and
-/// every group's interval at least [`MIN_GROUP_INTERVAL_MS`].
+/// every group's interval at least [`MIN_GROUP_INTERVAL_MS`]. (Reads with the
+/// YAML reader itself: the pipeline reads through [`super::yaml`].)
 pub fn check_rule_text(text: &str) -> Result<RuleFile, Vec<RuleFileError>> {
-    let file = parse_rule_file(text, false)?;
+    super::yaml::read_rules(Some(super::yaml::YamlParsers::ALL), "", text)
+}
+
+/// Refuses groups evaluated more often than [`MIN_GROUP_INTERVAL_MS`].
+pub(super) fn check_group_intervals(file: RuleFile) -> Result<RuleFile, Vec<RuleFileError>> {
     let too_fast: Vec<RuleFileError> = file
         .groups
         .iter()
@@ -61,8 +66,8 @@ pub fn check_rule_text(text: &str) -> Result<RuleFile, Vec<RuleFileError>> {
     }
 }
 
-fn rules_from(text: &str) -> (RuleManager, Vec<RuleFileError>) {
-    let (file, errors) = match check_rule_text(text) {
+fn rules_from(read: Result<RuleFile, Vec<RuleFileError>>) -> (RuleManager, Vec<RuleFileError>) {
+    let (file, errors) = match read {
         Ok(file) => (file, Vec::new()),
         Err(errors) => (RuleFile::default(), errors),
     };
@@ -72,15 +77,16 @@ fn rules_from(text: &str) -> (RuleManager, Vec<RuleFileError>) {
 }
 
 impl Alerting {
-    pub fn new(rule_text: &str, alertmanager_text: &str) -> Alerting {
-        let (rules, errors) = rules_from(rule_text);
-        let (config, alertmanager_error) = match alertmanager::parse(alertmanager_text) {
+    /// Starts with the rule file and Alertmanager configuration read (or why
+    /// they could not be: then no rules, and the default configuration).
+    pub fn new(
+        rules: Result<RuleFile, Vec<RuleFileError>>,
+        alertmanager: Result<alertmanager::Config, String>,
+    ) -> Alerting {
+        let (rules, errors) = rules_from(rules);
+        let (config, alertmanager_error) = match alertmanager {
             Ok(config) => (config, None),
-            Err(e) => (
-                alertmanager::parse(alertmanager::defaults::DEFAULT_CONFIG)
-                    .expect("the default configuration loads"),
-                Some(e),
-            ),
+            Err(e) => (alertmanager::defaults::default_config(), Some(e)),
         };
         Alerting {
             rules,
@@ -92,11 +98,16 @@ impl Alerting {
         }
     }
 
-    /// Switches to `text`'s rules at `t_ms`, as a reload does (unchanged rules keep
-    /// their alerts). A text that does not load leaves the rules as they were, as
-    /// Prometheus keeps its rules when a reload fails; its errors are kept.
-    pub fn set_rules(&mut self, text: &str, store: &mut Head, t_ms: i64) {
-        match check_rule_text(text) {
+    /// Switches to a rule file's rules at `t_ms`, as a reload does (unchanged rules
+    /// keep their alerts). A text that did not read leaves the rules as they were,
+    /// as Prometheus keeps its rules when a reload fails; its errors are kept.
+    pub fn set_rules(
+        &mut self,
+        read: Result<RuleFile, Vec<RuleFileError>>,
+        store: &mut Head,
+        t_ms: i64,
+    ) {
+        match read {
             Ok(file) => {
                 self.errors.clear();
                 self.rules
@@ -107,9 +118,9 @@ impl Alerting {
         }
     }
 
-    /// Reloads Alertmanager with `text` at `t_ms` (kept as it was if it does not load).
-    pub fn set_alertmanager(&mut self, text: &str, t_ms: i64) {
-        match alertmanager::parse(text) {
+    /// Reloads Alertmanager at `t_ms` (kept as it was if the text did not read).
+    pub fn set_alertmanager(&mut self, read: Result<alertmanager::Config, String>, t_ms: i64) {
+        match read {
             Ok(config) => {
                 self.alertmanager_error = None;
                 self.alertmanager.set_config(t_ms, config);

@@ -28,6 +28,7 @@ mod link;
 mod packed;
 mod run;
 mod timeline;
+mod yaml;
 
 pub use alerting::{Alerting, EVALUATION_INTERVAL_MS, MIN_GROUP_INTERVAL_MS, check_rule_text};
 pub use describe::EventRow;
@@ -35,6 +36,7 @@ pub use lab::{LabNeed, LabScrape, LabStart};
 pub use link::{Link, LinkError, MAX_LINK_CHARS, MAX_REPLAY_MS};
 pub use packed::{pack, unpack};
 pub use run::{AlertingTexts, Run, Settings, SilenceText};
+pub use yaml::{NOT_LOADED, YamlParsers, needs_parsers, read_alertmanager, read_rules};
 pub use timeline::{
     Change, Event, FieldError, MAX_ALERTING_TEXTS, MAX_EVENTS, Timeline, TimelineError,
 };
@@ -88,8 +90,8 @@ impl Exporter for Sources<'_> {
 /// Retention passes run at whole virtual minutes.
 const RETENTION_EVERY_MS: i64 = 60_000;
 
-/// How the store is kept and what the scrapes ask for.
-#[derive(Clone, Debug, PartialEq)]
+/// How the store is kept, what the scrapes ask for, how YAML texts are read.
+#[derive(Clone, Debug)]
 pub struct Options {
     /// Drop samples older than this (time retention).
     pub retention_ms: Option<i64>,
@@ -98,6 +100,8 @@ pub struct Options {
     pub max_bytes: Option<usize>,
     /// The exposition format the scrapes negotiate (Prometheus prefers OpenMetrics).
     pub format: Format,
+    /// The readers of texts other than the defaults (see [`YamlParsers`]).
+    pub yaml: Option<YamlParsers>,
 }
 
 impl Default for Options {
@@ -106,6 +110,7 @@ impl Default for Options {
             retention_ms: None,
             max_bytes: None,
             format: Format::OpenMetrics,
+            yaml: YamlParsers::built_in(),
         }
     }
 }
@@ -151,7 +156,11 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Starts `run` at its start time (events at the start apply at once).
+    /// A run whose texts are not all the defaults needs `options.yaml`.
     pub fn new(run: Run, options: Options) -> Result<Pipeline, String> {
+        if options.yaml.is_none() && needs_parsers(&run) {
+            return Err(NOT_LOADED.into());
+        }
         let settings = run.initial.clone();
         let sim = Simulation::new(SimConfig {
             scenario: run.scenario.clone(),
@@ -185,7 +194,10 @@ impl Pipeline {
             .rules_text(&run.scenario, 0)
             .unwrap_or_default();
         let alertmanager_text = run.alerting.alertmanager_text(0).unwrap_or_default();
-        let alerting = Alerting::new(&rule_text, &alertmanager_text);
+        let alerting = Alerting::new(
+            read_rules(options.yaml, &run.scenario, &rule_text),
+            read_alertmanager(options.yaml, &alertmanager_text),
+        );
         let mut pipeline = Pipeline {
             alerting,
             rules_version: 0,
@@ -332,13 +344,15 @@ impl Pipeline {
             Change::SampleLimit(n) => self.scraper.set_sample_limit(n),
             Change::Rules(n) => {
                 if let Some(text) = self.run.alerting.rules_text(&self.run.scenario, n) {
-                    self.alerting.set_rules(&text, &mut self.store, now);
+                    let read = read_rules(self.options.yaml, &self.run.scenario, &text);
+                    self.alerting.set_rules(read, &mut self.store, now);
                     self.rules_version = n;
                 }
             }
             Change::Alertmanager(n) => {
                 if let Some(text) = self.run.alerting.alertmanager_text(n) {
-                    self.alerting.set_alertmanager(&text, now);
+                    let read = read_alertmanager(self.options.yaml, &text);
+                    self.alerting.set_alertmanager(read, now);
                     self.alertmanager_version = n;
                 }
             }
@@ -504,6 +518,16 @@ impl Pipeline {
         }
     }
 
+    /// Gives the pipeline the YAML readers (once the page has loaded them).
+    pub fn set_yaml_parsers(&mut self, parsers: YamlParsers) {
+        self.options.yaml = Some(parsers);
+    }
+
+    /// The YAML readers the pipeline has, if any.
+    pub fn yaml_parsers(&self) -> Option<YamlParsers> {
+        self.options.yaml
+    }
+
     /// The engine settings the rules' queries run with.
     pub fn set_rule_query_options(&mut self, options: crate::promql::engine::Options) {
         self.alerting.set_query_options(options);
@@ -521,7 +545,7 @@ impl Pipeline {
     /// text and switches to it now (an event on the timeline, so a link replays
     /// it). A text that does not load is not stored; its problems are returned.
     pub fn apply_rules(&mut self, text: &str) -> Result<usize, Vec<RuleFileError>> {
-        check_rule_text(text)?;
+        read_rules(self.options.yaml, &self.run.scenario, text)?;
         let too_many = |message: String| {
             vec![RuleFileError {
                 message,
@@ -555,7 +579,7 @@ impl Pipeline {
     /// Checks `text` as `alertmanager.yml` and, if it loads, makes it the run's
     /// next configuration and switches to it now (an event).
     pub fn apply_alertmanager(&mut self, text: &str) -> Result<usize, String> {
-        crate::alertmanager::parse(text)?;
+        read_alertmanager(self.options.yaml, text)?;
         let texts = &mut self.run.alerting.alertmanager;
         if texts.len() + 1 >= MAX_ALERTING_TEXTS {
             return Err(format!(

@@ -7,14 +7,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveDist } from "./server.mjs";
-import { launch, openPage } from "./browser.mjs";
+import { backfillDone, launch, openPage, tableOf } from "./browser.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
 const PREFIX = "/playground/";
 const PANES = ["service", "exposition", "query", "dashboard", "inspect", "targets", "alerts", "lessons"];
-// Every pane but Query (in the main module: a first visit opens it) is a part.
-const PARTS = PANES.filter((p) => p !== "query");
+// Every pane but Query (in the main module: a first visit opens it) is a part,
+// and so are the YAML readers (rule files, alertmanager.yml).
+const PARTS = [...PANES.filter((p) => p !== "query"), "yaml"];
 const partOf = (url) => url.match(/\/split_([a-z]+)(?:_\d+)?\.wasm$/)?.[1];
 
 let server;
@@ -104,6 +105,47 @@ test("a part that cannot be fetched is an error the pane shows, and Try again lo
   const unexpected = problems.filter((p) => !/split_lessons|Failed to load resource|Failed to fetch|failed to load split module/.test(p));
   assert.deepEqual(unexpected, []);
   await context.close();
+});
+
+test("a link with its own rule file replays once the YAML part has arrived; the defaults need none", async () => {
+  const yamlPart = /\/split_yaml(_\d+)?\.wasm$/;
+  /** A page whose YAML part is held back until `release()`. */
+  const held = async (url) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    let release;
+    const gate = new Promise((r) => (release = r));
+    await context.route(yamlPart, async (route) => {
+      await gate;
+      await route.continue();
+    });
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(String(e)));
+    await page.goto(url);
+    return { context, page, problems, release };
+  };
+  // The default rules are prebuilt: the run evaluates them without the reader.
+  const first = await held(server.url + "#query");
+  await backfillDone(first.page);
+  assert.deepEqual(await tableOf(first.page, 'count({__name__=~"job:.+:rate1m"})'), ["{}1"]);
+  const link = first.page.url();
+  first.release();
+  await first.context.close();
+  // A link whose first rule file is the user's: its replay waits for the reader.
+  const mine = "groups:\n  - name: mine\n    rules:\n      - record: job:up:count\n        expr: count by (job) (up)\n";
+  assert.match(link, /\?.*#/, `a link with a query and a pane: ${link}`);
+  const fresh = await held(link.replace("#", `&rules=${encodeURIComponent(mine)}#`));
+  await fresh.page.waitForSelector('[data-testid="backfill-progress"]');
+  await fresh.page.waitForTimeout(1000);
+  assert.equal(await fresh.page.locator('[data-testid="backfill-progress"]').count(), 1, "the replay waits for the reader");
+  fresh.release();
+  await backfillDone(fresh.page);
+  const rows = await tableOf(fresh.page, "job:up:count");
+  assert.equal(rows.length, 1, rows.join(" | "));
+  assert.deepEqual(await tableOf(fresh.page, 'count({__name__=~"job:.+:rate1m"}) or vector(0)'), ["{}0"], "the user's rules in place of the defaults");
+  assert.deepEqual(first.problems, []);
+  assert.deepEqual(fresh.problems, []);
+  await fresh.context.close();
 });
 
 test("once the page has loaded, every pane opens offline", async () => {

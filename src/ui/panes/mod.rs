@@ -138,6 +138,7 @@ impl Pane {
 /// ends the wasm instance: the whole page).
 pub mod parts {
     use super::*;
+    use crate::pipeline::YamlParsers;
     use leptos::wasm_split::SplitLoaderError;
 
     /// A part's function: its pane's view, or why its code could not be loaded.
@@ -155,6 +156,11 @@ pub mod parts {
     }
 
     pub async fn load(pane: Pane) -> Part {
+        // The panes that edit rule files and `alertmanager.yml`, or apply a
+        // lesson's, need the run to read YAML.
+        if matches!(pane, Pane::Alerts | Pane::Lessons) {
+            yaml_parsers().await?;
+        }
         match pane {
             Pane::Service => part!(service),
             Pane::Exposition => part!(exposition),
@@ -165,6 +171,24 @@ pub mod parts {
             Pane::Alerts => part!(alerts),
             Pane::Lessons => part!(lessons),
         }
+    }
+
+    thread_local!(static YAML: std::cell::Cell<Option<YamlParsers>> = const { std::cell::Cell::new(None) });
+
+    /// The YAML readers, if the page has them yet (always, unsplit).
+    pub fn loaded_yaml_parsers() -> Option<YamlParsers> {
+        YAML.with(|y| y.get()).or(YamlParsers::built_in())
+    }
+
+    /// The YAML readers, fetching their part on first use (a run whose rule file
+    /// or Alertmanager configuration is not the default waits for them).
+    pub async fn yaml_parsers() -> Result<YamlParsers, SplitLoaderError> {
+        if let Some(parsers) = loaded_yaml_parsers() {
+            return Ok(parsers);
+        }
+        let parsers = part!(yaml)?;
+        YAML.with(|y| y.set(Some(parsers)));
+        Ok(parsers)
     }
 
     /// Once the first pane has arrived (it paints in this tick), fetches every
@@ -184,6 +208,7 @@ pub mod parts {
     async fn prefetch_all() {
         #[cfg(feature = "split")]
         {
+            let _ = yaml_parsers().await;
             let _ = preload_service().await;
             let _ = preload_exposition().await;
             let _ = preload_dashboard().await;
@@ -192,6 +217,12 @@ pub mod parts {
             let _ = preload_alerts().await;
             let _ = preload_lessons().await;
         }
+    }
+
+    /// The YAML readers' part: serde-saphyr and what it drives (see `pipeline::yaml`).
+    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(yaml, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_yaml)))]
+    fn yaml() -> Result<YamlParsers, SplitLoaderError> {
+        Ok(YamlParsers::ALL)
     }
 
     #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(service, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_service)))]

@@ -22,6 +22,7 @@ use leptos::task::spawn_local;
 
 use crate::pipeline::{Change, EventRow, Link, MAX_LINK_CHARS, Options, Pipeline, Run};
 use crate::ui::browser::{Latest, now_ms, sleep_ms, yield_to_page};
+use crate::ui::panes::parts::{loaded_yaml_parsers, yaml_parsers};
 use crate::ui::{share, storage};
 
 /// How often the live clock ticks (wall time).
@@ -67,6 +68,7 @@ fn page_options() -> Options {
     Options {
         retention_ms: Some(RETENTION_MS),
         max_bytes: Some(STORE_BYTE_BUDGET),
+        yaml: loaded_yaml_parsers(),
         ..Options::default()
     }
 }
@@ -144,6 +146,13 @@ impl Playground {
         &self,
         change: impl FnOnce(&mut Pipeline) -> Result<usize, E>,
     ) -> Result<(), E> {
+        // A change may read YAML: give the pipeline the readers if they came.
+        let change = |p: &mut Pipeline| {
+            if let (None, Some(parsers)) = (p.yaml_parsers(), loaded_yaml_parsers()) {
+                p.set_yaml_parsers(parsers);
+            }
+            change(p)
+        };
         match self.with_mut(change) {
             Some(Err(e)) => Err(e),
             Some(Ok(_)) => {
@@ -207,6 +216,22 @@ impl Playground {
     /// Builds `run` up to `end` (the clock's new now), in slices.
     pub fn replay(&self, run: Run, end: i64) {
         let me = *self;
+        if loaded_yaml_parsers().is_none() && crate::pipeline::needs_parsers(&run) {
+            // The run's own rules or Alertmanager configuration: read them first
+            // (the replay shows as started meanwhile).
+            let ticket = self.replays.next();
+            self.backfill.set(Some(0.0));
+            spawn_local(async move {
+                match yaml_parsers().await {
+                    Ok(_) if ticket.is_current() => me.replay(run, end),
+                    Ok(_) => {}
+                    Err(e) => me.error.set(Some(format!(
+                        "The run's rule file or Alertmanager configuration cannot be read: the YAML reader could not be loaded ({e})"
+                    ))),
+                }
+            });
+            return;
+        }
         let start = run.start_ms;
         self.clock.update(|c| c.now_ms = end);
         let ticket = self.replays.next();

@@ -5,10 +5,10 @@ use std::sync::{Arc, Mutex};
 
 use super::clock::SharedClock;
 use super::error::ClientError;
-use super::family::{Metric, MetricVec, lock};
+use super::family::{Metric, MetricVec, SampleSink, lock};
 use super::labels::{Opts, validate_exemplar_labels};
 use super::registry::Registry;
-use crate::expo::model::{Exemplar, Labels, MetricType, Sample, Timestamp};
+use crate::expo::model::{Exemplar, Labels, MetricType, Timestamp};
 
 /// A counter family with label names.
 pub type CounterVec = MetricVec<Counter>;
@@ -89,16 +89,11 @@ impl Metric for Counter {
         }
     }
 
-    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
+    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut SampleSink) {
         let state = lock(&self.state);
-        let mut total = Sample::new(format!("{family_name}_total"), labels.clone(), state.value);
+        let total = out.push(family_name, "_total", labels, None, state.value);
         total.exemplar = state.exemplar.clone();
-        out.push(total);
-        out.push(Sample::new(
-            format!("{family_name}_created"),
-            labels.clone(),
-            self.created,
-        ));
+        out.push(family_name, "_created", labels, None, self.created);
     }
 }
 

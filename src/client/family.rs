@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::clock::SharedClock;
 use super::error::ClientError;
-use super::labels::{Opts, validate_label_names, zip_labels};
+use super::labels::{Opts, validate_label_names};
 use super::registry::Collector;
 use crate::expo::model::{Labels, MetricFamily, MetricType, Sample};
 
@@ -36,8 +36,8 @@ pub trait Metric: Clone + Send + Sync + 'static {
     /// A fresh child, created now (its `_created` time comes from the clock).
     fn new_child(config: &Arc<Self::Config>, clock: &SharedClock) -> Self;
 
-    /// Appends this child's samples; `labels` are the family's label pairs for it.
-    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>);
+    /// Writes this child's samples; `labels` are the family's label pairs for it.
+    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut SampleSink);
 }
 
 struct Children<M> {
@@ -189,22 +189,137 @@ impl<M: Metric> MetricVec<M> {
 
     /// This family as it stands now.
     pub fn family(&self) -> MetricFamily {
-        let inner = &self.inner;
-        let mut family = MetricFamily::new(inner.name.clone(), M::METRIC_TYPE);
-        family.help = Some(inner.help.clone());
-        family.unit = (!inner.unit.is_empty()).then(|| inner.unit.clone());
-        let children = lock(&inner.children);
-        for (values, child) in &children.in_order {
-            let labels = zip_labels(&inner.label_names, values);
-            child.collect_samples(&inner.name, &labels, &mut family.samples);
-        }
+        let mut family = MetricFamily::new(String::new(), M::METRIC_TYPE);
+        self.write_family(&mut family);
         family
+    }
+
+    /// This family written over `family`, reusing its strings and samples.
+    fn write_family(&self, family: &mut MetricFamily) {
+        let inner = &self.inner;
+        if family.name != inner.name {
+            family.name.clone_from(&inner.name);
+        }
+        family.metric_type = M::METRIC_TYPE;
+        if family.help.as_deref() != Some(inner.help.as_str()) {
+            family.help = Some(inner.help.clone());
+        }
+        if family.unit.as_deref().unwrap_or("") != inner.unit {
+            family.unit = (!inner.unit.is_empty()).then(|| inner.unit.clone());
+        }
+        let children = lock(&inner.children);
+        let mut sink = SampleSink {
+            samples: &mut family.samples,
+            len: 0,
+        };
+        let mut labels = Labels::new();
+        for (at, (values, child)) in children.in_order.iter().enumerate() {
+            zip_labels_into(&mut labels, &inner.label_names, values);
+            child.collect_samples(&inner.name, &labels, &mut sink);
+            if at == 0 {
+                // Children write as many samples each (same buckets, quantiles):
+                // room for all of them at once, not a reallocation per doubling.
+                let rest = children.in_order.len() - 1;
+                sink.samples
+                    .reserve((sink.len * rest).saturating_sub(sink.samples.len() - sink.len));
+            }
+        }
+        let len = sink.len;
+        family.samples.truncate(len);
+    }
+}
+
+/// Where a child writes its samples: over the samples a previous collection of
+/// the family left (the same series in the same order, scrape after scrape), so
+/// that a sample whose name and labels are unchanged costs no allocation.
+pub struct SampleSink<'a> {
+    samples: &'a mut Vec<Sample>,
+    /// Samples written so far.
+    len: usize,
+}
+
+impl SampleSink<'_> {
+    /// The next sample: named `family` + `suffix`, labelled `labels` then `extra`
+    /// (a bucket's `le`, a quantile, a state), with `value` and nothing else (the
+    /// caller adds an exemplar or native histogram).
+    pub fn push(
+        &mut self,
+        family: &str,
+        suffix: &str,
+        labels: &Labels,
+        extra: Option<(&str, &str)>,
+        value: f64,
+    ) -> &mut Sample {
+        let at = self.len;
+        self.len += 1;
+        if at == self.samples.len() {
+            let mut all = Labels::with_capacity(labels.len() + usize::from(extra.is_some()));
+            all.extend(labels.iter().cloned());
+            all.extend(extra.map(|(n, v)| (n.to_string(), v.to_string())));
+            self.samples
+                .push(Sample::new(format!("{family}{suffix}"), all, value));
+            return &mut self.samples[at];
+        }
+        let sample = &mut self.samples[at];
+        let same_name = sample.name.len() == family.len() + suffix.len()
+            && sample.name.starts_with(family)
+            && sample.name.ends_with(suffix);
+        if !same_name {
+            sample.name.clear();
+            sample.name.push_str(family);
+            sample.name.push_str(suffix);
+        }
+        let same_labels = sample.labels.len() == labels.len() + usize::from(extra.is_some())
+            && sample.labels.iter().zip(labels).all(|(a, b)| a == b)
+            && extra.is_none_or(|(n, v)| {
+                let (name, value) = &sample.labels[labels.len()];
+                name == n && value == v
+            });
+        if !same_labels {
+            sample.labels.clear();
+            sample.labels.extend(labels.iter().cloned());
+            sample
+                .labels
+                .extend(extra.map(|(n, v)| (n.to_string(), v.to_string())));
+        }
+        sample.value = value;
+        sample.timestamp = None;
+        sample.exemplar = None;
+        sample.extra_exemplars.clear();
+        sample.native = None;
+        sample
+    }
+}
+
+/// `labels` set to the pairs of `names` and `values`, reusing its strings.
+fn zip_labels_into(labels: &mut Labels, names: &[String], values: &[String]) {
+    labels.truncate(names.len());
+    for (at, (name, value)) in names.iter().zip(values).enumerate() {
+        match labels.get_mut(at) {
+            Some((n, v)) => {
+                if n != name {
+                    n.clone_from(name);
+                }
+                if v != value {
+                    v.clone_from(value);
+                }
+            }
+            None => labels.push((name.clone(), value.clone())),
+        }
     }
 }
 
 impl<M: Metric> Collector for MetricVec<M> {
     fn collect(&self) -> Vec<MetricFamily> {
         vec![self.family()]
+    }
+
+    fn collect_over(&self, families: &mut Vec<MetricFamily>, at: &mut usize) {
+        if *at == families.len() {
+            families.push(MetricFamily::new(String::new(), M::METRIC_TYPE));
+        }
+        self.write_family(&mut families[*at]);
+        *at += 1;
     }
 
     fn describe(&self) -> Vec<String> {

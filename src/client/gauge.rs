@@ -4,10 +4,10 @@ use std::sync::{Arc, Mutex};
 
 use super::clock::{SharedClock, time_closure};
 use super::error::ClientError;
-use super::family::{Metric, MetricVec, lock};
+use super::family::{Metric, MetricVec, SampleSink, lock};
 use super::labels::Opts;
 use super::registry::Registry;
-use crate::expo::model::{Labels, MetricType, Sample};
+use crate::expo::model::{Labels, MetricType};
 
 /// A gauge family with label names.
 pub type GaugeVec = MetricVec<Gauge>;
@@ -69,8 +69,8 @@ impl Metric for Gauge {
         }
     }
 
-    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
-        out.push(Sample::new(family_name, labels.clone(), self.get()));
+    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut SampleSink) {
+        out.push(family_name, "", labels, None, self.get());
     }
 }
 

@@ -6,11 +6,11 @@ use std::sync::{Arc, Mutex};
 
 use super::clock::{SharedClock, Timer, time_closure};
 use super::error::ClientError;
-use super::family::{Metric, MetricVec, lock};
+use super::family::{Metric, MetricVec, SampleSink, lock};
 use super::labels::{Opts, validate_exemplar_labels};
 use super::registry::Registry;
 use crate::expo::encode::format::float_to_go_string;
-use crate::expo::model::{Exemplar, Labels, MetricType, Sample, Timestamp};
+use crate::expo::model::{Exemplar, Labels, MetricType, Timestamp};
 
 /// client_python's and client_golang's default bounds (+Inf is appended).
 pub const DEFAULT_BUCKETS: [f64; 14] = [
@@ -197,41 +197,24 @@ impl Metric for Histogram {
         }
     }
 
-    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
+    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut SampleSink) {
         let state = lock(&self.state);
         let mut cumulative = 0.0;
         for (index, le) in self.config.le_values.iter().enumerate() {
             cumulative += state.counts[index];
-            let mut bucket_labels = Vec::with_capacity(labels.len() + 1);
-            bucket_labels.extend(labels.iter().cloned());
-            bucket_labels.push(("le".to_string(), le.clone()));
-            let mut bucket =
-                Sample::new(format!("{family_name}_bucket"), bucket_labels, cumulative);
+            let bucket = out.push(family_name, "_bucket", labels, Some(("le", le)), cumulative);
             bucket.exemplar = state.exemplars[index].clone();
-            out.push(bucket);
         }
-        out.push(Sample::new(
-            format!("{family_name}_count"),
-            labels.clone(),
-            cumulative,
-        ));
+        out.push(family_name, "_count", labels, None, cumulative);
         if self
             .config
             .upper_bounds
             .first()
             .is_some_and(|lowest| *lowest >= 0.0)
         {
-            out.push(Sample::new(
-                format!("{family_name}_sum"),
-                labels.clone(),
-                state.sum,
-            ));
+            out.push(family_name, "_sum", labels, None, state.sum);
         }
-        out.push(Sample::new(
-            format!("{family_name}_created"),
-            labels.clone(),
-            self.created,
-        ));
+        out.push(family_name, "_created", labels, None, self.created);
     }
 }
 

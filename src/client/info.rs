@@ -5,10 +5,10 @@ use std::sync::{Arc, Mutex};
 
 use super::clock::SharedClock;
 use super::error::ClientError;
-use super::family::{Metric, MetricVec, lock};
+use super::family::{Metric, MetricVec, SampleSink, lock};
 use super::labels::{Opts, validate_label_name};
 use super::registry::Registry;
-use crate::expo::model::{Labels, MetricType, Sample};
+use crate::expo::model::{Labels, MetricType};
 
 /// An info family with label names.
 pub type InfoVec = MetricVec<Info>;
@@ -64,10 +64,10 @@ impl Metric for Info {
         }
     }
 
-    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
+    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut SampleSink) {
         let mut all = labels.clone();
         all.extend(lock(&self.facts).iter().cloned());
-        out.push(Sample::new(format!("{family_name}_info"), all, 1.0));
+        out.push(family_name, "_info", &all, None, 1.0);
     }
 }
 

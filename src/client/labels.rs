@@ -122,8 +122,3 @@ pub fn validate_exemplar_labels(labels: &[(&str, &str)]) -> Result<Labels, Clien
         .map(|(n, v)| (n.to_string(), v.to_string()))
         .collect())
 }
-
-/// Pairs label names with values.
-pub fn zip_labels(names: &[String], values: &[String]) -> Labels {
-    names.iter().cloned().zip(values.iter().cloned()).collect()
-}

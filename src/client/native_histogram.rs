@@ -15,15 +15,13 @@ use std::sync::{Arc, Mutex};
 
 use super::clock::{SharedClock, Timer, time_closure};
 use super::error::ClientError;
-use super::family::{Metric, MetricVec, lock};
+use super::family::{Metric, MetricVec, SampleSink, lock};
 use super::histogram::validate_buckets;
 use super::labels::{Opts, validate_exemplar_labels};
 use super::native_buckets::{DEF_NATIVE_HISTOGRAM_ZERO_THRESHOLD, NativeBuckets, pick_schema};
 use super::registry::Registry;
 use crate::expo::encode::format::float_to_go_string;
-use crate::expo::model::{
-    Exemplar, Labels, MetricType, NativeHistogram as ExpoNative, Sample, Timestamp,
-};
+use crate::expo::model::{Exemplar, Labels, MetricType, NativeHistogram as ExpoNative, Timestamp};
 
 /// A native histogram family with label names.
 pub type NativeHistogramVec = MetricVec<NativeHistogram>;
@@ -354,14 +352,13 @@ impl Metric for NativeHistogram {
         }
     }
 
-    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
+    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut SampleSink) {
         let state = self.current();
-        let mut native = Sample::new(family_name, labels.clone(), 0.0);
+        let native = out.push(family_name, "", labels, None, 0.0);
         native.native = Some(Box::new(ExpoNative::Int(
             state.native.to_model(state.count, state.sum),
         )));
         native.exemplar = state.native_exemplar.clone();
-        out.push(native);
         if self.config.upper_bounds.is_empty() {
             return;
         }
@@ -373,26 +370,21 @@ impl Metric for NativeHistogram {
             } else {
                 cumulative + state.classic[index]
             };
-            let mut bucket_labels = labels.clone();
-            bucket_labels.push(("le".to_string(), le.clone()));
-            let mut bucket = Sample::new(
-                format!("{family_name}_bucket"),
-                bucket_labels,
+            let bucket = out.push(
+                family_name,
+                "_bucket",
+                labels,
+                Some(("le", le)),
                 cumulative as f64,
             );
             bucket.exemplar = state.exemplars[index].clone();
-            out.push(bucket);
         }
         for (suffix, value) in [
             ("_count", state.count as f64),
             ("_sum", state.sum),
             ("_created", state.last_reset),
         ] {
-            out.push(Sample::new(
-                format!("{family_name}{suffix}"),
-                labels.clone(),
-                value,
-            ));
+            out.push(family_name, suffix, labels, None, value);
         }
     }
 }

@@ -15,6 +15,19 @@ pub trait Collector: Send + Sync {
     /// The families as they stand now.
     fn collect(&self) -> Vec<MetricFamily>;
 
+    /// [`Collector::collect`] written over `families[*at..]` (advancing `at`):
+    /// a collector whose series stay the same from one collection to the next
+    /// may reuse what the last one left there. By default, collects afresh.
+    fn collect_over(&self, families: &mut Vec<MetricFamily>, at: &mut usize) {
+        for family in self.collect() {
+            match families.get_mut(*at) {
+                Some(slot) => *slot = family,
+                None => families.push(family),
+            }
+            *at += 1;
+        }
+    }
+
     /// Every series name this collector will report (family names and suffixed sample
     /// names), for the registry's duplicate check. Custom collectors may leave it empty,
     /// which skips the check, as in client_python.
@@ -148,6 +161,18 @@ impl Registry {
             .iter()
             .flat_map(|entry| entry.collector.collect())
             .collect()
+    }
+
+    /// [`Registry::collect`] into `families`, reusing the families and samples a
+    /// previous collection left there: a scrape after scrape of the same series
+    /// then allocates only for what changed.
+    pub fn collect_into(&self, families: &mut Vec<MetricFamily>) {
+        let registrations = lock(&self.registrations);
+        let mut at = 0;
+        for entry in &registrations.entries {
+            entry.collector.collect_over(families, &mut at);
+        }
+        families.truncate(at);
     }
 }
 

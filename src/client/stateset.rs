@@ -5,10 +5,10 @@ use std::sync::{Arc, Mutex};
 
 use super::clock::SharedClock;
 use super::error::ClientError;
-use super::family::{Metric, MetricVec, lock};
+use super::family::{Metric, MetricVec, SampleSink, lock};
 use super::labels::Opts;
 use super::registry::Registry;
-use crate::expo::model::{Labels, MetricType, Sample};
+use crate::expo::model::{Labels, MetricType};
 
 /// An enum family with label names.
 pub type EnumVec = MetricVec<Enum>;
@@ -62,13 +62,11 @@ impl Metric for Enum {
         }
     }
 
-    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
+    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut SampleSink) {
         let current = *lock(&self.current);
         for (index, state) in self.config.states.iter().enumerate() {
-            let mut state_labels = labels.clone();
-            state_labels.push((family_name.to_string(), state.clone()));
             let value = if index == current { 1.0 } else { 0.0 };
-            out.push(Sample::new(family_name, state_labels, value));
+            out.push(family_name, "", labels, Some((family_name, state)), value);
         }
     }
 }

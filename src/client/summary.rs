@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 
 use super::clock::{SharedClock, Timer, time_closure};
 use super::error::ClientError;
-use super::family::{Metric, MetricVec, lock};
+use super::family::{Metric, MetricVec, SampleSink, lock};
 use super::labels::Opts;
 use super::registry::Registry;
 use crate::expo::encode::format::float_to_go_string;
-use crate::expo::model::{Labels, MetricType, Sample};
+use crate::expo::model::{Labels, MetricType};
 
 /// A summary family with label names.
 pub type SummaryVec = MetricVec<Summary>;
@@ -210,32 +210,22 @@ impl Metric for Summary {
         }
     }
 
-    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut Vec<Sample>) {
+    fn collect_samples(&self, family_name: &str, labels: &Labels, out: &mut SampleSink) {
         for (quantile, _) in &self.opts.objectives {
-            let mut quantile_labels = labels.clone();
-            quantile_labels.push(("quantile".to_string(), float_to_go_string(*quantile)));
-            out.push(Sample::new(
+            let value = self.quantile(*quantile);
+            let quantile = float_to_go_string(*quantile);
+            out.push(
                 family_name,
-                quantile_labels,
-                self.quantile(*quantile),
-            ));
+                "",
+                labels,
+                Some(("quantile", &quantile)),
+                value,
+            );
         }
         let state = lock(&self.state);
-        out.push(Sample::new(
-            format!("{family_name}_count"),
-            labels.clone(),
-            state.count,
-        ));
-        out.push(Sample::new(
-            format!("{family_name}_sum"),
-            labels.clone(),
-            state.sum,
-        ));
-        out.push(Sample::new(
-            format!("{family_name}_created"),
-            labels.clone(),
-            self.created,
-        ));
+        out.push(family_name, "_count", labels, None, state.count);
+        out.push(family_name, "_sum", labels, None, state.sum);
+        out.push(family_name, "_created", labels, None, self.created);
     }
 }
 

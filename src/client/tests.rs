@@ -536,3 +536,48 @@ fn bulk_observations_equal_repeated_ones() {
     assert_eq!(quantiles.quantile(0.5), 1.0);
     assert_eq!(quantiles.quantile(1.0), 5.0);
 }
+
+#[test]
+fn collecting_over_the_last_collection_equals_collecting_afresh() {
+    let (clock, registry) = clock_at(10.0);
+    let requests = registry
+        .counter_vec(&Opts::new("requests", "Requests"), &["path", "code"])
+        .unwrap();
+    let latency = registry
+        .histogram_vec(
+            &Opts::new("latency_seconds", "Latency"),
+            &[0.1, 1.0],
+            &["path"],
+        )
+        .unwrap();
+    let mut families = Vec::new();
+    let mut check = |step: &str| {
+        registry.collect_into(&mut families);
+        assert_eq!(families, registry.collect(), "{step}");
+    };
+    requests.labels(&["/a", "200"]).unwrap().inc();
+    latency.labels(&["/a"]).unwrap().observe(0.05);
+    check("first");
+    requests.labels(&["/a", "200"]).unwrap().inc();
+    check("values changed");
+    clock.set(20.0);
+    requests
+        .labels(&["/b", "500"])
+        .unwrap()
+        .inc_with_exemplar(1.0, &[("trace", "x")])
+        .unwrap();
+    latency.labels(&["/b"]).unwrap().observe(2.0);
+    check("children added, an exemplar");
+    requests.remove(&["/a", "200"]).unwrap();
+    check("a child removed: the others move up");
+    requests.labels(&["/b", "500"]).unwrap().inc();
+    check("the exemplar's sample again");
+    let extra = registry.gauge(&Opts::new("extra", "Extra")).unwrap();
+    extra.set(3.0);
+    check("a family registered");
+    latency.clear();
+    requests.clear();
+    check("children cleared");
+    registry.unregister_by_name("extra").unwrap();
+    check("a family unregistered");
+}

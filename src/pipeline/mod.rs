@@ -36,10 +36,10 @@ pub use lab::{LabNeed, LabScrape, LabStart};
 pub use link::{Link, LinkError, MAX_LINK_CHARS, MAX_REPLAY_MS};
 pub use packed::{pack, unpack};
 pub use run::{AlertingTexts, Run, Settings, SilenceText};
-pub use yaml::{NOT_LOADED, YamlParsers, needs_parsers, read_alertmanager, read_rules};
 pub use timeline::{
     Change, Event, FieldError, MAX_ALERTING_TEXTS, MAX_EVENTS, Timeline, TimelineError,
 };
+pub use yaml::{NOT_LOADED, YamlParsers, needs_parsers, read_alertmanager, read_rules};
 
 use crate::rules::RuleFileError;
 

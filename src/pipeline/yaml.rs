@@ -83,7 +83,11 @@ pub fn read_alertmanager(parsers: Option<YamlParsers>, text: &str) -> Result<Con
 pub fn needs_parsers(run: &Run) -> bool {
     let rules = &run.alerting.rules;
     rules.iter().any(|t| *t != default_rules(&run.scenario))
-        || run.alerting.alertmanager.iter().any(|t| t != DEFAULT_CONFIG)
+        || run
+            .alerting
+            .alertmanager
+            .iter()
+            .any(|t| t != DEFAULT_CONFIG)
 }
 
 #[cfg(test)]
@@ -95,7 +99,10 @@ mod tests {
         let file = read_rules(None, "api", &default_rules("api")).unwrap();
         assert_eq!(file, default_rule_file("api"));
         let other = default_rules("api").replace("15s", "30s");
-        assert_eq!(read_rules(None, "api", &other).unwrap_err()[0].message, NOT_LOADED);
+        assert_eq!(
+            read_rules(None, "api", &other).unwrap_err()[0].message,
+            NOT_LOADED
+        );
         let with = read_rules(Some(YamlParsers::ALL), "api", &other).unwrap();
         assert_eq!(with.groups[0].interval_ms, Some(30_000));
         // Another service's defaults are a text like any other.
@@ -117,7 +124,9 @@ mod tests {
         run.alerting.rules.push("groups: []\n".into());
         assert!(needs_parsers(&run));
         run.alerting.rules.truncate(1);
-        run.alerting.alertmanager.push(DEFAULT_CONFIG.replace("4h", "3h"));
+        run.alerting
+            .alertmanager
+            .push(DEFAULT_CONFIG.replace("4h", "3h"));
         assert!(needs_parsers(&run));
     }
 
@@ -125,6 +134,9 @@ mod tests {
     fn the_group_interval_check_applies_to_every_text() {
         let fast = "groups:\n  - name: hot\n    interval: 10ms\n    rules: []\n";
         let errors = read_rules(Some(YamlParsers::ALL), "api", fast).unwrap_err();
-        assert!(errors[0].message.contains("at most once a second"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("at most once a second"),
+            "{errors:?}"
+        );
     }
 }

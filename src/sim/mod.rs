@@ -32,6 +32,7 @@ use std::sync::Arc;
 
 use crate::client::{ManualClock, Registry};
 use crate::expo::encode::{openmetrics, text};
+use crate::expo::model::MetricFamily;
 use crate::expo::textparse::Format;
 
 use controls::{Conditions, Event, EventKind, instance_skew, minute_wobble, scheduled_outage};
@@ -211,6 +212,9 @@ pub struct Simulation {
     instances: Vec<Instance>,
     gateway: Pushgateway,
     python: PythonSource,
+    /// Each target's families as its last scrape collected them, written over by
+    /// the next (see `Registry::collect_into`).
+    scrape_families: Vec<Vec<MetricFamily>>,
 }
 
 impl Simulation {
@@ -230,6 +234,7 @@ impl Simulation {
             instances: Vec::new(),
             gateway: Pushgateway::new(config.start_ms as f64 / 1000.0),
             python: (def.python)(),
+            scrape_families: Vec::new(),
         };
         simulation.set_instances(config.instances);
         Ok(simulation)
@@ -347,6 +352,9 @@ impl Simulation {
     /// refused` while an instance is down).
     pub fn scrape_body(&mut self, target: usize, format: Format) -> Result<Vec<u8>, String> {
         let now = self.now_ms as f64 / 1000.0;
+        if self.scrape_families.len() <= target {
+            self.scrape_families.resize_with(target + 1, Vec::new);
+        }
         let registry = if self.def.pushes {
             if target != 0 {
                 return Err(format!("no target {target}"));
@@ -367,12 +375,16 @@ impl Simulation {
             instance.clock.set(now);
             &instance.registry
         };
-        let families = registry.collect();
+        // The families of this target's last scrape, written over: the same
+        // series scrape after scrape cost no allocation.
+        let families = &mut self.scrape_families[target];
+        registry.collect_into(families);
+        let families: &[MetricFamily] = families;
         Ok(match format {
-            Format::Text => text::encode(&families).into_bytes(),
-            Format::OpenMetrics => openmetrics::encode(&families).into_bytes(),
+            Format::Text => text::encode(families).into_bytes(),
+            Format::OpenMetrics => openmetrics::encode(families).into_bytes(),
             // The families are the client's own: always encodable (no custom buckets).
-            Format::Protobuf => crate::expo::protobuf::encode(&families)
+            Format::Protobuf => crate::expo::protobuf::encode(families)
                 .map_err(|e| format!("encoding protobuf: {e}"))?,
         })
     }

@@ -105,3 +105,9 @@ pub(crate) fn write_series(
         out.push('}');
     }
 }
+
+/// Room for the text of `families` (about 100 bytes a sample), so the output
+/// grows once rather than by doubling through every size below it.
+pub(crate) fn text_capacity(families: &[crate::expo::model::MetricFamily]) -> usize {
+    families.iter().map(|f| 128 + 100 * f.samples.len()).sum()
+}

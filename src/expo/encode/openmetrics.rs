@@ -60,7 +60,7 @@ fn encode_inner(
     version: OpenMetricsVersion,
     policy: ExemplarPolicy,
 ) -> Result<String, EncodeError> {
-    let mut out = String::new();
+    let mut out = String::with_capacity(super::text_capacity(families));
     for family in families {
         let name = escape_metric_name(&family.name, options.escaping);
         if let Some(help) = &family.help {

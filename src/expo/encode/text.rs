@@ -19,7 +19,7 @@ pub fn encode(families: &[MetricFamily]) -> String {
 
 /// Encodes with explicit options (e.g. `NameEscaping::AllowUtf8`).
 pub fn encode_with(families: &[MetricFamily], options: EncodeOptions) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(super::text_capacity(families));
     for family in to_text_families(families) {
         write_metadata(
             &mut out,

@@ -52,6 +52,30 @@ pub fn write_float_to_go_string(out: &mut String, value: f64) {
         // In this range Python's repr is fixed notation with the shortest round-trip
         // digits, which is exactly what Rust's Display writes for a non-integer.
         let _ = write!(out, "{value}");
+    } else if (1e6..1e16).contains(&value) {
+        // Every `_created` time: `float_to_go_string_general` without its strings.
+        // Python's repr is fixed notation here too (Display's digits), and
+        // client_python moves the point after the first digit, trailing zeros
+        // trimmed: 1714521600.5 -> 1.7145216005e+09.
+        let start = out.len();
+        let _ = write!(out, "{value}");
+        let int_len = out[start..].find('.').unwrap_or(out.len() - start);
+        let mut digits = [0u8; 32];
+        let mut n = 0;
+        for b in out[start..].bytes().filter(|b| *b != b'.') {
+            digits[n] = b;
+            n += 1;
+        }
+        while n > 1 && digits[n - 1] == b'0' {
+            n -= 1;
+        }
+        out.truncate(start);
+        out.push(char::from(digits[0]));
+        if n > 1 {
+            out.push('.');
+            out.extend(digits[1..n].iter().map(|&b| char::from(b)));
+        }
+        let _ = write!(out, "e+0{}", int_len - 1);
     } else {
         out.push_str(&float_to_go_string_general(value));
     }
@@ -247,6 +271,37 @@ fn escape_name(name: &str, scheme: NameEscaping, is_valid: fn(char, usize) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_paths_write_what_the_general_one_does() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut values = vec![
+            1e6,
+            1e10,
+            1e15,
+            9_999_999_999_999_998.0,
+            1714521600.0,
+            1714521600.5,
+            1234567.0,
+        ];
+        for _ in 0..20_000 {
+            let exponent = (next() % 22) as i32 - 6;
+            let mantissa = (next() % 1_000_000_007) as f64 / 1e9;
+            let value = mantissa * 10f64.powi(exponent);
+            values.extend([value, value.round(), -value]);
+        }
+        for value in values {
+            let mut fast = String::new();
+            write_float_to_go_string(&mut fast, value);
+            assert_eq!(fast, float_to_go_string_general(value), "{value:e}");
+        }
+    }
 
     #[test]
     fn python_repr_matches_cpython() {

@@ -114,7 +114,9 @@ impl Value {
                 None => v.push((k, val.into())),
             }
         }
-        v.sort_by(|a, b| a.0.cmp(&b.0));
+        // Keys are unique here, so sorting whole pairs orders by key, with the
+        // comparator the other sorts of string pairs use (one sort's code for all).
+        v.sort();
         Value::Map(Rc::new(v))
     }
 
@@ -157,7 +159,8 @@ impl Value {
         let v = samples
             .into_iter()
             .map(|(mut labels, value, histogram)| {
-                labels.sort_by(|a, b| a.0.cmp(&b.0));
+                // A label set's names are unique: whole pairs sort by name.
+                labels.sort();
                 labels.dedup_by(|b, a| a.0 == b.0);
                 Rc::new(Sample {
                     labels,

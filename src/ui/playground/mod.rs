@@ -28,7 +28,7 @@ use crate::ui::{share, storage};
 /// How often the live clock ticks (wall time).
 const TICK: Duration = Duration::from_millis(250);
 /// One backfill slice may run this long before the page gets a turn.
-const SLICE_BUDGET_MS: f64 = 12.0;
+const SLICE_BUDGET_MS: f64 = 30.0;
 /// During a backfill, views follow the store at most this often (wall time).
 const DATA_REDRAW_MS: f64 = 250.0;
 /// Virtual time a backfill slice tries to cover before checking the clock.
@@ -255,7 +255,9 @@ impl Playground {
             let mut drawn_at = now_ms();
             while at < end {
                 let slice_start = now_ms();
-                while at < end && now_ms() - slice_start < SLICE_BUDGET_MS {
+                // At least one step a slice, then as many as fit.
+                loop {
+                    let step_start = now_ms();
                     at = (at + BACKFILL_STEP_MS).min(end);
                     me.pipeline.update_value(|p| {
                         if let Some(p) = p.as_mut() {
@@ -275,6 +277,10 @@ impl Playground {
                                 p.advance_to(at);
                             }
                         });
+                    }
+                    let step_ms = now_ms() - step_start;
+                    if at >= end || now_ms() - slice_start + step_ms >= SLICE_BUDGET_MS {
+                        break;
                     }
                 }
                 me.backfill

@@ -422,3 +422,42 @@ fn a_new_run_keeps_the_users_rules_for_the_same_service() {
         "another service: its own rules"
     );
 }
+
+#[test]
+fn without_the_yaml_readers_a_run_with_the_defaults_is_the_same_run() {
+    let without = || Options {
+        yaml: None,
+        ..Options::default()
+    };
+    let run = run_with("5m outage 10m");
+    let end = T0 + 30 * 60_000;
+    let mut read = Pipeline::new(run.clone(), Options::default()).unwrap();
+    let mut prebuilt = Pipeline::new(run.clone(), without()).unwrap();
+    read.advance_to(end);
+    prebuilt.advance_to(end);
+    assert!(prebuilt.store().num_series() > 0);
+    assert_eq!(read.store().fingerprint(), prebuilt.store().fingerprint());
+    assert_eq!(
+        read.alerting().sent().count(),
+        prebuilt.alerting().sent().count()
+    );
+    assert!(
+        prebuilt.alerting().sent().count() > 0,
+        "the outage fires an alert"
+    );
+
+    // The user's own text needs the readers: refused without them, kept with.
+    let mine = "groups:\n  - name: mine\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n";
+    let refused = prebuilt.apply_rules(mine).unwrap_err();
+    assert_eq!(refused[0].message, NOT_LOADED);
+    prebuilt.set_yaml_parsers(YamlParsers::ALL);
+    prebuilt.apply_rules(mine).unwrap();
+    let mut custom = prebuilt.run().clone();
+    custom.timeline = Timeline::default();
+    assert!(needs_parsers(&custom));
+    assert_eq!(
+        Pipeline::new(custom.clone(), without()).err().as_deref(),
+        Some(NOT_LOADED)
+    );
+    assert!(Pipeline::new(custom, Options::default()).is_ok());
+}

@@ -225,9 +225,12 @@ impl Playground {
                 match yaml_parsers().await {
                     Ok(_) if ticket.is_current() => me.replay(run, end),
                     Ok(_) => {}
-                    Err(e) => me.error.set(Some(format!(
-                        "The run's rule file or Alertmanager configuration cannot be read: the YAML reader could not be loaded ({e})"
-                    ))),
+                    Err(e) => {
+                        me.backfill.set(None);
+                        me.error.set(Some(format!(
+                            "The run's rule file or Alertmanager configuration cannot be read: the YAML reader could not be loaded ({e})"
+                        )));
+                    }
                 }
             });
             return;

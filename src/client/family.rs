@@ -253,12 +253,9 @@ impl SampleSink<'_> {
         let at = self.len;
         self.len += 1;
         if at == self.samples.len() {
-            let mut all = Labels::with_capacity(labels.len() + usize::from(extra.is_some()));
-            all.extend(labels.iter().cloned());
-            all.extend(extra.map(|(n, v)| (n.to_string(), v.to_string())));
+            // A new sample: written below like one whose series changed.
             self.samples
-                .push(Sample::new(format!("{family}{suffix}"), all, value));
-            return &mut self.samples[at];
+                .push(Sample::new(String::new(), Labels::new(), value));
         }
         let sample = &mut self.samples[at];
         let same_name = sample.name.len() == family.len() + suffix.len()

@@ -155,12 +155,9 @@ impl Registry {
 
     /// Every family of every collector, in registration order.
     pub fn collect(&self) -> Vec<MetricFamily> {
-        let registrations = lock(&self.registrations);
-        registrations
-            .entries
-            .iter()
-            .flat_map(|entry| entry.collector.collect())
-            .collect()
+        let mut families = Vec::new();
+        self.collect_into(&mut families);
+        families
     }
 
     /// [`Registry::collect`] into `families`, reusing the families and samples a

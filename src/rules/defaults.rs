@@ -29,7 +29,7 @@ const GROUP_INTERVAL: (&str, i64) = ("15s", 15_000);
 const FOR: (&str, i64) = ("1m", 60_000);
 
 /// One default rule as written (labels and annotations in the text's order).
-struct Default {
+struct DefaultRule {
     kind: RuleKind,
     name: String,
     expr: String,
@@ -37,8 +37,8 @@ struct Default {
     annotations: Vec<(&'static str, String)>,
 }
 
-fn rules(scenario: &str) -> Vec<Default> {
-    let alert = |name: &str, expr: String, severity: &str, annotations| Default {
+fn rules(scenario: &str) -> Vec<DefaultRule> {
+    let alert = |name: &str, expr: String, severity: &str, annotations| DefaultRule {
         kind: RuleKind::Alert,
         name: name.into(),
         expr,
@@ -47,7 +47,7 @@ fn rules(scenario: &str) -> Vec<Default> {
     };
     let mut rules = Vec::new();
     if let Some(s) = http_signals(scenario) {
-        rules.push(Default {
+        rules.push(DefaultRule {
             kind: RuleKind::Record,
             name: format!("job:{}:rate1m", s.requests.trim_end_matches("_total")),
             expr: format!("sum by (job) (rate({}[1m]))", s.requests),

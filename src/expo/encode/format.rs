@@ -53,10 +53,10 @@ pub fn write_float_to_go_string(out: &mut String, value: f64) {
         // digits, which is exactly what Rust's Display writes for a non-integer.
         let _ = write!(out, "{value}");
     } else if (1e6..1e16).contains(&value) {
-        // Every `_created` time: `float_to_go_string_general` without its strings.
-        // Python's repr is fixed notation here too (Display's digits), and
-        // client_python moves the point after the first digit, trailing zeros
-        // trimmed: 1714521600.5 -> 1.7145216005e+09.
+        // Python's repr is fixed notation here too (Display's digits), with more
+        // than six digits before the point: client_python moves the point after
+        // the first digit, trailing zeros trimmed, and always writes a leading zero
+        // in the exponent (1714521600.5 -> 1.7145216005e+09, 1e10 -> 1e+010).
         let start = out.len();
         let _ = write!(out, "{value}");
         let int_len = out[start..].find('.').unwrap_or(out.len() - start);
@@ -77,11 +77,13 @@ pub fn write_float_to_go_string(out: &mut String, value: f64) {
         }
         let _ = write!(out, "e+0{}", int_len - 1);
     } else {
-        out.push_str(&float_to_go_string_general(value));
+        out.push_str(&special_or_repr(value));
     }
 }
 
-fn float_to_go_string_general(value: f64) -> String {
+/// `+Inf`, `-Inf`, `NaN`, or Python's repr: `floatToGoString` where no branch
+/// above applies (its exponent form is for positive values of over six digits).
+fn special_or_repr(value: f64) -> String {
     if value == f64::INFINITY {
         return "+Inf".to_string();
     }
@@ -91,17 +93,7 @@ fn float_to_go_string_general(value: f64) -> String {
     if value.is_nan() {
         return "NaN".to_string();
     }
-    let repr = python_float_repr(value);
-    match repr.find('.') {
-        Some(dot) if value > 0.0 && dot > 6 => {
-            // Same string surgery as client_python, including its quirk of always writing
-            // a leading zero in the exponent (`e+010` for 1e10).
-            let joined = format!("{}.{}{}", &repr[..1], &repr[1..dot], &repr[dot + 1..]);
-            let mantissa = joined.trim_end_matches(['0', '.']);
-            format!("{mantissa}e+0{}", dot - 1)
-        }
-        _ => repr,
-    }
+    python_float_repr(value)
 }
 
 /// Python's `repr()` of a float: the shortest digits that round-trip, in fixed
@@ -271,6 +263,19 @@ fn escape_name(name: &str, scheme: NameEscaping, is_valid: fn(char, usize) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// client_python's `floatToGoString` as it is written: string surgery on repr.
+    fn float_to_go_string_general(value: f64) -> String {
+        let repr = special_or_repr(value);
+        match repr.find('.') {
+            Some(dot) if value > 0.0 && dot > 6 => {
+                let joined = format!("{}.{}{}", &repr[..1], &repr[1..dot], &repr[dot + 1..]);
+                let mantissa = joined.trim_end_matches(['0', '.']);
+                format!("{mantissa}e+0{}", dot - 1)
+            }
+            _ => repr,
+        }
+    }
 
     #[test]
     fn the_fast_paths_write_what_the_general_one_does() {

@@ -219,46 +219,64 @@ pub mod parts {
         }
     }
 
-    /// The YAML readers' part: serde-saphyr and what it drives (see `pipeline::yaml`).
-    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(yaml, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_yaml)))]
-    fn yaml() -> Result<YamlParsers, SplitLoaderError> {
-        Ok(YamlParsers::ALL)
+    /// A split point: `$name`'s code (and what only it reaches) is a part of its
+    /// own in the split build, fetched by calling it or `$preload`.
+    macro_rules! split_point {
+        ($(#[$doc:meta])* $name:ident, $preload:ident, $out:ty, $body:expr) => {
+            $(#[$doc])*
+            #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload)))]
+            fn $name() -> $out {
+                $body
+            }
+        };
     }
 
-    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(service, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_service)))]
-    fn service() -> Part {
-        Ok(view! { <service::ServicePane/> }.into_any())
-    }
-
-    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(exposition, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_exposition)))]
-    fn exposition() -> Part {
-        Ok(view! { <exposition::ExpositionPane/> }.into_any())
-    }
-
-    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(dashboard, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_dashboard)))]
-    fn dashboard() -> Part {
-        Ok(view! { <dashboard::DashboardPane/> }.into_any())
-    }
-
-    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(inspect, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_inspect)))]
-    fn inspect() -> Part {
-        Ok(view! { <inspect::InspectPane/> }.into_any())
-    }
-
-    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(targets, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_targets)))]
-    fn targets() -> Part {
-        Ok(view! { <targets::TargetsPane/> }.into_any())
-    }
-
-    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(alerts, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_alerts)))]
-    fn alerts() -> Part {
-        Ok(view! { <alerts::AlertsPane/> }.into_any())
-    }
-
-    #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(lessons, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_lessons)))]
-    fn lessons() -> Part {
-        Ok(view! { <lessons::LessonsPane/> }.into_any())
-    }
+    split_point!(
+        /// The YAML readers' part: serde-saphyr and what it drives (see `pipeline::yaml`).
+        yaml, preload_yaml, Result<YamlParsers, SplitLoaderError>, Ok(YamlParsers::ALL)
+    );
+    split_point!(
+        service,
+        preload_service,
+        Part,
+        Ok(service::ServicePane().into_any())
+    );
+    split_point!(
+        exposition,
+        preload_exposition,
+        Part,
+        Ok(exposition::ExpositionPane().into_any())
+    );
+    split_point!(
+        dashboard,
+        preload_dashboard,
+        Part,
+        Ok(dashboard::DashboardPane().into_any())
+    );
+    split_point!(
+        inspect,
+        preload_inspect,
+        Part,
+        Ok(inspect::InspectPane().into_any())
+    );
+    split_point!(
+        targets,
+        preload_targets,
+        Part,
+        Ok(targets::TargetsPane().into_any())
+    );
+    split_point!(
+        alerts,
+        preload_alerts,
+        Part,
+        Ok(alerts::AlertsPane().into_any())
+    );
+    split_point!(
+        lessons,
+        preload_lessons,
+        Part,
+        Ok(lessons::LessonsPane().into_any())
+    );
 }
 
 /// A pane's title and the sentence or two under it that say what it shows.

@@ -55,11 +55,14 @@ test("an outage fires HighLatency, Alertmanager pages after group_wait, a silenc
   await page.click('[data-testid="tab-service"]');
   await page.click('[data-testid="start-outage"]');
   const outageStart = await virtualMs(page);
-  await page.click('[data-testid="speed-60"]');
+  // Pending lasts the rule's `for: 1m`: at 10× that is 6 s of wall time, long
+  // enough to be seen on a loaded machine (at 60× one late tick can skip it).
+  await page.click('[data-testid="speed-10"]');
 
   await alertsView(page, "alerts");
   const rule = '[data-testid="alerting-rule"][data-rule="HighLatency"]';
-  await page.waitForSelector(`${rule}[data-state="pending"]`, { timeout: 30000 });
+  await page.waitForSelector(`${rule}[data-state="pending"]`, { timeout: 60000 });
+  await page.click('[data-testid="speed-60"]');
   await page.waitForSelector(`${rule}[data-state="firing"]`, { timeout: 30000 });
   const since = utcMs(await page.locator(`${rule} [data-testid="alert-row"] td:nth-child(3)`).first().textContent());
   assert.ok(since >= outageStart, "the alert became active during the outage");

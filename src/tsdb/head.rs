@@ -210,6 +210,13 @@ impl Head {
             .flat_map(move |s| s.iter_histograms(mint, maxt))
     }
 
+    /// Whether the series may hold histograms in `mint..=maxt` (see
+    /// [`MemSeries::has_histograms_in`]).
+    pub fn has_histograms_in(&self, r: SeriesRef, mint: i64, maxt: i64) -> bool {
+        self.series(r)
+            .is_some_and(|s| s.has_histograms_in(mint, maxt))
+    }
+
     /// `get_or_create` then `append`: the slow path, for callers without a reference.
     /// A sample out of bounds creates no series.
     pub fn add(&mut self, labels: &Labels, t: i64, v: f64) -> Result<SeriesRef, AppendError> {

@@ -56,7 +56,11 @@ impl Labels {
 
     /// The metric name (`__name__`), if set.
     pub fn metric_name(&self) -> Option<&str> {
-        self.get(METRIC_NAME)
+        // It sorts first unless a name starts with a capital or `__a`..`__m`.
+        match self.0.first() {
+            Some((n, v)) if &**n == METRIC_NAME => Some(v),
+            _ => self.get(METRIC_NAME),
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -415,6 +415,22 @@ impl MemSeries {
         mint: i64,
         maxt: i64,
     ) -> impl Iterator<Item = (i64, FloatHistogram)> + '_ {
+        self.chunks_in(mint, maxt)
+            .filter_map(|(encoding, bytes)| HistogramDecoder::new(encoding, bytes))
+            .flatten()
+            .skip_while(move |(t, _)| *t < mint)
+            .take_while(move |(t, _)| *t <= maxt)
+    }
+
+    /// Whether a chunk overlapping `mint..=maxt` holds histograms: a cheap test
+    /// before reading them (most series hold floats alone).
+    pub fn has_histograms_in(&self, mint: i64, maxt: i64) -> bool {
+        self.chunks_in(mint, maxt).any(|(e, _)| e != Encoding::Xor)
+    }
+
+    /// The encoding and bytes of the chunks that may hold samples in
+    /// `mint..=maxt`, oldest first.
+    fn chunks_in(&self, mint: i64, maxt: i64) -> impl Iterator<Item = (Encoding, &[u8])> + '_ {
         // A window that starts among the newest samples holds floats alone: they
         // are every sample since the last histogram.
         let floats_only = self.recent.front().is_some_and(|(t, _)| *t <= mint);
@@ -435,10 +451,7 @@ impl MemSeries {
         sealed
             .chain(head)
             .take_while(move |(min_t, _, _)| *min_t <= maxt)
-            .filter_map(|(_, encoding, bytes)| HistogramDecoder::new(encoding, bytes))
-            .flatten()
-            .skip_while(move |(t, _)| *t < mint)
-            .take_while(move |(t, _)| *t <= maxt)
+            .map(|(_, encoding, bytes)| (encoding, bytes))
     }
 
     /// Whether any chunk holds histograms.

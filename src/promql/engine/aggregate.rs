@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::promql::ast::{AggOp, Aggregate};
-use crate::tsdb::{Labels, METRIC_NAME};
+use crate::tsdb::Labels;
 
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ use crate::histogram::{CounterResetHint, FloatHistogram};
 
 use super::eval::{Evaluator, hpoints_size, point_at, push_point};
 use super::functions::stats::{KahanMean, Welford, go_max, go_min, kahan_sum_inc, quantile};
+use super::grouping::{GroupIndex, Keep};
 use super::heap::{KHeap, label_hash};
 use super::notes::HistogramOp;
 use super::value::{EvalError, HPoint, Point, Sample, Series};
@@ -82,19 +83,7 @@ impl Default for Group {
 
 /// The labels of the group a series falls in.
 fn group_labels(labels: &Labels, grouping: &[String], without: bool) -> Labels {
-    if without {
-        labels
-            .iter()
-            .filter(|(n, _)| *n != METRIC_NAME && !grouping.iter().any(|g| g == n))
-            .collect()
-    } else if grouping.is_empty() {
-        Labels::default()
-    } else {
-        labels
-            .iter()
-            .filter(|(n, _)| grouping.iter().any(|g| g == n))
-            .collect()
-    }
+    Keep::aggregation(grouping, without).labels(labels)
 }
 
 impl Evaluator<'_, '_> {
@@ -164,21 +153,20 @@ impl Evaluator<'_, '_> {
                 warn(lo);
             }
         }
-        let mut index: HashMap<Labels, usize> = HashMap::new();
-        let mut out: Vec<Series> = Vec::new();
+        let keep = Keep::aggregation(grouping, agg.without);
+        let mut index = GroupIndex::default();
         let series_group: Vec<usize> = input
             .iter()
-            .map(|s| {
-                let key = group_labels(&s.labels, grouping, agg.without);
-                *index.entry(key.clone()).or_insert_with(|| {
-                    out.push(Series {
-                        histograms: Vec::new(),
-                        labels: key,
-                        points: Vec::new(),
-                        drop_name: false,
-                    });
-                    out.len() - 1
-                })
+            .map(|s| index.group_of(&s.labels, keep).0)
+            .collect();
+        let mut out: Vec<Series> = index
+            .into_labels()
+            .into_iter()
+            .map(|labels| Series {
+                histograms: Vec::new(),
+                labels,
+                points: Vec::new(),
+                drop_name: false,
             })
             .collect();
         let mut groups = vec![Group::default(); out.len()];
@@ -381,15 +369,11 @@ impl Evaluator<'_, '_> {
                 )));
             }
         }
-        let mut index: HashMap<Labels, usize> = HashMap::new();
+        let keep = Keep::aggregation(grouping, agg.without);
+        let mut index = GroupIndex::default();
         let series_group: Vec<usize> = input
             .iter()
-            .map(|s| {
-                let n = index.len();
-                *index
-                    .entry(group_labels(&s.labels, grouping, agg.without))
-                    .or_insert(n)
-            })
+            .map(|s| index.group_of(&s.labels, keep).0)
             .collect();
         let offsets: Vec<f64> = if op == AggOp::LimitRatio {
             input

@@ -10,7 +10,7 @@ use crate::histogram::CounterResetHint;
 use crate::promql::ast::{Expr, ExprKind, Extended, Span, VectorSelector};
 use crate::promql::functions::Function;
 use crate::promql::types::{ValueType, value_type};
-use crate::tsdb::{Labels, MatchType, SeriesRef, is_stale_nan};
+use crate::tsdb::{Labels, MatchType, is_stale_nan};
 
 use super::eval::{Evaluator, TOO_MANY_SAMPLES, hpoint_size, hpoints_size};
 use super::functions::{self, Arg, Ctx, Impl, RangeCtx, RangeOut, Window};
@@ -33,7 +33,7 @@ enum RangeSource {
     /// A range selector: each matching series is read from the store when its turn
     /// comes (into one reused buffer), over `mint..=maxt`, stale markers left out.
     Selector {
-        series: Vec<(SeriesRef, Labels)>,
+        series: crate::tsdb::Selection,
         mint: i64,
         maxt: i64,
         /// Histograms are read as statistics (see `histogram_stats`).
@@ -352,6 +352,8 @@ impl Evaluator<'_, '_> {
             let mut out_series = Series {
                 labels: labels.clone(),
                 drop_name: !keeps_name,
+                // An instant query (a rule) sizes it exactly: no growing, no shrinking.
+                points: Vec::with_capacity(if n_steps <= 16 { n_steps } else { 0 }),
                 ..Series::default()
             };
             let (mut lo, mut hi) = (0usize, 0usize);

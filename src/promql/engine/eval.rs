@@ -211,6 +211,9 @@ impl<'h, 's> Evaluator<'h, 's> {
         mint: i64,
         maxt: i64,
     ) -> Vec<(i64, FloatHistogram)> {
+        if !self.head.has_histograms_in(r, mint, maxt) {
+            return Vec::new();
+        }
         let mut hs: Vec<(i64, FloatHistogram)> = self.head.iter_histograms(r, mint, maxt).collect();
         if stats {
             super::histogram_stats::decode_stats(&mut hs);
@@ -317,10 +320,7 @@ impl<'h, 's> Evaluator<'h, 's> {
     }
 
     /// The series a selector matches, sorted by labels as Prometheus's storage returns them.
-    pub fn select(
-        &mut self,
-        vs: &VectorSelector,
-    ) -> Result<Vec<(crate::tsdb::SeriesRef, Labels)>, EvalError> {
+    pub fn select(&mut self, vs: &VectorSelector) -> Result<crate::tsdb::Selection, EvalError> {
         let key: Vec<_> = vs
             .matchers
             .iter()
@@ -335,7 +335,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                 })
                 .collect()
         })?;
-        Ok(selection.to_vec())
+        Ok(selection)
     }
 
     fn offset_ms(&mut self, vs: &VectorSelector) -> Result<i64, EvalError> {
@@ -364,7 +364,7 @@ impl<'h, 's> Evaluator<'h, 's> {
         let mut buf: Vec<(i64, f64)> = Vec::new();
         let mut hbuf: Vec<(i64, Arc<FloatHistogram>)> = Vec::new();
         let stats = self.reads_stats(vs);
-        for (r, labels) in self.select(vs)? {
+        for (r, labels) in self.select(vs)?.iter().cloned() {
             self.check_deadline()?;
             buf.clear();
             buf.extend(self.head.iter(r, mint, maxt));
@@ -490,7 +490,7 @@ impl<'h, 's> Evaluator<'h, 's> {
         let (before, after) = super::extended::margins(vs.extended, self.lookback);
         let mut out = Vec::new();
         let stats = self.reads_stats(vs);
-        for (r, labels) in self.select(vs)? {
+        for (r, labels) in self.select(vs)?.iter().cloned() {
             let mut points: Vec<Point> = self
                 .head
                 .iter(r, mint - before + self.edge, maxt + after)

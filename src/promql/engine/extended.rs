@@ -179,7 +179,7 @@ impl Evaluator<'_, '_> {
         let (first, last) = (refs_of(self.start), refs_of(self.end));
         let (mint, maxt) = (first.min(last) - lb + 1, first.max(last) + lb);
         let mut out = Vec::new();
-        for (r, labels) in self.select(vs)? {
+        for (r, labels) in self.select(vs)?.iter().cloned() {
             self.check_deadline()?;
             let buf: Vec<Point> = self
                 .head

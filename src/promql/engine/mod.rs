@@ -27,6 +27,7 @@ mod eval;
 mod extended;
 mod format;
 pub(crate) mod functions;
+pub(crate) mod grouping;
 mod heap;
 mod histogram_stats;
 mod info;

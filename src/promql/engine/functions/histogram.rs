@@ -1,12 +1,11 @@
 //! `histogram_quantile` and `histogram_fraction` over classic histograms (series
 //! with an `le` label), as Prometheus's `BucketQuantile`/`BucketFraction`.
 
-use std::collections::HashMap;
-
 use crate::histogram::FloatHistogram;
 use crate::tsdb::labels::write_quoted;
 use crate::tsdb::{Labels, METRIC_NAME};
 
+use super::super::grouping::{GroupIndex, Keep};
 use super::format::rfc3339;
 use super::native_stats::{self, NaNObservations};
 use super::stats::{almost_equal, sort_by_less};
@@ -243,8 +242,8 @@ fn groups<'v>(
     arg: usize,
 ) -> (Vec<&'v Sample>, Vec<(Labels, Vec<Bucket>)>) {
     let span = ctx.args.get(arg).map_or(ctx.call_span, |e| e.span);
-    let mut index: HashMap<Labels, usize> = HashMap::new();
-    let mut out: Vec<(Labels, Vec<Bucket>)> = Vec::new();
+    let mut index = GroupIndex::default();
+    let mut buckets: Vec<Vec<Bucket>> = Vec::new();
     let mut natives = Vec::new();
     for s in v {
         if s.h.is_some() {
@@ -264,18 +263,17 @@ fn groups<'v>(
             );
             continue;
         };
-        let key = s.labels.without(&["le"]);
-        let i = *index.entry(key.clone()).or_insert_with(|| {
-            out.push((key, Vec::new()));
-            out.len() - 1
-        });
-        out[i].1.push(Bucket { upper, count: s.v });
+        let (i, new) = index.group_of(&s.labels, Keep::AllBut("le"));
+        if new {
+            buckets.push(Vec::new());
+        }
+        buckets[i].push(Bucket { upper, count: s.v });
     }
     natives.retain(|s| {
-        let Some(&i) = index.get(&s.labels) else {
+        let Some(i) = index.find(&s.labels) else {
             return true;
         };
-        if out[i].1.is_empty() {
+        if buckets[i].is_empty() {
             return true;
         }
         let name = s.labels.metric_name().unwrap_or("");
@@ -286,9 +284,11 @@ fn groups<'v>(
             ),
             span,
         );
-        out[i].1.clear();
+        buckets[i].clear();
         false
     });
+    let mut out: Vec<(Labels, Vec<Bucket>)> =
+        index.into_labels().into_iter().zip(buckets).collect();
     out.retain(|(_, buckets)| !buckets.is_empty());
     (natives, out)
 }

@@ -1,0 +1,206 @@
+//! Series grouped by some of their labels (an aggregation's `by`/`without`, or a
+//! classic histogram's labels but `le`) without building a label set per series:
+//! a series is hashed by the labels its group keeps, as upstream's
+//! `HashForLabels`, and only a new group's label set is built. A rule evaluated
+//! every interval groups the same series again and again; building and hashing
+//! a fresh `Labels` for each one was most of an aggregation's cost.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::tsdb::{Labels, METRIC_NAME};
+
+/// Which of a series' labels make its group.
+#[derive(Clone, Copy)]
+pub(crate) enum Keep<'a> {
+    /// `by (…)`: only these names.
+    By(&'a [String]),
+    /// `without (…)`: all but these names and the metric name.
+    Without(&'a [String]),
+    /// All but this one name (a classic histogram's buckets: all but `le`).
+    AllBut(&'a str),
+}
+
+impl Keep<'_> {
+    /// An aggregation's grouping.
+    pub(crate) fn aggregation(grouping: &[String], without: bool) -> Keep<'_> {
+        if without {
+            Keep::Without(grouping)
+        } else {
+            Keep::By(grouping)
+        }
+    }
+
+    fn keeps(&self, name: &str) -> bool {
+        match self {
+            Keep::By(names) => names.iter().any(|g| g == name),
+            Keep::Without(names) => name != METRIC_NAME && !names.iter().any(|g| g == name),
+            Keep::AllBut(dropped) => name != *dropped,
+        }
+    }
+
+    /// The labels of `labels` this keeps, in name order.
+    pub(crate) fn pairs<'l>(&self, labels: &'l Labels) -> impl Iterator<Item = (&'l str, &'l str)> {
+        let keep = *self;
+        labels.iter().filter(move |(n, _)| keep.keeps(n))
+    }
+
+    /// The group's label set (what a new group is given).
+    pub(crate) fn labels(&self, labels: &Labels) -> Labels {
+        self.pairs(labels).collect()
+    }
+}
+
+/// The hash is already one: the map's own hashing would only hash it again.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Groups in order of first appearance, each with its label set.
+pub(crate) struct GroupIndex {
+    /// The first group with a hash; groups sharing one are chained by `next`.
+    first: HashMap<u64, usize, BuildHasherDefault<PassThrough>>,
+    next: Vec<Option<usize>>,
+    keys: Vec<Labels>,
+    buf: Vec<u8>,
+    /// The bits of the hash used: all, but tests make every hash collide.
+    mask: u64,
+}
+
+impl Default for GroupIndex {
+    fn default() -> GroupIndex {
+        GroupIndex {
+            first: HashMap::default(),
+            next: Vec::new(),
+            keys: Vec::new(),
+            buf: Vec::new(),
+            mask: u64::MAX,
+        }
+    }
+}
+
+impl GroupIndex {
+    fn hash(&mut self, pairs: impl Iterator<Item = (impl AsRef<[u8]>, impl AsRef<[u8]>)>) -> u64 {
+        self.buf.clear();
+        for (n, v) in pairs {
+            self.buf.extend_from_slice(n.as_ref());
+            self.buf.push(0xff);
+            self.buf.extend_from_slice(v.as_ref());
+            self.buf.push(0xff);
+        }
+        xxhash_rust::xxh64::xxh64(&self.buf, 0) & self.mask
+    }
+
+    /// The group of `labels` (and whether it is new), its label set built only
+    /// when it is new.
+    pub(crate) fn group_of(&mut self, labels: &Labels, keep: Keep<'_>) -> (usize, bool) {
+        let hash = self.hash(keep.pairs(labels));
+        let mut at = self.first.get(&hash).copied();
+        let mut last = None;
+        while let Some(g) = at {
+            if self.keys[g].iter().eq(keep.pairs(labels)) {
+                return (g, false);
+            }
+            last = Some(g);
+            at = self.next[g];
+        }
+        let g = self.keys.len();
+        self.keys.push(keep.labels(labels));
+        self.next.push(None);
+        match last {
+            Some(prev) => self.next[prev] = Some(g),
+            None => {
+                self.first.insert(hash, g);
+            }
+        }
+        (g, true)
+    }
+
+    /// The group whose label set is exactly `labels`, if there is one.
+    pub(crate) fn find(&mut self, labels: &Labels) -> Option<usize> {
+        let hash = self.hash(labels.iter());
+        let mut at = self.first.get(&hash).copied();
+        while let Some(g) = at {
+            if self.keys[g] == *labels {
+                return Some(g);
+            }
+            at = self.next[g];
+        }
+        None
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The groups' label sets, in order of first appearance.
+    pub(crate) fn into_labels(self) -> Vec<Labels> {
+        self.keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(pairs: &[(&str, &str)]) -> Labels {
+        Labels::new(pairs)
+    }
+
+    /// Every projection groups as building each series' label set and comparing
+    /// would, with real hashes and with every hash colliding (one chain).
+    #[test]
+    fn groups_as_building_the_label_sets_would() {
+        let series = [
+            l(&[("__name__", "a"), ("job", "x"), ("le", "1"), ("i", "1")]),
+            l(&[("__name__", "a"), ("job", "x"), ("le", "2"), ("i", "1")]),
+            l(&[("__name__", "b"), ("job", "y"), ("le", "1"), ("i", "2")]),
+            l(&[("__name__", "a"), ("job", "x"), ("le", "1"), ("i", "2")]),
+            l(&[("job", "x")]),
+            l(&[("job", "x"), ("le", "2")]),
+        ];
+        let by = ["job".to_string(), "le".to_string()];
+        let without = ["le".to_string()];
+        for mask in [u64::MAX, 0] {
+            for keep in [
+                Keep::By(&by),
+                Keep::By(&[]),
+                Keep::Without(&without),
+                Keep::Without(&[]),
+                Keep::AllBut("le"),
+            ] {
+                let mut index = GroupIndex {
+                    mask,
+                    ..GroupIndex::default()
+                };
+                let mut built: Vec<Labels> = Vec::new();
+                for s in &series {
+                    let key = keep.labels(s);
+                    let known = built.iter().position(|b| *b == key);
+                    let expected = known.unwrap_or_else(|| {
+                        built.push(key.clone());
+                        built.len() - 1
+                    });
+                    assert_eq!(index.group_of(s, keep), (expected, known.is_none()), "{s}");
+                    assert_eq!(index.find(&key), Some(expected));
+                }
+                assert_eq!(index.find(&l(&[("job", "z")])), None);
+                assert_eq!(index.len(), built.len());
+                assert_eq!(index.into_labels(), built);
+            }
+        }
+    }
+}

@@ -5,15 +5,39 @@
 pub fn is_legacy_metric_name(s: &str) -> bool {
     let mut bytes = s.bytes();
     matches!(bytes.next(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_' | b':'))
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':')
+        && bytes.all(is_metric_name_byte)
 }
 
 /// A legacy label name: `[a-zA-Z_][a-zA-Z0-9_]*`.
 pub fn is_legacy_label_name(s: &str) -> bool {
     let mut bytes = s.bytes();
     matches!(bytes.next(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_'))
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && bytes.all(|b| NAME_BYTES[b as usize] & LABEL != 0)
 }
+
+/// A byte a legacy metric name may hold after its first (`[a-zA-Z0-9_:]`).
+pub fn is_metric_name_byte(b: u8) -> bool {
+    NAME_BYTES[b as usize] & METRIC != 0
+}
+
+/// Bytes a legacy name may hold after its first: one table lookup each, as
+/// every sample line of every scrape asks (encoding and parsing).
+const METRIC: u8 = 1;
+const LABEL: u8 = 2;
+static NAME_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            table[b] = METRIC | LABEL;
+        } else if c == b':' {
+            table[b] = METRIC;
+        }
+        b += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {

@@ -168,7 +168,7 @@ pub fn escape_quoted(value: &str) -> String {
 
 /// `escape_quoted`, appended to `out` (no copy when nothing needs escaping).
 pub fn push_escaped_quoted(out: &mut String, value: &str) {
-    if !value.bytes().any(|b| matches!(b, b'\\' | b'\n' | b'"')) {
+    if memchr::memchr3(b'\\', b'\n', b'"', value.as_bytes()).is_none() {
         out.push_str(value);
         return;
     }

@@ -75,9 +75,29 @@ pub(crate) fn write_labels(out: &mut String, labels: &[(String, String)], escapi
     if already_sorted {
         labels.iter().for_each(|pair| each(out, pair));
     } else {
-        let mut sorted: Vec<&(String, String)> = labels.iter().collect();
-        sorted.sort();
-        sorted.into_iter().for_each(|pair| each(out, pair));
+        // Mostly a handful of labels (a bucket's `le` after its child's): sorted
+        // on the stack, without an allocation for every sample line.
+        let mut on_stack = [&labels[0]; 8];
+        let mut on_heap: Vec<&(String, String)>;
+        let sorted: &mut [&(String, String)] = if labels.len() <= on_stack.len() {
+            for (slot, pair) in on_stack.iter_mut().zip(labels) {
+                *slot = pair;
+            }
+            let sorted = &mut on_stack[..labels.len()];
+            for i in 1..sorted.len() {
+                let mut j = i;
+                while j > 0 && sorted[j - 1] > sorted[j] {
+                    sorted.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+            sorted
+        } else {
+            on_heap = labels.iter().collect();
+            on_heap.sort();
+            &mut on_heap
+        };
+        sorted.iter().for_each(|pair| each(out, pair));
     }
 }
 
@@ -110,4 +130,42 @@ pub(crate) fn write_series(
 /// grows once rather than by doubling through every size below it.
 pub(crate) fn text_capacity(families: &[crate::expo::model::MetricFamily]) -> usize {
     families.iter().map(|f| 128 + 100 * f.samples.len()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Labels are written sorted by name whatever their order and count (the
+    /// stack path up to 8, the heap path beyond).
+    #[test]
+    fn labels_are_written_sorted_in_every_order() {
+        let mut seed = 7u64;
+        for n in 0..14 {
+            let pairs: Vec<(String, String)> = (0..n)
+                .map(|i| (format!("l{:02}", (i * 7) % 16), format!("v\"{i}")))
+                .collect();
+            let mut expected_pairs = pairs.clone();
+            expected_pairs.sort();
+            let mut expected = String::new();
+            write_labels(&mut expected, &expected_pairs, NameEscaping::default());
+            for _ in 0..20 {
+                let mut shuffled = pairs.clone();
+                for i in (1..shuffled.len()).rev() {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    shuffled.swap(i, (seed >> 33) as usize % (i + 1));
+                }
+                let mut out = String::new();
+                write_labels(&mut out, &shuffled, NameEscaping::default());
+                assert_eq!(out, expected, "{shuffled:?}");
+            }
+            let names: Vec<&str> = expected
+                .split(',')
+                .filter_map(|p| p.split('=').next())
+                .collect();
+            assert!(names.windows(2).all(|w| w[0] <= w[1]), "{expected}");
+        }
+    }
 }

@@ -24,7 +24,7 @@ pub fn is_name_start(b: u8) -> bool {
 }
 
 pub fn is_name_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b':'
+    crate::names::is_metric_name_byte(b)
 }
 
 pub fn is_label_start(b: u8) -> bool {

@@ -94,7 +94,7 @@ impl<'a> Iterator for SampleStream<'a> {
         }
         while self.offset < self.input.len() && !self.saw_eof {
             let rest = &self.input[self.offset..];
-            let (line, advance) = match rest.iter().position(|&b| b == b'\n') {
+            let (line, advance) = match memchr::memchr(b'\n', rest) {
                 Some(i) => (&rest[..i], i + 1),
                 None => (rest, rest.len()),
             };
@@ -137,7 +137,9 @@ fn series_end(line: &[u8], start: usize, dialect: Dialect) -> Option<usize> {
     }
     let mut in_quotes = false;
     let mut k = j + 1;
-    while k < line.len() {
+    // From one quote, escape or brace to the next (word at a time).
+    while let Some(found) = memchr::memchr3(b'"', b'\\', b'}', &line[k..]) {
+        k += found;
         match line[k] {
             b'\\' if in_quotes => k += 1,
             b'"' => in_quotes = !in_quotes,
@@ -145,6 +147,9 @@ fn series_end(line: &[u8], start: usize, dialect: Dialect) -> Option<usize> {
             _ => {}
         }
         k += 1;
+        if k >= line.len() {
+            break;
+        }
     }
     None
 }

@@ -2,7 +2,7 @@
 //! target writes them → store series), which series the last scrape saw (for
 //! staleness), and the health shown on the Targets pane.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::tsdb::{Labels, SeriesRef};
 
@@ -54,7 +54,9 @@ pub(super) struct CacheEntry {
 
 pub(super) struct Target {
     pub status: TargetStatus,
-    pub cache: HashMap<Box<[u8]>, CacheEntry>,
+    /// Keyed by a series as written; Fx, not SipHash: every sample of every
+    /// scrape looks its series up here, and the keys are the target's own.
+    pub cache: FxHashMap<Box<[u8]>, CacheEntry>,
     pub iteration: u64,
     /// Store series of `up` and the other scrape_* series, once created.
     pub report_series: Vec<(Labels, SeriesRef)>,
@@ -74,7 +76,7 @@ impl Target {
                 last_samples: 0,
                 next_scrape_ms: first_scrape_ms,
             },
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
             iteration: 0,
             report_series: Vec::new(),
         }

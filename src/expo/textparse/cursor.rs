@@ -317,6 +317,43 @@ fn ascii(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()
 }
 
+/// Most sample values are short decimals (`1027`, `0.25`, `-3.5`): with at most
+/// 15 significant digits and 22 decimals, the digits and the power of ten are
+/// both exact doubles and one division rounds correctly (Clinger's fast path,
+/// as the standard parser takes too), so the result is the standard parser's.
+/// Anything else (exponents, long mantissas, `Inf`, bad input) is left to it.
+fn short_decimal(token: &[u8]) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (negative, digits) = match token.first()? {
+        b'-' => (true, &token[1..]),
+        b'+' => (false, &token[1..]),
+        _ => (false, token),
+    };
+    if digits.len() > 16 {
+        return None;
+    }
+    let (mut mantissa, mut count, mut decimals, mut point) = (0u64, 0usize, 0usize, false);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+                decimals += usize::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if count == 0 || count > 15 || decimals >= POW10.len() {
+        return None;
+    }
+    let v = mantissa as f64 / POW10[decimals];
+    Some(if negative { -v } else { v })
+}
+
 /// Parses a sample value or float timestamp as both formats write them: decimal
 /// digits with optional sign, point and exponent, or `Inf`/`Infinity`/`NaN` in any
 /// case. Hexadecimal, octal, binary and `_` separators are rejected, as Prometheus does.
@@ -324,6 +361,11 @@ pub fn parse_float(token: &[u8]) -> Option<f64> {
     if token.is_empty() {
         return None;
     }
+    short_decimal(token).or_else(|| any_float(token))
+}
+
+/// [`parse_float`] for every input the fast path leaves.
+fn any_float(token: &[u8]) -> Option<f64> {
     let s = std::str::from_utf8(token).ok()?;
     let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
     let special = unsigned.eq_ignore_ascii_case("inf")
@@ -343,4 +385,70 @@ pub fn parse_float(token: &[u8]) -> Option<f64> {
         }
     }
     s.parse::<f64>().ok()
+}
+
+#[cfg(test)]
+mod float_tests {
+    use super::*;
+
+    /// The fast path gives the standard parser's bits for every input it takes,
+    /// and takes the common shapes.
+    #[test]
+    fn short_decimals_parse_as_the_standard_parser() {
+        let mut seed = 1u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let alphabet = b"0123456789012345678901234567890123456789.-+eE_x ";
+        let mut taken = 0;
+        for _ in 0..200_000 {
+            let len = 1 + next(19) as usize;
+            let token: Vec<u8> = (0..len)
+                .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                .collect();
+            if let Some(fast) = short_decimal(&token) {
+                taken += 1;
+                let slow = any_float(&token).expect("the standard parser takes it too");
+                assert_eq!(
+                    fast.to_bits(),
+                    slow.to_bits(),
+                    "{}",
+                    String::from_utf8_lossy(&token)
+                );
+            }
+        }
+        assert!(taken > 1000, "{taken}");
+        for common in [
+            "0",
+            "1027",
+            "-3.5",
+            "0.25",
+            "+7",
+            ".5",
+            "5.",
+            "-0",
+            "123456789012345",
+            "0.00000000000001",
+        ] {
+            assert!(short_decimal(common.as_bytes()).is_some(), "{common}");
+            assert_eq!(parse_float(common.as_bytes()), common.parse().ok());
+        }
+        for left in [
+            "1234567890123456",
+            "1e3",
+            "Inf",
+            "-nan",
+            ".",
+            "-",
+            "1.2.3",
+            "0x1",
+            "1_0",
+            "0.00000000000000000000001",
+        ] {
+            assert!(short_decimal(left.as_bytes()).is_none(), "{left}");
+        }
+    }
 }

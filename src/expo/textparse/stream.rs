@@ -137,9 +137,7 @@ fn series_end(line: &[u8], start: usize, dialect: Dialect) -> Option<usize> {
     }
     let mut in_quotes = false;
     let mut k = j + 1;
-    // From one quote, escape or brace to the next (word at a time).
-    while let Some(found) = memchr::memchr3(b'"', b'\\', b'}', &line[k..]) {
-        k += found;
+    while k < line.len() {
         match line[k] {
             b'\\' if in_quotes => k += 1,
             b'"' => in_quotes = !in_quotes,
@@ -147,9 +145,6 @@ fn series_end(line: &[u8], start: usize, dialect: Dialect) -> Option<usize> {
             _ => {}
         }
         k += 1;
-        if k >= line.len() {
-            break;
-        }
     }
     None
 }

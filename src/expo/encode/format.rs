@@ -47,7 +47,23 @@ pub fn write_float_to_go_string(out: &mut String, value: f64) {
     use std::fmt::Write;
     let magnitude = value.abs();
     if value.fract() == 0.0 && magnitude < 1e6 && !(value == 0.0 && value.is_sign_negative()) {
-        let _ = write!(out, "{}.0", value as i64);
+        // Digits written by hand: the formatting machinery cost more than the rest.
+        let mut digits = [0u8; 8];
+        let mut at = digits.len();
+        let mut n = magnitude as u32;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if value < 0.0 {
+            out.push('-');
+        }
+        out.extend(digits[at..].iter().map(|&b| char::from(b)));
+        out.push_str(".0");
     } else if (1e-4..1e6).contains(&magnitude) {
         // In this range Python's repr is fixed notation with the shortest round-trip
         // digits, which is exactly what Rust's Display writes for a non-integer.
@@ -295,6 +311,12 @@ mod tests {
             1714521600.0,
             1714521600.5,
             1234567.0,
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            999_999.0,
+            -999_999.0,
         ];
         for _ in 0..20_000 {
             let exponent = (next() % 22) as i32 - 6;

@@ -436,21 +436,13 @@ impl Evaluator<'_, '_> {
             for heap in heaps.iter_mut().flatten() {
                 for s in heap.take_sorted() {
                     if instant {
-                        let mut series = Series {
-                            labels: s.labels,
-                            drop_name: s.drop_name,
-                            ..Series::default()
-                        };
+                        let mut series = Series::new(s.labels, s.drop_name);
                         push_point(&mut series, ts, s.v, s.h);
                         out.push(series);
                         continue;
                     }
                     let i = *out_index.entry(s.labels.clone()).or_insert_with(|| {
-                        out.push(Series {
-                            labels: s.labels.clone(),
-                            drop_name: s.drop_name,
-                            ..Series::default()
-                        });
+                        out.push(Series::new(s.labels.clone(), s.drop_name));
                         out.len() - 1
                     });
                     push_point(&mut out[i], ts, s.v, s.h);

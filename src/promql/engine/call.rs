@@ -349,13 +349,11 @@ impl Evaluator<'_, '_> {
                 }
             };
             let metric_name = labels.metric_name();
-            let mut out_series = Series {
-                labels: labels.clone(),
-                drop_name: !keeps_name,
-                // An instant query (a rule) sizes it exactly: no growing, no shrinking.
-                points: Vec::with_capacity(if n_steps <= 16 { n_steps } else { 0 }),
-                ..Series::default()
-            };
+            let mut out_series = Series::new(labels.clone(), !keeps_name);
+            // An instant query (a rule) sizes it exactly: no growing, no shrinking.
+            out_series
+                .points
+                .reserve_exact(if n_steps <= 16 { n_steps } else { 0 });
             let (mut lo, mut hi) = (0usize, 0usize);
             let (mut hlo, mut hhi) = (0usize, 0usize);
             let mut held = 0usize;

@@ -400,10 +400,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                         .min(n_steps - 1),
                 ),
             };
-            let mut series = Series {
-                labels,
-                ..Series::default()
-            };
+            let mut series = Series::new(labels, false);
             let mut held = 0usize;
             // buf[..i] and hbuf[..j] are at or before the current reference time.
             let (mut i, mut j) = (0, 0);
@@ -635,11 +632,7 @@ impl<'h, 's> Evaluator<'h, 's> {
             }
             if instant {
                 out_series.extend(result.drain(..).map(|s| {
-                    let mut series = Series {
-                        labels: s.labels,
-                        drop_name: s.drop_name,
-                        ..Series::default()
-                    };
+                    let mut series = Series::new(s.labels, s.drop_name);
                     push_point(&mut series, ts, s.v, s.h);
                     series
                 }));
@@ -670,11 +663,7 @@ impl<'h, 's> Evaluator<'h, 's> {
                         index.insert(s.labels.clone(), i);
                         by_identity.insert(s.labels.identity(), i);
                         last_step.push(ts);
-                        let mut series = Series {
-                            labels: s.labels,
-                            drop_name: s.drop_name,
-                            ..Series::default()
-                        };
+                        let mut series = Series::new(s.labels, s.drop_name);
                         push_point(&mut series, ts, s.v, s.h);
                         out_series.push(series);
                     }

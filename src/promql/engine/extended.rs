@@ -195,10 +195,7 @@ impl Evaluator<'_, '_> {
                 .collect();
             self.samples_read += (buf.len() + hbuf.len()) as u64;
             let name = labels.metric_name().unwrap_or("").to_string();
-            let mut series = Series {
-                labels,
-                ..Series::default()
-            };
+            let mut series = Series::new(labels, false);
             for &ts in &steps {
                 let rt = refs_of(ts);
                 let w = window(&buf, |p| p.t, rt - lb, rt + lb);

@@ -156,11 +156,7 @@ impl Evaluator<'_, '_> {
                     }
                     None => {
                         index.insert(labels.clone(), (out.len(), ts));
-                        let mut series = Series {
-                            labels,
-                            drop_name: s.drop_name,
-                            ..Series::default()
-                        };
+                        let mut series = Series::new(labels, s.drop_name);
                         push_point(&mut series, ts, v, h);
                         out.push(series);
                     }

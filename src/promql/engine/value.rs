@@ -51,6 +51,20 @@ pub struct Series {
     pub drop_name: bool,
 }
 
+impl Series {
+    /// A series with no points yet. (Not `..Series::default()`: that builds an
+    /// empty `Labels` first, a shared reference count's increment and decrement
+    /// for every series of every query.)
+    pub fn new(labels: Labels, drop_name: bool) -> Series {
+        Series {
+            labels,
+            points: Vec::new(),
+            histograms: Vec::new(),
+            drop_name,
+        }
+    }
+}
+
 /// A query result, as Prometheus's HTTP API types it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

@@ -162,12 +162,7 @@ impl Evaluator<'_, '_> {
         let mut out: Vec<Series> = index
             .into_labels()
             .into_iter()
-            .map(|labels| Series {
-                histograms: Vec::new(),
-                labels,
-                points: Vec::new(),
-                drop_name: false,
-            })
+            .map(|labels| Series::new(labels, false))
             .collect();
         let mut groups = vec![Group::default(); out.len()];
         let mut cursors = vec![(0usize, 0usize); input.len()];

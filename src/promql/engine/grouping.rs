@@ -42,7 +42,7 @@ impl Keep<'_> {
     }
 
     /// The labels of `labels` this keeps, in name order.
-    pub(crate) fn pairs<'l>(&self, labels: &'l Labels) -> impl Iterator<Item = (&'l str, &'l str)> {
+    fn pairs<'l>(&self, labels: &'l Labels) -> impl Iterator<Item = (&'l str, &'l str)> {
         let keep = *self;
         labels.iter().filter(move |(n, _)| keep.keeps(n))
     }

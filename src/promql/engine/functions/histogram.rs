@@ -5,12 +5,12 @@ use crate::histogram::FloatHistogram;
 use crate::tsdb::labels::write_quoted;
 use crate::tsdb::{Labels, METRIC_NAME};
 
-use super::super::grouping::{GroupIndex, Keep};
 use super::format::rfc3339;
 use super::native_stats::{self, NaNObservations};
 use super::stats::{almost_equal, sort_by_less};
 use super::{Arg, Ctx, EvalError, Sample};
 use crate::gofmt::{go_g, go_g_prec};
+use crate::promql::engine::grouping::{GroupIndex, Keep};
 
 const SMALL_DELTA_TOLERANCE: f64 = 1e-12;
 

@@ -46,7 +46,9 @@ impl Head {
 
     /// Whether any sample of the series has a start timestamp.
     pub fn has_start_timestamps(&self, r: SeriesRef) -> bool {
-        self.start_timestamps.0.contains_key(&r)
+        // Asked for every series of every `rate`; most stores hold none, and an
+        // empty map would still hash the key.
+        !self.start_timestamps.0.is_empty() && self.start_timestamps.0.contains_key(&r)
     }
 
     /// The start timestamp of the series' sample at `t` (`0`: unknown).

@@ -11,13 +11,17 @@ pub fn is_legacy_metric_name(s: &str) -> bool {
 /// A legacy label name: `[a-zA-Z_][a-zA-Z0-9_]*`.
 pub fn is_legacy_label_name(s: &str) -> bool {
     let mut bytes = s.bytes();
-    matches!(bytes.next(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_'))
-        && bytes.all(|b| NAME_BYTES[b as usize] & LABEL != 0)
+    matches!(bytes.next(), Some(b'a'..=b'z' | b'A'..=b'Z' | b'_')) && bytes.all(is_label_name_byte)
 }
 
 /// A byte a legacy metric name may hold after its first (`[a-zA-Z0-9_:]`).
 pub fn is_metric_name_byte(b: u8) -> bool {
     NAME_BYTES[b as usize] & METRIC != 0
+}
+
+/// A byte a legacy label name may hold after its first (`[a-zA-Z0-9_]`).
+pub fn is_label_name_byte(b: u8) -> bool {
+    NAME_BYTES[b as usize] & LABEL != 0
 }
 
 /// Bytes a legacy name may hold after its first: one table lookup each, as
@@ -42,6 +46,15 @@ static NAME_BYTES: [u8; 256] = {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_bytes_are_the_legacy_sets() {
+        for b in 0..=255u8 {
+            let word = b.is_ascii_alphanumeric() || b == b'_';
+            assert_eq!(is_label_name_byte(b), word, "{b}");
+            assert_eq!(is_metric_name_byte(b), word || b == b':', "{b}");
+        }
+    }
 
     #[test]
     fn legacy_names() {

@@ -32,7 +32,7 @@ pub fn is_label_start(b: u8) -> bool {
 }
 
 pub fn is_label_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    crate::names::is_label_name_byte(b)
 }
 
 pub use crate::names::{is_legacy_label_name, is_legacy_metric_name};

@@ -112,7 +112,7 @@ impl GroupIndex {
     }
 
     /// The group whose label set is exactly `labels`, if there is one.
-    pub(crate) fn find(&mut self, labels: &Labels) -> Option<usize> {
+    pub(crate) fn find(&self, labels: &Labels) -> Option<usize> {
         let hash = self.hash(labels.iter());
         let mut at = self.first.get(&hash).copied();
         while let Some(g) = at {

@@ -51,7 +51,9 @@ enum Command {
     Routes(route_test::RoutesArgs),
     /// Check Alertmanager configurations, as `amtool check-config` does.
     CheckAlertmanager(route_test::CheckAlertmanagerArgs),
+    /// Check rule files, as `promtool check rules` does (exit 1 on errors, 3 on fatal lint).
     CheckRules(rules::CheckRulesArgs),
+    /// Run rule unit tests, as `promtool test rules` does.
     TestRules(rules::TestRulesArgs),
     /// Measure the store: append and range-read throughput, bytes per sample.
     #[command(hide = true)]

@@ -192,6 +192,21 @@ impl Alerting {
         self.alertmanager.advance_to(t_ms);
     }
 
+    /// Evaluates the groups due in `(after_ms, until_ms]` in time order, their
+    /// queries prepared in one pass where they allow it, once the store holds what
+    /// was scraped up to `until_ms`; returns how many evaluation rounds ran.
+    pub fn eval_through(&mut self, store: &mut Head, after_ms: i64, until_ms: i64) -> usize {
+        self.rules.prepare(store, after_ms, until_ms);
+        let mut rounds = 0;
+        let mut now = after_ms;
+        while let Some(t) = self.next_eval_after(now).filter(|&t| t <= until_ms) {
+            self.eval_due(store, t);
+            rounds += 1;
+            now = t;
+        }
+        rounds
+    }
+
     /// Evaluates the groups due at `t_ms` and sends what they fire (or resolve) to
     /// Alertmanager; returns how many alerts were sent.
     pub fn eval_due(&mut self, store: &mut Head, t_ms: i64) -> usize {

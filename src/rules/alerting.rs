@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use crate::promql::engine;
 use crate::tsdb::{Head, Labels, METRIC_NAME};
 
-use super::query::{HeadQuerier, RuleExpr, RuleSample, query_vector};
+use super::query::{HeadQuerier, RuleExpr, RuleSample};
 use super::template::{alert_data, alert_data_histogram, expand_alert_data};
 
 /// How long a resolved alert is kept (and re-sent to Alertmanager).
@@ -139,18 +139,19 @@ impl AlertingRule {
             .unwrap_or(AlertState::Inactive)
     }
 
-    /// One evaluation at `ts`: returns the `ALERTS` and `ALERTS_FOR_STATE` samples
-    /// to write. Fails (and forgets every alert) when more than `limit` are active.
+    /// One evaluation at `ts` of the expression's `result` there: returns the
+    /// `ALERTS` and `ALERTS_FOR_STATE` samples to write. Fails (and forgets every
+    /// alert) when more than `limit` are active. (`head` answers the templates'
+    /// `query`.)
     pub fn eval(
         &mut self,
         head: &Head,
         ts: i64,
-        query_at: i64,
+        result: Vec<RuleSample>,
         opts: &engine::Options,
         context: &TemplateContext,
         limit: usize,
     ) -> Result<Vec<RuleSample>, String> {
-        let result = query_vector(head, &self.expr, query_at, opts)?;
         let mut current: BTreeMap<Labels, Alert> = BTreeMap::new();
         for sample in result {
             let series_labels = sample.labels.to_vec();

@@ -3,14 +3,14 @@
 //! the next rule runs (so a later rule sees an earlier one's result), and a stale
 //! marker for every series a rule produced last time but not this time.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 
 use crate::promql::engine;
 use crate::tsdb::{Head, Labels, STALE_NAN};
 
 use super::alerting::{AlertState, AlertingRule, SentAlert, TemplateContext};
 use super::file::{GroupSpec, RuleKind, RuleSpec};
-use super::query::RuleExpr;
+use super::query::{RuleExpr, RuleSample, batchable, query_vector, query_vectors};
 use super::recording::RecordingRule;
 
 #[derive(Clone, Debug)]
@@ -47,6 +47,17 @@ pub struct Rule {
     pub eval_duration_ms: f64,
     /// The series written by the last successful evaluation.
     previous: BTreeSet<Labels>,
+    /// Results of the coming evaluations computed in one pass (`Group::prepare`).
+    prepared: VecDeque<Prepared>,
+}
+
+/// One evaluation's query result computed ahead, and its share of the pass's
+/// wall-clock milliseconds.
+#[derive(Clone, Debug)]
+struct Prepared {
+    query_at: i64,
+    result: Result<Vec<RuleSample>, String>,
+    ms: f64,
 }
 
 impl Rule {
@@ -62,6 +73,25 @@ impl Rule {
             RuleBody::Recording(r) => &r.expr.text,
             RuleBody::Alerting(r) => &r.expr.text,
         }
+    }
+
+    fn rule_expr(&self) -> &RuleExpr {
+        match &self.body {
+            RuleBody::Recording(r) => &r.expr,
+            RuleBody::Alerting(r) => &r.expr,
+        }
+    }
+
+    /// The result prepared for the evaluation querying at `query_at`, if any
+    /// (with its share of the time the pass took); older ones are dropped.
+    fn take_prepared(&mut self, query_at: i64) -> Option<(Result<Vec<RuleSample>, String>, f64)> {
+        while let Some(p) = self.prepared.front()
+            && p.query_at < query_at
+        {
+            self.prepared.pop_front();
+        }
+        let p = self.prepared.pop_front_if(|p| p.query_at == query_at)?;
+        Some((p.result, p.ms))
     }
 
     pub fn as_alerting(&self) -> Option<&AlertingRule> {
@@ -95,6 +125,7 @@ impl Rule {
             last_eval_ms: None,
             eval_duration_ms: 0.0,
             previous: BTreeSet::new(),
+            prepared: VecDeque::new(),
         })
     }
 
@@ -197,6 +228,62 @@ impl Group {
         self.rules.iter().flat_map(|r| r.previous.iter())
     }
 
+    /// Series of removed rules still to be marked stale.
+    pub fn pending_stale(&self) -> impl Iterator<Item = &Labels> {
+        self.stale_series.iter()
+    }
+
+    /// The times in `(after_ms, until_ms]` the group evaluates at.
+    pub fn eval_times(&self, after_ms: i64, until_ms: i64) -> impl Iterator<Item = i64> + use<> {
+        let first = (after_ms.div_euclid(self.interval_ms) + 1) * self.interval_ms;
+        (first..=until_ms).step_by(self.interval_ms as usize)
+    }
+
+    /// Computes ahead, in one pass each, the queries of the group's evaluations in
+    /// `(after_ms, until_ms]` whose rules allow it (`batchable`: `written` tells
+    /// the metric names rules write), once the store holds every sample scraped up
+    /// to `until_ms`. A replay evaluates a rule every interval over hours of
+    /// history; one pass reads each series once, not once per evaluation.
+    pub fn prepare(
+        &mut self,
+        head: &Head,
+        (after_ms, until_ms): (i64, i64),
+        cx: &EvalContext,
+        written: &dyn Fn(&str) -> bool,
+    ) {
+        let times: Vec<i64> = self.eval_times(after_ms, until_ms).collect();
+        let (Some(&first), Some(&last)) = (times.first(), times.last()) else {
+            return;
+        };
+        if times.len() < 2 {
+            return;
+        }
+        let offset = self.query_offset_ms;
+        let span = (first - offset, last - offset, self.interval_ms);
+        for rule in &mut self.rules {
+            if !batchable(&rule.rule_expr().expr, written) {
+                continue;
+            }
+            let started = cx.clock.map(|c| c());
+            let Some(results) = query_vectors(head, rule.rule_expr(), span, cx.engine) else {
+                continue;
+            };
+            let ms = match (cx.clock, started) {
+                (Some(c), Some(s)) => (c() - s) / times.len() as f64,
+                _ => 0.0,
+            };
+            rule.prepared = times
+                .iter()
+                .zip(results)
+                .map(|(&t, result)| Prepared {
+                    query_at: t - offset,
+                    result,
+                    ms,
+                })
+                .collect();
+        }
+    }
+
     /// Evaluates every rule at `ts`, writing their samples to `head`; returns the
     /// alerts to send to Alertmanager.
     pub fn eval(&mut self, head: &mut Head, ts: i64, cx: &EvalContext) -> Vec<SentAlert> {
@@ -206,14 +293,19 @@ impl Group {
             let _ = head.add(&series, query_at, f64::from_bits(STALE_NAN));
         }
         let mut sent = Vec::new();
+        let mut prepared_total_ms = 0.0;
         for rule in &mut self.rules {
             let rule_started = cx.clock.map(|c| c());
-            let result = match &mut rule.body {
-                RuleBody::Recording(r) => r.eval(head, query_at, cx.engine, self.limit),
-                RuleBody::Alerting(r) => {
-                    r.eval(head, ts, query_at, cx.engine, cx.templates, self.limit)
-                }
+            let (query, prepared_ms) = match rule.take_prepared(query_at) {
+                Some(prepared) => prepared,
+                None => (query_vector(head, rule.rule_expr(), query_at, cx.engine), 0.0),
             };
+            let result = query.and_then(|samples| match &mut rule.body {
+                RuleBody::Recording(r) => r.eval(samples, self.limit),
+                RuleBody::Alerting(r) => {
+                    r.eval(head, ts, samples, cx.engine, cx.templates, self.limit)
+                }
+            });
             rule.last_eval_ms = Some(ts);
             match result {
                 Err(e) => {
@@ -252,14 +344,15 @@ impl Group {
                     rule.previous = written;
                 }
             }
+            prepared_total_ms += prepared_ms;
             if let (Some(c), Some(s)) = (cx.clock, rule_started) {
-                rule.eval_duration_ms = c() - s;
+                rule.eval_duration_ms = c() - s + prepared_ms;
             }
         }
         self.last_eval_ms = Some(ts);
         self.evaluations += 1;
         if let (Some(c), Some(s)) = (cx.clock, started) {
-            self.eval_duration_ms = c() - s;
+            self.eval_duration_ms = c() - s + prepared_total_ms;
             self.total_eval_ms += self.eval_duration_ms;
         }
         sent

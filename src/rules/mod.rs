@@ -84,6 +84,38 @@ impl RuleManager {
         sent
     }
 
+    /// Computes ahead the queries of the evaluations due in `(after_ms, until_ms]`
+    /// that one pass can answer (`Group::prepare`), once `head` holds every sample
+    /// scraped up to `until_ms`; `eval_due` then takes them in turn. Without it,
+    /// each evaluation queries at its own time.
+    pub fn prepare(&mut self, head: &Head, after_ms: i64, until_ms: i64) {
+        // The metric names the rules write: an evaluation reading them must see
+        // what the evaluations before it wrote.
+        let mut written: std::collections::HashSet<String> =
+            ["ALERTS", "ALERTS_FOR_STATE"].map(String::from).into();
+        for group in &self.groups {
+            for rule in &group.rules {
+                if let RuleBody::Recording(r) = &rule.body {
+                    written.insert(r.name.clone());
+                }
+            }
+            for series in group.written_series().chain(group.pending_stale()) {
+                if let Some(name) = series.metric_name() {
+                    written.insert(name.to_string());
+                }
+            }
+        }
+        let cx = EvalContext {
+            engine: &self.engine,
+            templates: &self.templates,
+            clock: self.engine.clock,
+        };
+        let written = |name: &str| written.contains(name);
+        for group in &mut self.groups {
+            group.prepare(head, (after_ms, until_ms), &cx, &written);
+        }
+    }
+
     /// Replaces the rules with `file`'s at `t_ms`, as a reload does: unchanged
     /// rules keep their state, and series of groups that are gone are marked stale.
     pub fn reload(&mut self, file: &RuleFile, head: &mut Head, t_ms: i64) -> Result<(), String> {

@@ -3,10 +3,9 @@
 //! the label). Native-histogram results are kept as histograms (the group
 //! writes them as float histograms, as upstream's `AppendHistogram`).
 
-use crate::promql::engine;
-use crate::tsdb::{Head, Labels, METRIC_NAME};
+use crate::tsdb::{Labels, METRIC_NAME};
 
-use super::query::{RuleExpr, RuleSample, query_vector};
+use super::query::{RuleExpr, RuleSample};
 
 #[derive(Clone, Debug)]
 pub struct RecordingRule {
@@ -17,15 +16,8 @@ pub struct RecordingRule {
 }
 
 impl RecordingRule {
-    /// The samples to write for an evaluation querying at `query_at`.
-    pub fn eval(
-        &self,
-        head: &Head,
-        query_at: i64,
-        opts: &engine::Options,
-        limit: usize,
-    ) -> Result<Vec<RuleSample>, String> {
-        let result = query_vector(head, &self.expr, query_at, opts)?;
+    /// The samples to write for the expression's `result`.
+    pub fn eval(&self, result: Vec<RuleSample>, limit: usize) -> Result<Vec<RuleSample>, String> {
         let mut out: Vec<RuleSample> = result
             .into_iter()
             .map(|mut s| {

@@ -32,8 +32,10 @@ mod heap;
 mod histogram_stats;
 mod info;
 mod notes;
+mod steps;
 mod value;
 
+pub use steps::instant_values;
 pub use value::{Annotations, ErrorKind, EvalError, HPoint, Point, Sample, Series, Value};
 
 use crate::promql::Expr;

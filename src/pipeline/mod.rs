@@ -149,6 +149,8 @@ pub struct Pipeline {
     /// How many of the timeline's events have been applied.
     applied: usize,
     now_ms: i64,
+    /// Rules are evaluated up to here (behind `now_ms` while a batch is pending).
+    rules_done_ms: i64,
     /// The largest store seen just before a retention pass.
     peak_bytes: usize,
     /// Recording and alerting rules.
@@ -212,6 +214,7 @@ impl Pipeline {
             rules_version: 0,
             alertmanager_version: 0,
             now_ms: run.start_ms,
+            rules_done_ms: run.start_ms,
             run,
             options,
             sim,
@@ -248,15 +251,12 @@ impl Pipeline {
             let next_retention = self
                 .retains()
                 .then(|| (self.now_ms.div_euclid(RETENTION_EVERY_MS) + 1) * RETENTION_EVERY_MS);
-            let next_rule_eval = self.alerting.next_eval_after(self.now_ms);
+            let next_rule_eval = self.alerting.next_eval_after(self.rules_done_ms);
             // Scraping past a rule evaluation is safe when every sample scraped
             // after it is stamped after it: the simulation's are (no explicit
             // timestamps), a Python program's may not be.
             let batch = self.options.batch_rules && self.lab.is_none();
-            let rule_stop = match batch {
-                true => next_rule_eval.map(|_| self.now_ms + RULE_BATCH_MS),
-                false => next_rule_eval,
-            };
+            let rule_stop = if batch { None } else { next_rule_eval };
             let mut stop = [next_event, next_retention, rule_stop]
                 .into_iter()
                 .flatten()
@@ -290,12 +290,22 @@ impl Pipeline {
             };
             done.scrapes += self.scraper.run_until(&mut sources, &mut self.store, stop);
             self.sim.advance_to(stop);
-            let scraped_from = std::mem::replace(&mut self.now_ms, stop);
+            self.now_ms = stop;
             // After the scrapes of the same moment, as Prometheus's rules see the
             // samples scraped up to their evaluation time (and none after: an
-            // evaluation reads only samples stamped up to its time).
-            if next_rule_eval.is_some_and(|t| t <= stop) {
-                done.rule_evals += self.alerting.eval_through(&mut self.store, scraped_from, stop);
+            // evaluation reads only samples stamped up to its time). Batched, they
+            // wait until something else would see the store: the end of this
+            // advance, an event, a retention pass that changes the store.
+            if next_rule_eval.is_none_or(|t| t > stop) {
+                self.rules_done_ms = stop;
+            } else if !batch
+                || stop == t_ms
+                || next_event == Some(stop)
+                || stop - self.rules_done_ms >= RULE_BATCH_MS
+                || (next_retention == Some(stop) && !self.retention_keeps_pending_rules(stop))
+            {
+                let after = std::mem::replace(&mut self.rules_done_ms, stop);
+                done.rule_evals += self.alerting.eval_through(&mut self.store, after, stop);
             }
             if next_retention == Some(stop) {
                 self.peak_bytes = self.peak_bytes.max(self.store.bytes());
@@ -306,6 +316,13 @@ impl Pipeline {
         }
         self.alerting.advance_to(self.now_ms);
         done
+    }
+
+    /// Whether the retention pass at `t_ms` leaves unchanged all that the rule
+    /// evaluations not yet run read and write: then they can run after it.
+    fn retention_keeps_pending_rules(&self, t_ms: i64) -> bool {
+        let writes_from = self.rules_done_ms - self.alerting.rules().max_query_offset_ms();
+        self.store.retention_is_noop(t_ms, writes_from)
     }
 
     fn retains(&self) -> bool {

@@ -478,41 +478,75 @@ fn rules_outcome(p: &Pipeline) -> (u64, Vec<(i64, crate::rules::SentAlert)>, Str
     (p.store().fingerprint(), sent, notifications, health)
 }
 
+/// Rules the batched-rules test runs beside the defaults: rules reading rules'
+/// output (`ALERTS`, a recording rule), looking back (`offset`, a long range) or
+/// ahead (`offset -1m`, `@ end()`), failing at some evaluations only (`clash`,
+/// while two instances run) and a scalar.
+const OWN_RULES: &str = "groups:\n  - name: own\n    interval: 30s\n    query_offset: 15s\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n      - record: job:up:sum_offset\n        expr: job:up:sum offset 1m\n      - alert: Flapping\n        expr: changes(up[5m]) > 0 or absent(up offset 1m)\n        for: 30s\n      - alert: Alerting\n        expr: count(ALERTS) > 0\n      - record: ahead\n        expr: sum(up offset -1m) + sum(up @ end())\n      - record: clash\n        expr: label_replace(up, \"instance\", \"x\", \"\", \"\") * on () group_left vector(1)\n      - record: scalar\n        expr: scalar(sum(up)) * 2\n      - record: up_samples_40m\n        expr: count_over_time(up[40m])\n";
+
+/// Runs `scenario` with its default rules and [`OWN_RULES`] through an outage,
+/// errors, rule edits and an instance going away, rules batched and not, and
+/// checks they leave the same.
+fn assert_batched_rules_equal(
+    scenario: &str,
+    retention: (Option<usize>, Option<i64>),
+    minutes: i64,
+) {
+    let (max_bytes, retention_ms) = retention;
+    let mut run = Run::new(scenario, 3, T0, 2);
+    run.alerting.rules = vec![
+        crate::rules::defaults::default_rules(scenario),
+        OWN_RULES.into(),
+    ];
+    run.timeline = Timeline::parse(
+        "4m outage 6m\n7m errors 0.3\n9m rules 1\n14m instances 1\n17m rules 0\n30m rules 1",
+        T0,
+    )
+    .unwrap();
+    let end = T0 + minutes * 60_000;
+    let outcome = |batch_rules| {
+        let options = Options {
+            max_bytes,
+            retention_ms,
+            batch_rules,
+            ..Options::default()
+        };
+        let mut p = Pipeline::new(run.clone(), options).unwrap();
+        // As the page replays (minutes at a time), then an odd step.
+        for at in (5..minutes).step_by(6) {
+            p.advance_to(T0 + at * 60_000 - 1_234);
+        }
+        p.advance_to(end);
+        rules_outcome(&p)
+    };
+    let (batched, one_at_a_time) = (outcome(true), outcome(false));
+    let case = format!("{scenario}, retention {retention:?}");
+    assert_eq!(batched.0, one_at_a_time.0, "{case}: the store");
+    assert_eq!(batched.1, one_at_a_time.1, "{case}: alerts sent");
+    assert_eq!(batched.2, one_at_a_time.2, "{case}: notifications");
+    assert_eq!(batched.3, one_at_a_time.3, "{case}: rule health");
+    assert!(
+        !batched.1.is_empty() || scenario != "api",
+        "the outage fires alerts"
+    );
+}
+
 /// Rules evaluated after a stretch of scrapes, their queries in one pass each,
-/// leave exactly what stopping at every evaluation leaves: on every service, with
-/// and without retention, through an outage, errors, a rule edit whose rules read
-/// other rules' output (`ALERTS`, a recording rule), look back (`offset`) or ahead
-/// (`offset -1m`, `@ end()`), and a rule that fails at some evaluations only.
+/// leave exactly what stopping at every evaluation leaves: on every service,
+/// without retention and with a byte budget the store soon outgrows (its passes
+/// drop chunks every minute).
 #[test]
 fn batched_rules_equal_rules_evaluated_one_at_a_time() {
-    let own_rules = "groups:\n  - name: own\n    interval: 30s\n    query_offset: 15s\n    rules:\n      - record: job:up:sum\n        expr: sum by (job) (up)\n      - record: job:up:sum_offset\n        expr: job:up:sum offset 1m\n      - alert: Flapping\n        expr: changes(up[5m]) > 0 or absent(up offset 1m)\n        for: 30s\n      - alert: Alerting\n        expr: count(ALERTS) > 0\n      - record: ahead\n        expr: sum(up offset -1m) + sum(up @ end())\n      - record: clash\n        expr: label_replace(up, \"instance\", \"x\", \"\", \"\") * on () group_left vector(1)\n      - record: scalar\n        expr: scalar(sum(up)) * 2\n";
     for info in crate::sim::scenarios() {
-        for max_bytes in [None, Some(400_000)] {
-            let mut run = Run::new(info.name, 3, T0, 2);
-            run.alerting.rules = vec![crate::rules::defaults::default_rules(info.name), own_rules.into()];
-            run.timeline = Timeline::parse(
-                "4m outage 6m\n7m errors 0.3\n9m rules 1\n14m instances 1\n17m rules 0",
-                T0,
-            )
-            .unwrap();
-            let end = T0 + 25 * 60_000;
-            let outcome = |batch_rules| {
-                let options = Options {
-                    max_bytes,
-                    batch_rules,
-                    ..Options::default()
-                };
-                let mut p = Pipeline::new(run.clone(), options).unwrap();
-                p.advance_to(end - 60_000 - 1_234);
-                p.advance_to(end);
-                rules_outcome(&p)
-            };
-            let (batched, one_at_a_time) = (outcome(true), outcome(false));
-            assert_eq!(batched.0, one_at_a_time.0, "{}: the store, {max_bytes:?}", info.name);
-            assert_eq!(batched.1, one_at_a_time.1, "{}: alerts sent", info.name);
-            assert_eq!(batched.2, one_at_a_time.2, "{}: notifications", info.name);
-            assert_eq!(batched.3, one_at_a_time.3, "{}: rule health", info.name);
-            assert!(!batched.1.is_empty() || info.name != "api", "the outage fires alerts");
+        for retention in [(None, None), (Some(400_000), None)] {
+            assert_batched_rules_equal(info.name, retention, 25);
         }
     }
+}
+
+/// The same with time retention shorter than the run: chunks (30 minutes of
+/// samples each) start to go at 40 minutes, while a rule still reads them.
+#[test]
+fn batched_rules_equal_rules_evaluated_one_at_a_time_under_time_retention() {
+    assert_batched_rules_equal("api", (None, Some(10 * 60_000)), 70);
 }

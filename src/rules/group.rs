@@ -298,7 +298,10 @@ impl Group {
             let rule_started = cx.clock.map(|c| c());
             let (query, prepared_ms) = match rule.take_prepared(query_at) {
                 Some(prepared) => prepared,
-                None => (query_vector(head, rule.rule_expr(), query_at, cx.engine), 0.0),
+                None => (
+                    query_vector(head, rule.rule_expr(), query_at, cx.engine),
+                    0.0,
+                ),
             };
             let result = query.and_then(|samples| match &mut rule.body {
                 RuleBody::Recording(r) => r.eval(samples, self.limit),

@@ -59,6 +59,15 @@ impl RuleManager {
         &self.groups
     }
 
+    /// How far back the groups' queries look (their `query_offset`), at most.
+    pub fn max_query_offset_ms(&self) -> i64 {
+        self.groups
+            .iter()
+            .map(|g| g.query_offset_ms)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The first evaluation time after `after_ms`, over all groups.
     pub fn next_eval_after(&self, after_ms: i64) -> Option<i64> {
         self.groups

@@ -55,6 +55,27 @@ impl Head {
         report
     }
 
+    /// Whether `apply_retention(now_ms)` would leave the store as it is: no chunk
+    /// dropped, and no sample stamped at or after `writes_from_ms` refused after it.
+    pub fn retention_is_noop(&self, now_ms: i64, writes_from_ms: i64) -> bool {
+        if self
+            .opts
+            .max_bytes
+            .is_some_and(|budget| self.bytes() > budget)
+        {
+            return false;
+        }
+        let Some(retention) = self.opts.retention_ms else {
+            return true;
+        };
+        let cutoff = now_ms.saturating_sub(retention);
+        cutoff <= writes_from_ms
+            && !self.series.iter().flatten().any(|s| {
+                s.oldest_chunk_range()
+                    .is_some_and(|(_, max_t)| max_t < cutoff)
+            })
+    }
+
     /// Drops the oldest chunks across all series until `bytes()` fits `budget`.
     fn drop_oldest_until(
         &mut self,

@@ -52,7 +52,10 @@ pub fn instant_values(
                     while at < points.len() && points[at].t < t {
                         at += 1;
                     }
-                    let v = points.get(at).filter(|p| p.t == t).map_or(f64::NAN, |p| p.v);
+                    let v = points
+                        .get(at)
+                        .filter(|p| p.t == t)
+                        .map_or(f64::NAN, |p| p.v);
                     Ok(Value::Scalar(Point { t, v }))
                 })
                 .collect())
@@ -93,7 +96,10 @@ fn vectors(
             while *hist_at < series.histograms.len() && series.histograms[*hist_at].t < t {
                 *hist_at += 1;
             }
-            let (v, h) = match (series.points.get(*float_at), series.histograms.get(*hist_at)) {
+            let (v, h) = match (
+                series.points.get(*float_at),
+                series.histograms.get(*hist_at),
+            ) {
                 (Some(p), _) if p.t == t => (p.v, None),
                 (_, Some(p)) if p.t == t => (0.0, Some(p.h.clone())),
                 _ => continue,
@@ -109,13 +115,15 @@ fn vectors(
         // As the instant query: names dropped at the end may leave two elements
         // with the same labels.
         let mut seen = FxHashSet::default();
-        out.push(if any_dropped && !vector.iter().all(|s| seen.insert(&s.labels)) {
-            Err(EvalError::execution(
-                "vector cannot contain metrics with the same labelset",
-            ))
-        } else {
-            Ok(Value::Vector(vector))
-        });
+        out.push(
+            if any_dropped && !vector.iter().all(|s| seen.insert(&s.labels)) {
+                Err(EvalError::execution(
+                    "vector cannot contain metrics with the same labelset",
+                ))
+            } else {
+                Ok(Value::Vector(vector))
+            },
+        );
     }
     out
 }
@@ -139,7 +147,11 @@ mod tests {
                         ("job", job),
                         ("code", code),
                     ]);
-                    let v = if code == "500" && i > 60 { (i - 60) as f64 } else { 0.0 };
+                    let v = if code == "500" && i > 60 {
+                        (i - 60) as f64
+                    } else {
+                        0.0
+                    };
                     head.add(&labels, t, rate * i as f64 + v * 0.5 + (i % 7) as f64)
                         .unwrap();
                 }
@@ -149,7 +161,8 @@ mod tests {
                         ("job", job),
                         ("le", le),
                     ]);
-                    head.add(&labels, t, (share * rate * i as f64).floor()).unwrap();
+                    head.add(&labels, t, (share * rate * i as f64).floor())
+                        .unwrap();
                 }
             }
             // A gauge that is gone between 10 and 15 minutes (a stale marker).
@@ -157,7 +170,8 @@ mod tests {
             if !(600_000..900_000).contains(&t) {
                 head.add(&temp, t, 20.0 + (i % 5) as f64 * 0.1).unwrap();
             } else if t == 600_000 {
-                head.add(&temp, t, f64::from_bits(crate::tsdb::STALE_NAN)).unwrap();
+                head.add(&temp, t, f64::from_bits(crate::tsdb::STALE_NAN))
+                    .unwrap();
             }
             // A series that starts late.
             if t >= 1_200_000 {
@@ -220,7 +234,9 @@ mod tests {
             for (t, value) in (start..=end).step_by(step as usize).zip(values) {
                 let instant = instant_query(&head, q, &expr, t, &Options::default());
                 match (value, instant) {
-                    (Ok(a), Ok(b)) => assert!(same_set(&a, &b.value), "{q} at {t}:\n{a:?}\n{:?}", b.value),
+                    (Ok(a), Ok(b)) => {
+                        assert!(same_set(&a, &b.value), "{q} at {t}:\n{a:?}\n{:?}", b.value)
+                    }
                     (Err(a), Err(b)) => assert_eq!(a.message, b.message, "{q} at {t}"),
                     (a, b) => panic!("{q} at {t}: {a:?} but the instant query: {b:?}"),
                 }
@@ -234,7 +250,8 @@ mod tests {
         let mut head = Head::default();
         for (name, until) in [("a", 60_000), ("b", 120_000)] {
             for t in (0..=until).step_by(15_000) {
-                head.add(&Labels::new(&[("__name__", name)]), t, 1.0).unwrap();
+                head.add(&Labels::new(&[("__name__", name)]), t, 1.0)
+                    .unwrap();
             }
         }
         let q = "{__name__=~\"a|b\"} * 2";
@@ -247,7 +264,9 @@ mod tests {
         assert!(values[0].is_err(), "{:?}", values[0]);
         // From 90 s, `a`'s last sample is out of the lookback.
         for value in &values[1..] {
-            let Ok(Value::Vector(v)) = value else { panic!("{value:?}") };
+            let Ok(Value::Vector(v)) = value else {
+                panic!("{value:?}")
+            };
             assert_eq!(v.len(), 1);
         }
     }

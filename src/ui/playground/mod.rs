@@ -31,8 +31,9 @@ const TICK: Duration = Duration::from_millis(250);
 const SLICE_BUDGET_MS: f64 = 30.0;
 /// During a backfill, views follow the store at most this often (wall time).
 const DATA_REDRAW_MS: f64 = 250.0;
-/// Virtual time a backfill slice tries to cover before checking the clock.
-const BACKFILL_STEP_MS: i64 = 60_000;
+/// Virtual time a backfill slice tries to cover before checking the clock (a few
+/// ms of work; the rules due in it are evaluated in one pass each).
+const BACKFILL_STEP_MS: i64 = 5 * 60_000;
 /// What the first visit shows: the last hour.
 pub const FIRST_VISIT_HOURS: i64 = 1;
 /// Retention in the page: a bit more than the longest backfill offered.

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::clock::SharedClock;
 use super::error::ClientError;
 use super::labels::{Opts, validate_label_names};
-use super::registry::Collector;
+use super::registry::{Collection, Collector};
 use crate::expo::model::{Labels, MetricFamily, MetricType, Sample};
 
 /// Locks a mutex, carrying on with the data even if a panic elsewhere poisoned it
@@ -194,23 +194,32 @@ impl<M: Metric> MetricVec<M> {
         family
     }
 
-    /// This family written over `family`, reusing its strings and samples.
-    fn write_family(&self, family: &mut MetricFamily) {
+    /// This family written over `family`, reusing its strings and samples;
+    /// whether its metadata and series are those `family` had (values aside).
+    fn write_family(&self, family: &mut MetricFamily) -> bool {
         let inner = &self.inner;
+        let mut same = true;
         if family.name != inner.name {
             family.name.clone_from(&inner.name);
+            same = false;
         }
-        family.metric_type = M::METRIC_TYPE;
+        if family.metric_type != M::METRIC_TYPE {
+            family.metric_type = M::METRIC_TYPE;
+            same = false;
+        }
         if family.help.as_deref() != Some(inner.help.as_str()) {
             family.help = Some(inner.help.clone());
+            same = false;
         }
         if family.unit.as_deref().unwrap_or("") != inner.unit {
             family.unit = (!inner.unit.is_empty()).then(|| inner.unit.clone());
+            same = false;
         }
         let children = lock(&inner.children);
         let mut sink = SampleSink {
             samples: &mut family.samples,
             len: 0,
+            same_series: true,
         };
         let mut labels = Labels::new();
         for (at, (values, child)) in children.in_order.iter().enumerate() {
@@ -224,8 +233,10 @@ impl<M: Metric> MetricVec<M> {
                     .reserve((sink.len * rest).saturating_sub(sink.samples.len() - sink.len));
             }
         }
-        let len = sink.len;
+        let (len, same_series) = (sink.len, sink.same_series);
+        let same = same && same_series && len == family.samples.len();
         family.samples.truncate(len);
+        same
     }
 }
 
@@ -236,6 +247,8 @@ pub struct SampleSink<'a> {
     samples: &'a mut Vec<Sample>,
     /// Samples written so far.
     len: usize,
+    /// No sample so far was new or had its name or labels rewritten.
+    same_series: bool,
 }
 
 impl SampleSink<'_> {
@@ -256,12 +269,14 @@ impl SampleSink<'_> {
             // A new sample: written below like one whose series changed.
             self.samples
                 .push(Sample::new(String::new(), Labels::new(), value));
+            self.same_series = false;
         }
         let sample = &mut self.samples[at];
         let same_name = sample.name.len() == family.len() + suffix.len()
             && sample.name.starts_with(family)
             && sample.name.ends_with(suffix);
         if !same_name {
+            self.same_series = false;
             sample.name.clear();
             sample.name.push_str(family);
             sample.name.push_str(suffix);
@@ -273,6 +288,7 @@ impl SampleSink<'_> {
                 name == n && value == v
             });
         if !same_labels {
+            self.same_series = false;
             sample.labels.clear();
             sample.labels.extend(labels.iter().cloned());
             sample
@@ -311,11 +327,11 @@ impl<M: Metric> Collector for MetricVec<M> {
         vec![self.family()]
     }
 
-    fn collect_over(&self, families: &mut Vec<MetricFamily>, at: &mut usize) {
-        if *at == families.len() {
-            families.push(MetricFamily::new(String::new(), M::METRIC_TYPE));
+    fn collect_over(&self, into: &mut Collection, at: &mut usize) {
+        let slot = into.slot(*at, || MetricFamily::new(String::new(), M::METRIC_TYPE));
+        if self.write_family(slot) {
+            into.mark_same(*at);
         }
-        self.write_family(&mut families[*at]);
         *at += 1;
     }
 

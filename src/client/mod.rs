@@ -54,6 +54,6 @@ pub use native_buckets::{
     pick_schema,
 };
 pub use native_histogram::{NativeHistogram, NativeHistogramOpts, NativeHistogramVec};
-pub use registry::{Collector, CollectorId, FnCollector, Registry, StaticCollector};
+pub use registry::{Collection, Collector, CollectorId, FnCollector, Registry, StaticCollector};
 pub use stateset::{Enum, EnumVec};
 pub use summary::{Summary, SummaryOpts, SummaryVec};

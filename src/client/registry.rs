@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use super::clock::SharedClock;
 use super::error::ClientError;
 use super::family::lock;
-use crate::expo::model::MetricFamily;
+use crate::expo::model::{MetricFamily, MetricType};
 
 /// Anything that reports metric families: the API's own metrics, or a custom collector
 /// that builds families by hand (client_python's `Metric`, `CounterMetricFamily`, …).
@@ -15,15 +15,13 @@ pub trait Collector: Send + Sync {
     /// The families as they stand now.
     fn collect(&self) -> Vec<MetricFamily>;
 
-    /// [`Collector::collect`] written over `families[*at..]` (advancing `at`):
-    /// a collector whose series stay the same from one collection to the next
-    /// may reuse what the last one left there. By default, collects afresh.
-    fn collect_over(&self, families: &mut Vec<MetricFamily>, at: &mut usize) {
+    /// [`Collector::collect`] written over `into`'s families from `*at` (advancing
+    /// `at`): a collector whose series stay the same from one collection to the
+    /// next may reuse what the last one left there, and say so. By default,
+    /// collects afresh.
+    fn collect_over(&self, into: &mut Collection, at: &mut usize) {
         for family in self.collect() {
-            match families.get_mut(*at) {
-                Some(slot) => *slot = family,
-                None => families.push(family),
-            }
+            into.put(*at, family);
             *at += 1;
         }
     }
@@ -155,21 +153,57 @@ impl Registry {
 
     /// Every family of every collector, in registration order.
     pub fn collect(&self) -> Vec<MetricFamily> {
-        let mut families = Vec::new();
-        self.collect_into(&mut families);
-        families
+        let mut collection = Collection::default();
+        self.collect_into(&mut collection);
+        collection.families
     }
 
-    /// [`Registry::collect`] into `families`, reusing the families and samples a
-    /// previous collection left there: a scrape after scrape of the same series
+    /// [`Registry::collect`] into `collection`, reusing the families and samples
+    /// a previous collection left there: a scrape after scrape of the same series
     /// then allocates only for what changed.
-    pub fn collect_into(&self, families: &mut Vec<MetricFamily>) {
+    pub fn collect_into(&self, collection: &mut Collection) {
         let registrations = lock(&self.registrations);
         let mut at = 0;
         for entry in &registrations.entries {
-            entry.collector.collect_over(families, &mut at);
+            entry.collector.collect_over(collection, &mut at);
         }
-        families.truncate(at);
+        collection.families.truncate(at);
+        collection.same_series.truncate(at);
+    }
+}
+
+/// The families of a collection, written over by the next, and for each whether
+/// its metadata and series (names, labels, order) are what the previous
+/// collection left: only its values may differ. An encoder can then keep the
+/// family's text but its values (`expo::encode::openmetrics::Reencoder`).
+#[derive(Clone, Debug, Default)]
+pub struct Collection {
+    pub families: Vec<MetricFamily>,
+    pub same_series: Vec<bool>,
+}
+
+impl Collection {
+    /// The family at `at` to write over (an empty one past the end), marked
+    /// changed until [`Collection::mark_same`].
+    pub fn slot(&mut self, at: usize, new: impl FnOnce() -> MetricFamily) -> &mut MetricFamily {
+        if at == self.families.len() {
+            self.families.push(new());
+        }
+        if at >= self.same_series.len() {
+            self.same_series.resize(at + 1, false);
+        }
+        self.same_series[at] = false;
+        &mut self.families[at]
+    }
+
+    /// `family` at `at`, in place of what was there (so: changed).
+    pub fn put(&mut self, at: usize, family: MetricFamily) {
+        *self.slot(at, || MetricFamily::new(String::new(), MetricType::Unknown)) = family;
+    }
+
+    /// Marks the family at `at` as having the previous collection's series.
+    pub fn mark_same(&mut self, at: usize) {
+        self.same_series[at] = true;
     }
 }
 

@@ -537,8 +537,13 @@ fn bulk_observations_equal_repeated_ones() {
     assert_eq!(quantiles.quantile(1.0), 5.0);
 }
 
+/// Collecting over the last collection gives what collecting afresh gives; the
+/// families it marks as having the same series (values aside) have them, and the
+/// OpenMetrics text kept from one collection to the next is `encode`'s.
 #[test]
 fn collecting_over_the_last_collection_equals_collecting_afresh() {
+    use crate::expo::encode::openmetrics::Reencoder;
+    use crate::expo::model::{Labels, MetricFamily, Sample};
     let (clock, registry) = clock_at(10.0);
     let requests = registry
         .counter_vec(&Opts::new("requests", "Requests"), &["path", "code"])
@@ -550,16 +555,43 @@ fn collecting_over_the_last_collection_equals_collecting_afresh() {
             &["path"],
         )
         .unwrap();
-    let mut families = Vec::new();
-    let mut check = |step: &str| {
-        registry.collect_into(&mut families);
-        assert_eq!(families, registry.collect(), "{step}");
+    let custom = crate::client::FnCollector(|| {
+        let mut family = MetricFamily::new("custom", MetricType::Gauge);
+        family
+            .samples
+            .push(Sample::new("custom", Labels::new(), 1.0));
+        vec![family]
+    });
+    registry.register(custom).unwrap();
+    let mut collection = crate::client::Collection::default();
+    let mut previous: Vec<MetricFamily> = Vec::new();
+    let mut kept = Reencoder::default();
+    let mut check = |step: &str, same: &[bool]| {
+        registry.collect_into(&mut collection);
+        let afresh = registry.collect();
+        assert_eq!(collection.families, afresh, "{step}");
+        assert_eq!(collection.same_series, same, "{step}");
+        for (i, family) in afresh.iter().enumerate() {
+            if collection.same_series[i] {
+                let series = |f: &MetricFamily| {
+                    let mut f = f.clone();
+                    f.samples
+                        .iter_mut()
+                        .for_each(|s| (s.value, s.exemplar) = (0.0, None));
+                    f
+                };
+                assert_eq!(series(family), series(&previous[i]), "{step}: family {i}");
+            }
+        }
+        let text = kept.encode(&collection.families, &collection.same_series);
+        assert_eq!(text, openmetrics::encode(&afresh), "{step}");
+        previous = afresh;
     };
     requests.labels(&["/a", "200"]).unwrap().inc();
     latency.labels(&["/a"]).unwrap().observe(0.05);
-    check("first");
+    check("first", &[false, false, false]);
     requests.labels(&["/a", "200"]).unwrap().inc();
-    check("values changed");
+    check("values changed", &[true, true, false]);
     clock.set(20.0);
     requests
         .labels(&["/b", "500"])
@@ -567,17 +599,22 @@ fn collecting_over_the_last_collection_equals_collecting_afresh() {
         .inc_with_exemplar(1.0, &[("trace", "x")])
         .unwrap();
     latency.labels(&["/b"]).unwrap().observe(2.0);
-    check("children added, an exemplar");
+    check("children added, an exemplar", &[false, false, false]);
     requests.remove(&["/a", "200"]).unwrap();
-    check("a child removed: the others move up");
+    check("a child removed: the others move up", &[false, true, false]);
     requests.labels(&["/b", "500"]).unwrap().inc();
-    check("the exemplar's sample again");
+    check("the exemplar's sample again", &[true, true, false]);
+    requests.remove(&["/b", "500"]).unwrap();
+    requests.labels(&["/c", "200"]).unwrap().inc();
+    check("a child replaced by another", &[false, true, false]);
+    requests.labels(&["/c", "200"]).unwrap().inc();
+    check("the new child again", &[true, true, false]);
     let extra = registry.gauge(&Opts::new("extra", "Extra")).unwrap();
     extra.set(3.0);
-    check("a family registered");
+    check("a family registered", &[true, true, false, false]);
     latency.clear();
     requests.clear();
-    check("children cleared");
+    check("children cleared", &[false, false, false, true]);
     registry.unregister_by_name("extra").unwrap();
-    check("a family unregistered");
+    check("a family unregistered", &[true, true, false]);
 }

@@ -30,8 +30,9 @@ mod scenarios;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::client::{ManualClock, Registry};
-use crate::expo::encode::{openmetrics, text};
+use crate::client::{Collection, ManualClock, Registry};
+use crate::expo::encode::openmetrics::Reencoder;
+use crate::expo::encode::text;
 use crate::expo::model::MetricFamily;
 use crate::expo::textparse::Format;
 
@@ -213,8 +214,9 @@ pub struct Simulation {
     gateway: Pushgateway,
     python: PythonSource,
     /// Each target's families as its last scrape collected them, written over by
-    /// the next (see `Registry::collect_into`).
-    scrape_families: Vec<Vec<MetricFamily>>,
+    /// the next (see `Registry::collect_into`), and their OpenMetrics text but
+    /// the values, kept while the series stay the same.
+    scrape_families: Vec<(Collection, Reencoder)>,
 }
 
 impl Simulation {
@@ -353,7 +355,8 @@ impl Simulation {
     pub fn scrape_body(&mut self, target: usize, format: Format) -> Result<Vec<u8>, String> {
         let now = self.now_ms as f64 / 1000.0;
         if self.scrape_families.len() <= target {
-            self.scrape_families.resize_with(target + 1, Vec::new);
+            self.scrape_families
+                .resize_with(target + 1, Default::default);
         }
         let registry = if self.def.pushes {
             if target != 0 {
@@ -377,12 +380,16 @@ impl Simulation {
         };
         // The families of this target's last scrape, written over: the same
         // series scrape after scrape cost no allocation.
-        let families = &mut self.scrape_families[target];
-        registry.collect_into(families);
-        let families: &[MetricFamily] = families;
+        let (collection, kept) = &mut self.scrape_families[target];
+        registry.collect_into(collection);
+        let families: &[MetricFamily] = &collection.families;
+        if format != Format::OpenMetrics {
+            // The kept text is of the collection before this one from now on.
+            kept.forget();
+        }
         Ok(match format {
             Format::Text => text::encode(families).into_bytes(),
-            Format::OpenMetrics => openmetrics::encode(families).into_bytes(),
+            Format::OpenMetrics => kept.encode(families, &collection.same_series).into_bytes(),
             // The families are the client's own: always encodable (no custom buckets).
             Format::Protobuf => crate::expo::protobuf::encode(families)
                 .map_err(|e| format!("encoding protobuf: {e}"))?,

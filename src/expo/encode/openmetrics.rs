@@ -62,17 +62,7 @@ fn encode_inner(
 ) -> Result<String, EncodeError> {
     let mut out = String::with_capacity(super::text_capacity(families));
     for family in families {
-        let name = escape_metric_name(&family.name, options.escaping);
-        if let Some(help) = &family.help {
-            out.push_str(&format!("# HELP {name} {}\n", escape_quoted(help)));
-        }
-        out.push_str(&format!(
-            "# TYPE {name} {}\n",
-            family.metric_type.openmetrics_name()
-        ));
-        if let Some(unit) = family.unit.as_deref().filter(|unit| !unit.is_empty()) {
-            out.push_str(&format!("# UNIT {name} {unit}\n"));
-        }
+        write_metadata(&mut out, family, options);
         for sample in &family.samples {
             if let Some(histogram) = &sample.native {
                 if version == OpenMetricsVersion::V2Draft
@@ -100,6 +90,101 @@ fn encode_inner(
     }
     out.push_str("# EOF\n");
     Ok(out)
+}
+
+/// A family's `# HELP`, `# TYPE` and `# UNIT` lines.
+fn write_metadata(out: &mut String, family: &MetricFamily, options: EncodeOptions) {
+    let name = escape_metric_name(&family.name, options.escaping);
+    if let Some(help) = &family.help {
+        out.push_str(&format!("# HELP {name} {}\n", escape_quoted(help)));
+    }
+    out.push_str(&format!(
+        "# TYPE {name} {}\n",
+        family.metric_type.openmetrics_name()
+    ));
+    if let Some(unit) = family.unit.as_deref().filter(|unit| !unit.is_empty()) {
+        out.push_str(&format!("# UNIT {name} {unit}\n"));
+    }
+}
+
+/// [`encode`] for families written over and over (a target scraped every
+/// interval): the text of each family's metadata and of each sample's
+/// `name{labels} ` is kept from the last encoding, and reused for a family the
+/// collector reports unchanged but for its values. Keep one per collection, and
+/// [`Reencoder::forget`] when that collection was encoded some other way.
+#[derive(Clone, Debug, Default)]
+pub struct Reencoder {
+    families: Vec<FamilyText>,
+}
+
+/// One family's text but its values.
+#[derive(Clone, Debug, Default)]
+struct FamilyText {
+    metadata: String,
+    /// Each sample's `name{labels} `, one after another.
+    series: String,
+    /// Where each sample's text ends in `series`.
+    ends: Vec<usize>,
+}
+
+impl FamilyText {
+    fn rewrite(&mut self, family: &MetricFamily, options: EncodeOptions) {
+        self.metadata.clear();
+        write_metadata(&mut self.metadata, family, options);
+        self.series.clear();
+        self.ends.clear();
+        for sample in &family.samples {
+            write_series(
+                &mut self.series,
+                &sample.name,
+                &sample.labels,
+                options.escaping,
+            );
+            self.series.push(' ');
+            self.ends.push(self.series.len());
+        }
+    }
+}
+
+impl Reencoder {
+    /// What [`encode`] gives for `families`, where `same_series[i]` says family `i`
+    /// has the metadata and series (names, labels, order) it had when this
+    /// encoder last encoded (as `client::Collection` tells).
+    pub fn encode(&mut self, families: &[MetricFamily], same_series: &[bool]) -> String {
+        let options = EncodeOptions::default();
+        let mut out = String::with_capacity(super::text_capacity(families));
+        self.families
+            .resize_with(families.len(), FamilyText::default);
+        for (i, (family, text)) in families.iter().zip(&mut self.families).enumerate() {
+            let same = same_series.get(i) == Some(&true) && text.ends.len() == family.samples.len();
+            if !same {
+                text.rewrite(family, options);
+            }
+            out.push_str(&text.metadata);
+            let mut start = 0;
+            for (sample, &end) in family.samples.iter().zip(&text.ends) {
+                let series = &text.series[start..end];
+                start = end;
+                // OpenMetrics 1.0 has no native histograms: as `encode`.
+                if sample.native.is_some() {
+                    continue;
+                }
+                out.push_str(series);
+                let exemplar = sample
+                    .exemplar
+                    .as_ref()
+                    .filter(|_| exemplar_allowed(family, sample));
+                write_value_on(&mut out, sample, exemplar, options);
+            }
+        }
+        out.push_str("# EOF\n");
+        out
+    }
+
+    /// Forgets every family's text: the next encoding writes them all.
+    pub fn forget(&mut self) {
+        self.families.clear();
+    }
 }
 
 /// OpenMetrics 1.0: exemplars only on counter totals and (gauge) histogram buckets.
@@ -144,6 +229,16 @@ fn write_sample(
 ) {
     write_series(out, &sample.name, &sample.labels, options.escaping);
     out.push(' ');
+    write_value_on(out, sample, exemplar, options);
+}
+
+/// What follows a sample's `name{labels} `: value, timestamp, exemplar, newline.
+fn write_value_on(
+    out: &mut String,
+    sample: &Sample,
+    exemplar: Option<&Exemplar>,
+    options: EncodeOptions,
+) {
     write_float_to_go_string(out, sample.value);
     if let Some(timestamp) = sample.timestamp {
         out.push(' ');

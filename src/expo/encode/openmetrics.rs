@@ -125,6 +125,39 @@ struct FamilyText {
     series: String,
     /// Where each sample's text ends in `series`.
     ends: Vec<usize>,
+    /// Each sample's last value and its text: many values do not change from one
+    /// scrape to the next (`_created`, quiet buckets), and formatting a float
+    /// costs more than comparing it.
+    values: Vec<ValueText>,
+}
+
+/// A value and how `write_float_to_go_string` wrote it (`len` 0: not yet).
+#[derive(Clone, Copy, Debug, Default)]
+struct ValueText {
+    bits: u64,
+    len: u8,
+    text: [u8; 32],
+}
+
+impl ValueText {
+    /// Writes `value` as Go prints it, from the text kept for the same value.
+    fn write(&mut self, out: &mut String, value: f64) {
+        let bits = value.to_bits();
+        if self.len > 0 && self.bits == bits {
+            // Only ever copied from what `write_float_to_go_string` wrote: ASCII.
+            out.push_str(std::str::from_utf8(&self.text[..self.len as usize]).unwrap_or_default());
+            return;
+        }
+        let start = out.len();
+        write_float_to_go_string(out, value);
+        let written = &out.as_bytes()[start..];
+        self.len = 0;
+        if written.len() <= self.text.len() {
+            self.bits = bits;
+            self.text[..written.len()].copy_from_slice(written);
+            self.len = written.len() as u8;
+        }
+    }
 }
 
 impl FamilyText {
@@ -143,6 +176,9 @@ impl FamilyText {
             self.series.push(' ');
             self.ends.push(self.series.len());
         }
+        self.values.clear();
+        self.values
+            .resize(family.samples.len(), ValueText::default());
     }
 }
 
@@ -162,7 +198,8 @@ impl Reencoder {
             }
             out.push_str(&text.metadata);
             let mut start = 0;
-            for (sample, &end) in family.samples.iter().zip(&text.ends) {
+            let kept = text.ends.iter().zip(&mut text.values);
+            for (sample, (&end, value)) in family.samples.iter().zip(kept) {
                 let series = &text.series[start..end];
                 start = end;
                 // OpenMetrics 1.0 has no native histograms: as `encode`.
@@ -170,11 +207,12 @@ impl Reencoder {
                     continue;
                 }
                 out.push_str(series);
+                value.write(&mut out, sample.value);
                 let exemplar = sample
                     .exemplar
                     .as_ref()
                     .filter(|_| exemplar_allowed(family, sample));
-                write_value_on(&mut out, sample, exemplar, options);
+                write_after_value(&mut out, sample, exemplar, options);
             }
         }
         out.push_str("# EOF\n");
@@ -229,17 +267,17 @@ fn write_sample(
 ) {
     write_series(out, &sample.name, &sample.labels, options.escaping);
     out.push(' ');
-    write_value_on(out, sample, exemplar, options);
+    write_float_to_go_string(out, sample.value);
+    write_after_value(out, sample, exemplar, options);
 }
 
-/// What follows a sample's `name{labels} `: value, timestamp, exemplar, newline.
-fn write_value_on(
+/// What follows a sample's value: timestamp, exemplar, newline.
+fn write_after_value(
     out: &mut String,
     sample: &Sample,
     exemplar: Option<&Exemplar>,
     options: EncodeOptions,
 ) {
-    write_float_to_go_string(out, sample.value);
     if let Some(timestamp) = sample.timestamp {
         out.push(' ');
         out.push_str(&openmetrics_timestamp(timestamp));

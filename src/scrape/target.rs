@@ -60,6 +60,10 @@ pub(super) struct Target {
     pub iteration: u64,
     /// Store series of `up` and the other scrape_* series, once created.
     pub report_series: Vec<(Labels, SeriesRef)>,
+    /// The last text body and where each sample's series is in it: the next
+    /// scrape's lines are checked against them first (see `stage`).
+    pub last_body: Vec<u8>,
+    pub last_series: Vec<(usize, usize)>,
 }
 
 impl Target {
@@ -78,6 +82,8 @@ impl Target {
             },
             cache: FxHashMap::default(),
             iteration: 0,
+            last_body: Vec::new(),
+            last_series: Vec::new(),
             report_series: Vec::new(),
         }
     }

@@ -52,14 +52,41 @@ impl<'a> SampleStream<'a> {
         self.saw_eof
     }
 
-    fn sample(&self, line: &'a [u8]) -> Result<RawSample<'a>, ParseError> {
+    /// The next sample, where the caller expects its series to be `expected`: a
+    /// series this kind of stream returned before (the same line's in the last
+    /// scrape). When the line starts with it and the space after, that is where
+    /// the series ends, as scanning would find (in OpenMetrics a series is a name
+    /// and, right after it, a closed label set; no space comes between them).
+    pub fn next_expecting(
+        &mut self,
+        expected: Option<&[u8]>,
+    ) -> Option<Result<RawSample<'a>, ParseError>> {
+        let line = match self.next_line()? {
+            Ok(line) => line,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(self.sample(line, expected))
+    }
+
+    fn sample(&self, line: &'a [u8], expected: Option<&[u8]>) -> Result<RawSample<'a>, ParseError> {
         let mut c = Cursor::new(line, self.line_no);
         if self.dialect == Dialect::Text {
             c.skip_blanks();
         }
         let start = c.pos;
-        c.pos = series_end(line, start, self.dialect)
-            .ok_or_else(|| c.expected("a closing '}' after the labels"))?;
+        c.pos = match expected {
+            Some(series)
+                if self.dialect == Dialect::OpenMetrics
+                    && !series.is_empty()
+                    && line.len() > series.len()
+                    && line[series.len()] == b' '
+                    && line.starts_with(series) =>
+            {
+                series.len()
+            }
+            _ => series_end(line, start, self.dialect)
+                .ok_or_else(|| c.expected("a closing '}' after the labels"))?,
+        };
         let series = &line[start..c.pos];
         if series.is_empty() {
             return Err(c.expected("a metric name"));
@@ -84,6 +111,13 @@ impl<'a> Iterator for SampleStream<'a> {
     type Item = Result<RawSample<'a>, ParseError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        self.next_expecting(None)
+    }
+}
+
+impl<'a> SampleStream<'a> {
+    /// The next sample line (or the error in its place).
+    fn next_line(&mut self) -> Option<Result<&'a [u8], ParseError>> {
         if self.protobuf && self.offset < self.input.len() {
             self.offset = self.input.len();
             return Some(Err(ParseError::invalid(
@@ -111,7 +145,7 @@ impl<'a> Iterator for SampleStream<'a> {
                         "blank lines are not allowed in OpenMetrics",
                     )));
                 }
-                _ => return Some(self.sample(line)),
+                _ => return Some(Ok(line)),
             }
         }
         None
@@ -218,5 +252,52 @@ mod tests {
     fn invalid_series_are_caught_on_the_miss_path() {
         assert!(parse_series(b"a{b=1}", Format::Text, 1).is_err());
         assert!(parse_series(b"0a", Format::Text, 1).is_err());
+    }
+
+    /// Whatever series (of those the stream returns) the caller expects, a line
+    /// reads as it does without one: lines drawn from pieces that are prefixes of
+    /// each other, labels that differ in a value or a quote, spaces, bad lines.
+    #[test]
+    fn an_expected_series_never_changes_what_a_line_reads() {
+        let pieces = [
+            "a",
+            "ab",
+            "a{b=\"1\"}",
+            "a{b=\"1\",c=\"}\"}",
+            "a{b=\"1 2\"}",
+            "a{b=\"\\\"\"}",
+            "a {b=\"1\"}",
+            "a{b=\"1\"",
+            "a{}",
+            "{\"a.b\"}",
+            "",
+        ];
+        let tails = [" 1", " 1 2", "  1", " x", "", " 1 # {t=\"1\"} 2", " +Inf"];
+        let mut lines = Vec::new();
+        for p in pieces {
+            for t in tails {
+                lines.push(format!("{p}{t}"));
+            }
+        }
+        let text = lines.join("\n") + "\n# EOF\n";
+        let plain: Vec<_> = collect(&text, Format::OpenMetrics);
+        let series: Vec<&[u8]> = plain.iter().flatten().map(|s| s.series).collect();
+        let mut seed = 1u64;
+        for round in 0..200 {
+            let mut stream = SampleStream::new(text.as_bytes(), Format::OpenMetrics);
+            let mut got = Vec::new();
+            loop {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let expected = series[(seed >> 33) as usize % series.len()];
+                let expected = (round % 5 != 0).then_some(expected);
+                match stream.next_expecting(expected) {
+                    Some(item) => got.push(item),
+                    None => break,
+                }
+            }
+            assert_eq!(got, plain, "round {round}");
+        }
     }
 }

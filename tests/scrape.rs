@@ -47,11 +47,16 @@ impl Run {
             .collect()
     }
 
+    /// Every series with its samples, in label order (the order the store made
+    /// its series in depends on how far each step advanced the run).
     fn dump(&self) -> String {
-        self.series(&[Matcher::regex("__name__", ".+").unwrap()])
+        let mut lines: Vec<String> = self
+            .series(&[Matcher::regex("__name__", ".+").unwrap()])
             .into_iter()
             .map(|(l, samples)| format!("{l} {samples:?}\n"))
-            .collect()
+            .collect();
+        lines.sort();
+        lines.concat()
     }
 }
 

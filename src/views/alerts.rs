@@ -253,7 +253,9 @@ pub fn firing_alert_markers(head: &Head, from_ms: i64, to_ms: i64) -> Vec<ChartM
             close(&mut span, last);
         }
     }
-    out.sort_by(|a, b| a.t.total_cmp(&b.t));
+    // Ties in label order, not the store's order of series (which depends on
+    // how the run was advanced).
+    out.sort_by(|a, b| a.t.total_cmp(&b.t).then_with(|| a.text.cmp(&b.text)));
     // The newest spans.
     let extra = out.len().saturating_sub(MAX_ALERT_MARKERS);
     out.drain(..extra);

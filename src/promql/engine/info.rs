@@ -226,7 +226,10 @@ impl Evaluator<'_, '_> {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        let selected = self.head.select(&matchers);
+        // In label order: the store's order of series depends on how the run
+        // was advanced.
+        let mut selected = self.head.select(&matchers);
+        selected.sort_by(|a, b| self.head.labels(*a).cmp(&self.head.labels(*b)));
         for r in selected {
             let Some(labels) = self.head.labels(r) else {
                 continue;

@@ -93,6 +93,7 @@ fn cached_or_new(
         if entry.last_seen != iteration {
             entry.seen_before = entry.last_seen;
             entry.last_seen = iteration;
+            target.seen += 1;
         }
         return Ok(Key::Cached(entry.series, entry.labels.clone()));
     }
@@ -258,6 +259,7 @@ pub(super) fn scrape(
     staged: &mut Vec<Staged>,
 ) {
     target.iteration += 1;
+    target.seen = 0;
     let iteration = target.iteration;
     let duration_s = match &body {
         // A deterministic stand-in for network and parse time, growing with the body.
@@ -303,9 +305,11 @@ pub(super) fn scrape(
                 }
             }
         }
-        for entry in target.cache.values_mut() {
-            if let Some(&(_, fresh)) = recreated.iter().find(|(old, _)| *old == entry.series) {
-                entry.series = fresh;
+        if !recreated.is_empty() {
+            for entry in target.cache.values_mut() {
+                if let Some(&(_, fresh)) = recreated.iter().find(|(old, _)| *old == entry.series) {
+                    entry.series = fresh;
+                }
             }
         }
     } else {
@@ -319,7 +323,12 @@ pub(super) fn scrape(
             entry.last_seen = entry.seen_before;
         }
     }
-    mark_stale(target, iteration, t_ms, store);
+    // A scrape that saw every cached series (the usual one) has nothing to mark
+    // stale or forget: no pass over the cache.
+    let all_seen = outcome.is_ok() && target.seen + added == target.cache.len();
+    if !all_seen {
+        mark_stale(target, iteration, t_ms, store);
+    }
     write_report(
         target,
         t_ms,

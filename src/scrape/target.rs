@@ -58,6 +58,8 @@ pub(super) struct Target {
     /// scrape looks its series up here, and the keys are the target's own.
     pub cache: FxHashMap<Box<[u8]>, CacheEntry>,
     pub iteration: u64,
+    /// Cached series this scrape has seen so far (each counted once).
+    pub seen: usize,
     /// Store series of `up` and the other scrape_* series, once created.
     pub report_series: Vec<(Labels, SeriesRef)>,
     /// The last text body and where each sample's series is in it: the next
@@ -82,6 +84,7 @@ impl Target {
             },
             cache: FxHashMap::default(),
             iteration: 0,
+            seen: 0,
             last_body: Vec::new(),
             last_series: Vec::new(),
             report_series: Vec::new(),

@@ -27,6 +27,10 @@ pub trait Metric: Clone + Send + Sync + 'static {
     const METRIC_TYPE: MetricType;
     /// Sample suffixes this type writes, for the registry's duplicate check.
     const SUFFIXES: &'static [&'static str];
+    /// A child writes the same sample names and labels at every collection (its
+    /// values aside), so a collection of the same children need not compare them.
+    /// Not an info metric: its facts are labels, and can be set again.
+    const FIXED_SERIES: bool = true;
 
     /// Label names the type uses itself and so forbids (`le`, `quantile`, …).
     fn reserved_label_names(_family_name: &str, _config: &Self::Config) -> Vec<String> {
@@ -43,6 +47,8 @@ pub trait Metric: Clone + Send + Sync + 'static {
 struct Children<M> {
     in_order: Vec<(Vec<String>, M)>,
     position: HashMap<Vec<String>, usize>,
+    /// Changes with every child added or removed.
+    version: u64,
 }
 
 struct VecInner<M: Metric> {
@@ -53,6 +59,8 @@ struct VecInner<M: Metric> {
     config: Arc<M::Config>,
     clock: SharedClock,
     children: Mutex<Children<M>>,
+    /// Tells this family from every other (see `Collection::writers`).
+    id: u64,
 }
 
 /// A metric family with label names; `.labels(&[...])` returns the child for those values.
@@ -89,9 +97,15 @@ impl<M: Metric> MetricVec<M> {
                 label_names,
                 config: Arc::new(config),
                 clock,
+                id: {
+                    static NEXT_ID: std::sync::atomic::AtomicU64 =
+                        std::sync::atomic::AtomicU64::new(1);
+                    NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                },
                 children: Mutex::new(Children {
                     in_order: Vec::new(),
                     position: HashMap::new(),
+                    version: 0,
                 }),
             }),
         };
@@ -129,6 +143,7 @@ impl<M: Metric> MetricVec<M> {
         let at = children.in_order.len();
         children.in_order.push((key.clone(), child.clone()));
         children.position.insert(key, at);
+        children.version += 1;
         Ok(child)
     }
 
@@ -172,7 +187,10 @@ impl<M: Metric> MetricVec<M> {
         let mut children = lock(&self.inner.children);
         if let Some(at) = children.position.remove(&key) {
             children.in_order.remove(at);
-            let Children { in_order, position } = &mut *children;
+            children.version += 1;
+            let Children {
+                in_order, position, ..
+            } = &mut *children;
             for (index, (key, _)) in in_order.iter().enumerate().skip(at) {
                 position.insert(key.clone(), index);
             }
@@ -185,18 +203,22 @@ impl<M: Metric> MetricVec<M> {
         let mut children = lock(&self.inner.children);
         children.in_order.clear();
         children.position.clear();
+        children.version += 1;
     }
 
     /// This family as it stands now.
     pub fn family(&self) -> MetricFamily {
         let mut family = MetricFamily::new(String::new(), M::METRIC_TYPE);
-        self.write_family(&mut family);
+        self.write_family(&mut family, None);
         family
     }
 
     /// This family written over `family`, reusing its strings and samples;
     /// whether its metadata and series are those `family` had (values aside).
-    fn write_family(&self, family: &mut MetricFamily) -> bool {
+    /// `written_by` is who wrote `family` last (this family's id and children's
+    /// version) and is updated: when it is this family with the same children,
+    /// and its children write fixed series, only values are written.
+    fn write_family(&self, family: &mut MetricFamily, written_by: Option<&mut (u64, u64)>) -> bool {
         let inner = &self.inner;
         let mut same = true;
         if family.name != inner.name {
@@ -216,14 +238,26 @@ impl<M: Metric> MetricVec<M> {
             same = false;
         }
         let children = lock(&inner.children);
+        let writer = (inner.id, children.version);
+        let values_only = match written_by {
+            Some(last) => {
+                let same = *last == writer && same && M::FIXED_SERIES;
+                *last = writer;
+                same
+            }
+            None => false,
+        };
         let mut sink = SampleSink {
             samples: &mut family.samples,
             len: 0,
             same_series: true,
+            values_only,
         };
         let mut labels = Labels::new();
         for (at, (values, child)) in children.in_order.iter().enumerate() {
-            zip_labels_into(&mut labels, &inner.label_names, values);
+            if !values_only {
+                zip_labels_into(&mut labels, &inner.label_names, values);
+            }
             child.collect_samples(&inner.name, &labels, &mut sink);
             if at == 0 {
                 // Children write as many samples each (same buckets, quantiles):
@@ -249,6 +283,9 @@ pub struct SampleSink<'a> {
     len: usize,
     /// No sample so far was new or had its name or labels rewritten.
     same_series: bool,
+    /// The samples are known to have the names and labels they are pushed with
+    /// (the same children wrote them last time): skip comparing them.
+    values_only: bool,
 }
 
 impl SampleSink<'_> {
@@ -265,6 +302,16 @@ impl SampleSink<'_> {
     ) -> &mut Sample {
         let at = self.len;
         self.len += 1;
+        if self.values_only && at < self.samples.len() {
+            let sample = &mut self.samples[at];
+            debug_assert!(sample.name.len() == family.len() + suffix.len());
+            sample.value = value;
+            sample.timestamp = None;
+            sample.exemplar = None;
+            sample.extra_exemplars.clear();
+            sample.native = None;
+            return sample;
+        }
         if at == self.samples.len() {
             // A new sample: written below like one whose series changed.
             self.samples
@@ -328,8 +375,9 @@ impl<M: Metric> Collector for MetricVec<M> {
     }
 
     fn collect_over(&self, into: &mut Collection, at: &mut usize) {
-        let slot = into.slot(*at, || MetricFamily::new(String::new(), M::METRIC_TYPE));
-        if self.write_family(slot) {
+        let (slot, written_by) =
+            into.slot_with_writer(*at, || MetricFamily::new(String::new(), M::METRIC_TYPE));
+        if self.write_family(slot, Some(written_by)) {
             into.mark_same(*at);
         }
         *at += 1;

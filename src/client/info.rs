@@ -56,6 +56,7 @@ impl Metric for Info {
     type Config = InfoConfig;
     const METRIC_TYPE: MetricType = MetricType::Info;
     const SUFFIXES: &'static [&'static str] = &["_info"];
+    const FIXED_SERIES: bool = false;
 
     fn new_child(config: &Arc<InfoConfig>, _clock: &SharedClock) -> Info {
         Info {

@@ -169,6 +169,7 @@ impl Registry {
         }
         collection.families.truncate(at);
         collection.same_series.truncate(at);
+        collection.writers.truncate(at);
     }
 }
 
@@ -178,27 +179,54 @@ impl Registry {
 /// family's text but its values (`expo::encode::openmetrics::Reencoder`).
 #[derive(Clone, Debug, Default)]
 pub struct Collection {
-    pub families: Vec<MetricFamily>,
-    pub same_series: Vec<bool>,
+    families: Vec<MetricFamily>,
+    same_series: Vec<bool>,
+    /// Who wrote each family last: a metric family's id and the version of its
+    /// children ((0, 0) for a custom collector's).
+    writers: Vec<(u64, u64)>,
 }
 
 impl Collection {
+    /// The families, in registration order.
+    pub fn families(&self) -> &[MetricFamily] {
+        &self.families
+    }
+
+    /// For each family, whether its metadata and series are the previous
+    /// collection's (values aside).
+    pub fn same_series(&self) -> &[bool] {
+        &self.same_series
+    }
+
     /// The family at `at` to write over (an empty one past the end), marked
     /// changed until [`Collection::mark_same`].
     pub fn slot(&mut self, at: usize, new: impl FnOnce() -> MetricFamily) -> &mut MetricFamily {
+        self.slot_with_writer(at, new).0
+    }
+
+    /// [`Collection::slot`] and who wrote it last, for the writer to update.
+    pub(crate) fn slot_with_writer(
+        &mut self,
+        at: usize,
+        new: impl FnOnce() -> MetricFamily,
+    ) -> (&mut MetricFamily, &mut (u64, u64)) {
         if at == self.families.len() {
             self.families.push(new());
         }
         if at >= self.same_series.len() {
             self.same_series.resize(at + 1, false);
+            self.writers.resize(at + 1, (0, 0));
         }
         self.same_series[at] = false;
-        &mut self.families[at]
+        (&mut self.families[at], &mut self.writers[at])
     }
 
     /// `family` at `at`, in place of what was there (so: changed).
     pub fn put(&mut self, at: usize, family: MetricFamily) {
-        *self.slot(at, || MetricFamily::new(String::new(), MetricType::Unknown)) = family;
+        let (slot, writer) =
+            self.slot_with_writer(at, || MetricFamily::new(String::new(), MetricType::Unknown));
+        *slot = family;
+        *writer = (0, 0);
     }
 
     /// Marks the family at `at` as having the previous collection's series.

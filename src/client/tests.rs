@@ -569,10 +569,10 @@ fn collecting_over_the_last_collection_equals_collecting_afresh() {
     let mut check = |step: &str, same: &[bool]| {
         registry.collect_into(&mut collection);
         let afresh = registry.collect();
-        assert_eq!(collection.families, afresh, "{step}");
-        assert_eq!(collection.same_series, same, "{step}");
+        assert_eq!(collection.families(), afresh, "{step}");
+        assert_eq!(collection.same_series(), same, "{step}");
         for (i, family) in afresh.iter().enumerate() {
-            if collection.same_series[i] {
+            if collection.same_series()[i] {
                 let series = |f: &MetricFamily| {
                     let mut f = f.clone();
                     f.samples
@@ -583,7 +583,7 @@ fn collecting_over_the_last_collection_equals_collecting_afresh() {
                 assert_eq!(series(family), series(&previous[i]), "{step}: family {i}");
             }
         }
-        let text = kept.encode(&collection.families, &collection.same_series);
+        let text = kept.encode(collection.families(), collection.same_series());
         assert_eq!(text, openmetrics::encode(&afresh), "{step}");
         previous = afresh;
     };
@@ -617,4 +617,14 @@ fn collecting_over_the_last_collection_equals_collecting_afresh() {
     check("children cleared", &[false, false, false, true]);
     registry.unregister_by_name("extra").unwrap();
     check("a family unregistered", &[true, true, false]);
+    // An info metric's facts are labels: set again, its series change.
+    let build = registry.info(&Opts::new("build", "Build")).unwrap();
+    build.info(&[("version", "1")]).unwrap();
+    check("an info family registered", &[true, true, false, false]);
+    build.info(&[("version", "2")]).unwrap();
+    check("the info's facts changed", &[true, true, false, false]);
+    check("the info again", &[true, true, false, true]);
+    requests.labels(&["/d", "200"]).unwrap().inc();
+    check("a child added after values-only collections", &[false, true, false, true]);
+    check("and again", &[true, true, false, true]);
 }

@@ -382,14 +382,14 @@ impl Simulation {
         // series scrape after scrape cost no allocation.
         let (collection, kept) = &mut self.scrape_families[target];
         registry.collect_into(collection);
-        let families: &[MetricFamily] = &collection.families;
+        let families: &[MetricFamily] = collection.families();
         if format != Format::OpenMetrics {
             // The kept text is of the collection before this one from now on.
             kept.forget();
         }
         Ok(match format {
             Format::Text => text::encode(families).into_bytes(),
-            Format::OpenMetrics => kept.encode(families, &collection.same_series).into_bytes(),
+            Format::OpenMetrics => kept.encode(families, collection.same_series()).into_bytes(),
             // The families are the client's own: always encodable (no custom buckets).
             Format::Protobuf => crate::expo::protobuf::encode(families)
                 .map_err(|e| format!("encoding protobuf: {e}"))?,

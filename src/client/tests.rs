@@ -625,6 +625,9 @@ fn collecting_over_the_last_collection_equals_collecting_afresh() {
     check("the info's facts changed", &[true, true, false, false]);
     check("the info again", &[true, true, false, true]);
     requests.labels(&["/d", "200"]).unwrap().inc();
-    check("a child added after values-only collections", &[false, true, false, true]);
+    check(
+        "a child added after values-only collections",
+        &[false, true, false, true],
+    );
     check("and again", &[true, true, false, true]);
 }

@@ -5,9 +5,9 @@
 //! series (`up`, `scrape_duration_seconds`, ...).
 
 use super::config::ScrapeConfig;
-use super::target::{CacheEntry, Health, Target, TargetStatus};
+use super::target::{CacheEntry, Health, ReadLine, Target, TargetStatus};
 use crate::expo::model::NativeHistogram;
-use crate::expo::textparse::{Format, SampleStream, parse_series};
+use crate::expo::textparse::{Expected, Format, SampleStream, parse_series};
 use crate::tsdb::{AppendError, Head, Labels, STALE_NAN, SeriesRef};
 
 /// The report series every scrape writes, in Prometheus's order.
@@ -153,9 +153,10 @@ pub fn series_labels(
 }
 
 /// Reads the body into `staged`; returns the number of samples, or why the scrape
-/// fails. A text body is kept for the next scrape, which expects each sample's
-/// series where this one had it: most lines start with the very same bytes, and
-/// checking that they do is cheaper than finding where the series ends.
+/// fails. A text body is kept for the next scrape, which expects each line to be
+/// what this one had there: many lines are the very same (a `_created`, a quiet
+/// bucket) and most start with the same series, and checking that costs less
+/// than reading a value or finding where the series ends.
 fn stage(
     target: &mut Target,
     body: Vec<u8>,
@@ -166,21 +167,30 @@ fn stage(
 ) -> Result<usize, String> {
     staged.clear();
     if format == Format::Protobuf {
-        target.last_series.clear();
+        target.last_lines.clear();
         return stage_protobuf(target, &body, t_ms, config, staged);
     }
     let last_body = std::mem::take(&mut target.last_body);
-    let expected = std::mem::take(&mut target.last_series);
-    let mut series_at = Vec::with_capacity(expected.len());
+    let last_lines = std::mem::take(&mut target.last_lines);
+    let mut lines = Vec::with_capacity(last_lines.len());
     let mut stream = SampleStream::new(&body, format);
-    while let Some(item) = stream.next_expecting(
-        expected
-            .get(series_at.len())
-            .map(|&(start, end)| &last_body[start..end]),
-    ) {
+    while let Some(item) = stream.next_expecting(last_lines.get(lines.len()).map(|l| {
+        let text = &last_body[l.at..l.at + l.len];
+        Expected {
+            text,
+            series: &text[..l.series_len],
+            value: l.value,
+            timestamp: l.timestamp,
+        }
+    })) {
         let sample = item.map_err(|e| e.to_string())?;
-        let start = sample.series.as_ptr() as usize - body.as_ptr() as usize;
-        series_at.push((start, start + sample.series.len()));
+        lines.push(ReadLine {
+            at: sample.text.as_ptr() as usize - body.as_ptr() as usize,
+            len: sample.text.len(),
+            series_len: sample.series.len(),
+            value: sample.value,
+            timestamp: sample.timestamp,
+        });
         let key = cached_or_new(target, sample.series, |s| {
             let (name, exposed) =
                 parse_series(sample.series, format, sample.line).map_err(|e| e.to_string())?;
@@ -202,7 +212,7 @@ fn stage(
         ));
     }
     target.last_body = body;
-    target.last_series = series_at;
+    target.last_lines = lines;
     Ok(staged.len())
 }
 

@@ -62,10 +62,20 @@ pub(super) struct Target {
     pub seen: usize,
     /// Store series of `up` and the other scrape_* series, once created.
     pub report_series: Vec<(Labels, SeriesRef)>,
-    /// The last text body and where each sample's series is in it: the next
+    /// The last text body and each sample line as it was read from it: the next
     /// scrape's lines are checked against them first (see `stage`).
     pub last_body: Vec<u8>,
-    pub last_series: Vec<(usize, usize)>,
+    pub last_lines: Vec<ReadLine>,
+}
+
+/// A sample line of the last body: where it is, how long its series is, what
+/// it read.
+pub(super) struct ReadLine {
+    pub at: usize,
+    pub len: usize,
+    pub series_len: usize,
+    pub value: f64,
+    pub timestamp: Option<crate::expo::Timestamp>,
 }
 
 impl Target {
@@ -86,7 +96,7 @@ impl Target {
             iteration: 0,
             seen: 0,
             last_body: Vec::new(),
-            last_series: Vec::new(),
+            last_lines: Vec::new(),
             report_series: Vec::new(),
         }
     }

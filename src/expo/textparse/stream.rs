@@ -16,6 +16,29 @@ pub struct RawSample<'a> {
     pub value: f64,
     pub timestamp: Option<Timestamp>,
     pub line: u32,
+    /// The whole line.
+    pub text: &'a [u8],
+}
+
+/// What a caller expects a line to be: a sample this kind of stream returned
+/// before (the same line's in the last scrape).
+#[derive(Clone, Copy, Debug)]
+pub struct Expected<'e> {
+    pub text: &'e [u8],
+    pub series: &'e [u8],
+    pub value: f64,
+    pub timestamp: Option<Timestamp>,
+}
+
+impl<'e> Expected<'e> {
+    pub fn of(sample: &RawSample<'e>) -> Expected<'e> {
+        Expected {
+            text: sample.text,
+            series: sample.series,
+            value: sample.value,
+            timestamp: sample.timestamp,
+        }
+    }
 }
 
 /// The sample lines of a document, in order; metadata and comments are skipped.
@@ -52,14 +75,14 @@ impl<'a> SampleStream<'a> {
         self.saw_eof
     }
 
-    /// The next sample, where the caller expects its series to be `expected`: a
-    /// series this kind of stream returned before (the same line's in the last
-    /// scrape). When the line starts with it and the space after, that is where
-    /// the series ends, as scanning would find (in OpenMetrics a series is a name
-    /// and, right after it, a closed label set; no space comes between them).
+    /// The next sample, where the caller expects it to be `expected`. In
+    /// OpenMetrics, the very same line reads the same; a line that starts with
+    /// the expected series and a space has its series end there, as scanning
+    /// would find (a series is a name and, right after it, a closed label set; no
+    /// space comes between them).
     pub fn next_expecting(
         &mut self,
-        expected: Option<&[u8]>,
+        expected: Option<Expected<'_>>,
     ) -> Option<Result<RawSample<'a>, ParseError>> {
         let line = match self.next_line()? {
             Ok(line) => line,
@@ -68,17 +91,32 @@ impl<'a> SampleStream<'a> {
         Some(self.sample(line, expected))
     }
 
-    fn sample(&self, line: &'a [u8], expected: Option<&[u8]>) -> Result<RawSample<'a>, ParseError> {
+    fn sample(
+        &self,
+        line: &'a [u8],
+        expected: Option<Expected<'_>>,
+    ) -> Result<RawSample<'a>, ParseError> {
+        let expected =
+            expected.filter(|e| self.dialect == Dialect::OpenMetrics && !e.series.is_empty());
+        if let Some(e) = expected
+            && line == e.text
+        {
+            return Ok(RawSample {
+                series: &line[..e.series.len()],
+                value: e.value,
+                timestamp: e.timestamp,
+                line: self.line_no,
+                text: line,
+            });
+        }
         let mut c = Cursor::new(line, self.line_no);
         if self.dialect == Dialect::Text {
             c.skip_blanks();
         }
         let start = c.pos;
-        c.pos = match expected {
+        c.pos = match expected.map(|e| e.series) {
             Some(series)
-                if self.dialect == Dialect::OpenMetrics
-                    && !series.is_empty()
-                    && line.len() > series.len()
+                if line.len() > series.len()
                     && line[series.len()] == b' '
                     && line.starts_with(series) =>
             {
@@ -103,6 +141,7 @@ impl<'a> SampleStream<'a> {
             value,
             timestamp,
             line: self.line_no,
+            text: line,
         })
     }
 }
@@ -281,7 +320,7 @@ mod tests {
         }
         let text = lines.join("\n") + "\n# EOF\n";
         let plain: Vec<_> = collect(&text, Format::OpenMetrics);
-        let series: Vec<&[u8]> = plain.iter().flatten().map(|s| s.series).collect();
+        let seen: Vec<Expected> = plain.iter().flatten().map(Expected::of).collect();
         let mut seed = 1u64;
         for round in 0..200 {
             let mut stream = SampleStream::new(text.as_bytes(), Format::OpenMetrics);
@@ -290,7 +329,7 @@ mod tests {
                 seed = seed
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                let expected = series[(seed >> 33) as usize % series.len()];
+                let expected = seen[(seed >> 33) as usize % seen.len()];
                 let expected = (round % 5 != 0).then_some(expected);
                 match stream.next_expecting(expected) {
                     Some(item) => got.push(item),

@@ -206,7 +206,8 @@ fn notifications_match_a_live_alertmanager() {
     let hook_port = hooks.local_addr().unwrap().port();
     let (sink, received) = mpsc::channel();
     serve_webhooks(hooks, sink);
-    let dir = std::env::temp_dir().join(format!("promplay-am-live-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("promplay-am-live-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("am.yml"), config(hook_port)).unwrap();
     let port = free_port();

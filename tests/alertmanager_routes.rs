@@ -157,7 +157,8 @@ fn configurations_are_reported_as_amtool_check_config_reports_them() {
     assert!(out.status.success(), "{out:?}");
     let recorded = std::fs::read_to_string(format!("{dir}/check.good.txt")).unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), recorded);
-    let bad = std::env::temp_dir().join(format!("promplay-am-{}.yml", std::process::id()));
+    let bad = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("promplay-am-{}.yml", std::process::id()));
     std::fs::write(
         &bad,
         "route:\n  receiver: a\n  routes: [{receiver: b}]\nreceivers: [{name: a}]\n",

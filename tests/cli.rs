@@ -53,7 +53,8 @@ fn check_metrics_reads_the_protobuf_format() {
         .samples
         .push(Sample::new("requests_total", vec![], 3.0));
     let bytes = promplay::expo::protobuf::encode(&[family]).unwrap();
-    let path = std::env::temp_dir().join(format!("promplay-cli-{}.pb", std::process::id()));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("promplay-cli-{}.pb", std::process::id()));
     std::fs::write(&path, &bytes).unwrap();
     let out = promplay(&[
         "check-metrics",
@@ -69,7 +70,8 @@ fn check_metrics_reads_the_protobuf_format() {
         String::from_utf8_lossy(&out.stderr)
     );
     // Bytes that are not protobuf: a parse error, exit 1.
-    let bad = std::env::temp_dir().join(format!("promplay-cli-{}-bad.pb", std::process::id()));
+    let bad = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("promplay-cli-{}-bad.pb", std::process::id()));
     std::fs::write(&bad, [0xff, 0xff, 0xff]).unwrap();
     let out = promplay(&[
         "check-metrics",

@@ -98,7 +98,8 @@ fn promtool_imports_the_output() {
     if !common::reference_tool("promtool") {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("promplay-blocks-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("promplay-blocks-{}", std::process::id()));
     let file = dir.with_extension("om");
     let out = simulate(&[
         "--scenario",
@@ -137,7 +138,8 @@ fn bad_arguments_are_explained() {
 
 #[test]
 fn a_timeline_file_changes_the_run_from_its_times() {
-    let dir = std::env::temp_dir().join(format!("promplay-timeline-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("promplay-timeline-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("incident.timeline");
     std::fs::write(

@@ -171,7 +171,10 @@ fn stage(
         return stage_protobuf(target, &body, t_ms, config, staged);
     }
     let last_body = std::mem::take(&mut target.last_body);
-    let last_lines = std::mem::take(&mut target.last_lines);
+    let mut last_lines = std::mem::take(&mut target.last_lines);
+    if target.last_format.replace(format) != Some(format) {
+        last_lines.clear();
+    }
     let mut lines = Vec::with_capacity(last_lines.len());
     let mut stream = SampleStream::new(&body, format);
     while let Some(item) = stream.next_expecting(last_lines.get(lines.len()).map(|l| {
@@ -419,4 +422,47 @@ pub(super) fn end_of_run_staleness(target: &mut Target, t_ms: i64, store: &mut H
         let _ = store.append(*series, t_ms, f64::from_bits(STALE_NAN));
     }
     target.cache.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tsdb::Matcher;
+
+    /// A line is expected to read as it did only in the format it was read in:
+    /// the same bytes are a timestamp in milliseconds in text 0.0.4 and in seconds
+    /// in OpenMetrics.
+    #[test]
+    fn lines_read_in_another_format_are_not_expected_to_read_the_same() {
+        let mut target = Target::new("job".into(), "host:1".into(), false, 0);
+        let mut store = Head::default();
+        let mut staged = Vec::new();
+        let config = ScrapeConfig::default();
+        let line = "a 1 1700000000\n";
+        scrape(
+            &mut target,
+            Ok(line.into()),
+            Format::Text,
+            1_000,
+            &config,
+            &mut store,
+            &mut staged,
+        );
+        let om = format!("{line}# EOF\n");
+        scrape(
+            &mut target,
+            Ok(om.into()),
+            Format::OpenMetrics,
+            2_000,
+            &config,
+            &mut store,
+            &mut staged,
+        );
+        let a = store.select(&[Matcher::equal("__name__", "a")]);
+        let times: Vec<i64> = store
+            .iter(a[0], i64::MIN, i64::MAX)
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(times, [1_700_000_000, 1_700_000_000_000]);
+    }
 }

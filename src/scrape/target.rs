@@ -66,6 +66,8 @@ pub(super) struct Target {
     /// scrape's lines are checked against them first (see `stage`).
     pub last_body: Vec<u8>,
     pub last_lines: Vec<ReadLine>,
+    /// The format they were read in: a line reads differently in another.
+    pub last_format: Option<crate::expo::textparse::Format>,
 }
 
 /// A sample line of the last body: where it is, how long its series is, what
@@ -97,6 +99,7 @@ impl Target {
             seen: 0,
             last_body: Vec::new(),
             last_lines: Vec::new(),
+            last_format: None,
             report_series: Vec::new(),
         }
     }

@@ -199,12 +199,8 @@ impl Collection {
     }
 
     /// The family at `at` to write over (an empty one past the end), marked
-    /// changed until [`Collection::mark_same`].
-    pub fn slot(&mut self, at: usize, new: impl FnOnce() -> MetricFamily) -> &mut MetricFamily {
-        self.slot_with_writer(at, new).0
-    }
-
-    /// [`Collection::slot`] and who wrote it last, for the writer to update.
+    /// changed until [`Collection::mark_same`], and who wrote it last, for the
+    /// writer to update.
     pub(crate) fn slot_with_writer(
         &mut self,
         at: usize,
@@ -230,7 +226,7 @@ impl Collection {
     }
 
     /// Marks the family at `at` as having the previous collection's series.
-    pub fn mark_same(&mut self, at: usize) {
+    pub(crate) fn mark_same(&mut self, at: usize) {
         self.same_series[at] = true;
     }
 }

@@ -69,10 +69,7 @@ impl Rule {
     }
 
     pub fn expr(&self) -> &str {
-        match &self.body {
-            RuleBody::Recording(r) => &r.expr.text,
-            RuleBody::Alerting(r) => &r.expr.text,
-        }
+        &self.rule_expr().text
     }
 
     fn rule_expr(&self) -> &RuleExpr {

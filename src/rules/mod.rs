@@ -72,7 +72,7 @@ impl RuleManager {
     pub fn next_eval_after(&self, after_ms: i64) -> Option<i64> {
         self.groups
             .iter()
-            .map(|g| (after_ms.div_euclid(g.interval_ms) + 1) * g.interval_ms)
+            .filter_map(|g| g.eval_times(after_ms, i64::MAX).next())
             .min()
     }
 
@@ -98,6 +98,14 @@ impl RuleManager {
     /// scraped up to `until_ms`; `eval_due` then takes them in turn. Without it,
     /// each evaluation queries at its own time.
     pub fn prepare(&mut self, head: &Head, after_ms: i64, until_ms: i64) {
+        // One evaluation per group (live, at every tick) has nothing to prepare.
+        if self
+            .groups
+            .iter()
+            .all(|g| g.eval_times(after_ms, until_ms).nth(1).is_none())
+        {
+            return;
+        }
         // The metric names the rules write: an evaluation reading them must see
         // what the evaluations before it wrote.
         let mut written: std::collections::HashSet<String> =

@@ -72,7 +72,7 @@ fn rule_samples(value: Value) -> Result<Vec<RuleSample>, String> {
     }
 }
 
-/// `rule`'s results at `start_ms`, `start_ms + step_ms`, … `end_ms` from one
+/// `rule`'s results at `times` (start, end, step in ms) from one
 /// evaluation over all those times, each as [`query_vector`] gives it there (the
 /// order of a result's samples aside, which nothing a rule does depends on).
 /// `None` when the evaluation as a whole fails (a limit): ask each time alone.
@@ -80,10 +80,9 @@ fn rule_samples(value: Value) -> Result<Vec<RuleSample>, String> {
 pub fn query_vectors(
     head: &Head,
     rule: &RuleExpr,
-    (start_ms, end_ms, step_ms): (i64, i64, i64),
+    times: (i64, i64, i64),
     opts: &engine::Options,
 ) -> Option<Vec<Result<Vec<RuleSample>, String>>> {
-    let times = (start_ms, end_ms, step_ms);
     let values = engine::instant_values(head, &rule.text, &rule.expr, times, opts).ok()?;
     Some(
         values

@@ -266,7 +266,19 @@ impl Head {
     }
 
     /// Series matching all matchers with their labels, sorted by labels (as
-    /// Prometheus's sorted `Select`). Remembered by the matchers' kinds, names and
+    /// Prometheus's sorted `Select`), not in the order the store made them (which
+    /// depends on how a run was advanced).
+    pub fn select_in_label_order(&self, matchers: &[Matcher]) -> Vec<(SeriesRef, Labels)> {
+        let mut selected: Vec<(SeriesRef, Labels)> = self
+            .select(matchers)
+            .into_iter()
+            .filter_map(|r| self.labels(r).map(|l| (r, l.clone())))
+            .collect();
+        selected.sort_by(|a, b| a.1.cmp(&b.1));
+        selected
+    }
+
+    /// [`Head::select_in_label_order`], remembered by the matchers' kinds, names and
     /// values until a series is created or removed, so `compile` (building the
     /// matchers, regexes included) runs only when the selection is not.
     pub fn select_sorted<E>(
@@ -281,14 +293,7 @@ impl Head {
         if let Some(hit) = self.select_cache.get(&key, self.series_generation) {
             return Ok(hit);
         }
-        let matchers = compile()?;
-        let mut selected: Vec<(SeriesRef, Labels)> = self
-            .select(&matchers)
-            .into_iter()
-            .filter_map(|r| self.labels(r).map(|l| (r, l.clone())))
-            .collect();
-        selected.sort_by(|a, b| a.1.cmp(&b.1));
-        let selected: Selection = selected.into();
+        let selected: Selection = self.select_in_label_order(&compile()?).into();
         self.select_cache
             .insert(key, self.series_generation, selected.clone());
         Ok(selected)

@@ -7,6 +7,7 @@ use std::collections::BinaryHeap;
 
 use super::head::{Head, SERIES_OVERHEAD};
 use super::labels::Labels;
+use super::series::MemSeries;
 
 /// What one `apply_retention` removed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,10 +30,7 @@ impl Head {
                 let Some(s) = slot.as_deref_mut() else {
                     continue;
                 };
-                while s
-                    .oldest_chunk_range()
-                    .is_some_and(|(_, max_t)| max_t < cutoff)
-                {
+                while oldest_chunk_expired(s, cutoff) {
                     let (bytes, samples) = s.drop_oldest_chunk().expect("a chunk");
                     self.chunk_bytes -= bytes;
                     self.num_chunks -= 1;
@@ -70,10 +68,11 @@ impl Head {
         };
         let cutoff = now_ms.saturating_sub(retention);
         cutoff <= writes_from_ms
-            && !self.series.iter().flatten().any(|s| {
-                s.oldest_chunk_range()
-                    .is_some_and(|(_, max_t)| max_t < cutoff)
-            })
+            && !self
+                .series
+                .iter()
+                .flatten()
+                .any(|s| oldest_chunk_expired(s, cutoff))
     }
 
     /// Drops the oldest chunks across all series until `bytes()` fits `budget`.
@@ -148,4 +147,11 @@ impl Head {
 /// appended between two passes.
 pub fn retention_target(budget: usize) -> usize {
     budget / 100 * 97
+}
+
+/// Whether time retention with this cutoff drops the series' oldest chunk (the
+/// pass and the check that it would change nothing ask the same).
+fn oldest_chunk_expired(s: &MemSeries, cutoff: i64) -> bool {
+    s.oldest_chunk_range()
+        .is_some_and(|(_, max_t)| max_t < cutoff)
 }

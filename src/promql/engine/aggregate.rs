@@ -81,11 +81,6 @@ impl Default for Group {
     }
 }
 
-/// The labels of the group a series falls in.
-fn group_labels(labels: &Labels, grouping: &[String], without: bool) -> Labels {
-    Keep::aggregation(grouping, without).labels(labels)
-}
-
 impl Evaluator<'_, '_> {
     pub(crate) fn aggregate(
         &mut self,
@@ -489,7 +484,7 @@ impl Evaluator<'_, '_> {
                     .filter(|(n, _)| *n != label)
                     .chain(std::iter::once((label.as_str(), value.as_str())))
                     .collect();
-                let key = group_labels(&metric, &grouping, without);
+                let key = Keep::aggregation(&grouping, without).labels(&metric);
                 match index.get(&key) {
                     Some(&i) => groups[i].1 += 1.0,
                     None => {

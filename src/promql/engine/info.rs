@@ -226,14 +226,7 @@ impl Evaluator<'_, '_> {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        // In label order: the store's order of series depends on how the run
-        // was advanced.
-        let mut selected = self.head.select(&matchers);
-        selected.sort_by(|a, b| self.head.labels(*a).cmp(&self.head.labels(*b)));
-        for r in selected {
-            let Some(labels) = self.head.labels(r) else {
-                continue;
-            };
+        for (r, labels) in self.head.select_in_label_order(&matchers) {
             if !wanted
                 .iter()
                 .all(|(l, vals)| labels.get(l).is_some_and(|v| vals.contains(v)))
@@ -271,8 +264,8 @@ impl Evaluator<'_, '_> {
                 .collect();
             out.push(InfoSeries {
                 name: labels.metric_name().unwrap_or("").to_string(),
-                key: identifying(labels),
-                labels: labels.clone(),
+                key: identifying(&labels),
+                labels,
                 times,
                 histogram_at,
             });

@@ -20,7 +20,8 @@ pub const REPORT_SERIES: [&str; 5] = [
 ];
 
 enum Key {
-    Cached(SeriesRef, Labels),
+    /// A slot of the target's series cache.
+    Cached(usize),
     New {
         cache_key: Box<[u8]>,
         labels: Labels,
@@ -82,20 +83,23 @@ impl Staged {
 }
 
 /// The series a sample's bytes name: from the target's cache (marked seen in this
-/// scrape), or new, its labels built by `labels` from the target's status.
+/// scrape; `hint` is the slot it was likely in), or new, its labels built by
+/// `labels` from the target's status.
 fn cached_or_new(
     target: &mut Target,
     cache_key: &[u8],
+    hint: Option<usize>,
     labels: impl FnOnce(&TargetStatus) -> Result<Labels, String>,
 ) -> Result<Key, String> {
     let iteration = target.iteration;
-    if let Some(entry) = target.cache.get_mut(cache_key) {
+    if let Some(slot) = target.cache.find(cache_key, hint) {
+        let entry = target.cache.entry_mut(slot);
         if entry.last_seen != iteration {
             entry.seen_before = entry.last_seen;
             entry.last_seen = iteration;
             target.seen += 1;
         }
-        return Ok(Key::Cached(entry.series, entry.labels.clone()));
+        return Ok(Key::Cached(slot));
     }
     Ok(Key::New {
         cache_key: cache_key.into(),
@@ -177,24 +181,31 @@ fn stage(
     }
     let mut lines = Vec::with_capacity(last_lines.len());
     let mut stream = SampleStream::new(&body, format);
-    while let Some(item) = stream.next_expecting(last_lines.get(lines.len()).map(|l| {
-        let text = &last_body[l.at..l.at + l.len];
-        Expected {
-            text,
-            series: &text[..l.series_len],
-            value: l.value,
-            timestamp: l.timestamp,
-        }
-    })) {
+    loop {
+        let last = last_lines.get(lines.len());
+        let Some(item) = stream.next_expecting(last.map(|l| {
+            let text = &last_body[l.at..l.at + l.len];
+            Expected {
+                text,
+                series: &text[..l.series_len],
+                value: l.value,
+                timestamp: l.timestamp,
+            }
+        })) else {
+            break;
+        };
         let sample = item.map_err(|e| e.to_string())?;
         lines.push(ReadLine {
             at: sample.text.as_ptr() as usize - body.as_ptr() as usize,
             len: sample.text.len(),
             series_len: sample.series.len(),
+            // Set when the scrape is stored.
+            slot: None,
             value: sample.value,
             timestamp: sample.timestamp,
         });
-        let key = cached_or_new(target, sample.series, |s| {
+        let hint = last.and_then(|l| l.slot);
+        let key = cached_or_new(target, sample.series, hint, |s| {
             let (name, exposed) =
                 parse_series(sample.series, format, sample.line).map_err(|e| e.to_string())?;
             Ok(series_labels(
@@ -239,7 +250,7 @@ fn stage_protobuf(
             cache_key.extend_from_slice(&[0xfe]);
             cache_key.extend_from_slice(v.as_bytes());
         }
-        let key = cached_or_new(target, &cache_key, |s| {
+        let key = cached_or_new(target, &cache_key, None, |s| {
             Ok(series_labels(
                 &sample.name,
                 &sample.labels,
@@ -291,38 +302,34 @@ pub(super) fn scrape(
     });
     let mut added = 0usize;
     if outcome.is_ok() {
-        let mut recreated: Vec<(SeriesRef, SeriesRef)> = Vec::new();
-        for s in staged.drain(..) {
-            match s.key {
-                Key::Cached(series, labels) => {
+        for (line, s) in staged.drain(..).enumerate() {
+            let slot = match s.key {
+                Key::Cached(slot) => {
+                    let entry = target.cache.entry_mut(slot);
                     let value = (s.value, s.native.as_deref());
-                    let now_in_use = append_or_recreate(store, series, &labels, s.t, value);
-                    if now_in_use != series {
-                        recreated.push((series, now_in_use));
-                    }
+                    entry.series =
+                        append_or_recreate(store, entry.series, &entry.labels, s.t, value);
+                    slot
                 }
                 Key::New { cache_key, labels } => {
                     let (series, _) = store.get_or_create(&labels);
                     // Out-of-order and duplicate samples are dropped, as Prometheus drops them.
                     let _ = append_value(store, series, s.t, s.value, s.native.as_deref());
-                    let entry = CacheEntry {
+                    let (slot, new) = target.cache.insert(CacheEntry {
+                        key: cache_key,
                         series,
                         labels,
                         last_seen: iteration,
                         seen_before: 0,
                         explicit_timestamp: s.explicit_timestamp,
-                    };
-                    if target.cache.insert(cache_key, entry).is_none() {
-                        added += 1;
-                    }
+                    });
+                    added += usize::from(new);
+                    slot
                 }
-            }
-        }
-        if !recreated.is_empty() {
-            for entry in target.cache.values_mut() {
-                if let Some(&(_, fresh)) = recreated.iter().find(|(old, _)| *old == entry.series) {
-                    entry.series = fresh;
-                }
+            };
+            // A text body's lines are its staged samples, in order.
+            if let Some(line) = target.last_lines.get_mut(line) {
+                line.slot = Some(slot);
             }
         }
     } else {
@@ -330,7 +337,8 @@ pub(super) fn scrape(
         staged.clear();
         for entry in target
             .cache
-            .values_mut()
+            .entries_mut()
+            .iter_mut()
             .filter(|e| e.last_seen == iteration)
         {
             entry.last_seen = entry.seen_before;
@@ -367,14 +375,14 @@ pub(super) fn scrape(
 /// Series the previous scrape saw and this one did not get a stale marker; cache
 /// entries unseen for two scrapes are forgotten.
 fn mark_stale(target: &mut Target, iteration: u64, t_ms: i64, store: &mut Head) {
-    for entry in target.cache.values() {
+    for entry in target.cache.entries() {
         if entry.last_seen + 1 == iteration && !entry.explicit_timestamp {
             let _ = store.append(entry.series, t_ms, f64::from_bits(STALE_NAN));
         }
     }
     target
         .cache
-        .retain(|_, entry| entry.last_seen + 1 >= iteration);
+        .retain(|entry| entry.last_seen + 1 >= iteration);
 }
 
 fn write_report(
@@ -413,7 +421,8 @@ fn write_report(
 pub(super) fn end_of_run_staleness(target: &mut Target, t_ms: i64, store: &mut Head) {
     for entry in target
         .cache
-        .values()
+        .entries()
+        .iter()
         .filter(|e| !e.explicit_timestamp && e.last_seen == target.iteration)
     {
         let _ = store.append(entry.series, t_ms, f64::from_bits(STALE_NAN));
@@ -422,6 +431,7 @@ pub(super) fn end_of_run_staleness(target: &mut Target, t_ms: i64, store: &mut H
         let _ = store.append(*series, t_ms, f64::from_bits(STALE_NAN));
     }
     target.cache.clear();
+    target.last_lines.clear();
 }
 
 #[cfg(test)]

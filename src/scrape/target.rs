@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::expo::textparse::same_bytes;
 use crate::tsdb::{Labels, SeriesRef};
 
 /// Health as Prometheus's Targets page shows it.
@@ -41,6 +42,8 @@ pub struct TargetStatus {
 }
 
 pub(super) struct CacheEntry {
+    /// The series as the target writes it (the index's key).
+    pub key: Box<[u8]>,
     pub series: SeriesRef,
     /// The series' labels, to create it again if retention removed it.
     pub labels: Labels,
@@ -54,9 +57,7 @@ pub(super) struct CacheEntry {
 
 pub(super) struct Target {
     pub status: TargetStatus,
-    /// Keyed by a series as written; Fx, not SipHash: every sample of every
-    /// scrape looks its series up here, and the keys are the target's own.
-    pub cache: FxHashMap<Box<[u8]>, CacheEntry>,
+    pub cache: SeriesCache,
     pub iteration: u64,
     /// Cached series this scrape has seen so far (each counted once).
     pub seen: usize,
@@ -76,6 +77,8 @@ pub(super) struct ReadLine {
     pub at: usize,
     pub len: usize,
     pub series_len: usize,
+    /// Where its series is in the cache (see [`SeriesCache::find`]).
+    pub slot: Option<usize>,
     pub value: f64,
     pub timestamp: Option<crate::expo::Timestamp>,
 }
@@ -94,7 +97,7 @@ impl Target {
                 last_samples: 0,
                 next_scrape_ms: first_scrape_ms,
             },
-            cache: FxHashMap::default(),
+            cache: SeriesCache::default(),
             iteration: 0,
             seen: 0,
             last_body: Vec::new(),
@@ -102,6 +105,88 @@ impl Target {
             last_format: None,
             report_series: Vec::new(),
         }
+    }
+}
+
+/// The target's series cache: entries in slots, found by their series bytes.
+/// A sample line usually names the series the same line of the last scrape
+/// named, so the caller passes that line's slot as a hint: checking the hint's
+/// key costs less than hashing the bytes and probing.
+#[derive(Default)]
+pub(super) struct SeriesCache {
+    /// Fx, not SipHash: the keys are the target's own.
+    index: FxHashMap<Box<[u8]>, usize>,
+    entries: Vec<CacheEntry>,
+}
+
+impl SeriesCache {
+    /// The slot of the series written `key`: `hint`, if that slot holds it, else
+    /// the one the index gives.
+    pub fn find(&self, key: &[u8], hint: Option<usize>) -> Option<usize> {
+        match hint {
+            Some(slot)
+                if self
+                    .entries
+                    .get(slot)
+                    .is_some_and(|e| same_bytes(&e.key, key)) =>
+            {
+                Some(slot)
+            }
+            _ => self.index.get(key).copied(),
+        }
+    }
+
+    pub fn entry_mut(&mut self, slot: usize) -> &mut CacheEntry {
+        &mut self.entries[slot]
+    }
+
+    /// Adds `entry`, or replaces the one with its key; returns its slot and
+    /// whether the key is new.
+    pub fn insert(&mut self, entry: CacheEntry) -> (usize, bool) {
+        if let Some(&slot) = self.index.get(&entry.key) {
+            self.entries[slot] = entry;
+            return (slot, false);
+        }
+        let slot = self.entries.len();
+        self.index.insert(entry.key.clone(), slot);
+        self.entries.push(entry);
+        (slot, true)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn entries(&self) -> &[CacheEntry] {
+        &self.entries
+    }
+
+    pub fn entries_mut(&mut self) -> &mut [CacheEntry] {
+        &mut self.entries
+    }
+
+    /// Keeps the entries `keep` accepts. Slots of the others are taken by the last
+    /// entries: a hint to a moved entry no longer matches, and the index answers.
+    pub fn retain(&mut self, keep: impl Fn(&CacheEntry) -> bool) {
+        let mut slot = 0;
+        while slot < self.entries.len() {
+            if keep(&self.entries[slot]) {
+                slot += 1;
+                continue;
+            }
+            let gone = self.entries.swap_remove(slot);
+            self.index.remove(&gone.key);
+            if let Some(moved) = self.entries.get(slot)
+                && let Some(at) = self.index.get_mut(&moved.key)
+            {
+                *at = slot;
+            }
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.index.clear();
+        self.entries.clear();
     }
 }
 
@@ -115,4 +200,52 @@ pub fn scrape_offset_ms(job: &str, instance: &str, interval_ms: i64) -> i64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     (hash % interval_ms.max(1) as u64) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(key: &str, series: u32) -> CacheEntry {
+        CacheEntry {
+            key: key.as_bytes().into(),
+            series: SeriesRef(series),
+            labels: Labels::new(&[("__name__", key)]),
+            last_seen: u64::from(series),
+            seen_before: 0,
+            explicit_timestamp: false,
+        }
+    }
+
+    /// A hint is only trusted when its slot holds the key: after entries leave and
+    /// others move into their slots, every key is still found, by its hint or not.
+    #[test]
+    fn the_cache_finds_every_key_whatever_the_hint() {
+        let mut cache = SeriesCache::default();
+        let keys = ["a", "b", "c", "d", "e"];
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(cache.insert(entry(key, i as u32)), (i, true));
+        }
+        // Replacing keeps the slot.
+        assert_eq!(cache.insert(entry("c", 2)), (2, false));
+        let slots_before: Vec<usize> = keys
+            .iter()
+            .map(|k| cache.find(k.as_bytes(), None).unwrap())
+            .collect();
+        cache.retain(|e| e.series.0 % 2 == 0);
+        assert_eq!(cache.len(), 3);
+        for (key, hint) in keys.iter().zip(slots_before) {
+            let kept = ["a", "c", "e"].contains(key);
+            for hint in [None, Some(hint), Some(0), Some(7)] {
+                let slot = cache.find(key.as_bytes(), hint);
+                assert_eq!(slot.is_some(), kept, "{key} with hint {hint:?}");
+                if let Some(slot) = slot {
+                    assert_eq!(&*cache.entries()[slot].key, key.as_bytes());
+                }
+            }
+        }
+        assert_eq!(cache.find(b"zz", Some(0)), None);
+        cache.clear();
+        assert_eq!(cache.find(b"a", Some(0)), None);
+    }
 }

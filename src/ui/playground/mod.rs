@@ -31,6 +31,8 @@ const TICK: Duration = Duration::from_millis(250);
 const SLICE_BUDGET_MS: f64 = 30.0;
 /// During a backfill, views follow the store at most this often (wall time).
 const DATA_REDRAW_MS: f64 = 250.0;
+/// During a backfill, the progress bar moves at most this often (wall time).
+const PROGRESS_EVERY_MS: f64 = 100.0;
 /// Virtual time a backfill slice tries to cover before checking the clock (a few
 /// ms of work; the rules due in it are evaluated in one pass each).
 const BACKFILL_STEP_MS: i64 = 5 * 60_000;
@@ -257,6 +259,7 @@ impl Playground {
         spawn_local(async move {
             let mut at = start;
             let mut drawn_at = now_ms();
+            let mut progress_at = now_ms();
             while at < end {
                 let slice_start = now_ms();
                 // At least one step a slice, then as many as fit.
@@ -287,10 +290,14 @@ impl Playground {
                         break;
                     }
                 }
-                me.backfill
-                    .set(Some((at - start) as f64 / (end - start).max(1) as f64));
                 // Views redraw from the store as it fills, a few times a second:
                 // after every slice they would take a good part of the backfill.
+                // So does the progress bar: each change costs the page a layout.
+                if now_ms() - progress_at >= PROGRESS_EVERY_MS {
+                    me.backfill
+                        .set(Some((at - start) as f64 / (end - start).max(1) as f64));
+                    progress_at = now_ms();
+                }
                 if now_ms() - drawn_at >= DATA_REDRAW_MS {
                     me.data.update(|v| *v += 1);
                     drawn_at = now_ms();

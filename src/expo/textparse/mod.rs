@@ -20,7 +20,7 @@ pub use cursor::{is_legacy_label_name, is_legacy_metric_name, unescape_help};
 pub use error::{ErrorKind, ParseError};
 pub use families::FamilyLines;
 pub use native::parse_value as parse_native_histogram_value;
-pub use stream::{Expected, RawSample, SampleStream, common_prefix, parse_series, same_bytes};
+pub use stream::{Expected, RawSample, SampleStream, parse_series, same_bytes};
 pub use tokens::{Token, TokenKind, line_tokens};
 
 use crate::expo::{MetricFamily, OpenMetricsVersion};

@@ -197,7 +197,7 @@ impl<'a> SampleStream<'a> {
 /// How many leading bytes `a` and `b` share. Eight at a time: the scrape path
 /// compares every line with the last scrape's, and in wasm a slice comparison is
 /// a byte-at-a-time loop.
-pub fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let n = a.len().min(b.len());
     let mut i = 0;
     while i + 8 <= n {

@@ -23,6 +23,7 @@ pub mod rng;
 pub mod rules;
 pub mod scrape;
 pub mod sim;
+pub mod sort;
 pub mod time;
 pub mod tsdb;
 pub mod views;

@@ -32,7 +32,7 @@ impl Alert {
             .iter()
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect();
-        labels.sort();
+        crate::sort::sort(&mut labels[..]);
         Alert {
             labels,
             starts_at_ms,
@@ -50,7 +50,7 @@ impl Alert {
     /// The same alert with an annotation.
     pub fn annotated(mut self, name: &str, value: &str) -> Alert {
         self.annotations.push((name.to_string(), value.to_string()));
-        self.annotations.sort();
+        crate::sort::sort(&mut self.annotations[..]);
         self
     }
 
@@ -117,7 +117,7 @@ pub fn label_set_string(labels: &[(String, String)]) -> String {
         })
         .collect();
     // Sorted as whole strings, not by name: `a0="x"` comes before `a="x"`.
-    pairs.sort();
+    crate::sort::sort(&mut pairs[..]);
     format!("{{{}}}", pairs.join(", "))
 }
 
@@ -188,7 +188,7 @@ pub(crate) fn accept(
         alert.ends_at_ms = now.saturating_add(resolve_timeout_ms);
     }
     alert.labels.retain(|(_, v)| !v.is_empty());
-    alert.labels.sort();
+    crate::sort::sort(&mut alert.labels[..]);
     alert.labels.dedup_by(|a, b| a.0 == b.0);
     // `model.Alert.Validate`.
     if alert.ends_at_ms < alert.starts_at_ms {

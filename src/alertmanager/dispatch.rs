@@ -315,7 +315,7 @@ impl Alertmanager {
             .map(|g| {
                 let opts = &self.routes[g.route];
                 let mut alerts: Vec<Alert> = g.alerts.values().map(|s| s.alert.clone()).collect();
-                alerts.sort_by(cmp_alerts);
+                crate::sort::sort_by(&mut alerts[..], cmp_alerts);
                 let status = GroupStatus {
                     route_key: opts.key.clone(),
                     group_key: g.key.clone(),
@@ -328,7 +328,7 @@ impl Alertmanager {
                 (g.route, status)
             })
             .collect();
-        groups.sort_by(|(ra, a), (rb, b)| {
+        crate::sort::sort_by(&mut groups[..], |(ra, a), (rb, b)| {
             cmp_label_sets(&a.labels, &b.labels)
                 .then_with(|| a.receiver.cmp(&b.receiver))
                 .then(ra.cmp(rb))
@@ -505,7 +505,7 @@ impl Alertmanager {
         }
         let opts = &self.routes[group.route];
         let mut alerts: Vec<&Alert> = group.alerts.values().map(|s| &s.alert).collect();
-        alerts.sort_by(|a, b| cmp_alerts(a, b));
+        crate::sort::sort_by(&mut alerts[..], |a, b| cmp_alerts(a, b));
         // The mute stages: inhibition, then silences.
         if let Some(index) = &self.inhibit_index {
             let (rules, store) = (&self.config.inhibit_rules, &self.store.alerts);

@@ -93,7 +93,9 @@ pub(crate) fn matcher_lines(lines: &[String]) -> Result<Vec<Matcher>, String> {
 
 /// Alertmanager's matcher order (`labels.Matchers.Less`): name, value, operator.
 pub(crate) fn sort_matchers(matchers: &mut [Matcher]) {
-    matchers.sort_by(|a, b| (&a.name, &a.value, a.op as u8).cmp(&(&b.name, &b.value, b.op as u8)));
+    crate::sort::sort_by(&mut matchers[..], |a, b| {
+        (&a.name, &a.value, a.op as u8).cmp(&(&b.name, &b.value, b.op as u8))
+    });
 }
 
 /// Matchers as `labels.Matchers.String()` writes them: `{a="1",b=~"x"}`.

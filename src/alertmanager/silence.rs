@@ -143,7 +143,7 @@ impl Silences {
             .filter(|s| s.mutes(labels, now))
             .map(|s| s.id.clone())
             .collect();
-        ids.sort();
+        crate::sort::sort(&mut ids[..]);
         ids
     }
 

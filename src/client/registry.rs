@@ -113,7 +113,7 @@ impl Registry {
             .cloned()
             .collect();
         if !duplicates.is_empty() {
-            duplicates.sort();
+            crate::sort::sort(&mut duplicates[..]);
             duplicates.dedup();
             return Err(ClientError::DuplicatedTimeseries(duplicates));
         }

@@ -57,7 +57,7 @@ pub fn to_text_families(families: &[MetricFamily]) -> Vec<MetricFamily> {
                 }
             }
         }
-        split.sort_by_key(|(suffix, _)| *suffix);
+        crate::sort::sort_by_key(&mut split[..], |(suffix, _)| *suffix);
         out.push(main);
         out.extend(split.into_iter().map(|(_, f)| f));
     }

@@ -70,7 +70,7 @@ fn rows(ctx: &CheckContext, expr: &str) -> Result<Rows, String> {
             .collect(),
         Value::String { s, .. } => vec![(s, 0.0)],
     };
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut rows[..], |a, b| a.0.cmp(&b.0));
     Ok(rows)
 }
 

@@ -370,7 +370,7 @@ impl Expr {
                 for m in &mut vs.matchers {
                     m.span = Span::default();
                 }
-                vs.matchers.sort_by(|a, b| {
+                crate::sort::sort_by(&mut vs.matchers[..], |a, b| {
                     (&a.name, a.op.operator(), &a.value).cmp(&(&b.name, b.op.operator(), &b.value))
                 });
                 if let Some(o) = &mut vs.offset {

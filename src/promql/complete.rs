@@ -130,7 +130,9 @@ pub fn complete(src: &str, cursor: usize, schema: &dyn Schema) -> Completions {
         }
     }
     // Exact-prefix matches of the likeliest kinds first, then alphabetical.
-    items.sort_by(|a, b| (rank(a.kind), &a.label).cmp(&(rank(b.kind), &b.label)));
+    crate::sort::sort_by(&mut items[..], |a, b| {
+        (rank(a.kind), &a.label).cmp(&(rank(b.kind), &b.label))
+    });
     items.dedup_by(|a, b| a.label == b.label && a.kind == b.kind);
     items.truncate(MAX_ITEMS);
     Completions {

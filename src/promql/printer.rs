@@ -186,7 +186,7 @@ fn write_selector(out: &mut String, vs: &VectorSelector) {
     }
     // As Prometheus: matchers sorted as text, joined by "," (a quoted name stays first).
     let first = usize::from(name_written && legacy_name.is_none());
-    parts[first..].sort();
+    crate::sort::sort(&mut parts[first..]);
     if !parts.is_empty() || legacy_name.is_none() {
         out.push('{');
         out.push_str(&parts.join(","));

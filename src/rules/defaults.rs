@@ -133,7 +133,7 @@ fn write(scenario: &str) -> (String, RuleFile) {
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.clone()))
                 .collect();
-            pairs.sort();
+            crate::sort::sort(&mut pairs[..]);
             pairs
         };
         specs.push(RuleSpec {

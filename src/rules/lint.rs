@@ -12,7 +12,7 @@ pub fn duplicate_rules(file: &RuleFile) -> Vec<(String, Vec<(String, String)>)> 
         .flat_map(|g| &g.rules)
         .map(|r| (r.name.clone(), r.labels.clone()))
         .collect();
-    rules.sort();
+    crate::sort::sort(&mut rules[..]);
     let mut duplicates: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for pair in rules.windows(2) {
         if pair[0] == pair[1] && duplicates.last() != Some(&pair[1]) {

@@ -29,7 +29,7 @@ impl RecordingRule {
             })
             .collect();
         let mut seen: Vec<&Labels> = out.iter().map(|s| &s.labels).collect();
-        seen.sort();
+        crate::sort::sort(&mut seen[..]);
         if seen.windows(2).any(|w| w[0] == w[1]) {
             return Err(
                 "vector contains metrics with the same labelset after applying rule labels".into(),

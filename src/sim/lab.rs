@@ -276,7 +276,7 @@ impl Simulation {
             work.extend(second);
         }
         // Stable: requests drawn for the same millisecond keep their order.
-        work.sort_by_key(Work::at_ms);
+        crate::sort::sort_by_key(&mut work[..], Work::at_ms);
         work
     }
 

@@ -32,7 +32,7 @@ pub struct Stats {
 
 /// The `n` largest by count, ties by name, largest first.
 fn top(mut v: Vec<(String, usize)>, n: usize) -> Vec<(String, usize)> {
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crate::sort::sort_by(&mut v[..], |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     v.truncate(n);
     v
 }

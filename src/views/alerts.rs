@@ -255,7 +255,9 @@ pub fn firing_alert_markers(head: &Head, from_ms: i64, to_ms: i64) -> Vec<ChartM
     }
     // Ties in label order, not the store's order of series (which depends on
     // how the run was advanced).
-    out.sort_by(|a, b| a.t.total_cmp(&b.t).then_with(|| a.text.cmp(&b.text)));
+    crate::sort::sort_by(&mut out[..], |a, b| {
+        a.t.total_cmp(&b.t).then_with(|| a.text.cmp(&b.text))
+    });
     // The newest spans.
     let extra = out.len().saturating_sub(MAX_ALERT_MARKERS);
     out.drain(..extra);

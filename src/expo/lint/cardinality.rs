@@ -81,7 +81,9 @@ pub fn cardinality(families: &[MetricFamily]) -> Vec<FamilyCardinality> {
     for row in &mut rows {
         row.fraction = row.series as f64 / total as f64;
     }
-    rows.sort_by(|a, b| b.series.cmp(&a.series).then_with(|| a.name.cmp(&b.name)));
+    crate::sort::sort_by(&mut rows[..], |a, b| {
+        b.series.cmp(&a.series).then_with(|| a.name.cmp(&b.name))
+    });
     rows
 }
 

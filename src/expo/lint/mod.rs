@@ -143,7 +143,7 @@ impl<'a> Linter<'a> {
 
     /// The problems, sorted (call after `step` returned true).
     pub fn finish(mut self) -> Vec<Problem> {
-        self.problems.sort();
+        crate::sort::sort(&mut self.problems[..]);
         self.problems
     }
 }

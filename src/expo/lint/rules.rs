@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn rule_names_are_unique() {
         let mut names: Vec<_> = RULES.iter().map(|r| r.name).collect();
-        names.sort_unstable();
+        crate::sort::sort(&mut names[..]);
         names.dedup();
         assert_eq!(names.len(), RULES.len());
     }

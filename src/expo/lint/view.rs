@@ -210,7 +210,7 @@ impl<'a> Merger<'a> {
             return;
         };
         let mut signature = labels.clone();
-        signature.sort_unstable();
+        crate::sort::sort(&mut signature[..]);
         let series_at = *self.series_by_signature[at]
             .entry(signature)
             .or_insert_with(|| {

@@ -309,7 +309,7 @@ impl<'a> Parser<'a> {
                     .extend(om_rules::check(&self.asm.families, &self.asm.lines));
             }
         }
-        self.errors.sort_by_key(|e| (e.line, e.column));
+        crate::sort::sort_by_key(&mut self.errors[..], |e| (e.line, e.column));
         Parsed {
             format: self.format,
             families: self.asm.families,

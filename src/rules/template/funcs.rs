@@ -321,10 +321,10 @@ fn sort_by_label(_: &mut Env, a: Vec<Value>) -> R {
     if let Value::QueryResult(q) = &a[1] {
         let key = |s: &Rc<super::value::Sample>| label_of(s, &label);
         match q.try_borrow_mut() {
-            Ok(mut v) => v.sort_by_key(key),
+            Ok(mut v) => crate::sort::sort_by_key(&mut v[..], key),
             Err(_) => {
                 let mut v = q.borrow().clone();
-                v.sort_by_key(key);
+                crate::sort::sort_by_key(&mut v[..], key);
                 return Ok(Value::QueryResult(Rc::new(std::cell::RefCell::new(v))));
             }
         }

@@ -116,14 +116,14 @@ impl Value {
         }
         // Keys are unique here, so sorting whole pairs orders by key, with the
         // comparator the other sorts of string pairs use (one sort's code for all).
-        v.sort();
+        crate::sort::sort(&mut v[..]);
         Value::Map(Rc::new(v))
     }
 
     /// A `map[string]interface {}` from any pairs (sorted here).
     pub fn any_map<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Value {
         let mut v: Vec<(String, Value)> = pairs.into_iter().map(|(k, x)| (k.into(), x)).collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut v[..], |a, b| a.0.cmp(&b.0));
         v.dedup_by(|later, earlier| {
             let same = later.0 == earlier.0;
             if same {
@@ -160,7 +160,7 @@ impl Value {
             .into_iter()
             .map(|(mut labels, value, histogram)| {
                 // A label set's names are unique: whole pairs sort by name.
-                labels.sort();
+                crate::sort::sort(&mut labels[..]);
                 labels.dedup_by(|b, a| a.0 == b.0);
                 Rc::new(Sample {
                     labels,

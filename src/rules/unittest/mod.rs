@@ -158,7 +158,7 @@ fn resolve(dir: &Path, pattern: &str) -> Vec<(String, PathBuf)> {
         })
     })
     .collect();
-    found.sort();
+    crate::sort::sort(&mut found[..]);
     found
 }
 

@@ -213,7 +213,7 @@ fn load_groups(cx: &Context, interval: i64) -> Result<Vec<Group>, String> {
             .position(|n| *n == g.name)
             .unwrap_or(0)
     };
-    groups.sort_by_key(order);
+    crate::sort::sort_by_key(&mut groups[..], order);
     Ok(groups)
 }
 
@@ -245,8 +245,8 @@ fn check_alerts(tg: &TestGroup, index: usize, groups: &[Group]) -> Option<String
             )
         })
         .collect();
-    got.sort();
-    expected.sort();
+    crate::sort::sort(&mut got[..]);
+    crate::sort::sort(&mut expected[..]);
     if got == expected {
         return None;
     }
@@ -345,8 +345,8 @@ fn check_expr(
             }
         }
     }
-    got.sort_by(|a, b| a.labels.cmp(&b.labels));
-    expected.sort_by(|a, b| a.labels.cmp(&b.labels));
+    crate::sort::sort_by(&mut got[..], |a, b| a.labels.cmp(&b.labels));
+    crate::sort::sort_by(&mut expected[..], |a, b| a.labels.cmp(&b.labels));
     let same_value = |x: f64, y: f64| {
         x == y
             || (fuzzy

@@ -263,7 +263,7 @@ impl Playground {
                         None => s.statuses.push((key, n)),
                     }
                 }
-                s.statuses.sort();
+                crate::sort::sort(&mut s.statuses[..]);
             }
         });
         let answer = match worker.scrape(scrape.format).await {

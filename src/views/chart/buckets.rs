@@ -63,7 +63,7 @@ pub fn buckets(series: &[ChartSeries]) -> Buckets {
             None => groups.push((le, text.to_string(), vec![&s.points])),
         }
     }
-    groups.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::sort::sort_by(&mut groups[..], |a, b| a.0.total_cmp(&b.0));
     let (times, step) = time_grid(
         groups
             .iter()

@@ -33,7 +33,7 @@ pub fn prometheus_name(labels: &[(String, String)]) -> String {
         .map(|(_, v)| v.as_str())
         .unwrap_or("");
     let mut rest: Vec<&(String, String)> = labels.iter().filter(|(k, _)| k != "__name__").collect();
-    rest.sort();
+    crate::sort::sort(&mut rest[..]);
     if rest.is_empty() && !name.is_empty() {
         return name.to_string();
     }

@@ -78,7 +78,7 @@ fn upper_bounds<'a>(hists: impl Iterator<Item = &'a FloatHistogram>) -> Vec<f64>
         .flat_map(|h| h.all_bucket_iter().map(|b| b.upper).collect::<Vec<_>>())
         .filter(|b| !b.is_nan())
         .collect();
-    bounds.sort_by(f64::total_cmp);
+    crate::sort::sort_by(&mut bounds[..], f64::total_cmp);
     bounds.dedup();
     bounds
 }

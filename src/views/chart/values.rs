@@ -87,7 +87,7 @@ pub fn time_grid<'a>(points: impl Iterator<Item = &'a (f64, f64)>) -> (Vec<f64>,
         .filter(|(x, y)| x.is_finite() && y.is_finite())
         .map(|p| p.0)
         .collect();
-    times.sort_by(f64::total_cmp);
+    crate::sort::sort_by(&mut times[..], f64::total_cmp);
     times.dedup();
     let step = times
         .windows(2)

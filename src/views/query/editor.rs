@@ -58,7 +58,7 @@ pub fn segments(src: &str, error: Option<(usize, usize)>) -> Vec<(String, String
         bounds.extend([a.min(src.len()), b.min(src.len())]);
     }
     bounds.retain(|&b| src.is_char_boundary(b));
-    bounds.sort_unstable();
+    crate::sort::sort(&mut bounds[..]);
     bounds.dedup();
     let mut out = Vec::new();
     // Spans come in order: one pointer walks them (a long query stays linear).

@@ -99,7 +99,7 @@ fn timed_values(s: &Series, at: &str) -> Vec<(i64, String)> {
             )
         }))
         .collect();
-    out.sort_by_key(|(t, _)| *t);
+    crate::sort::sort_by_key(&mut out[..], |(t, _)| *t);
     out
 }
 

@@ -163,6 +163,6 @@ pub fn from_params(params: &str, decode: impl Fn(&str) -> Option<String>) -> Vec
             _ => {}
         }
     }
-    panels.sort_by_key(|(i, _)| *i);
+    crate::sort::sort_by_key(&mut panels[..], |(i, _)| *i);
     panels.into_iter().map(|(_, p)| p).collect()
 }

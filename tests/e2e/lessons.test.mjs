@@ -45,10 +45,17 @@ async function checkUntilPassed(page, timeoutMs = 45000) {
   }
 }
 
+// How many lessons the list shows, once the Lessons pane's part has drawn it (the
+// backfill can end first: counting then found none).
+async function lessonCount(page) {
+  await page.locator('[data-testid="lesson-item"]').first().waitFor();
+  return page.locator('[data-testid="lesson-item"]').count();
+}
+
 test("every lesson's show-me solution makes its checks pass on a fresh page", async () => {
   const { context, page, problems } = await openPage(browser, server.url + "#lessons");
   await backfillDone(page);
-  const count = await page.locator('[data-testid="lesson-item"]').count();
+  const count = await lessonCount(page);
   assert.ok(count >= 12, `${count} lessons`);
   const report = [];
   for (let i = 0; i < count; i++) {
@@ -80,7 +87,7 @@ test("a wrong answer fails with the lesson's message; progress survives a reload
   const { context, page, problems } = await openPage(browser, server.url + "#lessons");
   await backfillDone(page);
   // The first lesson with a query check: find it by trying "Show me" targets.
-  const count = await page.locator('[data-testid="lesson-item"]').count();
+  const count = await lessonCount(page);
   let found = false;
   for (let i = 0; i < count && !found; i++) {
     await page.click('[data-testid="tab-lessons"]');

@@ -25,8 +25,10 @@ export function launch() {
 const IGNORED_WARNINGS = [/The `integrity` attribute is currently ignored for preload destinations/];
 
 /** Opens a page that records console errors, uncaught exceptions and failed requests. */
-export async function openPage(browser, url, contextOptions = {}) {
+export async function openPage(browser, url, contextOptions = {}, prepare = async (_context) => {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  // Before the first request: e.g. a route that holds back or fails a part.
+  await prepare(context);
   const page = await context.newPage();
   const problems = [];
   page.on("console", (msg) => {

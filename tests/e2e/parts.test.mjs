@@ -1,6 +1,8 @@
-// The split build (issue 17): the first load holds the shell and the first pane;
-// each other pane is a part fetched on its first visit, with a loading state, and
-// prefetched after first paint so that it opens offline once the page has loaded.
+// The split build (issue 17): the first load is the shell (the main module) and
+// the first pane; the engine (the pipeline and what drives it) is a part fetched
+// with it, the Query pane's too; the other panes are one part fetched on the first
+// visit to one of them, with a loading state, and prefetched after first paint so
+// that they open offline once the page has loaded.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -13,9 +15,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
 const PREFIX = "/playground/";
 const PANES = ["service", "exposition", "query", "dashboard", "inspect", "targets", "alerts", "lessons"];
-// Every pane but Query (in the main module: a first visit opens it) is a part,
-// and so are the YAML readers (rule files, alertmanager.yml).
-const PARTS = [...PANES.filter((p) => p !== "query"), "yaml"];
+// The parts: the engine, the Query pane, the other panes, and the YAML readers
+// (rule files, alertmanager.yml).
+const PARTS = ["engine", "query", "panes", "yaml"];
 const partOf = (url) => url.match(/\/split_([a-z]+)(?:_\d+)?\.wasm$/)?.[1];
 
 let server;
@@ -46,7 +48,7 @@ async function allPartsFetched(page, fetched) {
   await page.waitForLoadState("networkidle");
 }
 
-test("the first pane's part is fetched before the others, which follow after first paint", async () => {
+test("the engine's and the Query pane's parts come with the main module, the first pane's next, the others after first paint", async () => {
   const order = [];
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -56,23 +58,68 @@ test("the first pane's part is fetched before the others, which follow after fir
   });
   await page.goto(server.url + "#targets");
   await page.waitForSelector('[data-testid="pane-targets"] [data-testid="target-row"]');
-  assert.equal(order[0], "targets", `parts in order of request: ${order.join(", ")}`);
+  assert.deepEqual(order.slice(0, 2).sort(), ["engine", "query"], `parts in order of request: ${order.join(", ")}`);
+  assert.equal(order[2], "panes", `parts in order of request: ${order.join(", ")}`);
   await allPartsFetched(page, async () => new Set(order));
   assert.deepEqual([...new Set(order)].sort(), [...PARTS].sort());
   assert.equal(order.length, PARTS.length, `a part was fetched twice: ${order.join(", ")}`);
   await context.close();
 });
 
-test("a pane whose part has not arrived says it is loading, then shows its content", async () => {
-  const { context, page, problems } = await openPage(browser, server.url + "#query");
-  // Hold the Alerts part until released: its first visit must show the loading state.
+test("the shell and the Query pane paint before the engine has come; the run starts when it comes", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   let release;
-  const held = new Promise((r) => (release = r));
-  await page.route(/\/split_alerts(_\d+)?\.wasm$/, async (route) => {
-    await held;
+  const gate = new Promise((r) => (release = r));
+  await context.route(/\/split_engine(_\d+)?\.wasm$/, async (route) => {
+    await gate;
     await route.continue();
   });
-  // A fresh context: the prefetch has not asked for the Alerts part yet, or is held.
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(String(e)));
+  await page.goto(server.url + "#query");
+  await page.waitForSelector('[data-testid="query-input"]');
+  await page.waitForSelector('[data-testid="backfill-progress"]');
+  assert.equal(await page.locator('[data-testid="timeline-event"]').count(), 0);
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('[data-testid="backfill-progress"]').count(), 1, "no run before the engine");
+  release();
+  await backfillDone(page);
+  const rows = await tableOf(page, "count(up)");
+  assert.equal(rows.length, 1, rows.join(" | "));
+  assert.match(rows[0], /^\{\}[1-9]/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("an engine that cannot be fetched is an error the clock bar shows, and the page lives on", async () => {
+  const failing = /\/split_engine(_\d+)?\.wasm$/;
+  const { context, page, problems } = await openPage(browser, server.url + "#query", {}, (context) =>
+    context.route(failing, (route) => route.abort("internetdisconnected")),
+  );
+  const error = page.locator('[data-testid="clock-error"]');
+  await error.waitFor();
+  assert.match(await error.textContent(), /The simulation could not be loaded .*Reload the page/);
+  assert.equal(await page.locator('[data-testid="backfill-progress"]').count(), 0);
+  // The shell still works: the Inspect pane parses a pasted text without the engine's run.
+  await page.click('[data-testid="tab-inspect"]');
+  await page.waitForSelector('[data-testid="pane-inspect"] h2:text("Inspect")');
+  const unexpected = problems.filter((p) => !/split_engine|Failed to load resource|Failed to fetch|failed to load split module/.test(p));
+  assert.deepEqual(unexpected, []);
+  await context.close();
+});
+
+test("a pane whose part has not arrived says it is loading, then shows its content", async () => {
+  // Hold the panes' part until released: the Alerts pane's first visit must show
+  // the loading state (the prefetch after first paint asks for it at once).
+  let release;
+  const held = new Promise((r) => (release = r));
+  const { context, page, problems } = await openPage(browser, server.url + "#query", {}, (context) =>
+    context.route(/\/split_panes(_\d+)?\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    }),
+  );
   await page.click('[data-testid="tab-alerts"]');
   const loading = page.locator('[data-testid="pane-alerts"] [data-testid="pane-loading"]');
   await loading.waitFor();
@@ -87,22 +134,23 @@ test("a pane whose part has not arrived says it is loading, then shows its conte
 });
 
 test("a part that cannot be fetched is an error the pane shows, and Try again loads it", async () => {
-  const { context, page, problems } = await openPage(browser, server.url + "#query");
-  // The Lessons part fails (as offline before the prefetch reached it), prefetch included.
-  const failing = /\/split_lessons(_\d+)?\.wasm$/;
-  await page.route(failing, (route) => route.abort("internetdisconnected"));
+  // The panes' part fails (as offline before the prefetch reached it), prefetch included.
+  const failing = /\/split_panes(_\d+)?\.wasm$/;
+  const { context, page, problems } = await openPage(browser, server.url + "#query", {}, (context) =>
+    context.route(failing, (route) => route.abort("internetdisconnected")),
+  );
   await page.click('[data-testid="tab-lessons"]');
   const error = page.locator('[data-testid="pane-lessons"] [data-testid="pane-load-error"]');
   await error.waitFor();
   assert.match(await error.textContent(), /The Lessons pane could not be loaded/);
   // The network is back: Try again loads the part, and the page lived on throughout.
-  await page.unroute(failing);
+  await context.unroute(failing);
   await page.click('[data-testid="pane-lessons"] [data-testid="pane-load-retry"]');
   await page.waitForSelector('[data-testid="pane-lessons"] h2:text("Lessons")');
   await page.click('[data-testid="tab-targets"]');
   await page.waitForSelector('[data-testid="target-row"]');
   // The failed fetches are the only problems the page reported.
-  const unexpected = problems.filter((p) => !/split_lessons|Failed to load resource|Failed to fetch|failed to load split module/.test(p));
+  const unexpected = problems.filter((p) => !/split_panes|Failed to load resource|Failed to fetch|failed to load split module/.test(p));
   assert.deepEqual(unexpected, []);
   await context.close();
 });

@@ -81,8 +81,8 @@ impl Pane {
         Pane::ALL[(i + steps).rem_euclid(n) as usize]
     }
 
-    /// The pane's content. In the split build (feature `split`) every pane but Query
-    /// is a part of its own, fetched on first use (and prefetched after first paint):
+    /// The pane's content. In the split build (feature `split`) every pane is a
+    /// part of its own, fetched on first use (and prefetched after first paint):
     /// the pane says it is loading until its part has arrived, and if it cannot
     /// arrive (offline before the prefetch), says so with a way to try again.
     /// Unsplit, every part is ready at once and the pane renders in the same tick.
@@ -126,12 +126,14 @@ impl Pane {
     }
 }
 
-/// One lazily loaded part per pane but the Query pane: the split points of the
-/// build (see ARCHITECTURE.md, "The download"). Each function is the only way its
-/// pane's code is reached, so `wasm-split` moves that code out of the first
-/// download. The Query pane, which a first visit opens, stays in the main module:
-/// as a part it would be fetched only once the main module runs, a second round
-/// of requests (its shared chunks) before the first chart.
+/// One lazily loaded part per pane, one for the engine (the pipeline and what
+/// drives it) and one for the YAML readers: the split points of the build (see
+/// ARCHITECTURE.md, "The download"). Each function is the only way its code is
+/// reached, so `wasm-split` moves that code out of the first download, which is
+/// the shell: header, tabs, clock bar and timeline. The engine and the first
+/// pane's parts are fetched as the page starts (the build preloads the Query
+/// pane's and the engine's with the main module, so they come in the same round
+/// of requests).
 ///
 /// `wasm_split` with `fallible` rather than Leptos's `#[lazy]`: a part that fails
 /// to load is an error the pane shows, where `#[lazy]` would panic (and a panic
@@ -139,6 +141,7 @@ impl Pane {
 pub mod parts {
     use super::*;
     use crate::pipeline::YamlParsers;
+    use crate::ui::playground::Engine;
     use leptos::wasm_split::SplitLoaderError;
 
     /// A part's function: its pane's view, or why its code could not be loaded.
@@ -164,13 +167,30 @@ pub mod parts {
         match pane {
             Pane::Service => part!(service),
             Pane::Exposition => part!(exposition),
-            Pane::Query => Ok(query::QueryPane().into_any()),
+            Pane::Query => part!(query),
             Pane::Dashboard => part!(dashboard),
             Pane::Inspect => part!(inspect),
             Pane::Targets => part!(targets),
             Pane::Alerts => part!(alerts),
             Pane::Lessons => part!(lessons),
         }
+    }
+
+    thread_local!(static ENGINE: std::cell::Cell<Option<Engine>> = const { std::cell::Cell::new(None) });
+
+    /// The engine, if the page has it yet (always, unsplit).
+    pub fn loaded_engine() -> Option<Engine> {
+        ENGINE.with(|e| e.get()).or(Engine::built_in())
+    }
+
+    /// The engine, fetching its part on first use: the page's run starts when it comes.
+    pub async fn load_engine() -> Result<Engine, SplitLoaderError> {
+        if let Some(engine) = loaded_engine() {
+            return Ok(engine);
+        }
+        let engine = part!(engine)?;
+        ENGINE.with(|e| e.set(Some(engine)));
+        Ok(engine)
     }
 
     thread_local!(static YAML: std::cell::Cell<Option<YamlParsers>> = const { std::cell::Cell::new(None) });
@@ -209,22 +229,26 @@ pub mod parts {
         #[cfg(feature = "split")]
         {
             let _ = yaml_parsers().await;
+            let _ = preload_query().await;
+            // One part holds every other pane.
             let _ = preload_service().await;
-            let _ = preload_exposition().await;
-            let _ = preload_dashboard().await;
-            let _ = preload_inspect().await;
-            let _ = preload_targets().await;
-            let _ = preload_alerts().await;
-            let _ = preload_lessons().await;
         }
     }
 
-    /// A split point: `$name`'s code (and what only it reaches) is a part of its
-    /// own in the split build, fetched by calling it or `$preload`.
+    /// A split point: `$name`'s code (and what only it reaches) is in the part
+    /// `$module` in the split build, fetched by calling it or (for one function of
+    /// the part) `$preload`.
     macro_rules! split_point {
-        ($(#[$doc:meta])* $name:ident, $preload:ident, $out:ty, $body:expr) => {
+        ($(#[$doc:meta])* $module:ident: $name:ident, preload $preload:ident, $out:ty, $body:expr) => {
             $(#[$doc])*
-            #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload)))]
+            #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload)))]
+            fn $name() -> $out {
+                $body
+            }
+        };
+        ($(#[$doc:meta])* $module:ident: $name:ident, $out:ty, $body:expr) => {
+            $(#[$doc])*
+            #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible))]
             fn $name() -> $out {
                 $body
             }
@@ -233,47 +257,51 @@ pub mod parts {
 
     split_point!(
         /// The YAML readers' part: serde-saphyr and what it drives (see `pipeline::yaml`).
-        yaml, preload_yaml, Result<YamlParsers, SplitLoaderError>, Ok(YamlParsers::ALL)
+        yaml: yaml, preload preload_yaml, Result<YamlParsers, SplitLoaderError>, Ok(YamlParsers::ALL)
     );
     split_point!(
-        service,
-        preload_service,
+        /// The engine's part: the pipeline and what drives it (`ui::playground::drive`).
+        engine: engine, Result<Engine, SplitLoaderError>, Ok(Engine::ALL)
+    );
+    split_point!(
+        query: query,
+        preload preload_query,
+        Part,
+        Ok(query::QueryPane().into_any())
+    );
+    split_point!(
+        panes: service,
+        preload preload_service,
         Part,
         Ok(service::ServicePane().into_any())
     );
     split_point!(
-        exposition,
-        preload_exposition,
+        panes: exposition,
         Part,
         Ok(exposition::ExpositionPane().into_any())
     );
     split_point!(
-        dashboard,
-        preload_dashboard,
+        panes: dashboard,
         Part,
         Ok(dashboard::DashboardPane().into_any())
     );
     split_point!(
-        inspect,
-        preload_inspect,
+        panes: inspect,
         Part,
         Ok(inspect::InspectPane().into_any())
     );
     split_point!(
-        targets,
-        preload_targets,
+        panes: targets,
         Part,
         Ok(targets::TargetsPane().into_any())
     );
     split_point!(
-        alerts,
-        preload_alerts,
+        panes: alerts,
         Part,
         Ok(alerts::AlertsPane().into_any())
     );
     split_point!(
-        lessons,
-        preload_lessons,
+        panes: lessons,
         Part,
         Ok(lessons::LessonsPane().into_any())
     );

@@ -8,10 +8,12 @@
 //! shared link replays exactly what was shown.
 
 mod clock;
+mod drive;
 mod lab;
 mod lab_worker;
 
 pub use clock::{SPEEDS, VirtualClock};
+pub use drive::{Engine, RunHandle};
 pub use lab::{LabPhase, LabState, LabStatus};
 
 use std::cell::Cell;
@@ -20,10 +22,10 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::pipeline::{Change, EventRow, Link, MAX_LINK_CHARS, Options, Pipeline, Run};
-use crate::ui::browser::{Latest, now_ms, sleep_ms, yield_to_page};
-use crate::ui::panes::parts::{loaded_yaml_parsers, yaml_parsers};
-use crate::ui::{share, storage};
+use crate::pipeline::{EventRow, Options, Pipeline};
+use crate::ui::browser::{Latest, now_ms};
+use crate::ui::panes::parts::{load_engine, loaded_engine, loaded_yaml_parsers};
+use crate::ui::share;
 
 /// How often the live clock ticks (wall time).
 const TICK: Duration = Duration::from_millis(250);
@@ -79,7 +81,7 @@ fn page_options() -> Options {
 /// The handle panes get from context.
 #[derive(Clone, Copy)]
 pub struct Playground {
-    pipeline: StoredValue<Option<Pipeline>, LocalStorage>,
+    pipeline: StoredValue<Option<Box<dyn RunHandle>>, LocalStorage>,
     /// Bumped when samples were stored or dropped (scrapes, retention, a new run).
     pub data: RwSignal<u64>,
     /// Bumped when the run's settings or timeline changed (events, a new run).
@@ -105,7 +107,8 @@ impl Playground {
     /// Reads the pipeline without tracking anything: a view that should follow the
     /// data or the run tracks `data` or `run` itself (or uses the two below).
     pub fn read<R>(&self, f: impl FnOnce(&Pipeline) -> R) -> Option<R> {
-        self.pipeline.with_value(|p| p.as_ref().map(f))
+        self.pipeline
+            .with_value(|p| p.as_deref().map(|handle| f(handle.pipeline())))
     }
 
     /// Reads the pipeline and re-runs the caller when samples are stored.
@@ -124,62 +127,31 @@ impl Playground {
     /// it changed (nothing, for a scrape body rendered for display).
     pub fn with_mut<R>(&self, f: impl FnOnce(&mut Pipeline) -> R) -> Option<R> {
         self.pipeline
-            .try_update_value(|p| p.as_mut().map(f))
+            .try_update_value(|p| p.as_deref_mut().map(|handle| f(handle.pipeline_mut())))
             .flatten()
     }
 
-    /// Adds an event to the timeline at `at_ms` (now, or later), and tells the views.
-    pub fn add_event(&self, at_ms: i64, change: Change) {
-        match self.with_mut(|p| p.add_event(at_ms, change)) {
-            Some(Err(e)) => self.error.set(Some(e)),
-            Some(Ok(_)) => {
-                self.error.set(None);
-                self.run.update(|v| *v += 1);
-                self.write_link();
-            }
-            None => {}
-        }
+    /// The engine's functions, once its part has come (always, unsplit).
+    fn engine(&self) -> Option<Engine> {
+        loaded_engine()
     }
 
-    /// Runs `change` (it adds an event now: a rule file, an Alertmanager
-    /// configuration, a silence, a program, a metric-lab operation); when it
-    /// succeeds, tells the views that the run and its data changed and writes the
-    /// link. Returns its error, if any.
-    pub fn change_run<E>(
-        &self,
-        change: impl FnOnce(&mut Pipeline) -> Result<usize, E>,
-    ) -> Result<(), E> {
-        // A change may read YAML: give the pipeline the readers if they came.
-        let change = |p: &mut Pipeline| {
-            if let (None, Some(parsers)) = (p.yaml_parsers(), loaded_yaml_parsers()) {
-                p.set_yaml_parsers(parsers);
-            }
-            change(p)
-        };
-        match self.with_mut(change) {
-            Some(Err(e)) => Err(e),
-            Some(Ok(_)) => {
-                self.run.update(|v| *v += 1);
-                self.data.update(|v| *v += 1);
-                self.write_link();
-                Ok(())
-            }
-            None => Ok(()),
-        }
+    /// Reads the run through the engine's functions: what the shell and the
+    /// Query pane compute from the store (an evaluation, completions) they reach
+    /// this way, so that its code stays in the engine's part.
+    pub fn read_engine<R>(&self, f: impl FnOnce(Engine, &Pipeline) -> R) -> Option<R> {
+        let engine = self.engine()?;
+        self.read(|p| f(engine, p))
     }
 
-    /// Adds an event at the clock's now (during a backfill the run catches up to it).
-    pub fn change_now(&self, change: Change) {
-        self.add_event(self.clock.get_untracked().now_ms, change);
-    }
-
-    /// Removes an event that has not happened yet.
-    pub fn remove_event(&self, index: usize) {
-        if let Some(Err(e)) = self.with_mut(|p| p.remove_event(index)) {
-            self.error.set(Some(e));
+    /// Rewrites the address and storage: at once after a user's change (so a link
+    /// copied, or a reload, right after it has it), and every few seconds while the
+    /// clock runs (see `LINK_EVERY_MS`). Returns the address.
+    pub fn write_link(&self) -> String {
+        match self.engine() {
+            Some(engine) => (engine.write_link)(*self),
+            None => share::href(),
         }
-        self.run.update(|v| *v += 1);
-        self.write_link();
     }
 
     /// Starts a new run of `scenario` with `seed`, `hours` before now, with the
@@ -188,224 +160,16 @@ impl Playground {
     /// fills it in, in slices, without freezing the page; then the live clock
     /// carries on from now.
     pub fn new_run(&self, scenario: &str, seed: u64, hours: i64) {
-        let native = self.read(|p| p.run().native_histograms).unwrap_or(false);
-        self.new_run_with(scenario, seed, hours, native);
+        if let Some(engine) = self.engine() {
+            (engine.new_run)(*self, scenario, seed, hours);
+        }
     }
 
-    /// [`Playground::new_run`], with native histograms on or off (the services'
-    /// instrumentation and the scrape protocol are fixed for a run).
-    pub fn new_run_with(&self, scenario: &str, seed: u64, hours: i64, native_histograms: bool) {
-        let now = self.clock.get_untracked().now_ms;
-        let start = now - hours * 3_600_000;
-        let carried = self.read(|p| {
-            let mut s = p.settings().clone();
-            // The Python lab is opt-in per run: a new run starts with the simulation.
-            s.program = None;
-            if p.run().scenario != scenario {
-                let defaults = crate::pipeline::Settings::for_scenario(scenario, s.instances);
-                s.controls = defaults.controls;
-            }
-            (s, p.carried_alerting(scenario))
-        });
-        let mut run = Run::new(scenario, seed, start, 2);
-        run.native_histograms = native_histograms;
-        if let Some((settings, alerting)) = carried {
-            run.initial = settings;
-            run.alerting = alerting;
+    /// Removes an event that has not happened yet.
+    pub fn remove_event(&self, index: usize) {
+        if let Some(engine) = self.engine() {
+            (engine.remove_event)(*self, index);
         }
-        self.replay(run, now);
-    }
-
-    /// Builds `run` up to `end` (the clock's new now), in slices.
-    pub fn replay(&self, run: Run, end: i64) {
-        let me = *self;
-        if loaded_yaml_parsers().is_none() && crate::pipeline::needs_parsers(&run) {
-            // The run's own rules or Alertmanager configuration: read them first
-            // (the replay shows as started meanwhile).
-            let ticket = self.replays.next();
-            self.backfill.set(Some(0.0));
-            spawn_local(async move {
-                match yaml_parsers().await {
-                    Ok(_) if ticket.is_current() => me.replay(run, end),
-                    Ok(_) => {}
-                    Err(e) => {
-                        me.backfill.set(None);
-                        me.error.set(Some(format!(
-                            "The run's rule file or Alertmanager configuration cannot be read: the YAML reader could not be loaded ({e})"
-                        )));
-                    }
-                }
-            });
-            return;
-        }
-        let start = run.start_ms;
-        self.clock.update(|c| c.now_ms = end);
-        let ticket = self.replays.next();
-        match Pipeline::new(run, page_options()) {
-            Ok(mut p) => {
-                p.set_rule_query_options(crate::views::rule_query_options(now_ms));
-                self.pipeline.set_value(Some(p))
-            }
-            Err(e) => {
-                self.error.set(Some(e));
-                return;
-            }
-        }
-        self.error.set(None);
-        self.run.update(|v| *v += 1);
-        self.data.update(|v| *v += 1);
-        self.write_link();
-        self.backfill.set(Some(0.0));
-        spawn_local(async move {
-            let mut at = start;
-            let mut drawn_at = now_ms();
-            let mut progress_at = now_ms();
-            while at < end {
-                let slice_start = now_ms();
-                // At least one step a slice, then as many as fit.
-                loop {
-                    let step_start = now_ms();
-                    at = (at + BACKFILL_STEP_MS).min(end);
-                    me.pipeline.update_value(|p| {
-                        if let Some(p) = p.as_mut() {
-                            p.advance_to(at);
-                        }
-                    });
-                    // The Python lab answers in its worker, one scrape at a time.
-                    while me.lab_waiting() {
-                        if !me.answer_lab().await || !ticket.is_current() {
-                            // Held until the user presses Run (or a newer replay).
-                            if !me.wait_for_consent(ticket).await {
-                                return;
-                            }
-                        }
-                        me.pipeline.update_value(|p| {
-                            if let Some(p) = p.as_mut() {
-                                p.advance_to(at);
-                            }
-                        });
-                    }
-                    let step_ms = now_ms() - step_start;
-                    if at >= end || now_ms() - slice_start + step_ms >= SLICE_BUDGET_MS {
-                        break;
-                    }
-                }
-                // Views redraw from the store as it fills, a few times a second:
-                // after every slice they would take a good part of the backfill.
-                // So does the progress bar: each change costs the page a layout.
-                if now_ms() - progress_at >= PROGRESS_EVERY_MS {
-                    me.backfill
-                        .set(Some((at - start) as f64 / (end - start).max(1) as f64));
-                    progress_at = now_ms();
-                }
-                if now_ms() - drawn_at >= DATA_REDRAW_MS {
-                    me.data.update(|v| *v += 1);
-                    drawn_at = now_ms();
-                }
-                yield_to_page().await;
-                if !ticket.is_current() {
-                    return;
-                }
-            }
-            me.data.update(|v| *v += 1);
-            me.run.update(|v| *v += 1);
-            me.backfill.set(None);
-        });
-    }
-
-    /// Runs the pipeline up to `t_ms`, telling the views only what changed; the
-    /// Python lab, if the run waits for it, answers in the background.
-    fn advance(&self, t_ms: i64) {
-        let Some(done) = self.with_mut(|p| p.advance_to(t_ms)) else {
-            return;
-        };
-        if done.scrapes > 0 || done.retention_passes > 0 {
-            self.data.update(|v| *v += 1);
-        }
-        if done.events > 0 {
-            self.run.update(|v| *v += 1);
-        }
-        self.pump_lab();
-    }
-
-    /// Waits until the user lets the run's programs run (true), or the replay is
-    /// superseded (false).
-    async fn wait_for_consent(&self, ticket: crate::ui::browser::Ticket) -> bool {
-        while !self.lab.consent.get_untracked() {
-            sleep_ms(100).await;
-            if !ticket.is_current() {
-                return false;
-            }
-        }
-        ticket.is_current()
-    }
-
-    /// Starts `program` in the Python lab now (the user pressed Run): the run's
-    /// programs may run from now on, including a link's held ones.
-    pub fn run_program(&self, program: &str) {
-        self.lab.consent.set(true);
-        if self
-            .read(|p| {
-                p.run().programs.last().map(String::as_str) == Some(program)
-                    && p.lab_program().is_some()
-                    && p.lab_waiting()
-            })
-            .unwrap_or(false)
-        {
-            // A held link's program: run it as it is.
-            self.pump_lab();
-            return;
-        }
-        let _ = self.change_run(|p| p.start_program(program));
-        self.pump_lab();
-    }
-
-    /// Back to the simulated service.
-    pub fn stop_program(&self) {
-        self.change_now(Change::Python(None));
-        self.lab.status.set(LabStatus::default());
-    }
-
-    /// The run as a link at the clock's now.
-    fn link(&self) -> Option<Link> {
-        let clock = self.clock.get_untracked();
-        self.read(|p| Link {
-            run: p.run().clone(),
-            now_ms: clock.now_ms,
-            speed: clock.speed,
-        })
-    }
-
-    /// Rewrites the address and storage: at once after a user's change (so a link
-    /// copied, or a reload, right after it has it), and every few seconds while the
-    /// clock runs (see `LINK_EVERY_MS`). Returns the address.
-    pub fn write_link(&self) -> String {
-        self.last_link_write.set_value(now_ms());
-        let Some(link) = self.link() else {
-            return share::href();
-        };
-        let pairs: Vec<String> = link
-            .pairs()
-            .into_iter()
-            .map(|(k, v)| match k.as_str() {
-                // Its characters need no escaping; escaped, a long timeline triples.
-                "tl" => format!("tl={v}"),
-                _ => format!("{k}={}", share::encode(&v)),
-            })
-            .collect();
-        share::update(is_link_key, &pairs);
-        storage::save(STORAGE_KEY, &link.to_storage());
-        let href = share::href();
-        let length = href.len();
-        let warning = (length > MAX_LINK_CHARS).then(|| {
-            format!(
-                "This page's address is {length} characters long: more than the {MAX_LINK_CHARS} many servers and chat programs accept. It opens in browsers, but may be cut when shared; remove future events or start a new run."
-            )
-        });
-        if self.link_warning.get_untracked() != warning {
-            self.link_warning.set(warning);
-        }
-        href
     }
 
     pub fn set_speed(&self, speed: u32) {
@@ -414,17 +178,18 @@ impl Playground {
     }
 }
 
-/// Creates the playground for the page: the run in the address (a shared link or a
-/// reload), else the one in storage, else a new `api` run with the last hour
-/// backfilled; then the clock runs.
+/// Creates the playground for the page, then starts its run (see `drive::start`)
+/// as soon as the engine is there: at once unsplit; in the split build when the
+/// engine's part has come, the backfill's progress showing meanwhile. Then the
+/// clock runs.
 pub fn provide_playground() -> Playground {
     let wall_now = js_sys::Date::now() as i64;
-    let pipeline = StoredValue::new_local(None::<Pipeline>);
+    let pipeline = StoredValue::new_local(None::<Box<dyn RunHandle>>);
     let run = RwSignal::new(0);
     let events = Memo::new(move |_| {
         run.track();
         pipeline
-            .with_value(|p| p.as_ref().map(Pipeline::event_rows))
+            .with_value(|p| p.as_deref().map(RunHandle::event_rows))
             .unwrap_or_default()
     });
     let playground = Playground {
@@ -444,30 +209,21 @@ pub fn provide_playground() -> Playground {
         lab: LabState::new(),
     };
     provide_context(playground);
-    let from_address = Link::read(share::param);
-    let from_storage = || storage::load(STORAGE_KEY).and_then(|text| Link::from_storage(&text));
-    match from_address.or_else(from_storage) {
-        Some(Ok(link)) => {
-            let speed = if SPEEDS.contains(&link.speed) {
-                link.speed
-            } else {
-                1
-            };
-            playground.clock.update(|c| c.speed = speed);
-            // A program that came with the run is shown, not run, until the user says so.
-            playground.lab.consent.set(link.run.programs.is_empty());
-            playground.replay(link.run, link.now_ms);
-        }
-        other => {
-            playground.replay(
-                Run::new("api", 1, wall_now - FIRST_VISIT_HOURS * 3_600_000, 2),
-                wall_now,
-            );
-            if let Some(Err(e)) = other {
-                playground
-                    .error
-                    .set(Some(format!("{e}: a new run started instead.")));
-            }
+    match loaded_engine() {
+        Some(engine) => (engine.start)(playground),
+        None => {
+            playground.backfill.set(Some(0.0));
+            spawn_local(async move {
+                match load_engine().await {
+                    Ok(engine) => (engine.start)(playground),
+                    Err(e) => {
+                        playground.backfill.set(None);
+                        playground.error.set(Some(format!(
+                            "The simulation could not be loaded ({e}): is the network down? Reload the page to try again."
+                        )));
+                    }
+                }
+            });
         }
     }
 
@@ -479,16 +235,16 @@ pub fn provide_playground() -> Playground {
             if playground.backfill.get_untracked().is_some() {
                 return;
             }
+            let Some(engine) = loaded_engine() else {
+                return;
+            };
             let mut clock = playground.clock.get_untracked();
             if clock.speed == 0 {
                 return;
             }
             let t = clock.tick(elapsed, 2_000.0);
             playground.clock.set(clock);
-            playground.advance(t);
-            if wall - playground.last_link_write.get_value() >= LINK_EVERY_MS {
-                let _ = playground.write_link();
-            }
+            (engine.tick)(playground, t);
         },
         TICK,
     ) {

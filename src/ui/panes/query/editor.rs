@@ -6,10 +6,10 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-use crate::promql::complete::{Completion, Completions, complete};
+use crate::promql::complete::{Completion, Completions};
 use crate::ui::playground::Playground;
 use crate::views::query::editor::{
-    ListKey, StoreSchema, accept, byte_offset, list_key, opens, refreshes_on_keyup, segments,
+    ListKey, accept, byte_offset, list_key, opens, refreshes_on_keyup, segments,
 };
 
 #[component]
@@ -36,7 +36,7 @@ pub fn QueryEditor(
         };
         let text = area.value();
         let cursor = byte_offset(&text, area.selection_start().ok().flatten().unwrap_or(0));
-        let found = pg.read(|p| complete(&text, cursor, &StoreSchema(p.store())));
+        let found = pg.read_engine(|engine, p| (engine.complete)(p, &text, cursor));
         selected.set(0);
         open.set(found.filter(|c| opens(c, &text, cursor, asked)));
     };

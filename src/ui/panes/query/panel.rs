@@ -6,14 +6,13 @@ use leptos::prelude::*;
 
 use crate::ui::chart::Chart;
 use crate::ui::playground::Playground;
-use crate::views::alerts::firing_alert_markers;
 use crate::views::chart::{ChartKind, ChartSpec, Unit, markers};
 
 use super::controls::{EmptyExplanation, Messages, PanelControls};
 use super::editor::QueryEditor;
 use super::table::ResultTable;
 use crate::ui::browser::{mark, now_ms};
-use crate::views::query::run::{self, Outcome, Request, Timed};
+use crate::views::query::run::{Outcome, Request, Timed};
 use crate::views::query::state::{PanelState, Tab};
 
 #[component]
@@ -38,10 +37,11 @@ pub fn QueryPanel(
     let outcome = Memo::new(move |_| timed.with(|t| t.value.clone()));
     let all_markers = Memo::new(move |_| {
         let mut all = markers(&pg.events.get());
-        all.extend(
-            pg.read_data(|p| firing_alert_markers(p.store(), i64::MIN, i64::MAX))
-                .unwrap_or_default(),
-        );
+        all.extend({
+            pg.data.track();
+            pg.read_engine(|engine, p| (engine.alert_markers)(p))
+                .unwrap_or_default()
+        });
         all
     });
     let spec = Signal::derive(move || {
@@ -78,7 +78,7 @@ pub fn QueryPanel(
         let (range_ms, end_ms, step_ms) =
             state.with_untracked(|s| (s.range_ms, s.end_ms, s.step_ms()));
         let now = pg.clock.get_untracked().now_ms;
-        pg.read(|p| {
+        pg.read_engine(|engine, p| {
             let request = Request {
                 expr: text,
                 tab: Tab::Table,
@@ -87,7 +87,7 @@ pub fn QueryPanel(
                 step_ms,
                 scrape_interval_ms: p.settings().interval_ms,
             };
-            run::evaluate(p.store(), &request, now_ms)
+            (engine.evaluate)(p, &request)
         })
         .unwrap_or_default()
     };
@@ -158,7 +158,7 @@ fn evaluation(state: RwSignal<PanelState>, submitted: RwSignal<String>) -> Memo<
             scrape_interval_ms: interval,
         };
         Timed::measure(now_ms, || {
-            pg.read(|p| run::evaluate(p.store(), &request, now_ms))
+            pg.read_engine(|engine, p| (engine.evaluate)(p, &request))
                 .unwrap_or_else(|| {
                     Outcome::error_only("The playground has no running service yet.")
                 })

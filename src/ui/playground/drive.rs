@@ -182,11 +182,7 @@ impl Playground {
         self.write_link();
     }
 
-    /// Starts a new run of `scenario` with `seed`, `hours` before now, with the
-    /// settings in effect now (a new scenario's own controls), the rules and
-    /// Alertmanager configuration the user gave, and an empty timeline;
-    /// fills it in, in slices, without freezing the page; then the live clock
-    /// carries on from now.
+    /// [`Playground::new_run`]'s work, on the engine's side.
     fn new_run_now(&self, scenario: &str, seed: u64, hours: i64) {
         let native = self.read(|p| p.run().native_histograms).unwrap_or(false);
         self.new_run_with(scenario, seed, hours, native);
@@ -368,9 +364,7 @@ impl Playground {
         })
     }
 
-    /// Rewrites the address and storage: at once after a user's change (so a link
-    /// copied, or a reload, right after it has it), and every few seconds while the
-    /// clock runs (see `LINK_EVERY_MS`). Returns the address.
+    /// [`Playground::write_link`]'s work, on the engine's side.
     fn write_link_now(&self) -> String {
         self.last_link_write.set_value(now_ms());
         let Some(link) = self.link() else {

@@ -211,8 +211,10 @@ pub mod parts {
         Ok(parsers)
     }
 
-    /// Once the first pane has arrived (it paints in this tick), fetches every
-    /// part in the background, so that later visits open at once and work offline.
+    /// Once the first pane has arrived (it paints in this tick) and the engine
+    /// too (the first chart waits for it: nothing should share its bandwidth),
+    /// fetches every part in the background, so that later visits open at once
+    /// and work offline.
     pub fn prefetch_after_first_pane() {
         thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
         if STARTED.with(|started| started.replace(true)) {
@@ -228,6 +230,7 @@ pub mod parts {
     async fn prefetch_all() {
         #[cfg(feature = "split")]
         {
+            let _ = load_engine().await;
             let _ = yaml_parsers().await;
             let _ = preload_query().await;
             // One part holds every other pane.

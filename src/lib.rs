@@ -11,6 +11,7 @@ pub mod alertmanager;
 pub mod bench;
 pub mod client;
 pub mod expo;
+pub mod export;
 pub mod gofmt;
 pub mod histogram;
 pub mod kahan;

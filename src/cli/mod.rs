@@ -7,6 +7,7 @@
 
 mod api_json;
 mod check_metrics;
+mod export;
 mod query;
 mod route_test;
 mod rules;
@@ -55,6 +56,10 @@ enum Command {
     CheckRules(rules::CheckRulesArgs),
     /// Run rule unit tests, as `promtool test rules` does.
     TestRules(rules::TestRulesArgs),
+    /// Write the run's stack as a folder for `docker compose up`: the scenario's
+    /// Python program, Prometheus with the rule file, Alertmanager, and Grafana
+    /// with the dashboard.
+    Export(export::ExportArgs),
     /// Measure the store: append and range-read throughput, bytes per sample.
     #[command(hide = true)]
     BenchStore {
@@ -124,6 +129,7 @@ where
         Some(Command::CheckAlertmanager(args)) => route_test::run_check(args),
         Some(Command::CheckRules(args)) => rules::run_check(args),
         Some(Command::TestRules(args)) => rules::run_test(args),
+        Some(Command::Export(args)) => export::run(args),
         Some(Command::Query(args)) => query::run(args),
         Some(Command::TestPromql(args)) => test_promql::run(args),
         Some(Command::BenchStore {

@@ -141,6 +141,18 @@ const MAX_ID: u64 = 1200;
 const CRON_EVERY_MS: i64 = 5 * 60_000;
 
 impl LabTraffic {
+    /// The scenario's own routes, all of them (the traffic an exported stack's
+    /// load generator sends its program).
+    pub fn for_scenario(scenario: &str) -> LabTraffic {
+        let declared: Vec<(String, String)> = ROUTES
+            .iter()
+            .filter(|(name, _)| *name == scenario)
+            .flat_map(|(_, rows)| rows.iter())
+            .map(|(method, rule, ..)| (method.to_string(), rule.to_string()))
+            .collect();
+        LabTraffic::for_program(scenario, &declared)
+    }
+
     /// The scenario's traffic to a program that declares `declared` routes
     /// (method, rule): the scenario's own routes it still has, and any new one
     /// with the average weight and its rule as the path (parameters filled in).

@@ -25,7 +25,7 @@ mod lab;
 mod metric_lab;
 mod pushgateway;
 mod rng;
-mod scenarios;
+pub(crate) mod scenarios;
 
 use std::fmt;
 use std::sync::Arc;

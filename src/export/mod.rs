@@ -10,6 +10,7 @@
 //! Prometheus scrapes the same `instance` labels the playground shows, and every
 //! query, rule and panel carries over unchanged.
 
+mod archive;
 mod compose;
 mod grafana;
 mod program;
@@ -17,10 +18,12 @@ mod prometheus;
 mod readme;
 
 use crate::alertmanager;
+use crate::pipeline::Pipeline;
 use crate::rules::file::parse_rule_file;
 use crate::sim::{SimConfig, Simulation, TargetSpec};
 use crate::views::dashboard::model::Dashboard;
 
+pub use archive::zip;
 pub use program::{Program, Requirement};
 
 /// The images the stack runs, pinned: Prometheus and Alertmanager are the
@@ -95,6 +98,25 @@ pub fn export(spec: &ExportSpec) -> Result<Vec<ExportFile>, String> {
     );
     files.push(file(paths::README, readme::readme(&stack)));
     Ok(files)
+}
+
+/// What the page exports: the run as it stands now, with the Dashboard pane's
+/// dashboard for its scenario.
+pub fn spec_of(pipeline: &Pipeline, dashboard: Dashboard) -> ExportSpec {
+    let run = pipeline.run();
+    let settings = pipeline.settings();
+    ExportSpec {
+        scenario: run.scenario.clone(),
+        instances: settings.instances,
+        scrape_interval_ms: settings.interval_ms,
+        program: pipeline
+            .lab_program()
+            .and_then(|n| run.programs.get(n))
+            .cloned(),
+        rules: pipeline.rules_text(),
+        alertmanager: pipeline.alertmanager_text(),
+        dashboard,
+    }
 }
 
 fn file(path: &str, contents: String) -> ExportFile {

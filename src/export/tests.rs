@@ -168,3 +168,21 @@ fn quoted_strings_are_valid_yaml_and_json() {
         assert_eq!(yaml, s);
     }
 }
+
+#[test]
+fn the_zip_holds_every_file_deflated_under_one_folder() {
+    use std::io::Read;
+    let files = export(&spec("api")).unwrap();
+    let bytes = zip(&files, "promplay-api").unwrap();
+    let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(archive.len(), files.len());
+    for f in &files {
+        let mut entry = archive
+            .by_name(&format!("promplay-api/{}", f.path))
+            .unwrap();
+        assert_eq!(entry.compression(), ::zip::CompressionMethod::Deflated);
+        let mut text = String::new();
+        entry.read_to_string(&mut text).unwrap();
+        assert_eq!(text, f.contents, "{}", f.path);
+    }
+}

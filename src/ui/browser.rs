@@ -54,10 +54,23 @@ pub fn mark(name: &str) {
 
 /// Offers `contents` as a file download named `file_name`.
 pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
+    download_blob(file_name, mime, &wasm_bindgen::JsValue::from_str(contents))
+}
+
+/// Offers `bytes` as a file download named `file_name`.
+pub fn download_bytes(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    download_blob(file_name, mime, &js_sys::Uint8Array::from(bytes))
+}
+
+fn download_blob(
+    file_name: &str,
+    mime: &str,
+    contents: &wasm_bindgen::JsValue,
+) -> Result<(), String> {
+    let parts = js_sys::Array::of1(contents);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|e| format!("{e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
     let clicked = download_url(&url, file_name);

@@ -63,6 +63,25 @@ pub fn ClockBar() -> impl IntoView {
             std::time::Duration::from_secs(2),
         );
     };
+    let exported = RwSignal::new(false);
+    let export_stack = move |_| {
+        leptos::task::spawn_local(async move {
+            match crate::ui::panes::parts::export_stack(playground).await {
+                Ok(_) => {
+                    exported.set(true);
+                    set_timeout(
+                        move || {
+                            exported.try_set(false);
+                        },
+                        std::time::Duration::from_secs(2),
+                    );
+                }
+                Err(e) => playground
+                    .error
+                    .set(Some(format!("The stack could not be exported: {e}"))),
+            }
+        });
+    };
     view! {
         <div class="clock-bar" data-testid="clock-bar">
             <span class="virtual-time" data-testid="virtual-time" title="Simulated time">
@@ -84,6 +103,11 @@ pub fn ClockBar() -> impl IntoView {
             <button type="button" data-testid="copy-embed" on:click=copy_embed
                 title="Copy an <iframe> that shows this run in the Query pane (or the dashboard, or the lesson step, when one is open), for a blog post or course page">
                 {move || if embed_copied.get() { "Embed code copied" } else { "Copy embed code" }}
+            </button>
+            <button type="button" data-testid="export-stack" on:click=export_stack
+                disabled=move || playground.backfill.get().is_some()
+                title="Download this run as the real stack, for docker compose up: the service's Python program, Prometheus with the run's rules, Alertmanager, and Grafana with the dashboard">
+                {move || if exported.get() { "Stack exported" } else { "Export the stack" }}
             </button>
             <button type="button" data-testid="copy-link" on:click=copy_link
                 title="Copy a link that replays this run up to this moment, in any browser">

@@ -6,6 +6,7 @@ pub mod browser;
 pub mod chart;
 pub mod clock_bar;
 pub mod code_editor;
+pub mod export;
 pub mod keyed;
 pub mod large_storage;
 pub mod line_view;

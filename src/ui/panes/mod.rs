@@ -193,6 +193,19 @@ pub mod parts {
         Ok(engine)
     }
 
+    /// The export's entry: downloads the run's stack, giving the file name.
+    type DownloadStack = fn(crate::ui::playground::Playground) -> Result<String, String>;
+
+    /// Exports the run as a zip download (see `ui::export`), fetching the
+    /// export's part on first use; the file name, or what went wrong.
+    pub async fn export_stack(
+        playground: crate::ui::playground::Playground,
+    ) -> Result<String, String> {
+        let download =
+            part!(export).map_err(|e| format!("the export could not be loaded ({e})"))?;
+        download(playground)
+    }
+
     thread_local!(static YAML: std::cell::Cell<Option<YamlParsers>> = const { std::cell::Cell::new(None) });
 
     /// The YAML readers, if the page has them yet (always, unsplit).
@@ -265,6 +278,12 @@ pub mod parts {
     split_point!(
         /// The engine's part: the pipeline and what drives it (`ui::playground::drive`).
         engine: engine, Result<Engine, SplitLoaderError>, Ok(Engine::ALL)
+    );
+    split_point!(
+        /// The export's part: the stack's files, JSON and zip writers (`ui::export`).
+        export: export,
+        Result<DownloadStack, SplitLoaderError>,
+        Ok(crate::ui::export::download_stack)
     );
     split_point!(
         query: query,

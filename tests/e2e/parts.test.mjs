@@ -15,9 +15,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
 const PREFIX = "/playground/";
 const PANES = ["service", "exposition", "query", "dashboard", "inspect", "targets", "alerts", "lessons"];
-// The parts: the engine, the Query pane, the other panes, and the YAML readers
-// (rule files, alertmanager.yml).
-const PARTS = ["engine", "query", "panes", "yaml"];
+// The parts: the engine, the Query pane, the other panes, the YAML readers (rule
+// files, alertmanager.yml) and the export (the stack as a zip).
+const PARTS = ["engine", "query", "panes", "yaml", "export"];
 const partOf = (url) => url.match(/\/split_([a-z]+)(?:_\d+)?\.wasm$/)?.[1];
 
 let server;

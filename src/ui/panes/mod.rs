@@ -248,6 +248,7 @@ pub mod parts {
             let _ = preload_query().await;
             // One part holds every other pane.
             let _ = preload_service().await;
+            let _ = preload_export().await;
         }
     }
 
@@ -282,6 +283,7 @@ pub mod parts {
     split_point!(
         /// The export's part: the stack's files, JSON and zip writers (`ui::export`).
         export: export,
+        preload preload_export,
         Result<DownloadStack, SplitLoaderError>,
         Ok(crate::ui::export::download_stack)
     );

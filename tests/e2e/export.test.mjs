@@ -1,0 +1,76 @@
+// Export in the page (issue 18): "Export the stack" downloads the run as a zip
+// (its code a part of its own, prefetched after first paint); the zip holds the compose stack with
+// the run's targets and the rule file in effect (the link's own), and its
+// Prometheus configuration passes the real promtool.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveDist } from "./server.mjs";
+import { backfillDone, launch, openPage } from "./browser.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DIST = process.env.PROMPLAY_E2E_DIST || path.join(here, "../../target/e2e-dist");
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(DIST, "index.html")), `no release build at ${DIST} (bash .ci/test makes one)`);
+  server = await serveDist(DIST, "/playground/");
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("Export the stack downloads the run's compose stack with its rule file, which promtool accepts", async () => {
+  const first = await openPage(browser, server.url + "#query");
+  await backfillDone(first.page);
+  const mine = "groups:\n  - name: mine\n    rules:\n      - record: job:up:count\n        expr: count by (job) (up)\n";
+  const link = first.page.url().replace("#", `&rules=${encodeURIComponent(mine)}#`);
+  await first.context.close();
+
+  const { context, page, problems } = await openPage(browser, link, { acceptDownloads: true });
+  await backfillDone(page);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="export-stack"]')]);
+  assert.equal(download.suggestedFilename(), "promplay-api.zip");
+  await page.waitForSelector('[data-testid="export-stack"]:text("Stack exported")');
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promplay-export-e2e-"));
+  const zip = path.join(dir, "stack.zip");
+  await download.saveAs(zip);
+  execFileSync("python3", ["-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])", zip, dir]);
+  const root = path.join(dir, "promplay-api");
+  for (const file of ["docker-compose.yml", "prometheus/prometheus.yml", "prometheus/rules.yml", "alertmanager/alertmanager.yml",
+    "grafana/provisioning/datasources/prometheus.yml", "grafana/dashboards/promplay.json", "app/api.py", "app/Dockerfile", "README.md"]) {
+    assert.ok(fs.existsSync(path.join(root, file)), `${file} is in the zip`);
+  }
+  assert.equal(fs.readFileSync(path.join(root, "prometheus/rules.yml"), "utf8"), mine, "the rule file in effect");
+  const config = fs.readFileSync(path.join(root, "prometheus/prometheus.yml"), "utf8");
+  assert.match(config, /targets: \["api-1:8080", "api-2:8080"\]/, config);
+  assert.match(config, /scrape_interval: 15s/);
+  const dashboard = JSON.parse(fs.readFileSync(path.join(root, "grafana/dashboards/promplay.json"), "utf8"));
+  assert.ok(dashboard.panels.length > 0);
+  let promtool = true;
+  try {
+    execFileSync("promtool", ["--version"], { stdio: "ignore" });
+  } catch {
+    promtool = false;
+  }
+  if (promtool) {
+    const out = execFileSync("promtool", ["check", "config", path.join(root, "prometheus/prometheus.yml")], { encoding: "utf8" });
+    assert.match(out, /SUCCESS: 1 rule files found/);
+  } else {
+    assert.ok(!process.env.PROMPLAY_REQUIRE_REFERENCES, "promtool is not installed (bash .ci/test installs it)");
+    console.log("SKIPPED: promtool check config of the downloaded stack (promtool is not installed)");
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -224,3 +224,81 @@ fn worker_busy_share_stays_within_100_percent() {
     assert!(shown.iter().all(|v| (0.95..=1.0).contains(v)), "{shown:?}");
     assert_eq!(busy.unit, Unit::Ratio);
 }
+
+mod grafana {
+    use promplay::sim::scenarios;
+    use promplay::views::chart::{ChartKind, Unit};
+    use promplay::views::dashboard::defaults::default_dashboard;
+    use promplay::views::dashboard::grafana::{from_grafana, to_grafana};
+
+    #[test]
+    fn every_default_dashboard_comes_back_from_grafana_as_it_went() {
+        for info in scenarios() {
+            let ours = default_dashboard(info.name);
+            let json = serde_json::to_string_pretty(&to_grafana(&ours, "u", "prometheus")).unwrap();
+            let back = from_grafana(&json).unwrap();
+            assert_eq!(back.dashboard, ours, "{}", info.name);
+            assert!(back.report.is_empty(), "{}: {:?}", info.name, back.report);
+        }
+    }
+
+    #[test]
+    fn a_grafana_dashboard_comes_in_with_a_report_of_what_did_not() {
+        let json = r#"{"dashboard": {"title": "Service", "panels": [
+          {"type": "row", "title": "Details", "collapsed": true, "gridPos": {"x": 0, "y": 20, "w": 24, "h": 1},
+           "panels": [{"type": "stat", "title": "Up", "gridPos": {"x": 0, "y": 21, "w": 6, "h": 4},
+                       "targets": [{"expr": "sum(up)", "refId": "A"}], "fieldConfig": {"defaults": {}}}]},
+          {"type": "graph", "title": "Memory", "stack": true, "yaxes": [{"format": "bytes"}], "gridPos": {"x": 12, "y": 0, "w": 12, "h": 8},
+           "targets": [{"expr": "process_resident_memory_bytes", "legendFormat": "{{instance}}"}]},
+          {"type": "timeseries", "title": "Latency", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+           "fieldConfig": {"defaults": {"unit": "ms"}},
+           "targets": [{"expr": "histogram_quantile(0.99, sum by (le) (rate(x_bucket{job=\"$job\"}[$__rate_interval])))", "legendFormat": "__auto"},
+                       {"expr": "histogram_quantile(0.5, sum by (le) (rate(x_bucket[5m])))"}]},
+          {"type": "table", "title": "Targets", "gridPos": {"x": 0, "y": 8, "w": 12, "h": 8}, "targets": [{"expr": "up"}]},
+          {"type": "timeseries", "title": "Logs", "datasource": {"type": "loki", "uid": "l"}, "gridPos": {"x": 12, "y": 8, "w": 12, "h": 8},
+           "targets": [{"expr": "{app=\"x\"}"}]},
+          {"type": "heatmap", "title": "Buckets", "datasource": "${DS_PROMETHEUS}", "gridPos": {"x": 0, "y": 16, "w": 12, "h": 4},
+           "targets": [{"expr": "sum by (le) (rate(x_bucket[$__rate_interval]))", "format": "heatmap", "legendFormat": "{{le}}"}]}
+        ]}}"#;
+        let imported = from_grafana(json).unwrap();
+        let d = &imported.dashboard;
+        assert_eq!(d.title, "Service");
+        let titles: Vec<&str> = d.panels.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Latency", "Memory", "Buckets", "Up"],
+            "top to bottom, left to right, rows opened"
+        );
+        assert_eq!(d.panels[0].legend, None);
+        assert_eq!(d.panels[0].unit, Unit::None);
+        assert!(d.panels[0].query.starts_with("histogram_quantile(0.99"));
+        assert_eq!(
+            (
+                d.panels[1].kind,
+                d.panels[1].unit,
+                d.panels[1].legend.as_deref()
+            ),
+            (ChartKind::Stacked, Unit::Bytes, Some("{{instance}}"))
+        );
+        assert_eq!(d.panels[2].kind, ChartKind::Heatmap);
+        assert_eq!(d.panels[3].kind, ChartKind::Stat);
+        assert_eq!(
+            imported.report,
+            [
+                "\"Latency\": 2 queries; promplay's panels have one: the first is kept",
+                "\"Latency\": uses the dashboard variable $job, which promplay does not have: edit the query",
+                "\"Latency\": the unit \"ms\" is not one promplay shows: no unit",
+                "\"Targets\": a table panel, which promplay does not draw: left out",
+                "\"Logs\": reads loki, not Prometheus: left out",
+            ]
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_a_grafana_dashboard_says_why_and_where() {
+        let error = from_grafana("{\"title\": \"x\",\n  \"panels\": [1,]}").unwrap_err();
+        assert!(error.contains("line 2 column"), "{error}");
+        let error = from_grafana("{\"title\": \"x\"}").unwrap_err();
+        assert_eq!(error, "not a Grafana dashboard: it has no \"panels\" list");
+    }
+}

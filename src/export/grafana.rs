@@ -1,21 +1,13 @@
 //! Grafana provisioning: Prometheus as the data source, and the Dashboard pane's
-//! dashboard as a Grafana dashboard (schema 39, Grafana 10): each panel's query
-//! with its `legendFormat`, unit and kind (`timeseries`, stacked `timeseries`,
-//! `heatmap` and `bargauge` over buckets, `stat`, `gauge`), its `$__rate_interval`
-//! left for Grafana to fill in, as the pane fills it in.
-
-use serde_json::{Value, json};
+//! dashboard as a Grafana dashboard (`views::dashboard::grafana`) in the folder
+//! Grafana's file provider reads.
 
 use super::Stack;
-use crate::views::chart::{ChartKind, Unit};
-use crate::views::dashboard::model::{Dashboard, Panel};
+use crate::views::dashboard::grafana::to_grafana;
+use crate::views::dashboard::model::Dashboard;
 
 /// The data source's uid, which every panel and target names.
 pub const DATASOURCE_UID: &str = "prometheus";
-/// Panels per row, and a panel's size in Grafana's 24-column grid.
-const PER_ROW: usize = 2;
-const WIDTH: usize = 12;
-const HEIGHT: usize = 8;
 
 pub(crate) fn datasource() -> String {
     format!(
@@ -33,134 +25,13 @@ pub(crate) fn dashboard_provider() -> String {
 }
 
 pub(crate) fn dashboard(dashboard: &Dashboard, stack: &Stack) -> String {
-    let panels: Vec<Value> = dashboard
-        .panels
-        .iter()
-        .enumerate()
-        .map(|(i, p)| panel(i, p))
-        .collect();
-    let title = if dashboard.title.is_empty() {
-        stack.title
-    } else {
-        &dashboard.title
-    };
-    let json = json!({
-        "uid": format!("promplay-{}", stack.spec.scenario.replace('_', "-")),
-        "title": title,
-        "tags": ["promplay"],
-        "schemaVersion": 39,
-        "version": 1,
-        "editable": true,
-        "time": { "from": "now-1h", "to": "now" },
-        "refresh": "10s",
-        "timezone": "utc",
-        "annotations": { "list": [] },
-        "templating": { "list": [] },
-        "panels": panels,
-    });
+    let mut dashboard = dashboard.clone();
+    if dashboard.title.is_empty() {
+        dashboard.title = stack.title.to_string();
+    }
+    let uid = format!("promplay-{}", stack.spec.scenario.replace('_', "-"));
+    let json = to_grafana(&dashboard, &uid, DATASOURCE_UID);
     let mut text = serde_json::to_string_pretty(&json).expect("a JSON value prints");
     text.push('\n');
     text
-}
-
-fn panel(index: usize, p: &Panel) -> Value {
-    let datasource = json!({ "type": "prometheus", "uid": DATASOURCE_UID });
-    let buckets = matches!(p.kind, ChartKind::Heatmap | ChartKind::Bars);
-    let mut target = json!({
-        "refId": "A",
-        "datasource": datasource,
-        "expr": p.query,
-        "legendFormat": p.legend.clone().unwrap_or_else(|| "__auto".to_string()),
-        "range": true,
-    });
-    if buckets {
-        // Series carry `le`: Grafana orders them as buckets.
-        target["format"] = json!("heatmap");
-    }
-    if p.kind == ChartKind::Bars {
-        target["range"] = json!(false);
-        target["instant"] = json!(true);
-    }
-    let mut defaults = json!({ "unit": grafana_unit(p.unit) });
-    if let Some((min, max)) = gauge_range(p.unit) {
-        defaults["min"] = json!(min);
-        defaults["max"] = json!(max);
-    }
-    let (kind, options) = match p.kind {
-        ChartKind::Lines | ChartKind::Stacked => {
-            let stacked = p.kind == ChartKind::Stacked;
-            defaults["custom"] = json!({
-                "drawStyle": "line",
-                "fillOpacity": if stacked { 40 } else { 0 },
-                "stacking": { "mode": if stacked { "normal" } else { "none" }, "group": "A" },
-            });
-            (
-                "timeseries",
-                json!({ "legend": { "displayMode": "list", "placement": "bottom", "showLegend": true },
-                        "tooltip": { "mode": "multi", "sort": "none" } }),
-            )
-        }
-        ChartKind::Heatmap => (
-            "heatmap",
-            json!({
-                // The query gives buckets already (`rate(x_bucket[...])`): no calculation.
-                "calculate": false,
-                "yAxis": { "unit": grafana_unit(Unit::for_buckets(&p.query)) },
-                "cellGap": 1,
-                "color": { "mode": "scheme", "scheme": "Oranges", "fill": "dark-orange" },
-            }),
-        ),
-        ChartKind::Bars => (
-            "bargauge",
-            json!({ "orientation": "vertical", "displayMode": "basic",
-                    "reduceOptions": { "calcs": ["lastNotNull"], "fields": "", "values": false } }),
-        ),
-        ChartKind::Stat => (
-            "stat",
-            json!({ "reduceOptions": { "calcs": ["lastNotNull"], "fields": "", "values": false },
-                    "colorMode": "value", "graphMode": "area" }),
-        ),
-        ChartKind::Gauge => (
-            "gauge",
-            json!({ "reduceOptions": { "calcs": ["lastNotNull"], "fields": "", "values": false },
-                    "showThresholdMarkers": true }),
-        ),
-    };
-    json!({
-        "id": index + 1,
-        "type": kind,
-        "title": p.title,
-        "datasource": datasource,
-        "gridPos": {
-            "x": (index % PER_ROW) * WIDTH,
-            "y": (index / PER_ROW) * HEIGHT,
-            "w": WIDTH,
-            "h": HEIGHT,
-        },
-        "targets": [target],
-        "fieldConfig": { "defaults": defaults, "overrides": [] },
-        "options": options,
-    })
-}
-
-/// Grafana's unit id for a panel's unit.
-pub fn grafana_unit(unit: Unit) -> &'static str {
-    match unit {
-        Unit::None => "short",
-        Unit::Seconds => "s",
-        Unit::Bytes => "bytes",
-        Unit::Ratio => "percentunit",
-        Unit::PerSecond => "ops",
-        Unit::Percent => "percent",
-        Unit::BytesPerSecond => "Bps",
-    }
-}
-
-/// A gauge's fixed range where the unit has one.
-fn gauge_range(unit: Unit) -> Option<(f64, f64)> {
-    match unit {
-        Unit::Ratio => Some((0.0, 1.0)),
-        Unit::Percent => Some((0.0, 100.0)),
-        _ => None,
-    }
 }

@@ -5,5 +5,6 @@
 
 pub mod defaults;
 pub mod eval;
+pub mod grafana;
 pub mod interval;
 pub mod model;

@@ -24,8 +24,12 @@ use crate::views::chart::markers;
 
 use crate::views::dashboard::defaults::default_dashboard;
 use crate::views::dashboard::eval::{PanelOutcome, evaluate_panel};
+use crate::views::dashboard::grafana::from_grafana;
 use crate::views::dashboard::interval::{RANGES, Window, promql_duration, rate_interval_ms};
 use crate::views::dashboard::model::{Dashboard, Panel};
+
+/// The largest Grafana dashboard an import reads.
+const MAX_IMPORT_BYTES: usize = 5 << 20;
 use editor::PanelEditor;
 
 /// One panel on the page: its definition and its last results, each a signal so
@@ -207,6 +211,20 @@ pub fn DashboardPane() -> impl IntoView {
             refresh_all();
         }
     };
+    // A Grafana dashboard's JSON replaces the shown dashboard; what could not
+    // come along is listed until the next import.
+    let import_report = RwSignal::new(None::<Result<Vec<String>, String>>);
+    let import = move |name: String, text: String| match from_grafana(&text) {
+        Ok(imported) => {
+            if let Some(scenario) = scenario.get_untracked() {
+                shown.show(&scenario, imported.dashboard);
+                shown.persist();
+                refresh_all();
+            }
+            import_report.set(Some(Ok(imported.report)));
+        }
+        Err(e) => import_report.set(Some(Err(format!("{name}: {e}")))),
+    };
     let panel_view = move |(key, slot): (u64, Slot)| {
         let on_edit = Callback::new(move |()| shown.persist());
         let on_apply = Callback::new(move |()| {
@@ -222,7 +240,10 @@ pub fn DashboardPane() -> impl IntoView {
 
     view! {
         <DashboardToolbar title=shown.title range_ms=range_ms window=window
-            on_add=Callback::new(move |()| add_panel()) on_reset=Callback::new(move |()| reset())/>
+            on_add=Callback::new(move |()| add_panel()) on_reset=Callback::new(move |()| reset())
+            on_import=Callback::new(move |(name, text)| import(name, text))
+            on_import_error=Callback::new(move |e| import_report.set(Some(Err(e))))/>
+        <ImportReport report=import_report/>
         {move || backfilling.get().then(|| view! {
             <p class="notice">"Filling in the past; the panels follow when it is done."</p>
         })}
@@ -244,7 +265,31 @@ fn DashboardToolbar(
     #[prop(into)] window: Signal<Option<Window>>,
     on_add: Callback<()>,
     on_reset: Callback<()>,
+    /// A chosen file's name and text.
+    on_import: Callback<(String, String)>,
+    on_import_error: Callback<String>,
 ) -> impl IntoView {
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let name = file.name();
+        if file.size() > MAX_IMPORT_BYTES as f64 {
+            on_import_error.run(format!(
+                "{name}: a dashboard to import is at most {} MB",
+                MAX_IMPORT_BYTES >> 20
+            ));
+            return;
+        }
+        spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => on_import.run((name, text.as_string().unwrap_or_default())),
+                Err(e) => on_import_error.run(format!("{name}: {e:?}")),
+            }
+        });
+    };
     view! {
         <div class="dashboard-toolbar">
             <h2 class="dashboard-title" data-testid="dashboard-title">{move || title.get()}</h2>
@@ -261,7 +306,35 @@ fn DashboardToolbar(
             <span class="dashboard-step" data-testid="dashboard-step">{move || step_text(window.get())}</span>
             <button type="button" data-testid="dashboard-add" on:click=move |_| on_add.run(())>"Add panel"</button>
             <button type="button" data-testid="dashboard-reset" on:click=move |_| on_reset.run(())>"Reset to default"</button>
+            <label class="file-button" title="Replace this dashboard with a Grafana dashboard's JSON (Export → Save to file); its Prometheus panels come in, and a list says what did not">
+                "Import Grafana JSON…"
+                <input type="file" accept=".json,application/json" data-testid="dashboard-import" on:change=on_file/>
+            </label>
         </div>
+    }
+}
+
+/// What the last import left out (or why it failed).
+#[component]
+fn ImportReport(report: RwSignal<Option<Result<Vec<String>, String>>>) -> impl IntoView {
+    move || {
+        report.get().map(|result| match result {
+            Ok(lines) if lines.is_empty() => view! {
+                <p class="notice" data-testid="import-report">"Imported: every panel came along."</p>
+            }
+            .into_any(),
+            Ok(lines) => view! {
+                <div class="notice" data-testid="import-report">
+                    <p>"Imported. Not carried over:"</p>
+                    <ul>{lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                </div>
+            }
+            .into_any(),
+            Err(e) => view! {
+                <p class="panel-error" role="alert" data-testid="import-report">{e}</p>
+            }
+            .into_any(),
+        })
     }
 }
 

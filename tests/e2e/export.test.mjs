@@ -109,3 +109,31 @@ test("a Grafana dashboard imports into the Dashboard pane with a report of what 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("a rule file and an alertmanager.yml open from disk into their editors, are checked, and apply", async () => {
+  const { context, page, problems } = await openPage(browser, server.url + "#alerts");
+  await backfillDone(page);
+  await page.click('[data-testid="speed-0"]');
+  await page.click('[data-testid="alerts-tab-rules"]');
+  const rules = "groups:\n  - name: opened\n    rules:\n      - record: job:up:count\n        expr: count by (job) (up)\n";
+  await page.setInputFiles('[data-testid="rules-open"]', { name: "rules.yml", mimeType: "text/yaml", buffer: Buffer.from(rules) });
+  await page.waitForFunction(() => document.querySelector('[data-testid="rules-editor"]')?.value.includes("name: opened"));
+  assert.equal(await page.inputValue('[data-testid="rules-editor"]'), rules);
+  await page.click('[data-testid="rules-apply"]');
+  await page.waitForSelector('[data-testid="rule-row"] b:text("job:up:count")');
+  // A broken file is checked as it comes in: its problem at its line, Apply off.
+  const broken = "groups:\n  - name: g\n    rules:\n      - record: x\n        expr: sum(\n";
+  await page.setInputFiles('[data-testid="rules-open"]', { name: "broken.yml", mimeType: "text/yaml", buffer: Buffer.from(broken) });
+  await page.waitForSelector('[data-testid="rules-errors"] li');
+  assert.match(await page.locator('[data-testid="rules-errors"]').textContent(), /5:/);
+  assert.equal(await page.isDisabled('[data-testid="rules-apply"]'), true);
+  // alertmanager.yml, the same way.
+  await page.click('[data-testid="alerts-tab-alertmanager"]');
+  const am = "route:\n  receiver: team\nreceivers:\n  - name: team\n";
+  await page.setInputFiles('[data-testid="alertmanager-open"]', { name: "alertmanager.yml", mimeType: "text/yaml", buffer: Buffer.from(am) });
+  await page.waitForFunction(() => document.querySelector('[data-testid="alertmanager-editor"]')?.value.includes("receiver: team"));
+  await page.click('[data-testid="alertmanager-apply"]');
+  await page.waitForFunction(() => /am=|am\.1=/.test(location.search));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

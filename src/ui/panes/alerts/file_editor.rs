@@ -9,6 +9,8 @@ use crate::ui::code_editor::CodeEditor;
 use crate::ui::storage;
 use crate::views::yaml_editor::{FileProblem, yaml_segments};
 
+/// The largest file "Open file…" reads.
+const MAX_OPEN_BYTES: usize = 1 << 20;
 /// The longest draft checked as it is typed (a larger one is checked on Apply).
 const LIVE_CHECK_BYTES: usize = 200_000;
 
@@ -17,7 +19,7 @@ pub fn FileEditor(
     title: &'static str,
     /// Where the draft is kept (`storage` key).
     draft_key: &'static str,
-    /// Test ids: `{testid}-editor`, `-apply`, `-reset`, `-errors`.
+    /// Test ids: `{testid}-editor`, `-apply`, `-reset`, `-open`, `-errors`.
     testid: &'static str,
     reset_label: &'static str,
     /// The text in effect now.
@@ -58,6 +60,38 @@ pub fn FileEditor(
         draft.set(applied.get_untracked());
         refused.set(Vec::new());
     };
+    // A file from disk becomes the draft (checked as typed text is; applied on Apply).
+    let on_open = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let name = file.name();
+        let fail = move |message: String| {
+            refused.set(vec![FileProblem {
+                message,
+                line: None,
+                column: None,
+            }])
+        };
+        if file.size() > MAX_OPEN_BYTES as f64 {
+            fail(format!(
+                "{name}: a file to open is at most {} KB",
+                MAX_OPEN_BYTES >> 10
+            ));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => {
+                    refused.set(Vec::new());
+                    draft.set(text.as_string().unwrap_or_default());
+                }
+                Err(e) => fail(format!("{name}: {e:?}")),
+            }
+        });
+    };
     view! {
         <section class="rule-editor">
             <h3>{title}</h3>
@@ -67,6 +101,10 @@ pub fn FileEditor(
                 <button data-testid=format!("{testid}-apply") on:click=on_apply
                     disabled=move || !live.with(Vec::is_empty)>"Apply now"</button>
                 <button data-testid=format!("{testid}-reset") on:click=on_reset>{reset_label}</button>
+                <label class="file-button" title="Put a file's text in the editor (it is checked; Apply now puts it in effect)">
+                    "Open file…"
+                    <input type="file" accept=".yml,.yaml,text/yaml" data-testid=format!("{testid}-open") on:change=on_open/>
+                </label>
             </div>
             <ErrorList problems=problems testid=format!("{testid}-errors")/>
         </section>

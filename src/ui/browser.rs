@@ -52,6 +52,32 @@ pub fn mark(name: &str) {
     }
 }
 
+/// The file chosen in the file input that fired `ev` (the input is then cleared,
+/// so choosing the same file again fires again), read as text: `(name, text)`, or
+/// why not; a file over `max_bytes` is refused before it is read. `None` when
+/// nothing was chosen.
+pub fn chosen_file(
+    ev: &leptos::ev::Event,
+    max_bytes: usize,
+) -> Option<impl std::future::Future<Output = Result<(String, String), String>> + use<>> {
+    let input: web_sys::HtmlInputElement = leptos::prelude::event_target(ev);
+    let file = input.files()?.get(0)?;
+    input.set_value("");
+    Some(async move {
+        let name = file.name();
+        if file.size() > max_bytes as f64 {
+            return Err(format!(
+                "{name}: a file to open here is at most {} KB",
+                max_bytes >> 10
+            ));
+        }
+        match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(text) => Ok((name, text.as_string().unwrap_or_default())),
+            Err(e) => Err(format!("{name}: {e:?}")),
+        }
+    })
+}
+
 /// Offers `contents` as a file download named `file_name`.
 pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), String> {
     download_blob(file_name, mime, &wasm_bindgen::JsValue::from_str(contents))

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::ui::browser::chosen_file;
 use crate::ui::code_editor::CodeEditor;
 use crate::ui::storage;
 use crate::views::yaml_editor::{FileProblem, yaml_segments};
@@ -62,33 +63,20 @@ pub fn FileEditor(
     };
     // A file from disk becomes the draft (checked as typed text is; applied on Apply).
     let on_open = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        let Some(read) = chosen_file(&ev, MAX_OPEN_BYTES) else {
             return;
         };
-        input.set_value("");
-        let name = file.name();
-        let fail = move |message: String| {
-            refused.set(vec![FileProblem {
-                message,
-                line: None,
-                column: None,
-            }])
-        };
-        if file.size() > MAX_OPEN_BYTES as f64 {
-            fail(format!(
-                "{name}: a file to open is at most {} KB",
-                MAX_OPEN_BYTES >> 10
-            ));
-            return;
-        }
         leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => {
+            match read.await {
+                Ok((_, text)) => {
                     refused.set(Vec::new());
-                    draft.set(text.as_string().unwrap_or_default());
+                    draft.set(text);
                 }
-                Err(e) => fail(format!("{name}: {e:?}")),
+                Err(message) => refused.set(vec![FileProblem {
+                    message,
+                    line: None,
+                    column: None,
+                }]),
             }
         });
     };

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
 
-use crate::ui::browser::{Latest, Ticket, now_ms, yield_to_page};
+use crate::ui::browser::{Latest, Ticket, chosen_file, now_ms, yield_to_page};
 use crate::ui::chart::Chart;
 use crate::ui::keyed::{Keyed, Release};
 use crate::ui::playground::Playground;
@@ -270,23 +270,13 @@ fn DashboardToolbar(
     on_import_error: Callback<String>,
 ) -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        let Some(read) = chosen_file(&ev, MAX_IMPORT_BYTES) else {
             return;
         };
-        input.set_value("");
-        let name = file.name();
-        if file.size() > MAX_IMPORT_BYTES as f64 {
-            on_import_error.run(format!(
-                "{name}: a dashboard to import is at most {} MB",
-                MAX_IMPORT_BYTES >> 20
-            ));
-            return;
-        }
         spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => on_import.run((name, text.as_string().unwrap_or_default())),
-                Err(e) => on_import_error.run(format!("{name}: {e:?}")),
+            match read.await {
+                Ok(chosen) => on_import.run(chosen),
+                Err(e) => on_import_error.run(e),
             }
         });
     };

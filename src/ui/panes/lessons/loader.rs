@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::lessons::MAX_LESSON_BYTES;
 use crate::lessons::{Lesson, parse_lesson};
+use crate::ui::browser::chosen_file;
 use crate::ui::storage;
 
 const OWN_KEY: &str = "lessons.own";
@@ -43,22 +44,13 @@ pub fn LessonLoader(
         Err(e) => problem.set(Some(format!("{source}: {e}"))),
     };
     let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        let Some(read) = chosen_file(&ev, MAX_LESSON_BYTES) else {
             return;
         };
-        let name = file.name();
-        if file.size() > MAX_LESSON_BYTES as f64 {
-            problem.set(Some(format!(
-                "{name}: a lesson file is at most {} KB",
-                MAX_LESSON_BYTES / 1024
-            )));
-            return;
-        }
         spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => accept(text.as_string().unwrap_or_default(), name),
-                Err(e) => problem.set(Some(format!("{name}: {e:?}"))),
+            match read.await {
+                Ok((name, text)) => accept(text, name),
+                Err(e) => problem.set(Some(e)),
             }
         });
     };

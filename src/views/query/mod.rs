@@ -4,6 +4,7 @@
 //! `ui::panes::query` shows it.
 
 pub mod editor;
+pub mod remote;
 pub mod run;
 pub mod shape;
 pub mod state;

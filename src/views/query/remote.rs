@@ -1,0 +1,221 @@
+//! A Prometheus server as a Query panel's data source (issue 18), browser-free:
+//! a panel's request as the HTTP API's (`/api/v1/query`, or `/api/v1/query_range`
+//! for a graph), and the API's answer read into the same [`Outcome`] the in-page
+//! store gives (table rows and chart series through the one shaper; warnings and
+//! infos as notes), with failures explained: no answer (down, or refusing other
+//! origins), an HTTP error, and Prometheus's own errors, a parse error underlined
+//! at the position Prometheus gives.
+//!
+//! Not yet: native histogram samples (the API gives their buckets by bounds; they
+//! are left out, with a note saying how many).
+
+use serde_json::Value as Json;
+
+use super::run::{Outcome, QueryError, Request};
+use super::shape::{chart_series, series_name, table_rows};
+use super::state::Tab;
+use crate::promql::engine::{Point, Sample, Series, Value};
+use crate::promql::{ValueType, parse, value_type};
+use crate::tsdb::labels::Labels;
+
+/// The API's URL for `req` on the server at `base` (`http://localhost:9090`): a
+/// graph of an instant vector or scalar is a range query over the panel's window,
+/// anything else an instant query at its time.
+pub fn api_url(base: &str, req: &Request) -> String {
+    let src = req.expr.trim_end();
+    let graphed = req.tab == Tab::Graph
+        && parse(src)
+            .is_ok_and(|e| matches!(value_type(&e), ValueType::Scalar | ValueType::InstantVector));
+    let base = base.trim_end_matches('/');
+    let seconds = |ms: i64| super::shape::seconds(ms);
+    if graphed {
+        let step = req.step_ms.max(1);
+        let end = req.end_ms - req.end_ms.rem_euclid(step);
+        format!(
+            "{base}/api/v1/query_range?query={}&start={}&end={}&step={}",
+            encode(src),
+            seconds(end - req.range_ms),
+            seconds(end),
+            seconds(step)
+        )
+    } else {
+        format!(
+            "{base}/api/v1/query?query={}&time={}",
+            encode(src),
+            seconds(req.end_ms)
+        )
+    }
+}
+
+/// Percent-encoding for a query-string value (RFC 3986's unreserved characters kept).
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// No answer came: the server is down or unreachable, or it answered without
+/// allowing this page's origin (a browser cannot tell the two apart from the
+/// failed request; `reachable` is what a second, opaque request found).
+pub fn no_answer(base: &str, reachable: bool) -> Outcome {
+    Outcome::error_only(&if reachable {
+        format!(
+            "{base} answers, but not to this page: browsers let a page read another origin only when the server allows it. Start Prometheus with --web.cors.origin='.*' (or this page's origin)."
+        )
+    } else {
+        format!("No answer from {base}: is Prometheus running there, and is the address right?")
+    })
+}
+
+/// Reads the API's answer (`status`, `body`) to a query of `src`.
+pub fn read_answer(src: &str, status: u16, body: &str) -> Outcome {
+    let json: Json = match serde_json::from_str(body) {
+        Ok(json) => json,
+        Err(_) if status != 200 => {
+            let text: String = body.chars().take(200).collect();
+            return Outcome::error_only(&format!(
+                "HTTP {status}, and no Prometheus API answer: {}",
+                text.trim()
+            ));
+        }
+        Err(e) => {
+            return Outcome::error_only(&format!("Not a Prometheus API answer: {e}"));
+        }
+    };
+    if json["status"] != "success" {
+        let kind = json["errorType"].as_str().unwrap_or("error");
+        let message = json["error"].as_str().unwrap_or("no error message");
+        return Outcome {
+            error: Some(api_error(src, kind, message)),
+            ..Outcome::default()
+        };
+    }
+    let data = &json["data"];
+    let mut histograms = 0;
+    let value = match (data["resultType"].as_str(), data["result"].as_array()) {
+        (Some("vector"), Some(items)) => Value::Vector(
+            items
+                .iter()
+                .filter_map(|item| {
+                    if item.get("histogram").is_some() {
+                        histograms += 1;
+                        return None;
+                    }
+                    let point = point(&item["value"])?;
+                    Some(Sample {
+                        labels: labels(&item["metric"]),
+                        t: point.t,
+                        v: point.v,
+                        h: None,
+                        drop_name: false,
+                    })
+                })
+                .collect(),
+        ),
+        (Some("matrix"), Some(items)) => Value::Matrix(
+            items
+                .iter()
+                .map(|item| {
+                    if item.get("histograms").is_some() {
+                        histograms += 1;
+                    }
+                    let mut series = Series::new(labels(&item["metric"]), false);
+                    series.points = item["values"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(point)
+                        .collect();
+                    series
+                })
+                .filter(|s| !s.points.is_empty())
+                .collect(),
+        ),
+        (Some("scalar"), _) => match point(&data["result"]) {
+            Some(p) => Value::Scalar(p),
+            None => return Outcome::error_only("A scalar answer without a value"),
+        },
+        (Some("string"), _) => Value::String {
+            t: point(&data["result"]).map_or(0, |p| p.t),
+            s: data["result"][1].as_str().unwrap_or_default().to_string(),
+        },
+        _ => return Outcome::error_only("An answer with no result this page can read"),
+    };
+    let mut notes: Vec<String> = ["warnings", "infos"]
+        .iter()
+        .flat_map(|key| json[key].as_array().into_iter().flatten())
+        .filter_map(|note| note.as_str().map(str::to_string))
+        .collect();
+    if histograms > 0 {
+        notes.push(format!(
+            "{histograms} series of native histograms are not shown: this page does not read them from a server yet"
+        ));
+    }
+    let rows = table_rows(&value);
+    let n = rows.len();
+    Outcome {
+        series: match &value {
+            Value::Matrix(m) => chart_series(m, series_name),
+            _ => Vec::new(),
+        },
+        rows,
+        notes,
+        summary: format!("{n} {}", if n == 1 { "result" } else { "results" }),
+        ..Outcome::default()
+    }
+}
+
+/// `[<unix seconds>, "<value>"]` as a point.
+fn point(pair: &Json) -> Option<Point> {
+    let t = pair[0].as_f64()?;
+    let v = pair[1].as_str()?.parse::<f64>().ok()?;
+    Some(Point {
+        t: (t * 1000.0).round() as i64,
+        v,
+    })
+}
+
+fn labels(metric: &Json) -> Labels {
+    metric
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, value)| Some((name.as_str(), value.as_str()?)))
+        .collect()
+}
+
+/// Prometheus's error, with the source line and a caret where a parse error
+/// (`…1:6: parse error: …`) points.
+fn api_error(src: &str, kind: &str, message: &str) -> QueryError {
+    let message = format!("{kind}: {message}");
+    let Some((line, col)) = parse_position(&message) else {
+        return QueryError {
+            message,
+            context: String::new(),
+            span: None,
+        };
+    };
+    let line_start: usize = src.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    let line_text = src.lines().nth(line - 1).unwrap_or("");
+    let at = (line_start + col - 1).min(src.len());
+    QueryError {
+        context: format!("{line_text}\n{}^", " ".repeat(col - 1)),
+        span: Some((at, (at + 1).min(src.len()).max(at))),
+        message,
+    }
+}
+
+/// The `line:column` before `: parse error:` in Prometheus's message.
+fn parse_position(message: &str) -> Option<(usize, usize)> {
+    let before = &message[..message.find(": parse error:")?];
+    let position = before.rsplit(' ').next()?;
+    let (line, col) = position.split_once(':')?;
+    let (line, col) = (line.parse().ok()?, col.parse().ok()?);
+    (line >= 1 && col >= 1).then_some((line, col))
+}

@@ -210,3 +210,24 @@ fn no_answer_says_which_of_the_two_it_is() {
         "{down}"
     );
 }
+
+#[test]
+fn metric_names_come_from_the_label_values_api() {
+    use promplay::views::query::remote::{names_url, read_names};
+    assert_eq!(
+        names_url("http://h:9090/"),
+        "http://h:9090/api/v1/label/__name__/values"
+    );
+    assert_eq!(
+        read_names(
+            200,
+            r#"{"status":"success","data":["up","http_requests_total"]}"#
+        )
+        .unwrap(),
+        ["up", "http_requests_total"]
+    );
+    assert_eq!(
+        read_names(404, "404 page not found").unwrap_err(),
+        "HTTP 404, and no Prometheus API answer: 404 page not found"
+    );
+}

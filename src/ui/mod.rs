@@ -14,6 +14,7 @@ pub mod panes;
 pub mod panic_banner;
 pub mod playground;
 pub mod presenter;
+pub mod remote;
 pub mod share;
 pub mod storage;
 pub mod theme;

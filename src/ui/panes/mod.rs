@@ -142,6 +142,7 @@ pub mod parts {
     use super::*;
     use crate::pipeline::YamlParsers;
     use crate::ui::playground::Engine;
+    use crate::ui::remote::Remote;
     use leptos::wasm_split::SplitLoaderError;
 
     /// A part's function: its pane's view, or why its code could not be loaded.
@@ -204,6 +205,18 @@ pub mod parts {
         let download =
             part!(export).map_err(|e| format!("the export could not be loaded ({e})"))?;
         download(playground)
+    }
+
+    thread_local!(static REMOTE: std::cell::Cell<Option<Remote>> = const { std::cell::Cell::new(None) });
+
+    /// What a Prometheus server as data source needs, fetching its part on first use.
+    pub async fn load_remote() -> Result<Remote, SplitLoaderError> {
+        if let Some(remote) = REMOTE.with(|r| r.get()) {
+            return Ok(remote);
+        }
+        let remote = part!(remote)?;
+        REMOTE.with(|r| r.set(Some(remote)));
+        Ok(remote)
     }
 
     thread_local!(static YAML: std::cell::Cell<Option<YamlParsers>> = const { std::cell::Cell::new(None) });
@@ -286,6 +299,12 @@ pub mod parts {
         preload preload_export,
         Result<DownloadStack, SplitLoaderError>,
         Ok(crate::ui::export::download_stack)
+    );
+    split_point!(
+        /// A Prometheus server as the Query pane's data source (`ui::remote`).
+        remote: remote,
+        Result<Remote, SplitLoaderError>,
+        Ok(Remote::ALL)
     );
     split_point!(
         query: query,

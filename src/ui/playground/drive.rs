@@ -21,6 +21,7 @@ use crate::ui::{share, storage};
 use crate::views::alerts::firing_alert_markers;
 use crate::views::chart::ChartMarker;
 use crate::views::query::editor::StoreSchema;
+use crate::views::query::remote::Names;
 use crate::views::query::run::{self, Outcome, Request};
 
 /// The run as the shell holds it: the pipeline behind this trait's vtable, which
@@ -62,6 +63,8 @@ pub struct Engine {
     pub complete: fn(&Pipeline, &str, usize) -> Completions,
     /// Where alerts fired, for the charts' markers.
     pub alert_markers: fn(&Pipeline) -> Vec<ChartMarker>,
+    /// The editor's completions from a server's metric names.
+    pub complete_names: fn(&str, usize, &[String]) -> Completions,
 }
 
 impl Engine {
@@ -74,6 +77,7 @@ impl Engine {
         evaluate: |p, request| run::evaluate(p.store(), request, now_ms),
         complete: |p, text, cursor| complete(text, cursor, &StoreSchema(p.store())),
         alert_markers: |p| firing_alert_markers(p.store(), i64::MIN, i64::MAX),
+        complete_names: |text, cursor, names| complete(text, cursor, &Names(names)),
     };
 
     /// The engine when it is linked into the main module (unsplit builds).

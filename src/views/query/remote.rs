@@ -66,7 +66,7 @@ fn encode(text: &str) -> String {
 pub fn no_answer(base: &str, reachable: bool) -> Outcome {
     Outcome::error_only(&if reachable {
         format!(
-            "{base} answers, but not to this page: browsers let a page read another origin only when the server allows it. Start Prometheus with --web.cors.origin='.*' (or this page's origin)."
+            "{base} answers, but not to this page: browsers let a page read another origin only when the server allows it. Prometheus allows every origin unless --web.cors.origin says otherwise: start it with --web.cors.origin='.*' (or a pattern matching this page's origin), and check any proxy in front of it."
         )
     } else {
         format!("No answer from {base}: is Prometheus running there, and is the address right?")
@@ -218,4 +218,48 @@ fn parse_position(message: &str) -> Option<(usize, usize)> {
     let (line, col) = position.split_once(':')?;
     let (line, col) = (line.parse().ok()?, col.parse().ok()?);
     (line >= 1 && col >= 1).then_some((line, col))
+}
+
+/// The server's metric names (`/api/v1/label/__name__/values`), for completion;
+/// or why they could not be read.
+pub fn names_url(base: &str) -> String {
+    format!(
+        "{}/api/v1/label/__name__/values",
+        base.trim_end_matches('/')
+    )
+}
+
+/// Reads the answer to [`names_url`].
+pub fn read_names(status: u16, body: &str) -> Result<Vec<String>, String> {
+    let why = || {
+        read_answer("", status, body)
+            .error
+            .map_or_else(|| "not a Prometheus API answer".to_string(), |e| e.message)
+    };
+    let json: Json = serde_json::from_str(body).map_err(|_| why())?;
+    if json["status"] != "success" {
+        return Err(why());
+    }
+    Ok(json["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|name| name.as_str().map(str::to_string))
+        .collect())
+}
+
+/// The server's metric names as a completion source (labels come with the metric
+/// names only: the API would need a request per metric).
+pub struct Names<'a>(pub &'a [String]);
+
+impl crate::promql::complete::Schema for Names<'_> {
+    fn metric_names(&self) -> Vec<String> {
+        self.0.to_vec()
+    }
+    fn label_names(&self, _metric: Option<&str>) -> Vec<String> {
+        Vec::new()
+    }
+    fn label_values(&self, _metric: Option<&str>, _label: &str) -> Vec<String> {
+        Vec::new()
+    }
 }

@@ -24,6 +24,8 @@ pub const RANGES: [(i64, &str); 7] = [
     (24 * 3_600_000, "1d"),
 ];
 
+/// What a Query panel asks: its query, view and window.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Request {
     pub expr: String,
     pub tab: Tab,

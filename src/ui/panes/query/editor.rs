@@ -6,7 +6,9 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
+use super::source::QuerySource;
 use crate::promql::complete::{Completion, Completions};
+use crate::ui::panes::parts::loaded_engine;
 use crate::ui::playground::Playground;
 use crate::views::query::editor::{
     ListKey, accept, byte_offset, list_key, opens, refreshes_on_keyup, segments,
@@ -36,7 +38,16 @@ pub fn QueryEditor(
         };
         let text = area.value();
         let cursor = byte_offset(&text, area.selection_start().ok().flatten().unwrap_or(0));
-        let found = pg.read_engine(|engine, p| (engine.complete)(p, &text, cursor));
+        let server_names = use_context::<QuerySource>()
+            .filter(|source| source.server.with_untracked(Option::is_some))
+            .map(|source| source.names);
+        let found = match server_names {
+            // Completion from the server's metric names.
+            Some(names) => loaded_engine().map(|engine| {
+                names.with_untracked(|names| (engine.complete_names)(&text, cursor, names))
+            }),
+            None => pg.read_engine(|engine, p| (engine.complete)(p, &text, cursor)),
+        };
         selected.set(0);
         open.set(found.filter(|c| opens(c, &text, cursor, asked)));
     };

@@ -6,6 +6,7 @@
 mod controls;
 mod editor;
 mod panel;
+mod source;
 mod table;
 
 use leptos::prelude::*;
@@ -15,6 +16,7 @@ use crate::ui::{share, storage};
 
 use crate::views::query::state::{PanelState, from_params, to_params};
 use panel::QueryPanel;
+use source::{DataSourceBar, QuerySource};
 
 const PANELS_KEY: &str = "query.panels";
 const HISTORY_KEY: &str = "query.history";
@@ -80,6 +82,7 @@ pub fn open_in_query_pane(expr: &str) {
 
 #[component]
 pub fn QueryPane() -> impl IntoView {
+    QuerySource::provide();
     let panels = Keyed::new(initial_panels().into_iter().map(RwSignal::new));
     let history = storage::persisted(
         HISTORY_KEY,
@@ -96,6 +99,7 @@ pub fn QueryPane() -> impl IntoView {
     });
 
     view! {
+        <DataSourceBar/>
         <div class="query-panels">
             <For each=move || panels.entries() key=|(key, _)| *key let((key, state))>
                 <QueryPanel

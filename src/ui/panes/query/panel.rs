@@ -10,10 +10,13 @@ use crate::views::chart::{ChartKind, ChartSpec, Unit, markers};
 
 use super::controls::{EmptyExplanation, Messages, PanelControls};
 use super::editor::QueryEditor;
+use super::source::QuerySource;
 use super::table::ResultTable;
-use crate::ui::browser::{mark, now_ms};
+use crate::ui::browser::{Latest, mark, now_ms};
+use crate::ui::panes::parts::load_remote;
 use crate::views::query::run::{Outcome, Request, Timed};
 use crate::views::query::state::{PanelState, Tab};
+use leptos::task::spawn_local;
 
 #[component]
 pub fn QueryPanel(
@@ -128,8 +131,12 @@ pub fn QueryPanel(
 
 /// The query `submitted` evaluated as the panel's `state` asks, timed; again when
 /// either changes, the run is replaced, or (following now) the clock passes a step.
-fn evaluation(state: RwSignal<PanelState>, submitted: RwSignal<String>) -> Memo<Timed<Outcome>> {
+/// With a Prometheus server as the data source, its HTTP API answers instead (the
+/// newest request wins).
+fn evaluation(state: RwSignal<PanelState>, submitted: RwSignal<String>) -> Signal<Timed<Outcome>> {
     let pg = expect_context::<Playground>();
+    let server = use_context::<QuerySource>().map(|source| source.server);
+    let remote_base = move || server.and_then(|s| s.get());
     // What the result depends on besides the query (not the text being typed).
     let view = Memo::new(move |_| state.with(|s| (s.tab, s.range_ms, s.end_ms, s.step_ms())));
     // The evaluation time: pinned, or the live clock aligned down to the step (as
@@ -142,27 +149,78 @@ fn evaluation(state: RwSignal<PanelState>, submitted: RwSignal<String>) -> Memo<
             now - now.rem_euclid(step)
         })
     });
-    Memo::new(move |_| {
+    let request = Memo::new(move |_| {
         let (tab, range_ms, _, step_ms) = view.get();
-        let end_ms = end.get();
-        let expr = submitted.get();
-        // A new run (or the end of its backfill) replaced the data.
-        pg.run.track();
-        let interval = pg.read(|p| p.settings().interval_ms).unwrap_or(15_000);
-        let request = Request {
-            expr,
+        Request {
+            expr: submitted.get(),
             tab,
             range_ms,
-            end_ms,
+            end_ms: end.get(),
             step_ms,
-            scrape_interval_ms: interval,
-        };
+            scrape_interval_ms: pg.read_run(|p| p.settings().interval_ms).unwrap_or(15_000),
+        }
+    });
+    let local = Memo::new(move |_| {
+        if remote_base().is_some() {
+            return Timed::default();
+        }
+        // A new run (or the end of its backfill) replaced the data.
+        pg.run.track();
+        let request = request.get();
         Timed::measure(now_ms, || {
             pg.read_engine(|engine, p| (engine.evaluate)(p, &request))
                 .unwrap_or_else(|| {
                     Outcome::error_only("The playground has no running service yet.")
                 })
         })
+    });
+    let remote = RwSignal::new(Timed::<Outcome>::default());
+    let latest = Latest::new();
+    Effect::new(move |_| {
+        let Some(base) = remote_base() else {
+            return;
+        };
+        let request = request.get();
+        let ticket = latest.next();
+        if request.tab == Tab::Explain {
+            remote.set(Timed {
+                value: Outcome::error_only(
+                    "Explain evaluates each sub-expression in this page's store: choose this page's store as the data source to use it.",
+                ),
+                ms: 0.0,
+            });
+            return;
+        }
+        remote.set(Timed {
+            value: Outcome {
+                summary: format!("Asking {base}…"),
+                ..Outcome::default()
+            },
+            ms: 0.0,
+        });
+        spawn_local(async move {
+            let started = now_ms();
+            let outcome = match load_remote().await {
+                Ok(r) => (r.query)(base, request).await,
+                Err(e) => Outcome::error_only(&format!(
+                    "The data source's code could not be loaded ({e})"
+                )),
+            };
+            if ticket.is_current() {
+                remote.set(Timed {
+                    value: outcome,
+                    ms: now_ms() - started,
+                });
+            }
+        });
+    });
+    on_cleanup(move || latest.cancel());
+    Signal::derive(move || {
+        if remote_base().is_some() {
+            remote.get()
+        } else {
+            local.get()
+        }
     })
 }
 

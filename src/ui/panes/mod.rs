@@ -177,6 +177,23 @@ pub mod parts {
         }
     }
 
+    /// A cell keeping what a part gave, for the page's lifetime.
+    type Kept<T> = std::thread::LocalKey<std::cell::Cell<Option<T>>>;
+
+    /// What `cell` keeps (or `built_in`, unsplit), else what `load` fetches, kept.
+    async fn kept<T: Copy + 'static>(
+        cell: &'static Kept<T>,
+        built_in: Option<T>,
+        load: impl std::future::Future<Output = Result<T, SplitLoaderError>>,
+    ) -> Result<T, SplitLoaderError> {
+        if let Some(value) = cell.with(|c| c.get()).or(built_in) {
+            return Ok(value);
+        }
+        let value = load.await?;
+        cell.with(|c| c.set(Some(value)));
+        Ok(value)
+    }
+
     thread_local!(static ENGINE: std::cell::Cell<Option<Engine>> = const { std::cell::Cell::new(None) });
 
     /// The engine, if the page has it yet (always, unsplit).
@@ -186,12 +203,7 @@ pub mod parts {
 
     /// The engine, fetching its part on first use: the page's run starts when it comes.
     pub async fn load_engine() -> Result<Engine, SplitLoaderError> {
-        if let Some(engine) = loaded_engine() {
-            return Ok(engine);
-        }
-        let engine = part!(engine)?;
-        ENGINE.with(|e| e.set(Some(engine)));
-        Ok(engine)
+        kept(&ENGINE, Engine::built_in(), async { part!(engine) }).await
     }
 
     /// The export's entry: downloads the run's stack, giving the file name.
@@ -211,12 +223,7 @@ pub mod parts {
 
     /// What a Prometheus server as data source needs, fetching its part on first use.
     pub async fn load_remote() -> Result<Remote, SplitLoaderError> {
-        if let Some(remote) = REMOTE.with(|r| r.get()) {
-            return Ok(remote);
-        }
-        let remote = part!(remote)?;
-        REMOTE.with(|r| r.set(Some(remote)));
-        Ok(remote)
+        kept(&REMOTE, None, async { part!(remote) }).await
     }
 
     thread_local!(static YAML: std::cell::Cell<Option<YamlParsers>> = const { std::cell::Cell::new(None) });
@@ -229,12 +236,7 @@ pub mod parts {
     /// The YAML readers, fetching their part on first use (a run whose rule file
     /// or Alertmanager configuration is not the default waits for them).
     pub async fn yaml_parsers() -> Result<YamlParsers, SplitLoaderError> {
-        if let Some(parsers) = loaded_yaml_parsers() {
-            return Ok(parsers);
-        }
-        let parsers = part!(yaml)?;
-        YAML.with(|y| y.set(Some(parsers)));
-        Ok(parsers)
+        kept(&YAML, YamlParsers::built_in(), async { part!(yaml) }).await
     }
 
     /// Once the first pane has arrived (it paints in this tick) and the engine

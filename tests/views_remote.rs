@@ -63,6 +63,7 @@ fn api_answers_read_as_the_in_page_store_shows_the_same_query() {
         ("sum by (path) (rate(http_requests_total[5m]))", Tab::Table),
         ("http_requests_total{path=\"/healthz\"}[1m]", Tab::Table),
         ("scalar(sum(up))", Tab::Table),
+        ("\"a string\"", Tab::Table),
         (
             "sum by (instance) (rate(http_requests_total[5m]))",
             Tab::Graph,

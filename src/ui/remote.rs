@@ -48,10 +48,7 @@ async fn reachable(base: &str) -> bool {
 async fn query(base: String, request: Request) -> Outcome {
     let src = request.expr.trim_end().to_string();
     if src.trim().is_empty() {
-        return Outcome {
-            summary: "Type an expression and press Execute.".into(),
-            ..Outcome::default()
-        };
+        return Outcome::nothing_typed();
     }
     match get(&api_url(&base, &request)).await {
         Some((status, body)) => read_answer(&src, status, &body),

@@ -11,11 +11,11 @@
 
 use serde_json::Value as Json;
 
-use super::run::{Outcome, QueryError, Request};
-use super::shape::{chart_series, series_name, table_rows};
-use super::state::Tab;
+use super::run::{Outcome, QueryError, Request, result_count, times_for};
+use super::shape::{chart_series, seconds, series_name, table_rows};
 use crate::promql::engine::{Point, Sample, Series, Value};
-use crate::promql::{ValueType, parse, value_type};
+use crate::promql::parse;
+use crate::promql::why_empty::Times;
 use crate::tsdb::labels::Labels;
 
 /// The API's URL for `req` on the server at `base` (`http://localhost:9090`): a
@@ -23,26 +23,25 @@ use crate::tsdb::labels::Labels;
 /// anything else an instant query at its time.
 pub fn api_url(base: &str, req: &Request) -> String {
     let src = req.expr.trim_end();
-    let graphed = req.tab == Tab::Graph
-        && parse(src)
-            .is_ok_and(|e| matches!(value_type(&e), ValueType::Scalar | ValueType::InstantVector));
+    // A query that does not parse here goes as an instant query: Prometheus words its error.
+    let (graphed, times) = match parse(src) {
+        Ok(expr) => times_for(req, &expr),
+        Err(_) => (false, Times::instant(req.end_ms)),
+    };
     let base = base.trim_end_matches('/');
-    let seconds = |ms: i64| super::shape::seconds(ms);
     if graphed {
-        let step = req.step_ms.max(1);
-        let end = req.end_ms - req.end_ms.rem_euclid(step);
         format!(
             "{base}/api/v1/query_range?query={}&start={}&end={}&step={}",
             encode(src),
-            seconds(end - req.range_ms),
-            seconds(end),
-            seconds(step)
+            seconds(times.start_ms),
+            seconds(times.end_ms),
+            seconds(times.step_ms)
         )
     } else {
         format!(
             "{base}/api/v1/query?query={}&time={}",
             encode(src),
-            seconds(req.end_ms)
+            seconds(times.end_ms)
         )
     }
 }
@@ -142,7 +141,7 @@ pub fn read_answer(src: &str, status: u16, body: &str) -> Outcome {
             None => return Outcome::error_only("A scalar answer without a value"),
         },
         (Some("string"), _) => Value::String {
-            t: point(&data["result"]).map_or(0, |p| p.t),
+            t: time_ms(&data["result"][0]).unwrap_or(0),
             s: data["result"][1].as_str().unwrap_or_default().to_string(),
         },
         _ => return Outcome::error_only("An answer with no result this page can read"),
@@ -166,19 +165,22 @@ pub fn read_answer(src: &str, status: u16, body: &str) -> Outcome {
         },
         rows,
         notes,
-        summary: format!("{n} {}", if n == 1 { "result" } else { "results" }),
+        summary: result_count(n),
         ..Outcome::default()
     }
 }
 
 /// `[<unix seconds>, "<value>"]` as a point.
 fn point(pair: &Json) -> Option<Point> {
-    let t = pair[0].as_f64()?;
-    let v = pair[1].as_str()?.parse::<f64>().ok()?;
     Some(Point {
-        t: (t * 1000.0).round() as i64,
-        v,
+        t: time_ms(&pair[0])?,
+        v: pair[1].as_str()?.parse::<f64>().ok()?,
     })
+}
+
+/// The API's Unix seconds (a JSON number) as ms.
+fn time_ms(seconds: &Json) -> Option<i64> {
+    Some((seconds.as_f64()? * 1000.0).round() as i64)
 }
 
 fn labels(metric: &Json) -> Labels {

@@ -5,7 +5,7 @@ use crate::promql::engine::{self, Options, Value};
 use crate::promql::explain::{ExplainNode, explain};
 use crate::promql::hints::{Hint, Names, hints};
 use crate::promql::why_empty::{EmptyResult, Times, explain_empty};
-use crate::promql::{self, ParseError, suggest};
+use crate::promql::{self, Expr, ParseError, suggest};
 use crate::tsdb::{Head, METRIC_NAME};
 
 pub use super::shape::Row;
@@ -75,6 +75,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// What an empty editor shows.
+    pub fn nothing_typed() -> Outcome {
+        Outcome {
+            summary: "Type an expression and press Execute.".into(),
+            ..Outcome::default()
+        }
+    }
+
     pub fn error_only(message: &str) -> Outcome {
         Outcome {
             error: Some(QueryError {
@@ -130,10 +138,7 @@ fn unknown_function_hint(src: &str, e: &ParseError) -> Option<Hint> {
 pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
     let src = req.expr.trim_end();
     if src.trim().is_empty() {
-        return Outcome {
-            summary: "Type an expression and press Execute.".into(),
-            ..Outcome::default()
-        };
+        return Outcome::nothing_typed();
     }
     if let Some(message) = crate::views::query_too_long(src) {
         return Outcome::error_only(&message);
@@ -163,24 +168,17 @@ pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
             ..Outcome::default()
         };
     }
-    let step = req.step_ms.max(1);
-    let end = req.end_ms - req.end_ms.rem_euclid(step);
-    let graphed = req.tab == Tab::Graph
-        && matches!(
-            promql::value_type(&expr),
-            promql::ValueType::Scalar | promql::ValueType::InstantVector
-        );
-    let times = if graphed {
-        Times {
-            start_ms: end - req.range_ms,
-            end_ms: end,
-            step_ms: step,
-        }
-    } else {
-        Times::instant(req.end_ms)
-    };
+    let (graphed, times) = times_for(req, &expr);
     let result = if graphed {
-        engine::range_query(store, src, &expr, times.start_ms, end, step, &opts)
+        engine::range_query(
+            store,
+            src,
+            &expr,
+            times.start_ms,
+            times.end_ms,
+            times.step_ms,
+            &opts,
+        )
     } else {
         engine::instant_query(store, src, &expr, req.end_ms, &opts)
     };
@@ -204,8 +202,37 @@ pub fn evaluate(store: &Head, req: &Request, clock: fn() -> f64) -> Outcome {
     if n == 0 {
         outcome.empty = explain_empty(store, src, &expr, times, &opts);
     }
-    outcome.summary = format!("{n} {}", if n == 1 { "result" } else { "results" });
+    outcome.summary = result_count(n);
     outcome
+}
+
+/// Whether `req` graphs `expr` (a scalar or instant vector in the Graph tab), and
+/// the times it is evaluated at: the graph's range, aligned down to the step, or
+/// the table's instant. The in-page store and a Prometheus server alike.
+pub fn times_for(req: &Request, expr: &Expr) -> (bool, Times) {
+    let graphed = req.tab == Tab::Graph
+        && matches!(
+            promql::value_type(expr),
+            promql::ValueType::Scalar | promql::ValueType::InstantVector
+        );
+    if !graphed {
+        return (false, Times::instant(req.end_ms));
+    }
+    let step = req.step_ms.max(1);
+    let end = req.end_ms - req.end_ms.rem_euclid(step);
+    (
+        true,
+        Times {
+            start_ms: end - req.range_ms,
+            end_ms: end,
+            step_ms: step,
+        },
+    )
+}
+
+/// The summary line of a result: "1 result", "12 results".
+pub fn result_count(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "result" } else { "results" })
 }
 
 /// A value with how long it took to compute. Equal values compare equal whatever

@@ -10,10 +10,9 @@ use crate::views::chart::{ChartKind, ChartSpec, Unit, markers};
 
 use super::controls::{EmptyExplanation, Messages, PanelControls};
 use super::editor::QueryEditor;
-use super::source::QuerySource;
+use super::source::{self, QuerySource};
 use super::table::ResultTable;
 use crate::ui::browser::{Latest, mark, now_ms};
-use crate::ui::panes::parts::load_remote;
 use crate::views::query::run::{Outcome, Request, Timed};
 use crate::views::query::state::{PanelState, Tab};
 use leptos::task::spawn_local;
@@ -200,11 +199,9 @@ fn evaluation(state: RwSignal<PanelState>, submitted: RwSignal<String>) -> Signa
         });
         spawn_local(async move {
             let started = now_ms();
-            let outcome = match load_remote().await {
+            let outcome = match source::remote().await {
                 Ok(r) => (r.query)(base, request).await,
-                Err(e) => Outcome::error_only(&format!(
-                    "The data source's code could not be loaded ({e})"
-                )),
+                Err(e) => Outcome::error_only(&e),
             };
             if ticket.is_current() {
                 remote.set(Timed {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::ui::panes::parts::load_remote;
+use crate::ui::remote::Remote;
 use crate::ui::storage;
 
 const SOURCE_KEY: &str = "query.source";
@@ -46,9 +47,9 @@ impl QuerySource {
             return;
         };
         spawn_local(async move {
-            let found = match load_remote().await {
+            let found = match remote().await {
                 Ok(remote) => (remote.metric_names)(base.clone()).await,
-                Err(e) => Err(format!("the data source's code could not be loaded ({e})")),
+                Err(e) => Err(e),
             };
             if self.server.get_untracked().as_deref() != Some(base.as_str()) {
                 return;
@@ -65,6 +66,13 @@ impl QuerySource {
             }
         });
     }
+}
+
+/// The data source's code (its part), or why it could not be loaded.
+pub async fn remote() -> Result<Remote, String> {
+    load_remote()
+        .await
+        .map_err(|e| format!("The data source's code could not be loaded ({e})"))
 }
 
 /// The data source's field: a server's address (empty: this page's store).

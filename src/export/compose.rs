@@ -7,14 +7,12 @@
 
 use super::{
     ALERTMANAGER_IMAGE, GRAFANA_IMAGE, PROMETHEUS_IMAGE, PUSHGATEWAY_IMAGE, PYTHON_IMAGE, Stack,
-    paths, quoted,
+    paths, quoted, stack_name,
 };
-use crate::sim::{Controls, LabTraffic};
+use crate::sim::{CRON_EVERY_MS, Controls, LabTraffic};
 
 /// The load generator's file in the app's folder.
 pub(crate) const LOADGEN: &str = "loadgen.py";
-/// How often cron starts a batch job (seconds), as the playground's cron does.
-const CRON_EVERY_S: u32 = 300;
 
 pub(crate) fn compose(stack: &Stack) -> String {
     let program = &stack.program.file_name;
@@ -23,21 +21,20 @@ pub(crate) fn compose(stack: &Stack) -> String {
          # Start it with `docker compose up -d` (see README.md).\n\
          name: {name}\n\nservices:\n",
         title = stack.title,
-        name = quoted(&format!(
-            "promplay-{}",
-            stack.spec.scenario.replace('_', "-")
-        )),
+        name = quoted(&stack_name(&stack.spec.scenario)),
     );
     if stack.pushes() {
+        // Cron starts the job as often as the playground's cron does.
+        let every_s = CRON_EVERY_MS / 1000;
         out.push_str(&format!(
             "  pushgateway:\n    image: {}\n    ports: [\"9091:9091\"]\n",
             quoted(PUSHGATEWAY_IMAGE)
         ));
         out.push_str(&format!(
-            "  batch-job:\n    build: ./{app}\n    # Cron: the job runs, pushes its metrics and exits, every {CRON_EVERY_S} s.\n    command: [\"sh\", \"-c\", {loop}]\n    depends_on: [pushgateway]\n",
+            "  batch-job:\n    build: ./{app}\n    # Cron: the job runs, pushes its metrics and exits, every {every_s} s.\n    command: [\"sh\", \"-c\", {loop}]\n    depends_on: [pushgateway]\n",
             app = paths::APP_DIR,
             loop = quoted(&format!(
-                "while true; do python {program}; sleep {CRON_EVERY_S}; done"
+                "while true; do python {program}; sleep {every_s}; done"
             )),
         ));
     } else {

@@ -29,7 +29,7 @@ pub(crate) fn dashboard(dashboard: &Dashboard, stack: &Stack) -> String {
     if dashboard.title.is_empty() {
         dashboard.title = stack.title.to_string();
     }
-    let uid = format!("promplay-{}", stack.spec.scenario.replace('_', "-"));
+    let uid = super::stack_name(&stack.spec.scenario);
     let json = to_grafana(&dashboard, &uid, DATASOURCE_UID);
     let mut text = serde_json::to_string_pretty(&json).expect("a JSON value prints");
     text.push('\n');

@@ -174,6 +174,12 @@ impl<'a> Stack<'a> {
     }
 }
 
+/// The stack's name: the compose project, the Grafana dashboard's uid and the
+/// page's zip folder (`promplay-course-catalog`).
+pub fn stack_name(scenario: &str) -> String {
+    format!("promplay-{}", scenario.replace('_', "-"))
+}
+
 /// YAML's double-quoted scalar, which JSON's string syntax is a subset of.
 pub(crate) fn quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

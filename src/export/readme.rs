@@ -8,9 +8,10 @@ pub(crate) fn readme(stack: &Stack) -> String {
     let mut services = String::new();
     if stack.pushes() {
         services.push_str(&format!(
-            "- `batch-job` runs `{}` every five minutes; it pushes its metrics to `pushgateway` \
+            "- `batch-job` runs `{}` every {} minutes; it pushes its metrics to `pushgateway` \
              (<http://localhost:9091>), which Prometheus scrapes with `honor_labels: true`.\n",
-            program.file_name
+            program.file_name,
+            crate::sim::CRON_EVERY_MS / 60_000
         ));
     } else {
         let hosts: Vec<String> = stack

@@ -138,7 +138,7 @@ const ROUTES: [(&str, &[RouteRow]); 9] = [
 /// The largest number `{n}` in a path becomes (ids from 1; some do not exist).
 const MAX_ID: u64 = 1200;
 /// Batch jobs run every five minutes, as the program's crontab line says.
-const CRON_EVERY_MS: i64 = 5 * 60_000;
+pub const CRON_EVERY_MS: i64 = 5 * 60_000;
 
 impl LabTraffic {
     /// The scenario's own routes, all of them (the traffic an exported stack's

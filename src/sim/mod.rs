@@ -38,7 +38,7 @@ use crate::expo::textparse::Format;
 
 use controls::{Conditions, Event, EventKind, instance_skew, minute_wobble, scheduled_outage};
 pub use controls::{Controls, daily_factor};
-pub use lab::{LabRoute, LabTraffic, Work};
+pub use lab::{CRON_EVERY_MS, LabRoute, LabTraffic, Work};
 pub use metric_lab::{Action, MetricLab, MetricOp};
 use pushgateway::Pushgateway;
 use rng::{Rng, Stream};

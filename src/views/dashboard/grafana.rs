@@ -59,7 +59,7 @@ fn panel_json(index: usize, p: &Panel, datasource_uid: &str) -> Value {
         target["instant"] = json!(true);
     }
     let mut defaults = json!({ "unit": grafana_unit(p.unit) });
-    if let Some((min, max)) = gauge_range(p.unit) {
+    if let Some((min, max)) = p.unit.natural_range() {
         defaults["min"] = json!(min);
         defaults["max"] = json!(max);
     }
@@ -147,15 +147,6 @@ fn unit_of(id: &str) -> Option<Unit> {
         .map(|(unit, _)| *unit)
 }
 
-/// A gauge's fixed range where the unit has one.
-fn gauge_range(unit: Unit) -> Option<(f64, f64)> {
-    match unit {
-        Unit::Ratio => Some((0.0, 1.0)),
-        Unit::Percent => Some((0.0, 100.0)),
-        _ => None,
-    }
-}
-
 /// A Grafana dashboard read for the Dashboard pane, and what could not come along.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Imported {
@@ -192,9 +183,7 @@ pub fn from_grafana(text: &str) -> Result<Imported, String> {
         }
     }
     let at = |p: &&Value, key: &str| p["gridPos"][key].as_u64().unwrap_or(0);
-    crate::sort::sort_by(&mut flat, |a, b| {
-        (at(a, "y"), at(a, "x")).cmp(&(at(b, "y"), at(b, "x")))
-    });
+    crate::sort::sort_by_key(&mut flat, |p| (at(p, "y"), at(p, "x")));
     let mut report = Vec::new();
     let panels = flat
         .iter()
